@@ -1,0 +1,64 @@
+# Rollcall: `make run` serves the demo school; `make test` runs the whole suite.
+PYTHON ?= python3
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app rollcall
+export ROLLCALL_ENV ?= development
+
+.PHONY: run test test-sqlite test-postgres lint bench translations catalogs wheel-check clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate setup.cfg pyproject.toml setup.py
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	touch $@
+
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel compile -d rollcall/translations
+
+run: catalogs
+	$(FLASK) init-db
+	$(FLASK) demo-data --if-empty
+	@echo "Rollcall: http://127.0.0.1:$(PORT)/login"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The whole suite on SQLite, then again on PostgreSQL when ROLLCALL_TEST_DATABASE_URL is set.
+test: catalogs
+	env -u ROLLCALL_TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$$ROLLCALL_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL =="; \
+		$(BIN)/python -m pytest; \
+	else echo "ROLLCALL_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+bench: catalogs
+	$(BIN)/python -m bench
+
+# Extract the strings to translate and merge them into the catalogs.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o rollcall/translations/messages.pot .
+	$(BIN)/pybabel update -i rollcall/translations/messages.pot -d rollcall/translations \
+		--no-fuzzy-matching --width 100
+
+# Build the wheel, install it alone into a fresh venv, and render the login page from it.
+wheel-check: $(VENV)/.installed
+	rm -rf build dist /tmp/rollcall-wheel-venv
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
+	$(PYTHON) -m venv /tmp/rollcall-wheel-venv
+	/tmp/rollcall-wheel-venv/bin/pip install --quiet dist/rollcall-*.whl
+	cd /tmp && /tmp/rollcall-wheel-venv/bin/python -c "import sys; from rollcall import create_app; \
+	app = create_app({'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); \
+	page = app.test_client().get('/login', headers={'Accept-Language': 'zh-CN'}); \
+	text = page.get_data(as_text=True); \
+	assert page.status_code == 200 and 'csrf_token' in text and '登录' in text, text[:500]; \
+	assert app.test_client().get('/static/css/rollcall.css').status_code == 200; \
+	print('wheel check: the installed wheel renders the login page in Chinese')"
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache

@@ -1,0 +1,74 @@
+"""Rollcall: the daily safety roll-call of a school's graduating classes."""
+
+from pathlib import Path
+
+from flask import Flask, render_template
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from rollcall.config import load_config
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def _template_folder() -> str:
+    """Top-level templates/ in a checkout; rollcall/templates/ inside an installed wheel."""
+    installed = PACKAGE_DIR / "templates"
+    return str(installed if installed.is_dir() else PACKAGE_DIR.parent / "templates")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Rollcall app: settings, extensions, areas, error pages, commands."""
+    app = Flask(__name__, instance_relative_config=True, template_folder=_template_folder())
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        hops = int(app.config["TRUSTED_PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from rollcall import i18n, models, security  # noqa: F401  (models: register tables)
+    from rollcall.auth import loader
+    from rollcall.checks import models as check_models  # noqa: F401
+    from rollcall.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
+    csrf.init_app(app)
+    loader.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from rollcall.auth.views import bp as auth_bp
+    from rollcall.main.views import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        return render_template("errors/error.html", code=code), code
+
+    for code in (400, 403, 404, 405, 429, 500):
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(CSRFError, lambda error: (
+        render_template("errors/error.html", code=400, csrf=True), 400))
+
+
+def register_commands(app: Flask) -> None:
+    from rollcall import database, demo
+    from rollcall.auth import commands as auth_commands
+
+    database.init_app(app)
+    demo.init_app(app)
+    auth_commands.init_app(app)

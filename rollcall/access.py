@@ -1,0 +1,66 @@
+"""Who may see what: role checks for views and the homeroom scope of a teacher."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from rollcall.extensions import db
+from rollcall.models import Homeroom, Role, Student, User
+
+
+def roles_required(*roles: Role):
+    """View decorator: signed in, and with one of these roles (else 403)."""
+    allowed = {str(role) for role in roles}
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def visible_homerooms(user: User) -> list[Homeroom]:
+    """The active homerooms this user may see: a teacher's own, or all of the school's."""
+    if user.role == Role.TEACHER:
+        return [homeroom for homeroom in user.homerooms if homeroom.active]
+    return list(
+        db.session.scalars(
+            db.select(Homeroom)
+            .where(Homeroom.school_id == user.school_id, Homeroom.active.is_(True))
+            .order_by(Homeroom.grade, Homeroom.name)
+        )
+    )
+
+
+def can_see_homeroom(user: User, homeroom: Homeroom | None) -> bool:
+    """True if the homeroom exists, is in the user's school, and (teachers) is their own."""
+    if homeroom is None or homeroom.school_id != user.school_id:
+        return False
+    if user.role == Role.TEACHER:
+        return any(own.id == homeroom.id for own in user.homerooms)
+    return True
+
+
+def homeroom_or_404(user: User, homeroom_id: int) -> Homeroom:
+    """The homeroom, if this user may see it; otherwise 404 (existence is not revealed)."""
+    homeroom = db.session.get(Homeroom, homeroom_id)
+    if not can_see_homeroom(user, homeroom):
+        abort(404)
+    return homeroom
+
+
+def student_or_404(user: User, student_id: int) -> Student:
+    """The student, if in a homeroom this user may see (office: any in the school)."""
+    student = db.session.get(Student, student_id)
+    if student is None or student.school_id != user.school_id:
+        abort(404)
+    if user.role == Role.TEACHER and not can_see_homeroom(user, student.homeroom):
+        abort(404)
+    return student

@@ -1,0 +1,34 @@
+"""The audit trail: every change is written here with who, when, from where, before and after."""
+
+from flask import has_request_context, request
+
+from rollcall import clock
+from rollcall.extensions import db
+from rollcall.models import AuditLog
+
+
+def record(action: str, obj=None, *, actor=None, school_id=None, before=None, after=None,
+           object_type: str | None = None, object_id=None) -> AuditLog:
+    """Add an audit row to the current transaction (the caller commits with its change)."""
+    entry = AuditLog(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        school_id=school_id if school_id is not None else _school_of(obj, actor),
+        object_type=object_type or (type(obj).__name__ if obj is not None else "none"),
+        object_id=str(object_id if object_id is not None else getattr(obj, "id", "") or "")
+        or None,
+        before=before,
+        after=after,
+        ip=request.remote_addr if has_request_context() else None,
+        created_at=clock.now(),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _school_of(obj, actor):
+    for candidate in (obj, actor):
+        school_id = getattr(candidate, "school_id", None)
+        if school_id is not None:
+            return school_id
+    return None

@@ -1,0 +1,123 @@
+"""The three daily checks of a homeroom and one entry per student in each."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rollcall import clock
+from rollcall.extensions import db
+from rollcall.models import Homeroom, Student, User
+
+
+class CheckKind(enum.StrEnum):
+    BAG = "bag"
+    ATTENDANCE = "attendance"
+    DISMISSAL = "dismissal"
+
+
+class AttendanceStatus(enum.StrEnum):
+    PRESENT = "present"
+    LATE = "late"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class BagStatus(enum.StrEnum):
+    CLEAR = "clear"
+    FOUND = "found"
+    NOT_CHECKED = "not_checked"
+
+
+class DismissalStatus(enum.StrEnum):
+    LEFT = "left"
+    ON_CAMPUS = "on_campus"
+
+
+class FindingCategory(enum.StrEnum):
+    KNIFE = "knife"  # controlled knife or blade
+    WEAPON = "weapon"
+    FIRE = "fire"  # lighter or other fire source
+    TOBACCO = "tobacco"  # cigarettes or e-cigarette
+    ALCOHOL = "alcohol"
+    DANGEROUS = "dangerous"
+    PROHIBITED = "prohibited"
+
+
+DANGEROUS_CATEGORIES = frozenset({FindingCategory.KNIFE, FindingCategory.WEAPON,
+                                  FindingCategory.FIRE})
+
+
+class FindingAction(enum.StrEnum):
+    KEPT_BY_TEACHER = "kept_by_teacher"
+    HANDED_TO_OFFICE = "handed_to_office"
+    RETURNED_TO_PARENT = "returned_to_parent"
+    OTHER = "other"
+
+
+class DismissalReason(enum.StrEnum):
+    ACTIVITY = "activity"  # authorized activity
+    WAITING_FOR_PARENT = "waiting_for_parent"
+    KEPT_BY_TEACHER = "kept_by_teacher"
+    LINGERING = "lingering"  # no reason
+
+
+STATUSES = {
+    CheckKind.BAG: BagStatus,
+    CheckKind.ATTENDANCE: AttendanceStatus,
+    CheckKind.DISMISSAL: DismissalStatus,
+}
+DEFAULT_STATUS = {
+    CheckKind.BAG: BagStatus.CLEAR,
+    CheckKind.ATTENDANCE: AttendanceStatus.PRESENT,
+    CheckKind.DISMISSAL: DismissalStatus.LEFT,
+}
+
+
+class Check(db.Model):
+    """One check of one homeroom on one school day; there is never a second."""
+
+    __tablename__ = "checks"
+    __table_args__ = (UniqueConstraint("homeroom_id", "school_date", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    homeroom_id: Mapped[int] = mapped_column(ForeignKey("homerooms.id"))
+    school_date: Mapped[date] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(default=1)
+    submitted_at: Mapped[datetime] = mapped_column(default=clock.now)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Dismissal sweep: when the teacher confirmed "classroom and campus checked".
+    campus_checked_at: Mapped[datetime | None]
+
+    homeroom: Mapped[Homeroom] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    entries: Mapped[list["CheckEntry"]] = relationship(
+        back_populates="check", cascade="all, delete-orphan"
+    )
+
+
+class CheckEntry(db.Model):
+    """One student's line in a check: status and, where it applies, the details."""
+
+    __tablename__ = "check_entries"
+    __table_args__ = (UniqueConstraint("check_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("checks.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    arrived_at: Mapped[datetime | None]  # attendance: late arrival
+    reason: Mapped[str | None] = mapped_column(Text)  # attendance excuse; dismissal reason
+    category: Mapped[str | None] = mapped_column(String(16), index=True)  # bag finding
+    description: Mapped[str | None] = mapped_column(Text)  # bag finding
+    action: Mapped[str | None] = mapped_column(Text)  # bag: where the item went; dismissal
+    location: Mapped[str | None] = mapped_column(String(200))  # dismissal: still on campus
+
+    check: Mapped[Check] = relationship(back_populates="entries")
+    student: Mapped[Student] = relationship()

@@ -1,0 +1,106 @@
+"""Settings: defaults here, then instance/config.py, then ROLLCALL_* environment variables."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+class DefaultConfig:
+    """Defaults that are safe for development; production overrides them from the environment."""
+
+    ENV = "development"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # computed: instance/rollcall.sqlite3
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=60)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # a form left open since morning reading must still submit
+
+    # Reverse proxies in front of the app (X-Forwarded-For/-Proto hops to trust).
+    TRUSTED_PROXY_HOPS = 0
+
+    # Login throttling: after SLOWDOWN_AFTER failures each attempt must wait longer;
+    # after LOCK_AFTER the account (or address) is locked for LOCK_MINUTES.
+    LOGIN_SLOWDOWN_AFTER = 3
+    LOGIN_ACCOUNT_LOCK_AFTER = 8
+    LOGIN_IP_LOCK_AFTER = 30
+    LOGIN_LOCK_MINUTES = 15
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    LANGUAGES = ("zh_Hans", "en")
+
+    # Parent texts (used by the notify area).
+    ALERT_DELAY_MINUTES = 15
+    SMS_WINDOW = "07:00-21:00"
+    SMS_RATE_PER_SECOND = 1.0
+    TWILIO_ACCOUNT_SID: str | None = None
+    TWILIO_AUTH_TOKEN: str | None = None
+    TWILIO_FROM_NUMBER: str | None = None
+    TWILIO_MESSAGING_SERVICE_SID: str | None = None
+    TWILIO_API_BASE_URL = "https://api.twilio.com"
+    PUBLIC_BASE_URL: str | None = None
+
+
+PRODUCTION_OVERRIDES = {
+    "SESSION_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_SECURE": True,
+}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the app refuses to start."""
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config in order: defaults, instance/config.py, ROLLCALL_* env, test config."""
+    app.config.from_object(DefaultConfig)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("ROLLCALL")
+    else:
+        app.config.from_mapping(test_config)
+    if app.config["ENV"] == "production":
+        for key, value in PRODUCTION_OVERRIDES.items():
+            if key not in (test_config or {}) and f"ROLLCALL_{key}" not in _env_keys():
+                app.config[key] = value
+    _ensure_database_uri(app)
+    _ensure_secret_key(app)
+
+
+def _env_keys() -> set[str]:
+    return {key for key in os.environ if key.startswith("ROLLCALL_")}
+
+
+def _ensure_database_uri(app: Flask) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        path = Path(app.instance_path) / "rollcall.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://") or uri.startswith("postgres://"):
+        # psycopg 3 is the driver Rollcall ships with.
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    if app.config["SECRET_KEY"]:
+        return
+    if app.config["ENV"] == "production":
+        raise ConfigError(
+            "ROLLCALL_SECRET_KEY is not set: refusing to start in production without it."
+        )
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

@@ -1,0 +1,45 @@
+"""The landing page after sign-in, the language switch, and the health check."""
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
+
+from rollcall.access import visible_homerooms
+from rollcall.extensions import db
+from rollcall.i18n import SUPPORTED_LOCALES
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Where each role starts its day."""
+    return render_template("main/home.html", homerooms=visible_homerooms(current_user))
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen interface language (for the session, and on the account)."""
+    locale = request.form.get("locale", "")
+    if locale not in SUPPORTED_LOCALES:
+        abort(400)
+    session["locale"] = locale
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.home")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 with a JSON body when the database answers; 503 when it does not."""
+    try:
+        db.session.execute(db.text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

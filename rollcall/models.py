@@ -1,0 +1,224 @@
+"""The school's people and structure: schools, homerooms, students, guardians, users, audit."""
+
+import enum
+import secrets
+from datetime import datetime, time
+
+from flask import current_app, has_app_context
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from rollcall import clock
+from rollcall.extensions import db
+
+utcnow = clock.now
+
+
+class Role(enum.StrEnum):
+    TEACHER = "teacher"
+    OFFICE = "office"
+    ADMIN = "admin"
+
+
+class School(db.Model):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    locale: Mapped[str] = mapped_column(String(16), default="zh_Hans")
+    phone_region: Mapped[str] = mapped_column(String(2), default="CN")
+    phone: Mapped[str | None] = mapped_column(String(32))
+    bag_check_cutoff: Mapped[time] = mapped_column(default=time(7, 50))
+    attendance_cutoff: Mapped[time] = mapped_column(default=time(8, 10))
+    dismissal_cutoff: Mapped[time] = mapped_column(default=time(17, 30))
+    # Per-school overrides of config defaults (None means "follow the config").
+    alert_delay_minutes: Mapped[int | None]
+    sms_window: Mapped[str | None] = mapped_column(String(11))
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    homerooms: Mapped[list["Homeroom"]] = relationship(back_populates="school")
+
+    def __repr__(self) -> str:
+        return f"<School {self.id}>"
+
+
+homeroom_teachers = db.Table(
+    "homeroom_teachers",
+    db.Column("homeroom_id", ForeignKey("homerooms.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Homeroom(db.Model):
+    __tablename__ = "homerooms"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    grade: Mapped[int | None]
+    graduating: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), index=True)
+
+    school: Mapped[School] = relationship(back_populates="homerooms")
+    students: Mapped[list["Student"]] = relationship(
+        back_populates="homeroom", order_by="Student.seat"
+    )
+    teachers: Mapped[list["User"]] = relationship(
+        secondary=homeroom_teachers, back_populates="homerooms"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Homeroom {self.id}>"
+
+
+class Student(db.Model):
+    __tablename__ = "students"
+    __table_args__ = (UniqueConstraint("school_id", "student_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    homeroom_id: Mapped[int | None] = mapped_column(ForeignKey("homerooms.id"), index=True)
+    student_number: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(64))
+    seat: Mapped[int | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), index=True)
+
+    school: Mapped[School] = relationship()
+    homeroom: Mapped[Homeroom | None] = relationship(back_populates="students")
+    guardian_links: Mapped[list["StudentGuardian"]] = relationship(
+        back_populates="student", order_by="StudentGuardian.contact_order",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Student {self.id}>"
+
+
+class Guardian(db.Model):
+    __tablename__ = "guardians"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    relationship_label: Mapped[str | None] = mapped_column("relationship", String(32))
+    phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    phone_raw: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16), default="zh_Hans")
+    # The office's switch: custody or consent may mean this guardian gets no absence texts.
+    absence_texts: Mapped[bool] = mapped_column(default=True)
+    sms_consent: Mapped[bool] = mapped_column(default=True)
+    opted_out_at: Mapped[datetime | None]
+    sourced_id: Mapped[str | None] = mapped_column(String(255), index=True)
+
+    school: Mapped[School] = relationship()
+    student_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="guardian")
+
+    @property
+    def can_receive_texts(self) -> bool:
+        return bool(
+            self.phone_e164 and self.absence_texts and self.sms_consent
+            and self.opted_out_at is None
+        )
+
+    def __repr__(self) -> str:
+        return f"<Guardian {self.id}>"
+
+
+class StudentGuardian(db.Model):
+    __tablename__ = "student_guardians"
+
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), primary_key=True
+    )
+    guardian_id: Mapped[int] = mapped_column(
+        ForeignKey("guardians.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    contact_order: Mapped[int] = mapped_column(default=1)
+
+    student: Mapped[Student] = relationship(back_populates="guardian_links")
+    guardian: Mapped[Guardian] = relationship(back_populates="student_links")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    phone_e164: Mapped[str | None] = mapped_column(String(20))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    # Changes with the password, so "stay signed in" cookies elsewhere stop working.
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=lambda: secrets.token_urlsafe(32)
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    school: Mapped[School] = relationship()
+    homerooms: Mapped[list[Homeroom]] = relationship(
+        secondary=homeroom_teachers, back_populates="teachers", order_by=Homeroom.name
+    )
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=_hash_method())
+        self.session_token = secrets.token_urlsafe(32)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+def _hash_method() -> str:
+    """Werkzeug's scrypt; the test suite may choose cheaper parameters to run fast."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return "scrypt"
+
+
+class AuditLog(db.Model):
+    """Append-only record of every change: who, when, from where, before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-in counters, one row per account name or per client address."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]

@@ -1,0 +1,93 @@
+"""Browser fixtures: the app served on 127.0.0.1 from a thread, driven by the system Chromium
+through Playwright at a phone's size (390×844, touch), in Chinese or English."""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
+         "device_scale_factor": 2}
+LOCALES = {"zh": "zh-CN", "en": "en-US"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if os.environ.get("ROLLCALL_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + " but ROLLCALL_REQUIRE_BROWSER=1")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                              headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_server(make_app):
+    """The app with CSRF on, served on a free port of 127.0.0.1 for the length of one test."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.app = app
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(params=sorted(LOCALES))
+def lang(request):
+    """Run the test once in Chinese and once in English."""
+    return request.param
+
+
+@pytest.fixture
+def phone(browser, lang):
+    """A fresh phone-sized, touch-enabled browser page speaking the test's language."""
+    context = browser.new_context(locale=LOCALES[lang], **PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in():
+    """Sign in through the real form, as a person would."""
+
+    def do(page, base_url, username, password):
+        page.goto(f"{base_url}/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        with page.expect_navigation():
+            page.locator("form.card button[type=submit]").tap()
+
+    return do

@@ -1,0 +1,26 @@
+"""Access matrix for the foundation's own endpoints."""
+
+import pytest
+
+from tests.access_matrix import Row, assert_access, everyone, matrix_cases, signed_in
+
+ROWS = [
+    Row("GET", lambda s: "/", signed_in(200)),
+    Row("GET", lambda s: "/account/password", signed_in(200)),
+    Row("POST", lambda s: "/logout", signed_in(302, anon=302)),
+    Row("GET", lambda s: "/login", everyone(302, anon=200)),
+    Row("GET", lambda s: "/healthz", everyone(200)),
+    Row("POST", lambda s: "/language", everyone(302), data={"locale": "en"}),
+    Row("POST", lambda s: "/language", everyone(400), data={"locale": "fr"}),
+]
+
+
+@pytest.mark.parametrize(("row", "role"), matrix_cases(ROWS))
+def test_foundation_access(login_as, school, row, role):
+    assert_access(login_as, school, row, role)
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_with_the_page_remembered(client, school):
+    response = client.get("/account/password")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")

@@ -1,0 +1,35 @@
+"""The migrations describe exactly the models, and every string shown has a Chinese translation."""
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+from rollcall.extensions import db
+
+ROOT = Path(__file__).parent.parent
+METHOD_MAP = [("rollcall/**.py", "python"), ("templates/**.html", "jinja2")]
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+
+
+def test_migrations_match_the_models(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_every_message_has_a_chinese_translation():
+    with (ROOT / "rollcall/translations/zh_Hans/LC_MESSAGES/messages.po").open("rb") as po:
+        catalog = read_po(po)
+    wanted = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), METHOD_MAP, keywords=KEYWORDS):
+        wanted.add(message if isinstance(message, str) else message[0])
+    untranslated = sorted(
+        msgid for msgid in wanted
+        if msgid and (catalog.get(msgid) is None or not catalog.get(msgid).string
+                      or catalog.get(msgid).fuzzy)
+    )
+    assert untranslated == [], "run `make translations` and translate: " + repr(untranslated)
