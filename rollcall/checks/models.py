@@ -112,6 +112,8 @@ class CheckEntry(db.Model):
     check_id: Mapped[int] = mapped_column(ForeignKey("checks.id", ondelete="CASCADE"))
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
+    # When the entry got its current status (an absence noted in a later edit starts then).
+    status_since: Mapped[datetime] = mapped_column(default=clock.now)
     arrived_at: Mapped[datetime | None]  # attendance: late arrival
     reason: Mapped[str | None] = mapped_column(Text)  # attendance excuse; dismissal reason
     category: Mapped[str | None] = mapped_column(String(16), index=True)  # bag finding

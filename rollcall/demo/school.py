@@ -142,6 +142,9 @@ def _add_history(rng, school, homerooms, students) -> None:
             _bag_check(rng, school, homeroom, teacher, day, roster, absent, found)
             _attendance(rng, school, homeroom, teacher, day, roster, absent, late)
             _dismissal(rng, school, homeroom, teacher, day, roster, absent)
+    for check in (obj for obj in db.session.new if isinstance(obj, Check)):
+        for entry in check.entries:
+            entry.status_since = check.submitted_at
 
 
 def _check(school, homeroom, teacher, day, kind, at: time) -> Check:

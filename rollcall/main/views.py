@@ -1,6 +1,16 @@
 """The landing page after sign-in, the language switch, and the health check."""
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -10,11 +20,17 @@ from rollcall.i18n import SUPPORTED_LOCALES
 
 bp = Blueprint("main", __name__)
 
+# Each role's start page, provided by its area's blueprint.
+START_PAGES = {"teacher": "checks.today", "office": "office.board", "admin": "admin.index"}
+
 
 @bp.get("/")
 @login_required
 def home():
     """Where each role starts its day."""
+    endpoint = START_PAGES.get(current_user.role)
+    if endpoint in current_app.view_functions:
+        return redirect(url_for(endpoint))
     return render_template("main/home.html", homerooms=visible_homerooms(current_user))
 
 

@@ -173,6 +173,7 @@ def upgrade():
     sa.Column('check_id', sa.Integer(), nullable=False),
     sa.Column('student_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('status_since', sa.DateTime(), nullable=False),
     sa.Column('arrived_at', sa.DateTime(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('category', sa.String(length=16), nullable=True),
