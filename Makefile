@@ -59,6 +59,9 @@ wheel-check: $(VENV)/.installed
 	assert page.status_code == 200 and 'csrf_token' in text and '登录' in text, text[:500]; \
 	assert app.test_client().get('/static/css/rollcall.css').status_code == 200; \
 	print('wheel check: the installed wheel renders the login page in Chinese')"
+	rm -f /tmp/rollcall-wheel.sqlite3
+	cd /tmp && ROLLCALL_SQLALCHEMY_DATABASE_URI=sqlite:////tmp/rollcall-wheel.sqlite3 \
+		/tmp/rollcall-wheel-venv/bin/flask --app rollcall init-db
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache
