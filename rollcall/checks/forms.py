@@ -4,7 +4,14 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from rollcall.checks.models import ContactMethod, ContactOutcome
@@ -47,8 +54,10 @@ class ContactForm(FlaskForm):
     student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])
     person = StringField(_l("Who was reached (or tried)"),
                          validators=[DataRequired(), Length(max=64)])
-    method = SelectField(_l("How"), choices=list(METHOD_LABELS.items()))
-    outcome = SelectField(_l("Outcome"), choices=list(OUTCOME_LABELS.items()))
+    method = SelectField(_l("How"), choices=[SelectChoice(k.value, v)
+                                               for k, v in METHOD_LABELS.items()])
+    outcome = SelectField(_l("Outcome"), choices=[SelectChoice(k.value, v)
+                                                    for k, v in OUTCOME_LABELS.items()])
     contacted_at = TimeField(_l("Time"), validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
 

@@ -76,3 +76,11 @@ def is_dangerous(entry_values: dict) -> bool:
 def wall_time(school, instant: datetime | None) -> str:
     """HH:MM on the school's clock, or '' for none."""
     return "" if instant is None else clock.to_school_time(school, instant).strftime("%H:%M")
+
+
+def iso_wall_time(school, text: str | None) -> str:
+    """HH:MM on the school's clock for an ISO 8601 instant stored in the audit trail."""
+    try:
+        return wall_time(school, datetime.fromisoformat(text)) if text else ""
+    except (TypeError, ValueError):
+        return ""

@@ -6,6 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from rollcall import clock
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
@@ -140,6 +141,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=()):
                           for e in errors},
                "history": summary.check_history(check) if check else [],
                "school": homeroom.school, "labels": labels, "wall_time": summary.wall_time,
+               "iso_wall_time": summary.iso_wall_time,
                "is_dangerous": summary.is_dangerous}
     if kind == CheckKind.ATTENDANCE:
         context |= _contact_context(homeroom, day, values, students)
@@ -150,7 +152,7 @@ def _contact_context(homeroom, day, values, students):
     absent = [s for s in students
               if values.get(s.id, {}).get("status") in services.NOT_HERE]
     form = ContactForm(formdata=None)
-    form.student_id.choices = [(s.id, f"{s.seat or ''} {s.name}") for s in absent]
+    form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in absent]
     form.contacted_at.data = clock.school_now(homeroom.school).time().replace(second=0,
                                                                              microsecond=0)
     return {"absent": absent, "contact_form": form,
@@ -170,7 +172,7 @@ def log_contact(homeroom_id, day):
         abort(404 if refusal.future else 403)
     form = ContactForm()
     students = {s.id: s for s in homeroom.students if s.active}
-    form.student_id.choices = [(sid, s.name) for sid, s in students.items()]
+    form.student_id.choices = [SelectChoice(sid, s.name) for sid, s in students.items()]
     if not form.validate_on_submit():
         if request.form.get("student_id", "").isdigit() and \
                 int(request.form["student_id"]) not in students:
