@@ -33,11 +33,15 @@ def error(status: int, code: str, message: str, errors=None, **extra):
     return jsonify(body), status
 
 
-@bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException):
     """Every HTTP error of the API as JSON, never an HTML page."""
     return error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"),
                  exc.description or "")
+
+
+# Per code: the app's own per-code HTML handlers would otherwise win over a generic one.
+for _code in (400, 401, 403, 404, 405, 413, 415, 429, 500):
+    bp.register_error_handler(_code, http_error)
 
 
 @bp.before_request
