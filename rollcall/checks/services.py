@@ -98,7 +98,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     check = find_check(homeroom.id, day, kind)
     saved = {} if check is None else {e.student_id: entry_values(e) for e in check.entries}
     target = default_entries(homeroom, day, kind, students) | saved | wanted
-    _fill_arrival_times(target, saved)
+    _fill_arrival_times(target, saved, clock.now() if day == clock.school_today(school) else None)
     if check is not None and saved == target and not _newly_campus_checked(check,
                                                                            campus_checked):
         return check  # a repeat of what is already saved: nothing to do
@@ -114,12 +114,12 @@ def _newly_campus_checked(check: Check, campus_checked: bool) -> bool:
             and check.campus_checked_at is None)
 
 
-def _fill_arrival_times(target: dict, saved: dict) -> None:
-    """A late arrival without a time keeps the saved time, or gets now."""
+def _fill_arrival_times(target: dict, saved: dict, now) -> None:
+    """A late arrival without a time keeps the saved time, or gets now (on today's checks)."""
     for student_id, values in target.items():
         if values["status"] == AttendanceStatus.LATE and values["arrived_at"] is None:
             before = saved.get(student_id) or {}
-            values["arrived_at"] = before.get("arrived_at") or clock.now()
+            values["arrived_at"] = before.get("arrived_at") or now
 
 
 def _create(homeroom, day, kind, target, actor, campus_checked) -> Check:
