@@ -257,3 +257,18 @@ def test_contacts_are_logged_and_reported_per_student(app, school):
         assert contacts.contacts_for(ids, DAY)[0].note == "发烧"
         assert db.session.scalar(db.select(AuditLog.action).where(
             AuditLog.object_type == "ContactLog")) == "contact.log"
+
+
+def test_two_first_submissions_at_once_make_one_check_and_a_conflict(app, school):
+    with app.app_context(), school_time(7, 40):
+        n = numbers(school)
+        save(school, "attendance", [])
+        # The second request got past its read before the first one committed.
+        target = services.default_entries(homeroom(school), DAY, "attendance",
+                                          homeroom(school).students)
+        target[homeroom(school).students[0].id]["status"] = "absent"
+        with pytest.raises(services.CheckConflict) as raised:
+            services._create(homeroom(school), DAY, "attendance", target, user(school), True)
+        assert raised.value.current.version == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(Check)) == 1
+        assert statuses(raised.value.current)[n[0]] == "present"
