@@ -75,6 +75,7 @@ def homeroom_today(homeroom_id):
     day = clock.school_today(homeroom.school)
     return render_template("checks/today.html", homeroom=homeroom, day=day,
                            states=summary.day_overview(homeroom, day),
+                           row_statuses=labels.ROW_STATUSES,
                            findings=[f for f in summary.dangerous_findings(homeroom.school_id, day)
                                      if f.check.homeroom_id == homeroom.id])
 
@@ -140,6 +141,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=()):
                "errors": {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message
                           for e in errors},
                "history": summary.check_history(check) if check else [],
+               "names": {s.student_number: s.name for s in students},
                "school": homeroom.school, "labels": labels, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,
                "is_dangerous": summary.is_dangerous}

@@ -135,3 +135,23 @@ def test_check_pages_fit_a_360_px_phone(live_server, phone, lang, demo_class, si
         for kind in ("bag", "attendance", "dismissal"):
             open_check(phone, live_server.url, homeroom_id, kind)
             assert phone.evaluate("document.documentElement.scrollWidth") <= 360, kind
+
+
+def test_the_check_works_as_a_plain_form_without_javascript(live_server, browser, demo_class,
+                                                            sign_in):
+    homeroom_id, seat = demo_class
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False, viewport={
+        "width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        with school_clock(8, 5):
+            sign_in(page, live_server.url, "teacher1", DEMO_PASSWORD)
+            open_check(page, live_server.url, homeroom_id, "attendance")
+            tap_status(page, seat[2], "excused")
+            page.fill(f"input[name='r{seat[2]}']", "看病")  # shown by CSS alone
+            submit(page)
+            assert "已保存" in page.locator(".flash-success").inner_text()
+            assert checked(page, seat[2]) == "excused"
+            assert page.locator(f"input[name='r{seat[2]}']").input_value() == "看病"
+    finally:
+        context.close()
