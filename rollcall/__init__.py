@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from rollcall import i18n, models, security  # noqa: F401  (models: register tables)
+    from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
     from rollcall.checks import models as check_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
@@ -45,11 +46,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from rollcall.api.views import bp as api_bp
     from rollcall.auth.views import bp as auth_bp
+    from rollcall.checks.views import bp as checks_bp
+    from rollcall.extensions import csrf
     from rollcall.main.views import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(checks_bp)
+    csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can forge them
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -67,8 +74,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from rollcall import database, demo
+    from rollcall.api import commands as api_commands
     from rollcall.auth import commands as auth_commands
 
     database.init_app(app)
     demo.init_app(app)
     auth_commands.init_app(app)
+    api_commands.init_app(app)

@@ -101,8 +101,9 @@ def test_a_signed_in_users_language_is_kept_on_the_account(app, login_as):
     with app.app_context():
         assert db.session.scalar(db.select(User.locale).where(User.username == "t.wang")) == "en"
     phone = login_as("teacher")
-    page = phone.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert "Homerooms" in page
+    page = phone.get("/account/password",
+                     headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
 
 
 def test_language_switch_does_not_redirect_off_site(client):

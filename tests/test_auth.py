@@ -20,7 +20,8 @@ def test_right_password_signs_in_and_lands_on_home(client, school):
     response = sign_in(client, "t.wang", PASSWORD)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get("/", headers={"Accept-Language": "en"},
+                      follow_redirects=True).get_data(as_text=True)
     assert "王老师" in page and "九年级1班" in page and "九年级2班" not in page
 
 
@@ -117,7 +118,7 @@ def test_logout_signs_out(client, school):
 def test_logout_needs_post(client, school):
     sign_in(client, "t.wang", PASSWORD)
     assert client.get("/logout").status_code == 405
-    assert client.get("/").status_code == 200
+    assert client.get("/account/password").status_code == 200
 
 
 def test_stay_signed_in_sets_a_long_lived_httponly_cookie(client, school):
@@ -139,7 +140,7 @@ def test_remembered_device_comes_back_signed_in(app, school):
     remember = phone.get_cookie("remember_token")
     fresh = app.test_client()
     fresh.set_cookie("remember_token", remember.value)
-    assert fresh.get("/").status_code == 200
+    assert fresh.get("/account/password").status_code == 200
 
 
 def test_changing_password_signs_out_other_devices_but_not_this_one(app, school):
@@ -150,11 +151,11 @@ def test_changing_password_signs_out_other_devices_but_not_this_one(app, school)
         "current_password": PASSWORD, "new_password": "a new long secret",
         "confirm": "a new long secret"})
     assert response.status_code == 302
-    assert phone.get("/").status_code == 200
-    assert laptop.get("/").status_code == 302
+    assert phone.get("/account/password").status_code == 200
+    assert laptop.get("/account/password").status_code == 302
     stale = app.test_client()
     stale.set_cookie("remember_token", "whatever-old-token")
-    assert stale.get("/").status_code == 302
+    assert stale.get("/account/password").status_code == 302
     assert sign_in(app.test_client(), "t.wang", "a new long secret").status_code == 302
     with app.app_context():
         assert db.session.scalar(

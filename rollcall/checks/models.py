@@ -123,3 +123,40 @@ class CheckEntry(db.Model):
 
     check: Mapped[Check] = relationship(back_populates="entries")
     student: Mapped[Student] = relationship()
+
+
+class ContactMethod(enum.StrEnum):
+    PHONE = "phone"
+    TEXT = "text"
+    MESSAGING_APP = "messaging_app"
+    IN_PERSON = "in_person"
+    OTHER = "other"
+
+
+class ContactOutcome(enum.StrEnum):
+    REASON_GIVEN = "reason_given"  # family knows and explained the absence
+    ON_THE_WAY = "on_the_way"
+    UNAWARE = "unaware"  # family did not know: the student is missing
+    NO_ANSWER = "no_answer"
+    OTHER = "other"
+
+
+class ContactLog(db.Model):
+    """How a teacher reached an absent student's family, and what they heard."""
+
+    __tablename__ = "contact_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    school_date: Mapped[date] = mapped_column(index=True)
+    person: Mapped[str] = mapped_column(String(64))  # who was reached (or tried)
+    method: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    contacted_at: Mapped[datetime]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    student: Mapped[Student] = relationship()
+    recorded_by: Mapped[User | None] = relationship()

@@ -1,0 +1,25 @@
+"""API tokens: only a hash is stored; the token itself is shown once, when it is made."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rollcall import clock
+from rollcall.extensions import db
+from rollcall.models import User
+
+
+class ApiToken(db.Model):
+    """A bearer token that acts as its user (same role, same homerooms)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # first characters, to tell tokens apart
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

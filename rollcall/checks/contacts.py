@@ -1,0 +1,45 @@
+"""The parent-contact log: how an absent student's family was reached, and what they said."""
+
+from datetime import date, datetime
+
+from rollcall import audit
+from rollcall.checks.models import ContactLog, ContactMethod, ContactOutcome
+from rollcall.extensions import db
+
+
+def log_contact(student, day: date, actor, *, person: str, method: str, outcome: str,
+                contacted_at: datetime, note: str | None = None) -> ContactLog:
+    """Record one contact attempt with a student's family (commits, audited)."""
+    entry = ContactLog(school_id=student.school_id, student_id=student.id, school_date=day,
+                       person=person.strip(), method=ContactMethod(method),
+                       outcome=ContactOutcome(outcome), note=(note or "").strip() or None,
+                       contacted_at=contacted_at, recorded_by=actor)
+    db.session.add(entry)
+    db.session.flush()
+    audit.record("contact.log", entry, actor=actor, after={
+        "student_id": student.id, "date": day.isoformat(), "person": entry.person,
+        "method": entry.method, "outcome": entry.outcome,
+        "contacted_at": contacted_at.isoformat()})
+    db.session.commit()
+    return entry
+
+
+def contacts_for(student_ids, day: date) -> list[ContactLog]:
+    """The contacts logged for these students on that day, in order."""
+    ids = list(student_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        db.select(ContactLog)
+        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day)
+        .order_by(ContactLog.contacted_at, ContactLog.id)))
+
+
+def contact_logged(student_ids, day: date) -> set[int]:
+    """The ids of those students whose family contact was logged that day ("call logged")."""
+    ids = list(student_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        db.select(ContactLog.student_id).distinct()
+        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day)))

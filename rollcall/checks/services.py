@@ -1,0 +1,214 @@
+"""Saving a check: one per (homeroom, school date, kind), optimistic locking, audit per entry.
+
+The web form and the API both call `save_check`; it commits on success and writes nothing
+when it raises (CheckInvalid, UnknownStudents, NotEditable, CheckConflict).
+"""
+
+from datetime import date
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from rollcall import audit, clock
+from rollcall.checks.models import (
+    DANGEROUS_CATEGORIES,
+    DEFAULT_STATUS,
+    AttendanceStatus,
+    BagStatus,
+    Check,
+    CheckEntry,
+    CheckKind,
+)
+from rollcall.checks.validation import DETAILS, clean_entries
+from rollcall.checks.window import ensure_editable
+from rollcall.extensions import db
+from rollcall.models import Student
+
+NOT_HERE = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
+
+
+class CheckConflict(Exception):
+    """The check changed since the caller read it (stale version); `current` is what is saved."""
+
+    def __init__(self, current: Check | None):
+        super().__init__("the check was changed by someone else")
+        self.current = current
+
+
+def find_check(homeroom_id: int, day: date, kind: CheckKind) -> Check | None:
+    """The saved check, or None."""
+    return db.session.scalar(db.select(Check).where(
+        Check.homeroom_id == homeroom_id, Check.school_date == day, Check.kind == kind))
+
+
+def _statuses(homeroom_id: int, day: date, kind: CheckKind) -> dict[int, str]:
+    check = find_check(homeroom_id, day, kind)
+    return {} if check is None else {e.student_id: e.status for e in check.entries}
+
+
+def roster(homeroom, day: date, kind: CheckKind) -> list[Student]:
+    """The students a check covers: the active class; dismissal only those here today."""
+    students = [s for s in homeroom.students if s.active]
+    if kind == CheckKind.DISMISSAL:
+        attendance = _statuses(homeroom.id, day, CheckKind.ATTENDANCE)
+        students = [s for s in students if attendance.get(s.id) not in NOT_HERE]
+    return students
+
+
+def default_entries(homeroom, day: date, kind: CheckKind, students) -> dict[int, dict]:
+    """What a new check starts with, linking bag check and attendance both ways."""
+    status = {s.id: DEFAULT_STATUS[kind].value for s in students}
+    if kind == CheckKind.BAG:
+        for sid, seen in _statuses(homeroom.id, day, CheckKind.ATTENDANCE).items():
+            if seen in NOT_HERE and sid in status:
+                status[sid] = BagStatus.NOT_CHECKED.value
+    elif kind == CheckKind.ATTENDANCE:
+        for sid, seen in _statuses(homeroom.id, day, CheckKind.BAG).items():
+            if seen == BagStatus.NOT_CHECKED and sid in status:
+                status[sid] = AttendanceStatus.ABSENT.value
+    return {sid: dict.fromkeys(DETAILS) | {"status": value} for sid, value in status.items()}
+
+
+def entry_values(entry: CheckEntry) -> dict:
+    """A saved entry as the same dict that clean_entries produces."""
+    return {"status": entry.status} | {name: getattr(entry, name) for name in DETAILS}
+
+
+def current_entries(homeroom, day: date, kind: CheckKind) -> tuple[Check | None, dict]:
+    """(check, {student_id: values}) for display: what was saved, else the defaults."""
+    check = find_check(homeroom.id, day, kind)
+    students = roster(homeroom, day, kind)
+    values = default_entries(homeroom, day, kind, students)
+    if check is not None:
+        values |= {e.student_id: entry_values(e) for e in check.entries}
+    return check, values
+
+
+def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *,
+               campus_checked: bool = True) -> Check:
+    """Validate and save one check; students left out keep their saved entry or the default."""
+    kind = CheckKind(kind)
+    school = homeroom.school
+    ensure_editable(actor, school, day)
+    students = roster(homeroom, day, kind)
+    here = {s.id for s in students}
+    wanted = clean_entries(kind, school, day, entries, {
+        s.student_number: s for s in homeroom.students if s.active
+    }, not_here={s.student_number for s in homeroom.students if s.active and s.id not in here})
+    check = find_check(homeroom.id, day, kind)
+    saved = {} if check is None else {e.student_id: entry_values(e) for e in check.entries}
+    target = default_entries(homeroom, day, kind, students) | saved | wanted
+    _fill_arrival_times(target, saved, clock.now() if day == clock.school_today(school) else None)
+    if check is not None and saved == target and not _newly_campus_checked(check,
+                                                                           campus_checked):
+        return check  # a repeat of what is already saved: nothing to do
+    if (check is None) != (version is None) or (check is not None and version != check.version):
+        raise CheckConflict(check)
+    if check is None:
+        return _create(homeroom, day, kind, target, actor, campus_checked)
+    return _update(check, saved, target, actor, campus_checked)
+
+
+def _newly_campus_checked(check: Check, campus_checked: bool) -> bool:
+    return (check.kind == CheckKind.DISMISSAL and campus_checked
+            and check.campus_checked_at is None)
+
+
+def _fill_arrival_times(target: dict, saved: dict, now) -> None:
+    """A late arrival without a time keeps the saved time, or gets now (on today's checks)."""
+    for student_id, values in target.items():
+        if values["status"] == AttendanceStatus.LATE and values["arrived_at"] is None:
+            before = saved.get(student_id) or {}
+            values["arrived_at"] = before.get("arrived_at") or now
+
+
+def _create(homeroom, day, kind, target, actor, campus_checked) -> Check:
+    now = clock.now()
+    check = Check(school_id=homeroom.school_id, homeroom=homeroom, school_date=day, kind=kind,
+                  version=1, submitted_at=now, submitted_by=actor, updated_at=now,
+                  updated_by=actor,
+                  campus_checked_at=now if kind == CheckKind.DISMISSAL and campus_checked
+                  else None)
+    for student_id, values in target.items():
+        check.entries.append(CheckEntry(student_id=student_id, status_since=now,
+                                        **_columns(values)))
+    db.session.add(check)
+    try:
+        db.session.flush()
+    except IntegrityError:  # someone else created it a moment ago
+        db.session.rollback()
+        raise CheckConflict(find_check(homeroom.id, day, kind)) from None
+    numbers = _numbers(target)
+    audit.record("check.submit", check, actor=actor, after={
+        "kind": str(kind), "date": day.isoformat(),
+        "entries": {numbers[sid]: _audit_values(v) for sid, v in sorted(target.items())
+                    if v["status"] != DEFAULT_STATUS[kind]},
+    })
+    _flag_dangerous(check, target, {}, actor, numbers)
+    db.session.commit()
+    return check
+
+
+def _update(check, saved, target, actor, campus_checked) -> Check:
+    now = clock.now()
+    result = db.session.execute(
+        update(Check).where(Check.id == check.id, Check.version == check.version)
+        .values(version=Check.version + 1, updated_at=now, updated_by_id=actor.id)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise CheckConflict(find_check(check.homeroom_id, check.school_date, check.kind))
+    db.session.refresh(check)
+    entries = {e.student_id: e for e in check.entries}
+    numbers = _numbers(target)
+    for student_id, values in target.items():
+        before = saved.get(student_id)
+        if before == values:
+            continue
+        entry = entries.get(student_id)
+        if entry is None:
+            entry = CheckEntry(student_id=student_id, status_since=now)
+            check.entries.append(entry)
+        elif entry.status != values["status"]:
+            entry.status_since = now
+        for name, value in _columns(values).items():
+            setattr(entry, name, value)
+        audit.record("check.entry", check, actor=actor, object_type="Check",
+                     before=_audit_values(before, numbers[student_id]),
+                     after=_audit_values(values, numbers[student_id]))
+    if _newly_campus_checked(check, campus_checked):
+        check.campus_checked_at = now
+        audit.record("check.campus_checked", check, actor=actor, after={"at": now.isoformat()})
+    _flag_dangerous(check, target, saved, actor, numbers)
+    db.session.commit()
+    return check
+
+
+def _columns(values: dict) -> dict:
+    return {"status": values["status"]} | {name: values[name] for name in DETAILS}
+
+
+def _numbers(target: dict) -> dict[int, str]:
+    rows = db.session.execute(db.select(Student.id, Student.student_number)
+                              .where(Student.id.in_(list(target))))
+    return {student_id: number for student_id, number in rows}
+
+
+def _audit_values(values: dict | None, number: str | None = None) -> dict | None:
+    if values is None:
+        return None
+    shown = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+             for k, v in values.items() if v is not None}
+    return shown | ({"student_number": number} if number else {})
+
+
+def _flag_dangerous(check, target, saved, actor, numbers) -> None:
+    """A knife, weapon or fire source goes on the office's list the moment it is saved."""
+    for student_id, values in target.items():
+        if values.get("category") not in DANGEROUS_CATEGORIES:
+            continue
+        if (saved.get(student_id) or {}).get("category") == values["category"]:
+            continue
+        audit.record("check.dangerous_finding", check, actor=actor, after={
+            "student_number": numbers[student_id], "category": values["category"],
+            "description": values.get("description"), "action": values.get("action")})

@@ -1,0 +1,86 @@
+"""Reading checks back: a homeroom's day at a glance, a check's history, dangerous findings."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from rollcall import clock
+from rollcall.checks.models import DANGEROUS_CATEGORIES, BagStatus, Check, CheckEntry, CheckKind
+from rollcall.checks.services import find_check
+from rollcall.extensions import db
+from rollcall.models import AuditLog
+
+DAY_ORDER = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
+CUTOFF_FIELD = {
+    CheckKind.BAG: "bag_check_cutoff",
+    CheckKind.ATTENDANCE: "attendance_cutoff",
+    CheckKind.DISMISSAL: "dismissal_cutoff",
+}
+
+
+@dataclass
+class CheckState:
+    """One check of the day as Today shows it."""
+
+    kind: CheckKind
+    cutoff: time
+    check: Check | None = None
+    overdue: bool = False
+    counts: Counter = field(default_factory=Counter)
+
+
+def cutoff(school, kind: CheckKind) -> time:
+    """The school's cut-off (wall clock) for a check."""
+    return getattr(school, CUTOFF_FIELD[CheckKind(kind)])
+
+
+def day_overview(homeroom, day: date) -> list[CheckState]:
+    """The three checks in the day's order: done (with counts), not started, or overdue."""
+    school = homeroom.school
+    now = clock.now()
+    states = []
+    for kind in DAY_ORDER:
+        state = CheckState(kind=kind, cutoff=cutoff(school, kind),
+                           check=find_check(homeroom.id, day, kind))
+        if state.check is None:
+            state.overdue = now > clock.school_datetime(school, day, state.cutoff)
+        else:
+            state.counts = Counter(entry.status for entry in state.check.entries)
+        states.append(state)
+    return states
+
+
+def check_history(check: Check) -> list[AuditLog]:
+    """Every audited change of this check, oldest first."""
+    return list(db.session.scalars(
+        db.select(AuditLog)
+        .where(AuditLog.object_type == "Check", AuditLog.object_id == str(check.id))
+        .order_by(AuditLog.created_at, AuditLog.id)))
+
+
+def dangerous_findings(school_id: int, day: date) -> list[CheckEntry]:
+    """Knives, weapons and fire sources found in the school's bag checks of that day."""
+    return list(db.session.scalars(
+        db.select(CheckEntry).join(CheckEntry.check)
+        .where(Check.school_id == school_id, Check.school_date == day,
+               Check.kind == CheckKind.BAG, CheckEntry.status == BagStatus.FOUND,
+               CheckEntry.category.in_([str(c) for c in DANGEROUS_CATEGORIES]))
+        .order_by(Check.homeroom_id, CheckEntry.student_id)))
+
+
+def is_dangerous(entry_values: dict) -> bool:
+    """True for a finding the office must see at once."""
+    return entry_values.get("category") in DANGEROUS_CATEGORIES
+
+
+def wall_time(school, instant: datetime | None) -> str:
+    """HH:MM on the school's clock, or '' for none."""
+    return "" if instant is None else clock.to_school_time(school, instant).strftime("%H:%M")
+
+
+def iso_wall_time(school, text: str | None) -> str:
+    """HH:MM on the school's clock for an ISO 8601 instant stored in the audit trail."""
+    try:
+        return wall_time(school, datetime.fromisoformat(text)) if text else ""
+    except (TypeError, ValueError):
+        return ""

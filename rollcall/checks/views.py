@@ -1,0 +1,192 @@
+"""The teacher's day: Today, and the three check pages (bag check, attendance, dismissal)."""
+
+import re
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from rollcall import clock
+from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
+from rollcall.checks import contacts, labels, services, summary
+from rollcall.checks.forms import (
+    METHOD_LABELS,
+    OUTCOME_LABELS,
+    CheckForm,
+    ContactForm,
+    entries_from_form,
+    posted_student_ids,
+)
+from rollcall.checks.models import CheckKind
+from rollcall.checks.validation import CheckInvalid, UnknownStudents
+from rollcall.checks.window import NotEditable, edit_refusal
+from rollcall.models import Role
+
+bp = Blueprint("checks", __name__)
+EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_day(text: str) -> date:
+    """A YYYY-MM-DD path segment as a date, or 404."""
+    try:
+        return date.fromisoformat(text) if _DAY.match(text) else abort(404)
+    except ValueError:
+        abort(404)
+
+
+def parse_kind(text: str) -> CheckKind:
+    """A check kind path segment, or 404."""
+    try:
+        return CheckKind(text)
+    except ValueError:
+        abort(404)
+
+
+@bp.app_template_global()
+def check_label(value) -> str:
+    """Templates: the screen name of a status, category, action or reason."""
+    return labels.label(value)
+
+
+@bp.app_template_global()
+def contact_label(value) -> str:
+    """Templates: the screen name of a contact method or outcome."""
+    return str(METHOD_LABELS.get(value) or OUTCOME_LABELS.get(value) or value)
+
+
+@bp.get("/today")
+@roles_required(*EVERYONE)
+def today():
+    """Today for the user's homeroom, or a picker when there are several."""
+    homerooms = visible_homerooms(current_user)
+    if len(homerooms) == 1:
+        return redirect(url_for("checks.homeroom_today", homeroom_id=homerooms[0].id))
+    return render_template("checks/picker.html", homerooms=homerooms)
+
+
+@bp.get("/homerooms/<int:homeroom_id>/today")
+@roles_required(*EVERYONE)
+def homeroom_today(homeroom_id):
+    """The three checks of today in order: not started, done (when, by whom), or overdue."""
+    homeroom = homeroom_or_404(current_user, homeroom_id)
+    day = clock.school_today(homeroom.school)
+    return render_template("checks/today.html", homeroom=homeroom, day=day,
+                           states=summary.day_overview(homeroom, day),
+                           row_statuses=labels.ROW_STATUSES,
+                           findings=[f for f in summary.dangerous_findings(homeroom.school_id, day)
+                                     if f.check.homeroom_id == homeroom.id])
+
+
+@bp.route("/homerooms/<int:homeroom_id>/checks/<day>/<kind>", methods=["GET", "POST"])
+@roles_required(*EVERYONE)
+def check_page(homeroom_id, day, kind):
+    """Show a check (saved values, else the defaults) and save it."""
+    homeroom = homeroom_or_404(current_user, homeroom_id)
+    day, kind = parse_day(day), parse_kind(kind)
+    refusal = edit_refusal(current_user, homeroom.school, day)
+    if refusal is not None and refusal.future:
+        abort(404)
+    form = CheckForm()
+    if request.method == "GET":
+        return _render_check(homeroom, day, kind, form)
+    if not form.validate_on_submit():
+        abort(400)
+    students = [s for s in homeroom.students if s.active]
+    if posted_student_ids(request.form) - {s.id for s in students}:
+        abort(404)
+    entries = entries_from_form(request.form, students)
+    try:
+        services.save_check(homeroom, day, kind, entries, form.version_value(), current_user)
+    except NotEditable as error:
+        flash(str(error.message), "error")
+        return _render_check(homeroom, day, kind, form), 403
+    except (CheckInvalid, UnknownStudents) as error:
+        flash(_("Some rows need attention; nothing was saved."), "error")
+        return _render_check(homeroom, day, kind, form, submitted=entries,
+                             errors=getattr(error, "errors", [])), 422
+    except services.CheckConflict as error:
+        _flash_conflict(error.current)
+        return _render_check(homeroom, day, kind, CheckForm(formdata=None)), 409
+    flash(_("%(check)s saved.", check=labels.KINDS[kind]), "success")
+    return redirect(url_for("checks.check_page", homeroom_id=homeroom.id,
+                            day=day.isoformat(), kind=kind.value))
+
+
+def _flash_conflict(current) -> None:
+    if current is None:
+        flash(_("This check was removed or never saved. Review it and save again."), "warning")
+        return
+    who = current.updated_by.display_name if current.updated_by else "?"
+    flash(_("%(name)s changed this check at %(time)s after you opened it. Below is what is "
+            "saved now: review it and save again if needed.", name=who,
+            time=summary.wall_time(current.homeroom.school, current.updated_at)), "warning")
+
+
+def _render_check(homeroom, day, kind, form, submitted=None, errors=()):
+    check, values = services.current_entries(homeroom, day, kind)
+    students = services.roster(homeroom, day, kind)
+    known = {s.id for s in students}
+    students += [e.student for e in (check.entries if check else []) if e.student_id not in known]
+    by_number = {s.student_number: s.id for s in students}
+    for entry in submitted or ():
+        values[by_number[entry["student_number"]]] = entry
+    if check is not None:
+        form.version.data = str(check.version)
+    refusal = edit_refusal(current_user, homeroom.school, day)
+    context = {"homeroom": homeroom, "day": day, "kind": kind, "form": form, "check": check,
+               "students": students, "values": values, "refusal": refusal,
+               "errors": {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message
+                          for e in errors},
+               "history": summary.check_history(check) if check else [],
+               "names": {s.student_number: s.name for s in students},
+               "school": homeroom.school, "labels": labels, "wall_time": summary.wall_time,
+               "iso_wall_time": summary.iso_wall_time,
+               "is_dangerous": summary.is_dangerous}
+    if kind == CheckKind.ATTENDANCE:
+        context |= _contact_context(homeroom, day, values, students)
+    return render_template("checks/check.html", **context)
+
+
+def _contact_context(homeroom, day, values, students):
+    absent = [s for s in students
+              if values.get(s.id, {}).get("status") in services.NOT_HERE]
+    form = ContactForm(formdata=None)
+    form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in absent]
+    form.contacted_at.data = clock.school_now(homeroom.school).time().replace(second=0,
+                                                                             microsecond=0)
+    return {"absent": absent, "contact_form": form,
+            "contacts": contacts.contacts_for([s.id for s in students], day)}
+
+
+@bp.post("/homerooms/<int:homeroom_id>/checks/<day>/attendance/contacts")
+@roles_required(*EVERYONE)
+def log_contact(homeroom_id, day):
+    """Record how an absent student's family was reached."""
+    homeroom = homeroom_or_404(current_user, homeroom_id)
+    day = parse_day(day)
+    back = url_for("checks.check_page", homeroom_id=homeroom.id, day=day.isoformat(),
+                   kind=CheckKind.ATTENDANCE.value) + "#contacts"
+    refusal = edit_refusal(current_user, homeroom.school, day)
+    if refusal is not None:
+        abort(404 if refusal.future else 403)
+    form = ContactForm()
+    students = {s.id: s for s in homeroom.students if s.active}
+    form.student_id.choices = [SelectChoice(sid, s.name) for sid, s in students.items()]
+    if not form.validate_on_submit():
+        if request.form.get("student_id", "").isdigit() and \
+                int(request.form["student_id"]) not in students:
+            abort(404)
+        for name, field_errors in form.errors.items():
+            flash(f"{form[name].label.text}: {field_errors[0]}", "error")
+        return redirect(back)
+    contacted_at = clock.school_datetime(homeroom.school, day, form.contacted_at.data)
+    contacts.log_contact(students[form.student_id.data], day, current_user,
+                         person=form.person.data, method=form.method.data,
+                         outcome=form.outcome.data, contacted_at=contacted_at,
+                         note=form.note.data)
+    flash(_("Contact logged."), "success")
+    return redirect(back)
+

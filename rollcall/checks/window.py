@@ -1,0 +1,60 @@
+"""When a check may be written: teachers today (and yesterday until a cut-off), office any day.
+
+The cut-off for correcting the previous school day is a school setting,
+``school.settings["correction_cutoff"] = "HH:MM"`` (default 12:00 of the next school day).
+"""
+
+from datetime import date, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from rollcall import clock
+from rollcall.models import Role
+
+DEFAULT_CORRECTION_CUTOFF = time(12, 0)
+
+
+class NotEditable(Exception):
+    """This user may not write this day's checks; `future` tells a date error from a refusal."""
+
+    def __init__(self, message, future: bool = False):
+        super().__init__("future date" if future else "day closed")
+        self.message = message
+        self.future = future
+
+
+def correction_cutoff(school) -> time:
+    """Until when (school wall clock, next school day) a teacher may correct the previous day."""
+    value = (school.settings or {}).get("correction_cutoff")
+    try:
+        return time.fromisoformat(value) if value else DEFAULT_CORRECTION_CUTOFF
+    except (TypeError, ValueError):
+        return DEFAULT_CORRECTION_CUTOFF
+
+
+def previous_school_day(day: date) -> date:
+    """The weekday before day (Monday's previous school day is Friday)."""
+    day -= timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def edit_refusal(user, school, day: date):
+    """None if user may write checks of day; else the reason (a NotEditable to raise)."""
+    today = clock.school_today(school)
+    if day > today:
+        return NotEditable(_l("Checks cannot be recorded for a future date."), future=True)
+    if user.role in (Role.OFFICE, Role.ADMIN) or day == today:
+        return None
+    if day == previous_school_day(today) and clock.school_now(school).time() < \
+            correction_cutoff(school):
+        return None
+    return NotEditable(_l("This day is closed for teachers; ask the office to correct it."))
+
+
+def ensure_editable(user, school, day: date) -> None:
+    """Raise NotEditable unless user may write checks of day."""
+    refusal = edit_refusal(user, school, day)
+    if refusal is not None:
+        raise refusal

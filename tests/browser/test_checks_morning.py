@@ -1,0 +1,157 @@
+"""A homeroom teacher's whole day on a phone, in Chinese and in English, then the office's view.
+
+Bag check with one item found, attendance with two absent and one late, the late arrival of
+an absent student, the dismissal sweep with one student still on campus; the office sees it.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+
+from rollcall import clock
+from rollcall.demo.school import DEMO_PASSWORD, build_demo_school
+from rollcall.extensions import db
+from rollcall.models import Homeroom
+from tests.checks_support import at
+
+TEXT = {
+    "zh": {"saved": "已保存", "flag": "已上报政教处", "not_started": "未开始", "done": "完成",
+           "found": "管制刀具或刀片", "campus": "已查看教室和校园"},
+    "en": {"saved": "saved", "flag": "Flagged to the office", "not_started": "Not started",
+           "done": "Done at", "found": "Controlled knife or blade",
+           "campus": "classroom and campus checked at"},
+}
+
+
+@contextmanager
+def school_clock(hour, minute=0):
+    with clock.frozen(at(hour, minute)):
+        yield
+
+
+@pytest.fixture
+def demo_class(live_server):
+    """The demo school (history before 2027-03-02); seat -> student id of 九年级1班."""
+    with live_server.app.app_context(), clock.frozen(at(6, 0)):
+        build_demo_school()
+        db.session.commit()
+        room = db.session.scalar(db.select(Homeroom).where(Homeroom.name == "九年级1班"))
+        return room.id, {s.seat: s.id for s in room.students}
+
+
+def tap_status(page, sid, status):
+    page.locator(f".seg label:has(input[name='s{sid}'][value='{status}'])").tap()
+
+
+def submit(page):
+    with page.expect_navigation():
+        page.locator("button.primary.big").tap()
+
+
+def open_check(page, base, homeroom_id, kind):
+    page.goto(f"{base}/homerooms/{homeroom_id}/checks/2027-03-02/{kind}")
+
+
+def checked(page, sid) -> str:
+    return page.locator(f"input[name='s{sid}']:checked").get_attribute("value")
+
+
+def test_a_teachers_day_and_the_office_sees_it(live_server, phone, lang, demo_class, sign_in):
+    text, base = TEXT[lang], live_server.url
+    homeroom_id, seat = demo_class
+    with school_clock(7, 35):
+        sign_in(phone, base, "teacher1", DEMO_PASSWORD)
+        assert phone.url.endswith(f"/homerooms/{homeroom_id}/today")
+        assert phone.locator(".today li").count() == 3
+        assert text["not_started"] in phone.locator(".today").inner_text()
+        # Bag check: a knife in seat 3's bag, seats 5 and 8 are not here.
+        phone.locator(".today-link").first.tap()
+        phone.wait_for_url("**/bag")
+        box = phone.locator(".seg span").first.bounding_box()
+        assert box["height"] >= 44
+        tap_status(phone, seat[3], "found")
+        phone.select_option(f"select[name='c{seat[3]}']", "knife")
+        phone.fill(f"input[name='d{seat[3]}']", "折叠刀")
+        phone.select_option(f"select[name='a{seat[3]}']", "handed_to_office")
+        tap_status(phone, seat[5], "not_checked")
+        tap_status(phone, seat[8], "not_checked")
+        assert phone.locator("[data-count=not_checked]").inner_text() == "2"
+        submit(phone)
+        assert text["saved"] in phone.locator(".flash-success").inner_text()
+        assert text["flag"] in phone.locator(".flash-error").inner_text()
+    with school_clock(8, 0):
+        # Attendance: seats 5 and 8 start absent; seat 10 came in late.
+        open_check(phone, base, homeroom_id, "attendance")
+        assert checked(phone, seat[5]) == "absent" and checked(phone, seat[8]) == "absent"
+        tap_status(phone, seat[10], "late")
+        phone.fill(f"input[name='t{seat[10]}']", "07:58")
+        assert phone.locator("[data-count=present]").inner_text() == "43"
+        assert phone.locator("[data-count=late]").inner_text() == "1"
+        assert phone.locator("[data-count=absent]").inner_text() == "2"
+        submit(phone)
+        assert text["saved"] in phone.locator(".flash-success").inner_text()
+    with school_clock(8, 40):
+        # Seat 5 walks in at 08:40.
+        open_check(phone, base, homeroom_id, "attendance")
+        tap_status(phone, seat[5], "late")
+        phone.fill(f"input[name='t{seat[5]}']", "08:40")
+        submit(phone)
+        assert checked(phone, seat[5]) == "late"
+        assert "08:40" in phone.locator(".history").inner_text()
+    with school_clock(17, 25):
+        # Dismissal: seat 8 is absent and not listed; seat 12 is waiting for a parent.
+        open_check(phone, base, homeroom_id, "dismissal")
+        assert phone.locator(f"input[name='s{seat[8]}']").count() == 0
+        tap_status(phone, seat[12], "on_campus")
+        phone.fill(f"input[name='l{seat[12]}']", "传达室")
+        phone.select_option(f"select[name='r{seat[12]}']", "waiting_for_parent")
+        submit(phone)
+        assert text["campus"] in phone.locator(".saved-by").inner_text()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        with phone.expect_navigation():
+            phone.locator("form[action$='/logout'] button").tap()
+        # The office sees exactly that.
+        sign_in(phone, base, "office1", DEMO_PASSWORD)
+        open_check(phone, base, homeroom_id, "bag")
+        assert checked(phone, seat[3]) == "found"
+        assert phone.locator(f"select[name='c{seat[3]}']").input_value() == "knife"
+        assert text["found"] in phone.locator(".flash-error").inner_text()
+        assert phone.locator(".seg input:checked[value=found]").count() == 1
+        open_check(phone, base, homeroom_id, "attendance")
+        assert [checked(phone, seat[n]) for n in (5, 8, 10)] == ["late", "absent", "late"]
+        assert phone.locator(f"input[name='t{seat[5]}']").input_value() == "08:40"
+        assert phone.locator(".seg input:checked:not([value=present])").count() == 3
+        open_check(phone, base, homeroom_id, "dismissal")
+        assert checked(phone, seat[12]) == "on_campus"
+        assert phone.locator(f"input[name='l{seat[12]}']").input_value() == "传达室"
+        assert phone.locator(".seg input:checked[value=on_campus]").count() == 1
+
+
+def test_check_pages_fit_a_360_px_phone(live_server, phone, lang, demo_class, sign_in):
+    homeroom_id, _seat = demo_class
+    phone.set_viewport_size({"width": 360, "height": 740})
+    with school_clock(7, 35):
+        sign_in(phone, live_server.url, "teacher1", DEMO_PASSWORD)
+        for kind in ("bag", "attendance", "dismissal"):
+            open_check(phone, live_server.url, homeroom_id, kind)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 360, kind
+
+
+def test_the_check_works_as_a_plain_form_without_javascript(live_server, browser, demo_class,
+                                                            sign_in):
+    homeroom_id, seat = demo_class
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False, viewport={
+        "width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        with school_clock(8, 5):
+            sign_in(page, live_server.url, "teacher1", DEMO_PASSWORD)
+            open_check(page, live_server.url, homeroom_id, "attendance")
+            tap_status(page, seat[2], "excused")
+            page.fill(f"input[name='r{seat[2]}']", "看病")  # shown by CSS alone
+            submit(page)
+            assert "已保存" in page.locator(".flash-success").inner_text()
+            assert checked(page, seat[2]) == "excused"
+            assert page.locator(f"input[name='r{seat[2]}']").input_value() == "看病"
+    finally:
+        context.close()
