@@ -68,7 +68,9 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from rollcall import database, demo
     from rollcall.auth import commands as auth_commands
+    from rollcall.roster import commands as roster_commands
 
     database.init_app(app)
     demo.init_app(app)
     auth_commands.init_app(app)
+    roster_commands.init_app(app)
