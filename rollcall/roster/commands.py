@@ -1,5 +1,6 @@
 """`flask --app rollcall import-roster PATH [--school NAME] [--dry-run]`."""
 
+import sys
 from pathlib import Path
 
 import click
@@ -35,7 +36,7 @@ def import_roster_command(path, school_name, dry_run):
         else:
             roster = services.read_roster(source, school)
             with click.progressbar(length=len(roster.students), label="importing students",
-                                   file=click.get_text_stream("stderr")) as bar:
+                                   file=sys.stderr) as bar:
                 report = services.apply_roster(roster, school, None, dry_run=dry_run,
                                                progress=bar.update)
         _print(report)
