@@ -18,7 +18,7 @@ def snapshot() -> dict[str, list[tuple]]:
     with db.engine.connect() as connection:
         for table in db.metadata.sorted_tables:
             rows = connection.execute(table.select()).all()
-            result[table.name] = sorted((tuple(map(repr, row)) for row in rows))
+            result[table.name] = sorted(tuple(map(repr, row)) for row in rows)
     return result
 
 

@@ -86,7 +86,8 @@ def test_a_50_mb_file_is_refused_before_it_is_read(import_file):
 
 
 def test_a_missing_path_is_a_clear_error(runner, school, tmp_path):
-    result = runner.invoke(args=["import-roster", str(tmp_path / "nope.csv"), "--school", "测试中学"])
+    result = runner.invoke(args=["import-roster", str(tmp_path / "nope.csv"),
+                                 "--school", "测试中学"])
     assert result.exit_code == 1
     assert "no such file or folder" in result.output
 
