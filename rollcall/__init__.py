@@ -45,11 +45,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from rollcall.admin.contacts import bp as contacts_bp
+    from rollcall.admin.views import bp as admin_bp
     from rollcall.auth.views import bp as auth_bp
     from rollcall.main.views import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(contacts_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
