@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     TimeField,
 )
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from rollcall.auth.services import MIN_PASSWORD_LENGTH
@@ -23,7 +24,7 @@ from rollcall.i18n import SUPPORTED_LOCALES
 from rollcall.models import Homeroom, Role, Student, User
 from rollcall.phones import InvalidPhone, parse_phone
 
-LANGUAGE_CHOICES = [("zh_Hans", "简体中文"), ("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice("zh_Hans", "简体中文"), SelectChoice("en", "English")]
 
 
 class SchoolScopedForm(FlaskForm):
@@ -70,7 +71,7 @@ class PhoneMixin:
     parsed_phone = None
 
     def validate_phone(self, field):
-        if not field.data.strip():
+        if not (field.data or "").strip():
             return
         try:
             self.parsed_phone = parse_phone(field.data, self.school.phone_region)
@@ -101,9 +102,9 @@ class ContactOrderForm(FlaskForm):
 class UserForm(SchoolScopedForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
-    role = SelectField(_l("Role"), choices=[(Role.TEACHER.value, _l("Teacher")),
-                                            (Role.OFFICE.value, _l("Office")),
-                                            (Role.ADMIN.value, _l("Administrator"))])
+    role = SelectField(_l("Role"), choices=[SelectChoice(Role.TEACHER.value, _l("Teacher")),
+                                            SelectChoice(Role.OFFICE.value, _l("Office")),
+                                            SelectChoice(Role.ADMIN.value, _l("Administrator"))])
     homerooms = SelectMultipleField(_l("Homerooms"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("New password"), validators=[
@@ -141,8 +142,8 @@ SMS_WINDOW = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 class SchoolForm(PhoneMixin, SchoolScopedForm):
     phone = StringField(_l("School phone"), validators=[Length(max=64)])
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
-    locale = SelectField(_l("Language"), choices=[(code, label) for code, label
-                                                  in LANGUAGE_CHOICES if code in SUPPORTED_LOCALES])
+    locale = SelectField(_l("Language"), choices=[choice for choice in LANGUAGE_CHOICES
+                                                  if choice.value in SUPPORTED_LOCALES])
     bag_check_cutoff = TimeField(_l("Bag check due by"), validators=[DataRequired()])
     attendance_cutoff = TimeField(_l("Attendance due by"), validators=[DataRequired()])
     dismissal_cutoff = TimeField(_l("Dismissal sweep due by"), validators=[DataRequired()])

@@ -3,6 +3,7 @@
 from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import or_
+from wtforms.fields import SelectChoice
 
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Role, User
@@ -35,13 +36,13 @@ def paginate(query):
 def homeroom_choices(school_id: int) -> list[tuple[int, str]]:
     homerooms = db.session.scalars(db.select(Homeroom).where(Homeroom.school_id == school_id)
                                    .order_by(Homeroom.grade, Homeroom.name))
-    return [(h.id, h.name if h.active else f"{h.name} (-)") for h in homerooms]
+    return [SelectChoice(h.id, h.name if h.active else f"{h.name} (-)") for h in homerooms]
 
 
 def teacher_choices(school_id: int) -> list[tuple[int, str]]:
     users = db.session.scalars(db.select(User).where(
         User.school_id == school_id, User.role == Role.TEACHER).order_by(User.display_name))
-    return [(u.id, f"{u.display_name} ({u.username})") for u in users]
+    return [SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in users]
 
 
 def rows_by_ids(model, ids: list[int], school_id: int) -> list:

@@ -47,7 +47,7 @@ def create(obj, values: dict, *, actor: User, action: str):
 
 def phone_values(raw: str, parsed: ParsedPhone | None) -> dict:
     """The guardian's stored phone: E.164 and the text as typed (both empty when cleared)."""
-    raw = raw.strip()
+    raw = (raw or "").strip()
     return {"phone_e164": parsed.e164 if parsed and raw else None, "phone_raw": raw or None}
 
 
