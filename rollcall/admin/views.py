@@ -11,7 +11,7 @@ from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, Student, User
 from rollcall.roster import services as roster_services
 from rollcall.roster.problems import RosterRejected
-from rollcall.roster.reading import load_bytes
+from rollcall.roster.reading import load_upload
 from rollcall.roster.simple import COLUMNS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -63,7 +63,7 @@ def import_roster():
         limit = roster_services.max_file_bytes()
         name = upload.filename or "roster.csv"
         try:
-            source = load_bytes(name, upload.stream.read(limit + 1), limit)
+            source = load_upload(name, upload.stream, limit)
         except RosterRejected as rejected:
             report = roster_services.rejected_report(name, rejected, form.dry_run.data)
         else:

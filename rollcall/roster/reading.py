@@ -54,6 +54,16 @@ def _read_limited(path: Path, limit: int) -> bytes:
     return path.read_bytes()
 
 
+def load_upload(name: str, stream, limit: int = DEFAULT_MAX_FILE_BYTES) -> RosterSource:
+    """An uploaded file (Werkzeug spools big ones to disk): its size is checked first."""
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    if size > limit:
+        raise RosterRejected([_too_big(name, size, limit)])
+    stream.seek(0)
+    return load_bytes(name, stream.read(), limit)
+
+
 def load_bytes(name: str, data: bytes, limit: int = DEFAULT_MAX_FILE_BYTES) -> RosterSource:
     """An uploaded or read file: a .zip is a OneRoster set, anything else a simple CSV."""
     if len(data) > limit:
