@@ -26,8 +26,8 @@ class RosterSource:
 
 def _too_big(name: str, size: int, limit: int) -> Problem:
     return Problem(name, 0, "-", _l(
-        "the file is %(size).1f MB; the limit is %(limit).0f MB per file",
-        size=size / 1024 / 1024, limit=limit / 1024 / 1024))
+        "the file is %(size).1f MB; the limit is %(limit)s MB per file",
+        size=size / 1024 / 1024, limit=f"{limit / 1024 / 1024:g}"))
 
 
 def load_path(path: Path, limit: int = DEFAULT_MAX_FILE_BYTES) -> RosterSource:
