@@ -175,3 +175,16 @@ def test_extra_columns_are_ignored_with_a_warning(app, runner, school, tmp_path)
     result = run_import(runner, path)
     assert result.exit_code == 0
     assert "warning: roster.csv:1: header: ignored column(s): notes" in result.output
+
+
+def test_a_student_moved_into_a_new_homeroom_keeps_their_row(app, runner, school, tmp_path):
+    run_import(runner, SIMPLE_CLEAN)
+    with app.app_context():
+        wang_id = student("2027002").id
+    moved = SIMPLE_CLEAN.read_text().replace("九年级1班,9,2027002", "九年级3班,9,2027002")
+    result = run_import(runner, simple_csv(tmp_path, moved, header=""))
+    assert result.exit_code == 0, result.output
+    assert "added: 1 homerooms" in result.output and "updated: 1 students" in result.output
+    with app.app_context():
+        wang = student("2027002")
+        assert (wang.id, wang.homeroom.name) == (wang_id, "九年级3班")

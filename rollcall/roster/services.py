@@ -59,6 +59,7 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
     if roster.errors or dry_run:
         db.session.rollback()
         return report
+    reconciler.write()
     audit.record("roster.import", school, actor=actor, after={
         "file": roster.source_name, "format": roster.kind, "full": roster.full,
         "counts": report.counts, "students": len(roster.students),
