@@ -128,6 +128,7 @@ def test_every_import_is_audited_with_file_and_counts(app, runner, school):
     with app.app_context():
         entry = db.session.scalar(db.select(AuditLog).where(AuditLog.action == "roster.import"))
         assert entry.after["file"] == "clean.csv"
+        assert entry.after["via"].startswith("command line")
         assert entry.after["counts"]["students"]["added"] == 3
         assert entry.after["counts"]["students"]["deactivated"] == 10
         assert entry.created_at is not None

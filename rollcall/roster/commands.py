@@ -1,5 +1,6 @@
 """`flask --app rollcall import-roster PATH [--school NAME] [--dry-run]`."""
 
+import getpass
 import sys
 from pathlib import Path
 
@@ -38,12 +39,20 @@ def import_roster_command(path, school_name, dry_run):
             with click.progressbar(length=len(roster.students), label="importing students",
                                    file=sys.stderr) as bar:
                 report = services.apply_roster(roster, school, None, dry_run=dry_run,
-                                               progress=bar.update)
+                                               progress=bar.update, origin=_origin())
         _print(report)
     if not report.applied:
         db.session.rollback()  # also undoes a school created for this import
     if report.errors:
         raise click.exceptions.Exit(1)
+
+
+def _origin() -> str:
+    """Who ran the command, for the audit log (the command line has no Rollcall account)."""
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "command line"
 
 
 def _school(name: str | None) -> School:

@@ -47,7 +47,7 @@ def read_roster(source: RosterSource, school: School) -> Roster:
 
 
 def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run: bool = False,
-                 progress=None) -> ImportReport:
+                 progress=None, origin: str = "web") -> ImportReport:
     """Write the roster if it has no errors: add, update in place, deactivate the missing."""
     report = ImportReport(roster.source_name, dry_run, roster.errors, roster.warnings,
                           students_read=len(roster.students))
@@ -61,7 +61,7 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
         return report
     reconciler.write()
     audit.record("roster.import", school, actor=actor, after={
-        "file": roster.source_name, "format": roster.kind, "full": roster.full,
+        "file": roster.source_name, "format": roster.kind, "full": roster.full, "via": origin,
         "counts": report.counts, "students": len(roster.students),
         "warnings": len(roster.warnings),
     })
