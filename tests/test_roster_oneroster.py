@@ -122,3 +122,26 @@ def test_a_guardian_shared_by_siblings_is_one_row(app, runner, tmp_path):
         father = db.session.scalar(db.select(Guardian).where(Guardian.sourced_id == "p-1"))
         assert sorted(link.student.student_number for link in father.student_links) == [
             "2027001", "2027002"]
+
+
+def test_a_delta_file_deactivates_only_the_students_marked_tobedeleted(app, runner, tmp_path):
+    run_import(runner, ONEROSTER / "clean", "--school", "阳光中学")
+    folder = tmp_path / "delta"
+    folder.mkdir()
+    for name in ("manifest.csv", "orgs.csv", "classes.csv", "enrollments.csv"):
+        (folder / name).write_bytes((ONEROSTER / "clean" / name).read_bytes())
+    manifest = folder / "manifest.csv"
+    manifest.write_text(manifest.read_text().replace("file.users,bulk", "file.users,delta")
+                        .replace("file.enrollments,bulk", "file.enrollments,delta"))
+    (folder / "enrollments.csv").write_text(
+        "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role\n"
+        "e-4,tobedeleted,2026-11-27,hr-91,org-1,s-2,student\n")
+    (folder / "users.csv").write_text(
+        "sourcedId,status,dateLastModified,role,username,givenName,familyName,identifier\n"
+        "s-2,tobedeleted,2026-11-27,student,s.li,四,李,2027002\n")
+    result = run_import(runner, folder)
+    assert result.exit_code == 0, result.output
+    assert "deactivated: 1 students" in result.output
+    with app.app_context():
+        active = {s.student_number: s.active for s in db.session.scalars(db.select(Student))}
+        assert active == {"2027001": True, "2027002": False, "2027003": True}

@@ -102,11 +102,12 @@ class Reconciler:
                     progress(1)
             for record in self.roster.teachers:
                 self._teacher(record)
-            if self.roster.full:
-                for student in self.students:
-                    if student.active and id(student) not in seen:
-                        student.active = False
-                        self.counts["students"]["deactivated"] += 1
+            for student in self.students:
+                gone = id(student) not in seen if self.roster.full \
+                    else student.sourced_id in self.roster.leaving
+                if student.active and gone:
+                    student.active = False
+                    self.counts["students"]["deactivated"] += 1
 
     def write(self) -> None:
         """Flush the changed rows, then insert the new ones in bulk (ids in input order)."""

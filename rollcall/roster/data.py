@@ -51,6 +51,7 @@ class Roster:
     source_name: str
     kind: str
     full: bool = True  # a full import deactivates the school's students it does not list
+    leaving: set[str] = field(default_factory=set)  # sourcedIds marked tobedeleted
     homerooms: dict[str, HomeroomRecord] = field(default_factory=dict)
     students: list[StudentRecord] = field(default_factory=list)
     teachers: list[TeacherRecord] = field(default_factory=list)

@@ -41,6 +41,9 @@ class OneRosterSet:
                     continue
                 self.rows[name] = [row for row in rows if row.get("status").lower()
                                    != "tobedeleted"]
+                if name == "users.csv":  # a delta file's way of saying "this one has left"
+                    roster.leaving = {row.get("sourcedId") for row in rows
+                                      if row.get("status").lower() == "tobedeleted"}
             elif name in REQUIRED:
                 roster.error(name, 0, "-", _l("the file is missing from the OneRoster set"))
 
