@@ -289,3 +289,10 @@ def test_the_format_page_documents_every_column_and_links_the_template(school, e
     assert template.status_code == 200
     assert template.data.startswith(b"\xef\xbb\xbfhomeroom,grade,student_number")
     template.close()
+
+
+def test_a_partial_upload_keeps_the_students_it_does_not_list(app, school, english):
+    response = upload(english("admin"), SIMPLE_CLEAN.read_bytes(), "clean.csv", partial="y")
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.get(Student, school.student_ids["room1"][0]).active is True

@@ -189,3 +189,12 @@ def test_a_student_moved_into_a_new_homeroom_keeps_their_row(app, runner, school
     with app.app_context():
         wang = student("2027002")
         assert (wang.id, wang.homeroom.name) == (wang_id, "九年级3班")
+
+
+def test_a_partial_import_deactivates_nobody(app, runner, school, tmp_path):
+    path = simple_csv(tmp_path, "九年级1班,9,9001,甲,1,乙,母亲,13812345678,zh\n")
+    result = run_import(runner, path, "--partial")
+    assert "added: 1 students" in result.output and "deactivated: nothing" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Student.id)).where(
+            Student.active.is_(False))) == 0

@@ -167,3 +167,4 @@ class ImportForm(FlaskForm):
     file = FileField(_l("Roster file (.csv or OneRoster .zip)"),
                      validators=[FileRequired(_l("Choose a file."))])
     dry_run = BooleanField(_l("Dry run: only show what would change"))
+    partial = BooleanField(_l("Part of the school only: keep students the file does not list"))

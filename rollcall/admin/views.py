@@ -68,7 +68,8 @@ def import_roster():
             report = roster_services.rejected_report(name, rejected, form.dry_run.data)
         else:
             report = roster_services.import_roster(source, current_user.school, current_user,
-                                                   dry_run=form.dry_run.data)
+                                                   dry_run=form.dry_run.data,
+                                                   partial=form.partial.data)
     status = 422 if report and report.errors else 200
     return render_template("admin/import.html", form=form, report=report), status
 

@@ -24,9 +24,11 @@ CHANGES = {"added": "would add", "updated": "would update", "deactivated": "woul
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--school", "school_name", help="The school to import into (created if new).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--partial", is_flag=True,
+              help="Only add and update: keep students the file does not list.")
 @with_appcontext
 @clean_errors
-def import_roster_command(path, school_name, dry_run):
+def import_roster_command(path, school_name, dry_run, partial):
     """Import a OneRoster 1.1/1.2 set (folder or .zip) or a simple roster CSV."""
     with force_locale("en"):
         school = _school(school_name)
@@ -35,7 +37,7 @@ def import_roster_command(path, school_name, dry_run):
         except RosterRejected as rejected:
             report = services.rejected_report(path.name, rejected, dry_run)
         else:
-            roster = services.read_roster(source, school)
+            roster = services.read_roster(source, school, partial=partial)
             with click.progressbar(length=len(roster.students), label="importing students",
                                    file=sys.stderr) as bar:
                 report = services.apply_roster(roster, school, None, dry_run=dry_run,

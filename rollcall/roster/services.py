@@ -36,14 +36,19 @@ def max_file_bytes() -> int:
     return int(current_app.config.get("ROSTER_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
 
 
-def read_roster(source: RosterSource, school: School) -> Roster:
-    """Parse and check the source against the school's phone region and language."""
+def read_roster(source: RosterSource, school: School, *, partial: bool = False) -> Roster:
+    """Parse and check the source against the school's phone region and language.
+
+    A partial roster (say, one class) only adds and updates: nobody is deactivated."""
     try:
         if source.kind == "simple":
-            return parse_simple(source, school.phone_region, school.locale)
-        return parse_oneroster(source, school.phone_region, school.locale, school.name)
+            roster = parse_simple(source, school.phone_region, school.locale)
+        else:
+            roster = parse_oneroster(source, school.phone_region, school.locale, school.name)
     except RosterRejected as rejected:
         return Roster(source.name, source.kind, errors=rejected.problems)
+    roster.full = roster.full and not partial
+    return roster
 
 
 def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run: bool = False,
@@ -70,9 +75,10 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
 
 
 def import_roster(source: RosterSource, school: School, actor: User | None, *,
-                  dry_run: bool = False) -> ImportReport:
+                  dry_run: bool = False, partial: bool = False) -> ImportReport:
     """Read, check and (unless a dry run or on error) write a roster in one go."""
-    return apply_roster(read_roster(source, school), school, actor, dry_run=dry_run)
+    return apply_roster(read_roster(source, school, partial=partial), school, actor,
+                        dry_run=dry_run)
 
 
 def rejected_report(name: str, rejected: RosterRejected, dry_run: bool) -> ImportReport:
