@@ -46,6 +46,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from rollcall.admin.contacts import bp as contacts_bp
+    from rollcall.admin.views import bp as admin_bp
     from rollcall.api.views import bp as api_bp
     from rollcall.auth.views import bp as auth_bp
     from rollcall.checks.views import bp as checks_bp
@@ -57,6 +59,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(checks_bp)
     csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can forge them
     app.register_blueprint(api_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(contacts_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -76,8 +80,10 @@ def register_commands(app: Flask) -> None:
     from rollcall import database, demo
     from rollcall.api import commands as api_commands
     from rollcall.auth import commands as auth_commands
+    from rollcall.roster import commands as roster_commands
 
     database.init_app(app)
     demo.init_app(app)
     auth_commands.init_app(app)
     api_commands.init_app(app)
+    roster_commands.init_app(app)

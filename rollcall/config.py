@@ -39,6 +39,9 @@ class DefaultConfig:
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     LANGUAGES = ("zh_Hans", "en")
 
+    # Roster import: the largest file accepted (each file of a OneRoster set counts alone).
+    ROSTER_MAX_FILE_BYTES = 20 * 1024 * 1024
+
     # Parent texts (used by the notify area).
     ALERT_DELAY_MINUTES = 15
     SMS_WINDOW = "07:00-21:00"

@@ -1,0 +1,1 @@
+"""Admin pages: homerooms, students, guardians, accounts, school settings, roster upload."""

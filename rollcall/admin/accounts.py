@@ -1,0 +1,50 @@
+"""Admin pages for user accounts: teachers, office staff, administrators."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from rollcall.admin import services
+from rollcall.admin.forms import UserForm
+from rollcall.admin.helpers import homeroom_choices, own_or_404, paginate, rows_by_ids, search
+from rollcall.admin.views import bp
+from rollcall.extensions import db
+from rollcall.models import Homeroom, User
+
+
+@bp.get("/users")
+def users():
+    """Accounts of the school, searchable by name or username."""
+    query = search(db.select(User).where(User.school_id == current_user.school_id)
+                   .order_by(User.active.desc(), User.role, User.display_name),
+                   User.display_name, User.username)
+    return render_template("admin/users.html", page=paginate(query))
+
+
+@bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id):
+    """Add or edit an account: role, homerooms, active, and (optionally) a new password."""
+    user = own_or_404(User, user_id) if user_id else None
+    form = UserForm(obj=user, school=current_user.school, editing=user, actor=current_user)
+    form.homerooms.choices = homeroom_choices(current_user.school_id)
+    if request.method == "GET" and user:
+        form.homerooms.data = [homeroom.id for homeroom in user.homerooms]
+    if user is not None:
+        form.username.render_kw = {"readonly": True}
+    if form.validate_on_submit():
+        values = {"display_name": form.display_name.data.strip(), "role": form.role.data,
+                  "active": form.active.data,
+                  "homerooms": rows_by_ids(Homeroom, form.homerooms.data, current_user.school_id)}
+        if user is None:
+            user = User(school_id=current_user.school_id, username=form.username.data.strip())
+            user.set_password(form.password.data)
+            services.create(user, values, actor=current_user, action="admin.user.create")
+        else:
+            services.update(user, values, actor=current_user, action="admin.user.update")
+            if form.password.data:
+                services.set_password(user, form.password.data, actor=current_user)
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/form.html", form=form, back=url_for("admin.users"),
+                           title=user.display_name if user else _("New account"))

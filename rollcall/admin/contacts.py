@@ -1,0 +1,54 @@
+"""Guardian contacts outside the admin pages: the office fixes phones and the absence-text
+switch (they take the calls when a number is wrong); a teacher reads their class's list."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from rollcall.access import homeroom_or_404, roles_required
+from rollcall.admin import services
+from rollcall.admin.forms import ContactForm
+from rollcall.admin.guardians import flash_phone_warning
+from rollcall.admin.helpers import own_or_404, paginate, search
+from rollcall.extensions import db
+from rollcall.models import Guardian, Role
+
+bp = Blueprint("contacts", __name__)
+
+
+@bp.get("/contacts/")
+@roles_required(Role.OFFICE, Role.ADMIN)
+def guardians():
+    """Find a guardian by name or phone to correct their contact details."""
+    query = search(db.select(Guardian).where(Guardian.school_id == current_user.school_id)
+                   .order_by(Guardian.name), Guardian.name, Guardian.phone_e164,
+                   Guardian.phone_raw)
+    return render_template("contacts/guardians.html", page=paginate(query))
+
+
+@bp.route("/contacts/guardians/<int:guardian_id>", methods=["GET", "POST"])
+@roles_required(Role.OFFICE, Role.ADMIN)
+def guardian_edit(guardian_id):
+    """Correct a guardian's phone, or switch their absence texts on or off."""
+    guardian = own_or_404(Guardian, guardian_id)
+    form = ContactForm(obj=guardian, school=current_user.school, editing=guardian)
+    if not form.is_submitted():
+        form.phone.data = guardian.phone_raw or guardian.phone_e164 or ""
+    if form.validate_on_submit():
+        values = {"absence_texts": form.absence_texts.data,
+                  **services.phone_values(form.phone.data, form.parsed_phone)}
+        services.update(guardian, values, actor=current_user, action="contacts.guardian.update")
+        flash_phone_warning(form)
+        return redirect(url_for("contacts.guardians"))
+    return render_template("admin/form.html", form=form, title=guardian.name,
+                           back=url_for("contacts.guardians"),
+                           students=[link.student for link in guardian.student_links])
+
+
+@bp.get("/homerooms/<int:homeroom_id>/contacts")
+@login_required
+def homeroom_contacts(homeroom_id):
+    """A class's guardians and phones, read-only (teachers: their own classes only)."""
+    homeroom = homeroom_or_404(current_user, homeroom_id)
+    students = [student for student in homeroom.students if student.active]
+    return render_template("contacts/homeroom.html", homeroom=homeroom, students=students,
+                           can_edit=current_user.role in (Role.OFFICE, Role.ADMIN))

@@ -1,0 +1,170 @@
+"""Admin and contact forms; checks that need the database are validate_<field> methods."""
+
+import re
+import zoneinfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TimeField,
+)
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from rollcall.auth.services import MIN_PASSWORD_LENGTH
+from rollcall.extensions import db
+from rollcall.i18n import SUPPORTED_LOCALES
+from rollcall.models import Homeroom, Role, Student, User
+from rollcall.phones import InvalidPhone, parse_phone
+
+LANGUAGE_CHOICES = [SelectChoice("zh_Hans", "简体中文"), SelectChoice("en", "English")]
+
+
+class SchoolScopedForm(FlaskForm):
+    """A form that knows the school it edits for, and the object it edits (None: a new one)."""
+
+    def __init__(self, *args, school=None, editing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school, self.editing = school, editing
+
+    def _taken(self, model, column, value) -> bool:
+        query = db.select(model.id).where(model.school_id == self.school.id, column == value)
+        if self.editing is not None:
+            query = query.where(model.id != self.editing.id)
+        return db.session.scalar(query) is not None
+
+
+class HomeroomForm(SchoolScopedForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    grade = IntegerField(_l("Grade"), validators=[Optional(), NumberRange(1, 12)])
+    graduating = BooleanField(_l("Graduating class"), default=True)
+    active = BooleanField(_l("Active"), default=True)
+    teachers = SelectMultipleField(_l("Homeroom teachers"), coerce=int)
+
+    def validate_name(self, field):
+        if self._taken(Homeroom, Homeroom.name, field.data.strip()):
+            raise ValidationError(_l("Another homeroom has this name."))
+
+
+class StudentForm(SchoolScopedForm):
+    student_number = StringField(_l("Student number"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    homeroom_id = SelectField(_l("Homeroom"), coerce=int)
+    seat = IntegerField(_l("Seat"), validators=[Optional(), NumberRange(1, 999)])
+    active = BooleanField(_l("Active"), default=True)
+
+    def validate_student_number(self, field):
+        if self._taken(Student, Student.student_number, field.data.strip()):
+            raise ValidationError(_l("Another student has this number."))
+
+
+class PhoneMixin:
+    """Checks the phone with the school's region; keeps the parsed number for the service."""
+
+    parsed_phone = None
+
+    def validate_phone(self, field):
+        if not (field.data or "").strip():
+            return
+        try:
+            self.parsed_phone = parse_phone(field.data, self.school.phone_region)
+        except InvalidPhone:
+            raise ValidationError(_l("This is not a phone number.")) from None
+
+
+class ContactForm(PhoneMixin, SchoolScopedForm):
+    phone = StringField(_l("Phone"), validators=[Length(max=64)],
+                        render_kw={"type": "tel", "autocomplete": "off"})
+    absence_texts = BooleanField(_l("Send absence texts to this guardian"))
+
+
+class GuardianForm(PhoneMixin, SchoolScopedForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    relationship_label = StringField(_l("Relationship"), validators=[Length(max=32)])
+    phone = StringField(_l("Phone"), validators=[Length(max=64)],
+                        render_kw={"type": "tel", "autocomplete": "off"})
+    language = SelectField(_l("Language for texts"), choices=LANGUAGE_CHOICES)
+    absence_texts = BooleanField(_l("Send absence texts to this guardian"))
+
+
+class ContactOrderForm(FlaskForm):
+    contact_order = IntegerField(_l("Contact order"), validators=[DataRequired(),
+                                                                   NumberRange(1, 9)])
+
+
+class UserForm(SchoolScopedForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(Role.TEACHER.value, _l("Teacher")),
+                                            SelectChoice(Role.OFFICE.value, _l("Office")),
+                                            SelectChoice(Role.ADMIN.value, _l("Administrator"))])
+    homerooms = SelectMultipleField(_l("Homerooms"), coerce=int)
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("New password"), validators=[
+        Optional(), Length(min=MIN_PASSWORD_LENGTH, max=256)],
+        render_kw={"autocomplete": "new-password"})
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def validate_username(self, field):
+        query = db.select(User.id).where(User.username == field.data.strip())
+        if self.editing is not None:
+            query = query.where(User.id != self.editing.id)
+        if db.session.scalar(query) is not None:
+            raise ValidationError(_l("This username is taken."))
+
+    def validate_password(self, field):
+        if self.editing is None and not field.data:
+            raise ValidationError(_l("A new account needs a password."))
+
+    def validate_active(self, field):
+        if self.editing is not None and self.editing.id == self.actor.id and not field.data:
+            raise ValidationError(_l("You cannot deactivate your own account."))
+
+    def validate_role(self, field):
+        if self.editing is not None and self.editing.id == self.actor.id \
+                and field.data != Role.ADMIN:
+            raise ValidationError(_l("You cannot take away your own administrator role."))
+
+
+SMS_WINDOW = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+
+
+class SchoolForm(PhoneMixin, SchoolScopedForm):
+    phone = StringField(_l("School phone"), validators=[Length(max=64)])
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
+    locale = SelectField(_l("Language"), choices=[choice for choice in LANGUAGE_CHOICES
+                                                  if choice.value in SUPPORTED_LOCALES])
+    bag_check_cutoff = TimeField(_l("Bag check due by"), validators=[DataRequired()])
+    attendance_cutoff = TimeField(_l("Attendance due by"), validators=[DataRequired()])
+    dismissal_cutoff = TimeField(_l("Dismissal sweep due by"), validators=[DataRequired()])
+    alert_delay_minutes = IntegerField(_l("Minutes before an absence text"),
+                                       validators=[Optional(), NumberRange(0, 240)])
+    sms_window = StringField(_l("Hours when texts may be sent (HH:MM-HH:MM)"),
+                             validators=[Optional(), Length(max=11)])
+
+    def validate_timezone(self, field):
+        try:
+            zoneinfo.ZoneInfo(field.data.strip())
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(_l("Unknown time zone (for example Asia/Shanghai).")) from None
+
+    def validate_sms_window(self, field):
+        if field.data and not SMS_WINDOW.match(field.data.strip()):
+            raise ValidationError(_l("Write it like 07:00-21:00."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Roster file (.csv or OneRoster .zip)"),
+                     validators=[FileRequired(_l("Choose a file."))])
+    dry_run = BooleanField(_l("Dry run: only show what would change"))
+    partial = BooleanField(_l("Part of the school only: keep students the file does not list"))

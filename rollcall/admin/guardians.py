@@ -1,0 +1,85 @@
+"""Admin pages for guardians: list, add to a student, edit, and the contact order."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from rollcall.admin import services
+from rollcall.admin.forms import ContactOrderForm, GuardianForm
+from rollcall.admin.helpers import own_or_404, paginate, search
+from rollcall.admin.views import bp
+from rollcall.extensions import db
+from rollcall.models import Guardian, Student, StudentGuardian
+from rollcall.roster.problems import phone_warning_text
+
+
+def guardian_values(form) -> dict:
+    """What a guardian form saves (the phone as E.164 plus the text typed)."""
+    return {"name": form.name.data.strip(),
+            "relationship_label": form.relationship_label.data.strip() or None,
+            "language": form.language.data, "absence_texts": form.absence_texts.data,
+            **services.phone_values(form.phone.data, form.parsed_phone)}
+
+
+def flash_phone_warning(form) -> None:
+    if form.parsed_phone and form.parsed_phone.warning:
+        flash(_("Saved, but this number cannot receive texts (%(why)s).",
+                why=phone_warning_text(form.parsed_phone.warning)), "warning")
+    else:
+        flash(_("Saved."), "success")
+
+
+@bp.get("/guardians")
+def guardians():
+    """Guardians, searchable by name or phone."""
+    query = search(db.select(Guardian).where(Guardian.school_id == current_user.school_id)
+                   .order_by(Guardian.name), Guardian.name, Guardian.phone_e164,
+                   Guardian.phone_raw)
+    return render_template("admin/guardians.html", page=paginate(query))
+
+
+@bp.route("/guardians/<int:guardian_id>", methods=["GET", "POST"])
+def guardian_edit(guardian_id):
+    """Edit a guardian: name, relationship, phone, language, absence texts on/off."""
+    guardian = own_or_404(Guardian, guardian_id)
+    form = GuardianForm(obj=guardian, school=current_user.school, editing=guardian)
+    if not form.is_submitted():
+        form.phone.data = guardian.phone_raw or guardian.phone_e164 or ""
+    if form.validate_on_submit():
+        services.update(guardian, guardian_values(form), actor=current_user,
+                        action="admin.guardian.update")
+        flash_phone_warning(form)
+        return redirect(url_for("admin.guardian_edit", guardian_id=guardian.id))
+    return render_template("admin/form.html", form=form, title=guardian.name,
+                           back=url_for("admin.guardians"), students=[
+                               link.student for link in guardian.student_links])
+
+
+@bp.route("/students/<int:student_id>/guardians/new", methods=["GET", "POST"])
+def guardian_add(student_id):
+    """Add a guardian to a student, last in the contact order."""
+    student = own_or_404(Student, student_id)
+    form = GuardianForm(school=current_user.school, absence_texts=True,
+                        language=current_user.school.locale)
+    if form.validate_on_submit():
+        services.add_guardian(student, guardian_values(form), actor=current_user)
+        flash_phone_warning(form)
+        return redirect(url_for("admin.student_edit", student_id=student.id))
+    return render_template("admin/form.html", form=form, title=_("New guardian"),
+                           back=url_for("admin.student_edit", student_id=student.id))
+
+
+@bp.post("/students/<int:student_id>/guardians/<int:guardian_id>/order")
+def contact_order(student_id, guardian_id):
+    """Set who is contacted first, second, ... about this student."""
+    student = own_or_404(Student, student_id)
+    link = db.session.get(StudentGuardian, (student.id, guardian_id))
+    if link is None:
+        abort(404)
+    form = ContactOrderForm()
+    if form.validate_on_submit():
+        services.set_contact_order(link, form.contact_order.data, actor=current_user)
+        flash(_("Saved."), "success")
+    else:
+        flash(_("The contact order must be a number from 1 to 9."), "error")
+    return redirect(url_for("admin.student_edit", student_id=student.id))

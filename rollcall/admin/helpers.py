@@ -1,0 +1,52 @@
+"""Small shared pieces of the admin views: school-scoped lookups, search, form choices."""
+
+from flask import abort, request
+from flask_login import current_user
+from sqlalchemy import or_
+from wtforms.fields import SelectChoice
+
+from rollcall.extensions import db
+from rollcall.models import Homeroom, Role, User
+
+PER_PAGE = 50
+
+
+def own_or_404(model, object_id: int):
+    """A row of the signed-in user's school, or 404 (another school's rows do not exist)."""
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.school_id != current_user.school_id:
+        abort(404)
+    return obj
+
+
+def search(query, *columns):
+    """Filter by ?q= across these columns (case-insensitive substring)."""
+    text = request.args.get("q", "").strip()
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(or_(*(column.ilike(pattern) for column in columns)))
+    return query
+
+
+def paginate(query):
+    return db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                       error_out=False)
+
+
+def homeroom_choices(school_id: int) -> list[tuple[int, str]]:
+    homerooms = db.session.scalars(db.select(Homeroom).where(Homeroom.school_id == school_id)
+                                   .order_by(Homeroom.grade, Homeroom.name))
+    return [SelectChoice(h.id, h.name if h.active else f"{h.name} (-)") for h in homerooms]
+
+
+def teacher_choices(school_id: int) -> list[tuple[int, str]]:
+    users = db.session.scalars(db.select(User).where(
+        User.school_id == school_id, User.role == Role.TEACHER).order_by(User.display_name))
+    return [SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in users]
+
+
+def rows_by_ids(model, ids: list[int], school_id: int) -> list:
+    if not ids:
+        return []
+    return list(db.session.scalars(db.select(model).where(
+        model.id.in_(ids), model.school_id == school_id)))

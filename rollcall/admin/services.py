@@ -1,0 +1,77 @@
+"""Admin changes: each one saved whole with an audit row holding the fields before and after."""
+
+from datetime import datetime, time
+
+from rollcall import audit
+from rollcall.extensions import db
+from rollcall.models import Guardian, Student, StudentGuardian, User
+from rollcall.phones import ParsedPhone
+
+
+def _plain(value):
+    """A value as JSON can hold it: times as text, related rows as sorted ids."""
+    if isinstance(value, time | datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return sorted(item.id for item in value)
+    return value
+
+
+def update(obj, values: dict, *, actor: User, action: str) -> dict:
+    """Set the values that differ, audit them (before/after) and commit; returns the changes."""
+    before = {key: _plain(getattr(obj, key)) for key in values}
+    for key, value in values.items():
+        if _plain(getattr(obj, key)) != _plain(value):
+            setattr(obj, key, value)
+    after = {key: _plain(getattr(obj, key)) for key in values}
+    changed = {key for key in values if before[key] != after[key]}
+    if changed:
+        audit.record(action, obj, actor=actor,
+                     before={key: before[key] for key in sorted(changed)},
+                     after={key: after[key] for key in sorted(changed)})
+    db.session.commit()
+    return {key: after[key] for key in changed}
+
+
+def create(obj, values: dict, *, actor: User, action: str):
+    """Add a new row, audit what it was created with, and commit."""
+    for key, value in values.items():
+        setattr(obj, key, value)
+    db.session.add(obj)
+    db.session.flush()
+    audit.record(action, obj, actor=actor,
+                 after={key: _plain(getattr(obj, key)) for key in values})
+    db.session.commit()
+    return obj
+
+
+def phone_values(raw: str, parsed: ParsedPhone | None) -> dict:
+    """The guardian's stored phone: E.164 and the text as typed (both empty when cleared)."""
+    raw = (raw or "").strip()
+    return {"phone_e164": parsed.e164 if parsed and raw else None, "phone_raw": raw or None}
+
+
+def add_guardian(student: Student, values: dict, *, actor: User) -> Guardian:
+    """A new guardian for this student, last in the contact order."""
+    order = max((link.contact_order for link in student.guardian_links), default=0) + 1
+    guardian = Guardian(school_id=student.school_id, sms_consent=True)
+    guardian.student_links.append(StudentGuardian(student=student, contact_order=order))
+    return create(guardian, values, actor=actor, action="admin.guardian.create")
+
+
+def set_contact_order(link: StudentGuardian, order: int, *, actor: User) -> None:
+    """Change who is called first about this student."""
+    before = link.contact_order
+    if before != order:
+        link.contact_order = order
+        audit.record("admin.guardian.contact_order", link.guardian, actor=actor,
+                     before={"student_id": link.student_id, "contact_order": before},
+                     after={"student_id": link.student_id, "contact_order": order})
+    db.session.commit()
+
+
+def set_password(user: User, password: str, *, actor: User) -> None:
+    """A new password (never audited itself): the user's other sessions end."""
+    user.set_password(password)
+    audit.record("admin.user.password", user, actor=actor, after={"password_changed": True})
+    db.session.commit()

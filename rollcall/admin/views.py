@@ -1,0 +1,86 @@
+"""Admin start page, school settings, and the roster upload with its format page."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from rollcall.access import roles_required
+from rollcall.admin import services
+from rollcall.admin.forms import ImportForm, SchoolForm
+from rollcall.extensions import db
+from rollcall.models import Guardian, Homeroom, Role, Student, User
+from rollcall.roster import services as roster_services
+from rollcall.roster.problems import RosterRejected
+from rollcall.roster.reading import load_upload
+from rollcall.roster.simple import COLUMNS
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+SCHOOL_FIELDS = ("phone", "timezone", "locale", "bag_check_cutoff", "attendance_cutoff",
+                 "dismissal_cutoff", "alert_delay_minutes", "sms_window")
+
+
+@bp.before_request
+@roles_required(Role.ADMIN)
+def only_admins():
+    """Every page here is for the school's administrators."""
+
+
+@bp.get("/")
+def index():
+    """Counts of what the school holds, and the way to each list."""
+    def count(model):
+        return db.session.scalar(db.select(db.func.count(model.id)).where(
+            model.school_id == current_user.school_id))
+    counts = {"homerooms": count(Homeroom), "students": count(Student),
+              "guardians": count(Guardian), "users": count(User)}
+    return render_template("admin/index.html", counts=counts)
+
+
+@bp.route("/school", methods=["GET", "POST"])
+def school_settings():
+    """The school's cut-off times, text settings, time zone, language and phone."""
+    school = current_user.school
+    form = SchoolForm(obj=school, school=school)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in SCHOOL_FIELDS}
+        values["phone"] = form.parsed_phone.e164 if form.parsed_phone else None
+        values["timezone"] = values["timezone"].strip()
+        values["sms_window"] = (values["sms_window"] or "").strip() or None
+        services.update(school, values, actor=current_user, action="admin.school.update")
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.school_settings"))
+    return render_template("admin/form.html", form=form, title=_("School settings"),
+                           back=url_for("admin.index"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_roster():
+    """Upload a roster: every problem is listed; nothing is written unless all is well."""
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        limit = roster_services.max_file_bytes()
+        name = upload.filename or "roster.csv"
+        try:
+            source = load_upload(name, upload.stream, limit)
+        except RosterRejected as rejected:
+            report = roster_services.rejected_report(name, rejected, form.dry_run.data)
+        else:
+            report = roster_services.import_roster(source, current_user.school, current_user,
+                                                   dry_run=form.dry_run.data,
+                                                   partial=form.partial.data)
+    status = 422 if report and report.errors else 200
+    return render_template("admin/import.html", form=form, report=report), status
+
+
+@bp.get("/import/format")
+def import_format():
+    """How to write the simple roster CSV, with the template to download."""
+    return render_template("admin/format.html", columns=COLUMNS,
+                           max_mb=roster_services.max_file_bytes() // (1024 * 1024),
+                           template=current_app.url_for(
+                               "static", filename="roster/simple-roster-template.csv"))
+
+
+from rollcall.admin import accounts, guardians, people  # noqa: E402, F401  (routes on bp)

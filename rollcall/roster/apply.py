@@ -1,0 +1,230 @@
+"""Bring the database in line with a checked roster: add, update in place, deactivate.
+
+Everything the database holds for the school is loaded first. Existing rows are changed in
+memory (without flushing); new students, guardians and links are collected as plain values
+and written with bulk INSERTs at the end, which keeps a 5,000-student first import fast. A
+dry run or a late conflict is undone by a rollback before anything reached the database.
+"""
+
+import secrets
+from collections import Counter
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert
+from sqlalchemy.orm import selectinload
+
+from rollcall.extensions import db
+from rollcall.models import Guardian, Homeroom, Role, School, Student, StudentGuardian, User
+from rollcall.roster.data import Roster, StudentRecord
+
+
+def changed(obj, **values) -> bool:
+    """Set the attributes that differ; True if any did."""
+    different = {key: value for key, value in values.items() if getattr(obj, key) != value}
+    for key, value in different.items():
+        setattr(obj, key, value)
+    return bool(different)
+
+
+class Pending:
+    """A row to insert: its values, and its id once written."""
+
+    def __init__(self, model, **values):
+        self.model, self.values, self.id = model, values, None
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class Index:
+    """Rows by (model, attribute(s), value): lookups in a 5,000-student file stay cheap."""
+
+    def __init__(self):
+        self._maps: dict = {}
+
+    def add(self, obj, *keys) -> None:
+        model = obj.model if isinstance(obj, Pending) else type(obj)
+        for key in keys:
+            value = tuple(getattr(obj, k) for k in key) if isinstance(key, tuple) \
+                else getattr(obj, key)
+            if value is not None:
+                self._maps.setdefault((model, key), {}).setdefault(value, obj)
+
+    def get(self, model, key, value):
+        if value is None:
+            return None
+        return self._maps.get((model, key), {}).get(value)
+
+
+GUARDIAN_KEYS = ("sourced_id", ("name", "phone_e164"))
+
+
+class Reconciler:
+    """One import's comparison of the roster with the school's rows."""
+
+    def __init__(self, school: School, roster: Roster):
+        self.school, self.roster = school, roster
+        self.counts: dict[str, Counter] = {kind: Counter() for kind in
+                                           ("homerooms", "students", "guardians", "teachers")}
+        self.students = list(db.session.scalars(
+            db.select(Student).where(Student.school_id == school.id)
+            .options(selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian))))
+        names = [teacher.username for teacher in roster.teachers]
+        self.users = {user.username: user for user in db.session.scalars(
+            db.select(User).where(User.username.in_(names)))} if names else {}
+        self.homeroom_for: dict[str, Homeroom] = {}
+        self.new_students: list[Pending] = []
+        self.new_guardians: list[Pending] = []
+        self.new_links: list[tuple] = []  # (student, guardian, contact order)
+        self._touched: set[int] = set()
+        self.by = Index()
+        for homeroom in db.session.scalars(db.select(Homeroom).where(
+                Homeroom.school_id == school.id).options(selectinload(Homeroom.teachers))):
+            self.by.add(homeroom, "sourced_id", "name")
+        for student in self.students:
+            self.by.add(student, "sourced_id", "student_number")
+        for guardian in db.session.scalars(db.select(Guardian).where(
+                Guardian.school_id == school.id)):
+            self.by.add(guardian, *GUARDIAN_KEYS)
+
+    def run(self, progress=None) -> None:
+        """Compare and change in memory; nothing is flushed here."""
+        with db.session.no_autoflush:
+            for record in self.roster.homerooms.values():
+                self.homeroom_for[record.key] = self._homeroom(record)
+            seen = set()
+            for record in self.roster.students:
+                seen.add(id(self._student(record)))
+                if progress:
+                    progress(1)
+            for record in self.roster.teachers:
+                self._teacher(record)
+            for student in self.students:
+                gone = id(student) not in seen if self.roster.full \
+                    else student.sourced_id in self.roster.leaving
+                if student.active and gone:
+                    student.active = False
+                    self.counts["students"]["deactivated"] += 1
+
+    def write(self) -> None:
+        """Flush the changed rows, then insert the new ones in bulk (ids in input order)."""
+        db.session.flush()
+        _insert_all(Guardian, self.new_guardians)
+        for student in self.new_students:
+            student.values["homeroom_id"] = student.values.pop("homeroom").id
+        _insert_all(Student, self.new_students)
+        if self.new_links:
+            db.session.execute(insert(StudentGuardian), [
+                {"student_id": student.id, "guardian_id": guardian.id, "contact_order": order}
+                for student, guardian, order in self.new_links])
+
+    def _homeroom(self, record) -> Homeroom:
+        homeroom = self.by.get(Homeroom, "sourced_id", record.sourced_id) or self.by.get(
+            Homeroom, "name", record.name)
+        if homeroom is None:
+            homeroom = Homeroom(school_id=self.school.id, name=record.name, grade=record.grade,
+                                sourced_id=record.sourced_id, active=True, graduating=True)
+            db.session.add(homeroom)
+            self.by.add(homeroom, "sourced_id", "name")
+            self.counts["homerooms"]["added"] += 1
+        elif changed(homeroom, name=record.name, grade=record.grade, active=True,
+                     sourced_id=record.sourced_id or homeroom.sourced_id):
+            self.counts["homerooms"]["updated"] += 1
+        return homeroom
+
+    def _student(self, record: StudentRecord):
+        by_id = self.by.get(Student, "sourced_id", record.sourced_id)
+        by_number = self.by.get(Student, "student_number", record.student_number)
+        if by_id and by_number and by_id is not by_number:
+            self.roster.error(record.file, record.line, "student_number", _l(
+                "student number %(number)s belongs to another student in Rollcall",
+                number=record.student_number))
+        student = by_id or by_number
+        homeroom = self.homeroom_for[record.homeroom_key]
+        if student is None:
+            student = Pending(Student, school_id=self.school.id, active=True,
+                              student_number=record.student_number, name=record.name,
+                              seat=record.seat, sourced_id=record.sourced_id, homeroom=homeroom)
+            self.new_students.append(student)
+            self.by.add(student, "sourced_id", "student_number")
+            self.counts["students"]["added"] += 1
+        else:
+            moved = homeroom.id is None or student.homeroom_id != homeroom.id
+            if moved:  # by relationship: a homeroom new in this import has no id yet
+                student.homeroom = homeroom
+            if changed(student, student_number=record.student_number, name=record.name,
+                       seat=record.seat, active=True,
+                       sourced_id=record.sourced_id or student.sourced_id) or moved:
+                self.counts["students"]["updated"] += 1
+        self._links(student, record)
+        return student
+
+    def _links(self, student, record: StudentRecord) -> None:
+        current = [] if isinstance(student, Pending) else student.guardian_links
+        wanted = []
+        for order, guardian_record in enumerate(record.guardians, start=1):
+            guardian = self._guardian(current, guardian_record)
+            wanted.append(guardian)
+            link = next((li for li in current if li.guardian is guardian), None)
+            if link is None:
+                self.new_links.append((student, guardian, order))
+            else:
+                changed(link, contact_order=order)
+        for link in list(current):
+            if link.guardian not in wanted:
+                current.remove(link)
+
+    def _guardian(self, current_links, record):
+        if record.sourced_id:
+            guardian = self.by.get(Guardian, "sourced_id", record.sourced_id)
+        else:
+            guardian = next((link.guardian for link in current_links
+                             if link.guardian.name == record.name), None) or self.by.get(
+                Guardian, ("name", "phone_e164"), (record.name, record.phone_e164))
+        values = dict(name=record.name, relationship_label=record.relationship,
+                      phone_e164=record.phone_e164, phone_raw=record.phone_raw,
+                      language=record.language)
+        if guardian is None:
+            guardian = Pending(Guardian, school_id=self.school.id, sourced_id=record.sourced_id,
+                               absence_texts=True, sms_consent=True, **values)
+            self.new_guardians.append(guardian)
+            self.by.add(guardian, *GUARDIAN_KEYS)
+            self.counts["guardians"]["added"] += 1
+        elif not isinstance(guardian, Pending) and id(guardian) not in self._touched \
+                and changed(guardian, **values):
+            self.counts["guardians"]["updated"] += 1
+        self._touched.add(id(guardian))
+        return guardian
+
+    def _teacher(self, record) -> None:
+        user = self.users.get(record.username)
+        if user is not None and user.school_id != self.school.id:
+            self.roster.error(record.file, record.line, "username", _l(
+                "the username %(name)s belongs to another school", name=record.username))
+            return
+        if user is None:
+            user = User(school_id=self.school.id, username=record.username,
+                        display_name=record.display_name, role=Role.TEACHER, active=True,
+                        password_hash="!" + secrets.token_hex(16))  # no password until set
+            db.session.add(user)
+            self.users[record.username] = user
+            self.counts["teachers"]["added"] += 1
+        elif changed(user, display_name=record.display_name):
+            self.counts["teachers"]["updated"] += 1
+        for key in record.homeroom_keys:
+            homeroom = self.homeroom_for[key]
+            if user not in homeroom.teachers:
+                homeroom.teachers.append(user)
+                self.counts["teachers"]["assigned"] += 1
+
+
+def _insert_all(model, pending: list[Pending]) -> None:
+    if not pending:
+        return
+    ids = db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True),
+                             [row.values for row in pending]).all()
+    for row, new_id in zip(pending, ids, strict=True):
+        row.id = new_id

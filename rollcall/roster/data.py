@@ -1,0 +1,66 @@
+"""The roster as read from any format, before it touches the database."""
+
+from dataclasses import dataclass, field
+
+from rollcall.roster.problems import Problem
+
+
+@dataclass
+class GuardianRecord:
+    name: str
+    relationship: str | None
+    phone_e164: str | None
+    phone_raw: str | None
+    language: str
+    sourced_id: str | None = None
+
+
+@dataclass
+class StudentRecord:
+    student_number: str
+    name: str
+    homeroom_key: str
+    file: str
+    line: int
+    seat: int | None = None
+    sourced_id: str | None = None
+    guardians: list[GuardianRecord] = field(default_factory=list)
+
+
+@dataclass
+class HomeroomRecord:
+    key: str  # sourcedId, or the name in a simple CSV
+    name: str
+    grade: int | None
+    sourced_id: str | None = None
+
+
+@dataclass
+class TeacherRecord:
+    username: str
+    display_name: str
+    homeroom_keys: list[str]
+    file: str
+    line: int
+
+
+@dataclass
+class Roster:
+    """Everything an import would write, plus what was found wrong while reading it."""
+
+    source_name: str
+    kind: str
+    full: bool = True  # a full import deactivates the school's students it does not list
+    leaving: set[str] = field(default_factory=set)  # sourcedIds marked tobedeleted
+    homerooms: dict[str, HomeroomRecord] = field(default_factory=dict)
+    students: list[StudentRecord] = field(default_factory=list)
+    teachers: list[TeacherRecord] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    school_name: str | None = None
+
+    def error(self, file: str, line: int, column: str, message) -> None:
+        self.errors.append(Problem(file, line, column, message))
+
+    def warn(self, file: str, line: int, column: str, message) -> None:
+        self.warnings.append(Problem(file, line, column, message))

@@ -1,0 +1,86 @@
+"""Importing a roster: read and check it all, then write it in one transaction (or not at all)."""
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from rollcall import audit
+from rollcall.extensions import db
+from rollcall.models import School, User
+from rollcall.roster.apply import Reconciler
+from rollcall.roster.data import Roster
+from rollcall.roster.oneroster import parse_oneroster
+from rollcall.roster.problems import Problem, RosterRejected
+from rollcall.roster.reading import DEFAULT_MAX_FILE_BYTES, RosterSource
+from rollcall.roster.simple import parse_simple
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did (or, in a dry run or on error, would have done)."""
+
+    source_name: str
+    dry_run: bool
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    students_read: int = 0
+
+    @property
+    def applied(self) -> bool:
+        return not self.errors and not self.dry_run
+
+
+def max_file_bytes() -> int:
+    """The per-file size limit (ROSTER_MAX_FILE_BYTES, 20 MB unless configured)."""
+    return int(current_app.config.get("ROSTER_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
+
+
+def read_roster(source: RosterSource, school: School, *, partial: bool = False) -> Roster:
+    """Parse and check the source against the school's phone region and language.
+
+    A partial roster (say, one class) only adds and updates: nobody is deactivated."""
+    try:
+        if source.kind == "simple":
+            roster = parse_simple(source, school.phone_region, school.locale)
+        else:
+            roster = parse_oneroster(source, school.phone_region, school.locale, school.name)
+    except RosterRejected as rejected:
+        return Roster(source.name, source.kind, errors=rejected.problems)
+    roster.full = roster.full and not partial
+    return roster
+
+
+def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run: bool = False,
+                 progress=None, origin: str = "web") -> ImportReport:
+    """Write the roster if it has no errors: add, update in place, deactivate the missing."""
+    report = ImportReport(roster.source_name, dry_run, roster.errors, roster.warnings,
+                          students_read=len(roster.students))
+    if roster.errors:
+        return report
+    reconciler = Reconciler(school, roster)
+    reconciler.run(progress)
+    report.counts = {kind: dict(counter) for kind, counter in reconciler.counts.items()}
+    if roster.errors or dry_run:
+        db.session.rollback()
+        return report
+    reconciler.write()
+    audit.record("roster.import", school, actor=actor, after={
+        "file": roster.source_name, "format": roster.kind, "full": roster.full, "via": origin,
+        "counts": report.counts, "students": len(roster.students),
+        "warnings": len(roster.warnings),
+    })
+    db.session.commit()
+    return report
+
+
+def import_roster(source: RosterSource, school: School, actor: User | None, *,
+                  dry_run: bool = False, partial: bool = False) -> ImportReport:
+    """Read, check and (unless a dry run or on error) write a roster in one go."""
+    return apply_roster(read_roster(source, school, partial=partial), school, actor,
+                        dry_run=dry_run)
+
+
+def rejected_report(name: str, rejected: RosterRejected, dry_run: bool) -> ImportReport:
+    """The report for input refused before parsing (too big, unreadable zip, no such path)."""
+    return ImportReport(name, dry_run, errors=rejected.problems)

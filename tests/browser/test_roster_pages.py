@@ -1,0 +1,49 @@
+"""Roster pages in a real browser with CSRF on: the office fixes a phone on a phone; an admin
+uploads a roster; a teacher reads the class contacts without scrolling sideways."""
+
+from rollcall.extensions import db
+from rollcall.models import Guardian, Student
+from tests.factories import PASSWORD
+from tests.roster_helpers import SIMPLE_CLEAN
+
+TEXT = {"zh": {"saved": "已保存", "imported": "已导入"},
+        "en": {"saved": "Saved", "imported": "Imported"}}
+
+
+def guardian_id(app, school):
+    with app.app_context():
+        return db.session.get(Student, school.student_ids["room1"][0]).guardian_links[0] \
+            .guardian_id
+
+
+def test_office_corrects_a_guardian_phone_on_a_phone(live_server, phone, lang, school, sign_in):
+    target = guardian_id(live_server.app, school)
+    sign_in(phone, live_server.url, "office.zhang", PASSWORD)
+    phone.goto(f"{live_server.url}/contacts/guardians/{target}")
+    phone.fill("input[name=phone]", "139 0000 2222")
+    phone.locator("label.check input[name=absence_texts]").uncheck()
+    with phone.expect_navigation():
+        phone.locator("form.card button[type=submit]").tap()
+    assert TEXT[lang]["saved"] in phone.locator(".flash").inner_text()
+    with live_server.app.app_context():
+        guardian = db.session.get(Guardian, target)
+        assert (guardian.phone_e164, guardian.absence_texts) == ("+8613900002222", False)
+
+
+def test_teacher_reads_class_contacts_on_a_phone(live_server, phone, lang, school, sign_in):
+    sign_in(phone, live_server.url, "t.wang", PASSWORD)
+    phone.goto(f"{live_server.url}/homerooms/{school.homeroom_ids['room1']}/contacts")
+    assert "家长1-1" in phone.locator("main").inner_text()
+    assert phone.locator("a[href^='tel:']").count() == 5
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_admin_uploads_a_roster(live_server, phone, lang, school, sign_in):
+    sign_in(phone, live_server.url, "admin.li", PASSWORD)
+    phone.goto(f"{live_server.url}/admin/import")
+    phone.set_input_files("input[name=file]", str(SIMPLE_CLEAN))
+    with phone.expect_navigation():
+        phone.locator("form.card button[type=submit]").tap()
+    assert TEXT[lang]["imported"] in phone.locator(".import-report").inner_text()
+    with live_server.app.app_context():
+        assert db.session.scalar(db.select(Student).where(Student.student_number == "2027101"))

@@ -1,0 +1,77 @@
+"""Access matrix for the admin pages (admin only) and guardian contacts (office edits,
+teachers read their own class)."""
+
+import pytest
+
+from rollcall.extensions import db
+from rollcall.models import Student
+from tests.access_matrix import Row, assert_access, matrix_cases, signed_in
+
+
+def admin_only(status=200, **exceptions):
+    return signed_in(403, admin=status, **exceptions)
+
+
+def room1(s):
+    return s.homeroom_ids["room1"]
+
+
+def pupil(s):
+    return s.student_ids["room1"][0]
+
+
+def guardian(s):
+    return s.guardian_id
+
+
+ADMIN_ROWS = [
+    Row("GET", lambda s: "/admin/", admin_only()),
+    Row("GET", lambda s: "/admin/homerooms?q=1", admin_only()),
+    Row("GET", lambda s: "/admin/homerooms/new", admin_only()),
+    Row("GET", lambda s: f"/admin/homerooms/{room1(s)}", admin_only()),
+    Row("POST", lambda s: f"/admin/homerooms/{room1(s)}", admin_only(200), data={"name": ""}),
+    Row("GET", lambda s: f"/admin/homerooms/{s.homeroom_ids['other']}", admin_only(404)),
+    Row("GET", lambda s: "/admin/students?q=学生", admin_only()),
+    Row("GET", lambda s: "/admin/students/new", admin_only()),
+    Row("GET", lambda s: f"/admin/students/{pupil(s)}", admin_only()),
+    Row("POST", lambda s: f"/admin/students/{pupil(s)}", admin_only(200), data={"name": ""}),
+    Row("GET", lambda s: f"/admin/students/{s.student_ids['other'][0]}", admin_only(404)),
+    Row("GET", lambda s: f"/admin/students/{pupil(s)}/guardians/new", admin_only()),
+    Row("POST", lambda s: f"/admin/students/{pupil(s)}/guardians/{guardian(s)}/order",
+        admin_only(302), data={"contact_order": "2"}),
+    Row("GET", lambda s: "/admin/guardians", admin_only()),
+    Row("GET", lambda s: f"/admin/guardians/{guardian(s)}", admin_only()),
+    Row("GET", lambda s: "/admin/users", admin_only()),
+    Row("GET", lambda s: "/admin/users/new", admin_only()),
+    Row("GET", lambda s: f"/admin/users/{s.user_ids['teacher']}", admin_only()),
+    Row("GET", lambda s: f"/admin/users/{s.user_ids['other_office']}", admin_only(404)),
+    Row("GET", lambda s: "/admin/school", admin_only()),
+    Row("POST", lambda s: "/admin/school", admin_only(200), data={"timezone": "Mars/Base"}),
+    Row("GET", lambda s: "/admin/import", admin_only()),
+    Row("POST", lambda s: "/admin/import", admin_only(200), data={}),
+    Row("GET", lambda s: "/admin/import/format", admin_only()),
+]
+
+CONTACT_ROWS = [
+    Row("GET", lambda s: "/contacts/", signed_in(200, teacher=403, teacher2=403)),
+    Row("GET", lambda s: f"/contacts/guardians/{guardian(s)}",
+        signed_in(200, teacher=403, teacher2=403, other_office=404)),
+    Row("POST", lambda s: f"/contacts/guardians/{guardian(s)}",
+        signed_in(302, teacher=403, teacher2=403, other_office=404),
+        data={"phone": "13812345678", "absence_texts": "y"}),
+    Row("GET", lambda s: f"/homerooms/{room1(s)}/contacts",
+        signed_in(200, teacher2=404, other_office=404)),
+]
+
+
+@pytest.fixture
+def roster_school(app, school):
+    with app.app_context():
+        student = db.session.get(Student, school.student_ids["room1"][0])
+        school.guardian_id = student.guardian_links[0].guardian_id
+    return school
+
+
+@pytest.mark.parametrize(("row", "role"), matrix_cases(ADMIN_ROWS + CONTACT_ROWS))
+def test_roster_access(login_as, roster_school, row, role):
+    assert_access(login_as, roster_school, row, role)

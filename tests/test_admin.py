@@ -1,0 +1,298 @@
+"""Managing the roster in the app: every change saved whole, audited, errors by the field."""
+
+import io
+from datetime import date
+
+import pytest
+
+from rollcall.checks.models import Check, CheckEntry
+from rollcall.extensions import db
+from rollcall.models import AuditLog, Guardian, Homeroom, School, Student, User
+from tests.factories import PASSWORD
+from tests.roster_helpers import ONEROSTER, SIMPLE_CLEAN, snapshot, zipped
+
+
+@pytest.fixture
+def english(login_as):
+    """Sign in as a role with the interface in English."""
+
+    def sign_in(role):
+        client = login_as(role)
+        client.post("/language", data={"locale": "en"})
+        return client
+
+    return sign_in
+
+
+def audit_rows(action):
+    return db.session.scalars(db.select(AuditLog).where(AuditLog.action == action)).all()
+
+
+def first_guardian(school):
+    student = db.session.get(Student, school.student_ids["room1"][0])
+    return student.guardian_links[0].guardian
+
+
+def test_admin_adds_a_homeroom_with_its_teacher(app, school, english):
+    client = english("admin")
+    response = client.post("/admin/homerooms/new", data={
+        "name": "九年级3班", "grade": "9", "graduating": "y", "active": "y",
+        "teachers": [str(school.user_ids["teacher2"])]})
+    assert response.status_code == 302
+    with app.app_context():
+        homeroom = db.session.scalar(db.select(Homeroom).where(Homeroom.name == "九年级3班"))
+        assert [t.username for t in homeroom.teachers] == ["t.chen"]
+        (entry,) = audit_rows("admin.homeroom.create")
+        assert entry.after["teachers"] == [school.user_ids["teacher2"]]
+        assert entry.actor_id == school.user_ids["admin"]
+
+
+def test_a_taken_homeroom_name_is_shown_by_the_field_and_nothing_is_saved(app, school, english):
+    client = english("admin")
+    with app.app_context():
+        before = snapshot()
+    response = client.post(f"/admin/homerooms/{school.homeroom_ids['room2']}", data={
+        "name": "九年级1班", "grade": "10", "active": "y"})
+    assert response.status_code == 200
+    assert 'id="name-error">Another homeroom has this name.' in response.get_data(as_text=True)
+    with app.app_context():
+        assert snapshot() == before
+
+
+def test_moving_a_student_keeps_their_history_and_is_audited(app, school, english):
+    student_id = school.student_ids["room1"][0]
+    with app.app_context():
+        check = Check(school_id=school.school_id, homeroom_id=school.homeroom_ids["room1"],
+                      school_date=date(2026, 11, 27), kind="attendance")
+        check.entries.append(CheckEntry(student_id=student_id, status="absent"))
+        db.session.add(check)
+        db.session.commit()
+    client = english("admin")
+    response = client.post(f"/admin/students/{student_id}", data={
+        "student_number": "1班001", "name": "学生01", "seat": "9",
+        "homeroom_id": str(school.homeroom_ids["room2"]), "active": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        student = db.session.get(Student, student_id)
+        assert (student.homeroom_id, student.seat) == (school.homeroom_ids["room2"], 9)
+        entry = db.session.scalar(db.select(CheckEntry).where(CheckEntry.student_id == student_id))
+        assert entry.check.homeroom_id == school.homeroom_ids["room1"]
+        (audit,) = audit_rows("admin.student.update")
+        assert audit.before["homeroom_id"] == school.homeroom_ids["room1"]
+        assert audit.after["homeroom_id"] == school.homeroom_ids["room2"]
+
+
+def test_deactivating_a_student_keeps_the_row(app, school, english):
+    student_id = school.student_ids["room1"][1]
+    with app.app_context():
+        number = db.session.get(Student, student_id).student_number
+    client = english("admin")
+    client.post(f"/admin/students/{student_id}", data={
+        "student_number": number, "name": "学生02", "homeroom_id": school.homeroom_ids["room1"]})
+    with app.app_context():
+        assert db.session.get(Student, student_id).active is False
+    listing = client.get("/admin/students").get_data(as_text=True)
+    assert f"<td>{number}</td>" not in listing
+    assert f"<td>{number}</td>" in client.get("/admin/students?all=1").get_data(as_text=True)
+
+
+def test_a_taken_student_number_is_refused(app, school, english):
+    with app.app_context():
+        other = db.session.get(Student, school.student_ids["room1"][1]).student_number
+    response = english("admin").post("/admin/students/new", data={
+        "student_number": other, "name": "新生", "homeroom_id": school.homeroom_ids["room1"],
+        "active": "y"})
+    assert "Another student has this number." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["admin", "office"])
+def test_guardian_phone_is_normalized_and_audited(app, school, english, role):
+    with app.app_context():
+        guardian_id = first_guardian(school).id
+    url = (f"/admin/guardians/{guardian_id}" if role == "admin"
+           else f"/contacts/guardians/{guardian_id}")
+    data = {"phone": "０086 139-0000-1111", "name": "家长", "language": "en"}
+    response = english(role).post(url, data=data)
+    assert response.status_code == 302
+    with app.app_context():
+        guardian = db.session.get(Guardian, guardian_id)
+        assert (guardian.phone_e164, guardian.phone_raw) == ("+8613900001111",
+                                                             "０086 139-0000-1111")
+        assert guardian.absence_texts is False  # the switch was not sent: off
+        (entry,) = db.session.scalars(db.select(AuditLog).where(
+            AuditLog.action.like("%guardian.update"))).all()
+        assert entry.before["absence_texts"] is True
+        assert entry.after == {"absence_texts": False, "phone_e164": "+8613900001111",
+                               "phone_raw": "０086 139-0000-1111", **(
+                                   {"language": "en", "name": "家长"} if role == "admin" else {})}
+
+
+def test_an_impossible_phone_is_shown_by_the_field_and_nothing_is_saved(app, school, english):
+    client = english("office")
+    with app.app_context():
+        guardian_id = first_guardian(school).id
+        before = snapshot()
+    response = client.post(f"/contacts/guardians/{guardian_id}", data={
+        "phone": "12", "absence_texts": "y"})
+    assert 'id="phone-error">This is not a phone number.' in response.get_data(as_text=True)
+    with app.app_context():
+        assert snapshot() == before
+
+
+def test_a_landline_is_saved_with_a_warning(app, school, english):
+    with app.app_context():
+        guardian_id = first_guardian(school).id
+    client = english("office")
+    response = client.post(f"/contacts/guardians/{guardian_id}", data={
+        "phone": "010-62345678", "absence_texts": "y"}, follow_redirects=True)
+    assert "cannot receive texts" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Guardian, guardian_id).phone_e164 == "+861062345678"
+
+
+def test_admin_adds_a_guardian_last_and_can_reorder(app, school, english):
+    student_id = school.student_ids["room1"][0]
+    client = english("admin")
+    response = client.post(f"/admin/students/{student_id}/guardians/new", data={
+        "name": "祖母", "relationship_label": "祖母", "phone": "13700001111",
+        "language": "zh_Hans", "absence_texts": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        links = db.session.get(Student, student_id).guardian_links
+        assert [(link.contact_order, link.guardian.name) for link in links][-1] == (2, "祖母")
+        new_id = links[-1].guardian_id
+    client.post(f"/admin/students/{student_id}/guardians/{new_id}/order",
+                data={"contact_order": "1"})
+    with app.app_context():
+        links = db.session.get(Student, student_id).guardian_links
+        assert {link.guardian.name: link.contact_order for link in links}["祖母"] == 1
+        assert audit_rows("admin.guardian.contact_order")[0].after["contact_order"] == 1
+
+
+def test_a_teacher_reads_their_class_contacts_without_edit_links(app, school, english):
+    page = english("teacher").get(f"/homerooms/{school.homeroom_ids['room1']}/contacts")
+    text = page.get_data(as_text=True)
+    assert "学生01" in text and "家长1-1" in text
+    assert "/contacts/guardians/" not in text
+    office = english("office").get(f"/homerooms/{school.homeroom_ids['room1']}/contacts")
+    assert "/contacts/guardians/" in office.get_data(as_text=True)
+
+
+def test_admin_creates_an_account_that_can_sign_in(app, school, english):
+    response = english("admin").post("/admin/users/new", data={
+        "username": "t.new", "display_name": "新老师", "role": "teacher", "active": "y",
+        "homerooms": [str(school.homeroom_ids["room2"])], "password": PASSWORD})
+    assert response.status_code == 302
+    fresh = app.test_client()
+    assert fresh.post("/login", data={"username": "t.new", "password": PASSWORD}
+                      ).status_code == 302
+    with app.app_context():
+        entry = audit_rows("admin.user.create")[0]
+        assert "password" not in str(entry.after) and entry.after["role"] == "teacher"
+
+
+def test_an_admin_cannot_lock_themselves_out(app, school, english):
+    with app.app_context():
+        before = snapshot()
+    response = english("admin").post(f"/admin/users/{school.user_ids['admin']}", data={
+        "username": "admin.li", "display_name": "李", "role": "office"})
+    text = response.get_data(as_text=True)
+    assert "You cannot deactivate your own account." in text
+    assert "You cannot take away your own administrator role." in text
+    with app.app_context():
+        after = snapshot()
+        after.pop("users")  # the sign-in itself touched nothing else; locale may differ
+        before.pop("users")
+        assert after == before
+        assert db.session.get(User, school.user_ids["admin"]).role == "admin"
+
+
+def test_school_settings_are_saved_and_checked(app, school, english):
+    client = english("admin")
+    bad = client.post("/admin/school", data={
+        "timezone": "Mars/Base", "locale": "zh_Hans", "bag_check_cutoff": "07:40",
+        "attendance_cutoff": "08:00", "dismissal_cutoff": "17:00", "sms_window": "7-21"})
+    text = bad.get_data(as_text=True)
+    assert "Unknown time zone" in text and "Write it like 07:00-21:00." in text
+    good = client.post("/admin/school", data={
+        "timezone": "Asia/Urumqi", "locale": "zh_Hans", "bag_check_cutoff": "07:40",
+        "attendance_cutoff": "08:00", "dismissal_cutoff": "17:00", "sms_window": "07:30-20:00",
+        "alert_delay_minutes": "10", "phone": "010-62345678"})
+    assert good.status_code == 302
+    with app.app_context():
+        saved = db.session.get(School, school.school_id)
+        assert (saved.timezone, saved.sms_window, saved.alert_delay_minutes, saved.phone,
+                saved.bag_check_cutoff.isoformat()) == (
+            "Asia/Urumqi", "07:30-20:00", 10, "+861062345678", "07:40:00")
+        assert audit_rows("admin.school.update")[0].before["bag_check_cutoff"] == "07:50:00"
+
+
+def upload(client, data: bytes, name: str, **form):
+    return client.post("/admin/import", data={"file": (io.BytesIO(data), name), **form},
+                       content_type="multipart/form-data")
+
+
+def test_uploading_the_simple_csv_imports_it(app, school, english):
+    response = upload(english("admin"), SIMPLE_CLEAN.read_bytes(), "clean.csv")
+    assert response.status_code == 200
+    assert "3 students read from clean.csv." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(Student).where(Student.student_number == "2027101"))
+        assert audit_rows("roster.import")[0].actor_id == school.user_ids["admin"]
+
+
+def test_uploading_a_oneroster_zip_imports_it(app, school, english, tmp_path):
+    data = zipped(ONEROSTER / "clean", tmp_path).read_bytes()
+    response = upload(english("admin"), data, "oneroster.zip", dry_run="y")
+    text = response.get_data(as_text=True)
+    assert "Dry run: nothing was written." in text
+
+
+@pytest.mark.parametrize(("data", "name", "message"), [
+    (b"", "empty.csv", "empty.csv:1: -: the file is empty"),
+    (b"x,y\n1,2\n", "wrong.csv", "wrong.csv:1: header: missing column(s): homeroom"),
+    (SIMPLE_CLEAN.read_bytes().replace(b"138 1234 5678", b"12"), "phones.csv",
+     "phones.csv:2: guardian_phone: &#39;12&#39; is not a phone number"),
+])
+def test_a_bad_upload_lists_its_errors_and_changes_nothing(app, school, english, data, name,
+                                                           message):
+    client = english("admin")
+    with app.app_context():
+        before = snapshot()
+    response = upload(client, data, name)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert message in text and "nothing was imported" in text
+    with app.app_context():
+        assert snapshot() == before
+
+
+def test_an_upload_over_the_limit_is_refused(make_app, school):
+    small = make_app(ROSTER_MAX_FILE_BYTES=100 * 1024)  # uploads stay in memory in tests
+    client = small.test_client()
+    client.post("/login", data={"username": "admin.li", "password": PASSWORD})
+    client.post("/language", data={"locale": "en"})
+    response = upload(client, b"x" * (300 * 1024), "big.csv")
+    assert response.status_code == 422
+    assert "big.csv:0: -: the file is 0.3 MB; the limit is 0.0976562 MB per file" in \
+        response.get_data(as_text=True)
+
+
+def test_the_format_page_documents_every_column_and_links_the_template(school, english):
+    client = english("admin")
+    text = client.get("/admin/import/format").get_data(as_text=True)
+    for column in ("homeroom", "grade", "student_number", "student_name", "seat",
+                   "guardian_name", "guardian_relationship", "guardian_phone",
+                   "guardian_language"):
+        assert f"<code>{column}</code>" in text
+    template = client.get("/static/roster/simple-roster-template.csv")
+    assert template.status_code == 200
+    assert template.data.startswith(b"\xef\xbb\xbfhomeroom,grade,student_number")
+    template.close()
+
+
+def test_a_partial_upload_keeps_the_students_it_does_not_list(app, school, english):
+    response = upload(english("admin"), SIMPLE_CLEAN.read_bytes(), "clean.csv", partial="y")
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.get(Student, school.student_ids["room1"][0]).active is True
