@@ -1,0 +1,148 @@
+"""The searchable log of every recorded entry, one page at a time or as a streamed CSV."""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+
+from rollcall.checks.models import Check, CheckEntry
+from rollcall.extensions import db
+from rollcall.models import Homeroom, Student, User
+from rollcall.office.labels import ACTION_LABELS, CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, label
+
+PER_PAGE = 50
+CSV_BATCH = 1000
+# Cells Excel would run as a formula get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class LogFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    homeroom_id: int | None = None
+    student: str = ""  # part of a name, or the start of a student number
+    kind: str = ""
+    status: str = ""
+    category: str = ""
+
+
+@dataclass
+class LogPage:
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+Teacher = aliased(User)
+
+
+def log_select(school_id: int, filters: LogFilter, homeroom_ids=None, columns=None):
+    """The filtered entries of a school, newest day first, by class, check and seat."""
+    columns = columns or (CheckEntry, Check, Student, Homeroom, Teacher.display_name)
+    query = (
+        db.select(*columns)
+        .join(Check, CheckEntry.check_id == Check.id)
+        .join(Student, CheckEntry.student_id == Student.id)
+        .join(Homeroom, Check.homeroom_id == Homeroom.id)
+        .outerjoin(Teacher, Check.submitted_by_id == Teacher.id)
+        .where(Check.school_id == school_id)
+    )
+    query = _apply(query, filters)
+    if homeroom_ids is not None:
+        query = query.where(Check.homeroom_id.in_(homeroom_ids))
+    return query.order_by(Check.school_date.desc(), Homeroom.name, Check.kind, Student.seat,
+                          CheckEntry.id)
+
+
+def _apply(query, filters: LogFilter):
+    wanted = (
+        (filters.date_from, lambda v: Check.school_date >= v),
+        (filters.date_to, lambda v: Check.school_date <= v),
+        (filters.homeroom_id, lambda v: Check.homeroom_id == v),
+        (filters.kind, lambda v: Check.kind == v),
+        (filters.status, lambda v: CheckEntry.status == v),
+        (filters.category, lambda v: CheckEntry.category == v),
+    )
+    for value, condition in wanted:
+        if value:
+            query = query.where(condition(value))
+    if filters.student:
+        query = query.where(
+            Student.name.contains(filters.student, autoescape=True)
+            | Student.student_number.startswith(filters.student, autoescape=True))
+    return query
+
+
+def log_page(school_id: int, filters: LogFilter, page: int = 1, per_page: int = PER_PAGE,
+             homeroom_ids=None) -> LogPage:
+    """One page of the filtered log, with the number of matching entries."""
+    query = log_select(school_id, filters, homeroom_ids)
+    total = db.session.scalar(db.select(func.count()).select_from(
+        query.order_by(None).with_only_columns(CheckEntry.id).subquery()))
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return LogPage(rows=rows, total=total, page=page, pages=pages)
+
+
+CSV_COLUMNS = (
+    _l("Date"),
+    _l("Class"),
+    _l("Student number"),
+    _l("Student"),
+    _l("Check"),
+    _l("Status"),
+    _l("Category"),
+    _l("Item"),
+    _l("Where it is now / what was done"),
+    _l("Reason"),
+    _l("Location"),
+    _l("Recorded at"),
+    _l("Teacher"),
+)
+
+CSV_SOURCE = (Check.school_date, Homeroom.name, Student.student_number, Student.name, Check.kind,
+              CheckEntry.status, CheckEntry.category, CheckEntry.description, CheckEntry.action,
+              CheckEntry.reason, CheckEntry.location, CheckEntry.status_since,
+              Teacher.display_name)
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local) -> Iterator[str]:
+    """The filtered log as CSV text in chunks: a BOM, the header, then rows in batches.
+
+    to_local turns a stored UTC datetime into the text shown in the Recorded at column.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    yield "\ufeff" + buffer.getvalue()
+    # Plain column tuples, fetched in batches: no ORM objects pile up over a year of rows.
+    query = log_select(school_id, filters, columns=CSV_SOURCE).execution_options(
+        yield_per=CSV_BATCH)
+    for batch in db.session.execute(query).partitions():
+        buffer.seek(0)
+        buffer.truncate()
+        for row in batch:
+            writer.writerow([_cell(value) for value in _csv_values(row, to_local)])
+        yield buffer.getvalue()
+
+
+def _csv_values(row, to_local) -> tuple:
+    (day, homeroom, number, name, kind, status, category, description, action, reason,
+     location, since, teacher) = row
+    return (day.isoformat(), homeroom, number, name, label(KIND_LABELS, kind),
+            label(STATUS_LABELS, status), label(CATEGORY_LABELS, category), description,
+            label(ACTION_LABELS, action), label(ACTION_LABELS, reason), location,
+            to_local(since), teacher)
