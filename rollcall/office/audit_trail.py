@@ -65,16 +65,16 @@ def audit_select(school: School, filters: AuditFilter):
     if filters.student:
         query = query.where(_student_condition(school.id, filters.student))
     if filters.date_from:
-        query = query.where(AuditLog.created_at >= _utc_naive(school, filters.date_from))
+        query = query.where(AuditLog.created_at >= _midnight(school, filters.date_from))
     if filters.date_to:
         query = query.where(
-            AuditLog.created_at < _utc_naive(school, filters.date_to + timedelta(days=1)))
+            AuditLog.created_at < _midnight(school, filters.date_to + timedelta(days=1)))
     return query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
 
 
-def _utc_naive(school: School, day: date):
-    """Midnight of day on the school's clock, as the naive UTC the database stores."""
-    return clock.school_datetime(school, day, time(0, 0)).replace(tzinfo=None)
+def _midnight(school: School, day: date):
+    """The instant of midnight starting day on the school's clock."""
+    return clock.school_datetime(school, day, time(0, 0))
 
 
 def audit_page(school: School, filters: AuditFilter, page: int = 1):
