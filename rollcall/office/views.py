@@ -2,7 +2,15 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+)
 from flask_babel import format_datetime
 from flask_login import current_user
 
@@ -14,7 +22,6 @@ from rollcall.office.forms import LogFilterForm
 
 bp = Blueprint("office", __name__)
 OFFICE_ROLES = (Role.OFFICE, Role.ADMIN)
-REFRESH_SECONDS = 60
 
 
 @bp.record_once
@@ -33,7 +40,8 @@ def _board_context() -> dict:
     board = services.build_board(school)
     standing = alerts.with_students(alerts.school_alerts(school, board.day))
     return {"board": board, "alerts": standing, "school": school,
-            "refreshed_at": clock.now(), "refresh_seconds": REFRESH_SECONDS}
+            "refreshed_at": clock.now(),
+            "refresh_seconds": current_app.config.get("OFFICE_BOARD_REFRESH_SECONDS", 60)}
 
 
 @bp.get("/office/")
