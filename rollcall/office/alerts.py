@@ -79,23 +79,29 @@ def _scoped(query, school_id, student_ids):
 def _absence_streaks(school, today, limit, student_ids) -> list[Alert]:
     """Students absent on each of their homeroom's last `limit` (or more) attendance days."""
     since = today - timedelta(days=STREAK_WINDOW_DAYS)
-    rows = db.session.execute(_scoped(
-        db.select(CheckEntry.student_id, Check.homeroom_id, Check.school_date, CheckEntry.status)
-        .join(Check, CheckEntry.check_id == Check.id)
-        .where(Check.kind == CheckKind.ATTENDANCE, Check.school_date.between(since, today)),
-        school.id, student_ids)).all()
-    days_by_homeroom: dict[int, set] = defaultdict(set)
-    statuses: dict[int, dict] = defaultdict(dict)
+    days_by_homeroom: dict[int, list] = defaultdict(list)
+    for homeroom_id, day in db.session.execute(
+            db.select(Check.homeroom_id, Check.school_date)
+            .where(Check.school_id == school.id, Check.kind == CheckKind.ATTENDANCE,
+                   Check.school_date.between(since, today))
+            .order_by(Check.school_date.desc())):
+        days_by_homeroom[homeroom_id].append(day)
+    # Only the absences themselves are read: a few rows, even for a large school.
+    absent_days: dict[int, set] = defaultdict(set)
     homeroom_of: dict[int, int] = {}
-    for student_id, homeroom_id, day, status in rows:
-        days_by_homeroom[homeroom_id].add(day)
-        statuses[student_id][day] = status
+    for student_id, homeroom_id, day in db.session.execute(_scoped(
+            db.select(CheckEntry.student_id, Check.homeroom_id, Check.school_date)
+            .join(Check, CheckEntry.check_id == Check.id)
+            .where(Check.kind == CheckKind.ATTENDANCE, CheckEntry.status.in_(ABSENT_CODES),
+                   Check.school_date.between(since, today)),
+            school.id, student_ids)):
+        absent_days[student_id].add(day)
         homeroom_of[student_id] = homeroom_id
     alerts = []
-    for student_id, by_day in statuses.items():
+    for student_id, days in absent_days.items():
         streak = 0
-        for day in sorted(days_by_homeroom[homeroom_of[student_id]], reverse=True):
-            if by_day.get(day) not in ABSENT_CODES:
+        for day in days_by_homeroom[homeroom_of[student_id]]:
+            if day not in days:
                 break
             streak += 1
         if streak >= limit:

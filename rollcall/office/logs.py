@@ -131,18 +131,24 @@ def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local)
     # Plain column tuples, fetched in batches: no ORM objects pile up over a year of rows.
     query = log_select(school_id, filters, columns=CSV_SOURCE).execution_options(
         yield_per=CSV_BATCH)
+    # Translate each label once, not once per row.
+    words = {name: {code: str(text) for code, text in mapping.items()} for name, mapping in (
+        ("kind", KIND_LABELS), ("status", STATUS_LABELS), ("category", CATEGORY_LABELS),
+        ("action", ACTION_LABELS))}
     for batch in db.session.execute(query).partitions():
         buffer.seek(0)
         buffer.truncate()
         for row in batch:
-            writer.writerow([_cell(value) for value in _csv_values(row, to_local)])
+            writer.writerow(_csv_values(row, words, to_local))
         yield buffer.getvalue()
 
 
-def _csv_values(row, to_local) -> tuple:
+def _csv_values(row, words: dict, to_local) -> tuple:
     (day, homeroom, number, name, kind, status, category, description, action, reason,
      location, since, teacher) = row
-    return (day.isoformat(), homeroom, number, name, label(KIND_LABELS, kind),
-            label(STATUS_LABELS, status), label(CATEGORY_LABELS, category), description,
-            label(ACTION_LABELS, action), label(ACTION_LABELS, reason), location,
-            to_local(since), teacher)
+    # Only text people typed can start with a formula sign; dates and labels cannot.
+    return (day.isoformat(), _cell(homeroom), _cell(number), _cell(name),
+            label(words["kind"], kind), label(words["status"], status),
+            label(words["category"], category), _cell(description),
+            label(words["action"], action), _cell(label(words["action"], reason)),
+            _cell(location), to_local(since), _cell(teacher))

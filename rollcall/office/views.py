@@ -11,7 +11,6 @@ from flask import (
     request,
     stream_with_context,
 )
-from flask_babel import format_datetime
 from flask_login import current_user
 
 from rollcall import clock
@@ -91,8 +90,9 @@ def log_csv():
     if filters is None:
         abort(400)
     headers = [str(column) for column in logs.CSV_COLUMNS]
+    zone = clock.school_zone(current_user.school)
     chunks = logs.csv_chunks(current_user.school_id, filters, headers,
-                             lambda instant: format_datetime(instant, "yyyy-MM-dd HH:mm"))
+                             lambda instant: instant.astimezone(zone).isoformat(" ")[:16])
     filename = f"rollcall-log-{clock.school_today(current_user.school).isoformat()}.csv"
     return Response(stream_with_context(chunks), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
