@@ -153,3 +153,15 @@ def test_csv_of_an_empty_filter_is_just_the_header(history, login_as):
     rows = list(csv.reader(io.StringIO(
         _csv(login_as("office"), "category=alcohol").decode("utf-8-sig"))))
     assert len(rows) == 1
+
+
+def test_past_the_count_cap_the_log_says_more_and_still_pages(history, login_as, monkeypatch):
+    from rollcall.office import logs
+
+    monkeypatch.setattr(logs, "COUNT_CAP", 3)
+    monkeypatch.setattr(logs.log_page, "__defaults__", (1, 4, None))
+    client = login_as("office")
+    count, html = _rows(client, "kind=attendance")
+    assert count == 4 and "More than 3 entries · page 1" in html and 'rel="next"' in html
+    count, html = _rows(client, "kind=attendance&page=3")
+    assert count == 2 and 'rel="next"' not in html and 'rel="prev"' in html

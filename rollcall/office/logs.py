@@ -16,6 +16,8 @@ from rollcall.models import Homeroom, Student, User
 from rollcall.office.labels import ACTION_LABELS, CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, label
 
 PER_PAGE = 50
+# Counting a year of entries takes longer than showing a page: count this far, then say "more".
+COUNT_CAP = 10_000
 CSV_BATCH = 1000
 # Cells Excel would run as a formula get a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,9 +37,14 @@ class LogFilter:
 @dataclass
 class LogPage:
     rows: list
-    total: int
+    total: int  # capped: COUNT_CAP + 1 means "more than COUNT_CAP"
     page: int
-    pages: int
+    pages: int | None  # None when there are more entries than COUNT_CAP
+    has_next: bool
+
+    @property
+    def capped(self) -> bool:
+        return self.pages is None
 
 
 Teacher = aliased(User)
@@ -46,11 +53,15 @@ Teacher = aliased(User)
 def log_select(school_id: int, filters: LogFilter, homeroom_ids=None, columns=None):
     """The filtered entries of a school, newest day first, by class, check and seat."""
     columns = columns or (CheckEntry, Check, Student, Homeroom, Teacher.display_name)
+    # Students, classes and teachers are outer-joined (every entry has them): SQLite never
+    # reorders an outer join, so with ANALYZE statistics it cannot choose to walk all
+    # students first and sort a year of rows for one page.
     query = (
         db.select(*columns)
+        .select_from(CheckEntry)
         .join(Check, CheckEntry.check_id == Check.id)
-        .join(Student, CheckEntry.student_id == Student.id)
-        .join(Homeroom, Check.homeroom_id == Homeroom.id)
+        .outerjoin(Student, CheckEntry.student_id == Student.id)
+        .outerjoin(Homeroom, Check.homeroom_id == Homeroom.id)
         .outerjoin(Teacher, Check.submitted_by_id == Teacher.id)
         .where(Check.school_id == school_id)
     )
@@ -62,6 +73,7 @@ def log_select(school_id: int, filters: LogFilter, homeroom_ids=None, columns=No
 
 
 def _apply(query, filters: LogFilter):
+    """Add a condition for each filter that is set."""
     wanted = (
         (filters.date_from, lambda v: Check.school_date >= v),
         (filters.date_to, lambda v: Check.school_date <= v),
@@ -74,22 +86,24 @@ def _apply(query, filters: LogFilter):
         if value:
             query = query.where(condition(value))
     if filters.student:
-        query = query.where(
-            Student.name.contains(filters.student, autoescape=True)
-            | Student.student_number.startswith(filters.student, autoescape=True))
+        query = query.where(CheckEntry.student_id.in_(
+            db.select(Student.id).where(
+                Student.name.contains(filters.student, autoescape=True)
+                | Student.student_number.startswith(filters.student, autoescape=True))))
     return query
 
 
 def log_page(school_id: int, filters: LogFilter, page: int = 1, per_page: int = PER_PAGE,
              homeroom_ids=None) -> LogPage:
-    """One page of the filtered log, with the number of matching entries."""
+    """One page of the filtered log, with the number of matching entries (up to COUNT_CAP)."""
     query = log_select(school_id, filters, homeroom_ids)
-    total = db.session.scalar(db.select(func.count()).select_from(
-        query.order_by(None).with_only_columns(CheckEntry.id).subquery()))
-    pages = max((total + per_page - 1) // per_page, 1)
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return LogPage(rows=rows, total=total, page=page, pages=pages)
+    counted = query.order_by(None).with_only_columns(CheckEntry.id).limit(COUNT_CAP + 1)
+    total = db.session.scalar(db.select(func.count()).select_from(counted.subquery()))
+    pages = None if total > COUNT_CAP else max((total + per_page - 1) // per_page, 1)
+    page = max(page, 1) if pages is None else min(max(page, 1), pages)
+    rows = db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return LogPage(rows=rows[:per_page], total=total, page=page, pages=pages,
+                   has_next=len(rows) > per_page)
 
 
 CSV_COLUMNS = (
