@@ -144,3 +144,24 @@ def test_office_js_is_served(client):
         assert response.status_code == 200
         assert b"board.fragment" not in response.data  # the URL comes from the page
         assert b"data-refresh-url" in response.data
+
+
+def test_the_absent_list_shows_what_the_notify_area_reports(app, school, login_as, monkeypatch):
+    from rollcall.office import services
+
+    ids = _morning(app, school)
+
+    def contacts(school_id, day, student_ids):
+        assert set(student_ids) == {ids[0], ids[1]}
+        return {ids[0]: {"text": "failed", "reply": None, "due_at": None},
+                ids[1]: {"text": "due", "reply": "孩子发烧了", "due_at": at(8, 25)}}
+
+    monkeypatch.setattr(services, "absence_contacts", contacts)
+    monkeypatch.setattr(services, "family_calls", lambda *args: {ids[0]: "yes", ids[1]: "no"})
+    client = login_as("office")
+    with clock.frozen(at(9, 0)):
+        html = _page(client)
+    section = html.split('id="absent-title"')[1].split("</section>")[0]
+    assert '<td class="text-failed">Failed: call this parent</td>' in section
+    assert "Due at 08:25" in section and "孩子发烧了" in section
+    assert "<td>Yes</td>" in section and "<td>No</td>" in section

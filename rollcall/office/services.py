@@ -33,11 +33,13 @@ ABSENT_STATUSES = (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
 def absence_contacts(school_id: int, day: date, student_ids) -> dict[int, dict]:
     """Parent-text status and any reply for each absent student on day (notify area, issue 5).
 
-    Returns {student_id: {"text": code, "reply": str | None}} where code is one of
-    "due", "queued", "sent", "delivered", "failed", "opted_out", "no_phone", "none" or
-    "unknown". Until the notify area is merged, every student is "unknown".
+    Returns {student_id: {"text": code, "reply": str | None, "due_at": datetime | None}}
+    where code is one of "due" (with due_at), "queued", "sent", "delivered", "failed",
+    "opted_out", "no_phone", "none" or "unknown". Until the notify area is merged, every
+    student is "unknown".
     """
-    return {student_id: {"text": "unknown", "reply": None} for student_id in student_ids}
+    return {student_id: {"text": "unknown", "reply": None, "due_at": None}
+            for student_id in student_ids}
 
 
 def family_calls(school_id: int, day: date, student_ids) -> dict[int, str]:
@@ -210,6 +212,7 @@ def absent_list(school_id: int, day: date) -> list[dict]:
         {"entry": entry, "student": student, "homeroom": homeroom,
          "text": contacts.get(student.id, {}).get("text", "unknown"),
          "reply": contacts.get(student.id, {}).get("reply"),
+         "due_at": contacts.get(student.id, {}).get("due_at"),
          "call": calls.get(student.id, "unknown")}
         for entry, student, homeroom in rows
     ]
