@@ -5,7 +5,8 @@ import pytest
 from tests.access_matrix import Row, assert_access, everyone, matrix_cases, signed_in
 
 ROWS = [
-    Row("GET", lambda s: "/", signed_in(200)),
+    # Office staff start on the office board (302); other roles until their areas land.
+    Row("GET", lambda s: "/", signed_in(200, office=302, other_office=302)),
     Row("GET", lambda s: "/account/password", signed_in(200)),
     Row("POST", lambda s: "/logout", signed_in(302, anon=302)),
     Row("GET", lambda s: "/login", everyone(302, anon=200)),
