@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.auth import loader
     from rollcall.checks import models as check_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
+    from rollcall.office import models as office_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
@@ -53,6 +54,8 @@ def register_blueprints(app: Flask) -> None:
     from rollcall.checks.views import bp as checks_bp
     from rollcall.extensions import csrf
     from rollcall.main.views import bp as main_bp
+    from rollcall.office import review_views  # noqa: F401  (its routes join office's blueprint)
+    from rollcall.office.views import bp as office_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -61,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(contacts_bp)
+    app.register_blueprint(office_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -78,3 +78,32 @@ def small_school(students_per_class: int = 5) -> SmallSchool:
         user_ids={key: account.id for key, account in users.items()},
         usernames={key: account.username for key, account in users.items()},
     )
+
+
+def record_check(homeroom_id, day, kind, statuses=None, submitted_at=None, teacher_id=None,
+                 details=None, version=1, updated_at=None, updated_by_id=None):
+    """Write a Check with one entry per active student of the homeroom, straight to the database.
+
+    statuses maps student id -> status (others get the kind's default); details maps
+    student id -> extra CheckEntry fields (reason, category, description, action, location...).
+    """
+    from rollcall import clock
+    from rollcall.checks.models import DEFAULT_STATUS, Check, CheckEntry, CheckKind
+
+    homeroom = db.session.get(Homeroom, homeroom_id)
+    submitted_at = submitted_at or clock.now()
+    check = Check(school_id=homeroom.school_id, homeroom_id=homeroom_id, school_date=day,
+                  kind=str(kind), submitted_at=submitted_at, submitted_by_id=teacher_id,
+                  updated_at=updated_at or submitted_at,
+                  updated_by_id=updated_by_id or teacher_id, version=version)
+    statuses, details = statuses or {}, details or {}
+    for pupil in homeroom.students:
+        if not pupil.active:
+            continue
+        status = statuses.get(pupil.id, DEFAULT_STATUS[CheckKind(kind)])
+        check.entries.append(CheckEntry(student_id=pupil.id, status=str(status),
+                                        status_since=submitted_at,
+                                        **details.get(pupil.id, {})))
+    db.session.add(check)
+    db.session.commit()
+    return check.id

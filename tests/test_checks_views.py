@@ -184,3 +184,13 @@ def test_a_contact_for_a_student_of_another_class_is_refused(app, login_as, scho
             "student_id": other, "person": "母亲", "method": "phone", "outcome": "no_answer",
             "contacted_at": "08:00"})
     assert response.status_code == 404
+
+
+def test_today_links_to_the_weeks_work_log_and_the_family_phone_numbers(login_as, school):
+    client = login_as("teacher")
+    room1 = school.homeroom_ids["room1"]
+    page = client.get(f"/homerooms/{room1}/today").get_data(as_text=True)
+    assert f'href="/homerooms/{room1}/week"' in page
+    assert f'href="/homerooms/{room1}/contacts"' in page
+    assert client.get(f"/homerooms/{room1}/week").status_code == 302
+    assert client.get(f"/homerooms/{room1}/contacts").status_code == 200

@@ -1,0 +1,99 @@
+"""The audit trail, read-only: a school's changes, filtered by person, class, student, date."""
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from sqlalchemy import and_, func, or_
+
+from rollcall import clock
+from rollcall.checks.models import Check, CheckEntry
+from rollcall.extensions import db
+from rollcall.models import AuditLog, School, Student, StudentGuardian
+
+PER_PAGE = 50
+
+
+@dataclass
+class AuditFilter:
+    actor_id: int | None = None
+    homeroom_id: int | None = None
+    student: str = ""  # part of a name, or the start of a student number
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _object_ids(model, condition) -> list[str]:
+    return [str(i) for i in db.session.scalars(db.select(model.id).where(condition))]
+
+
+def _about(object_type: str, ids: list[str]):
+    return and_(AuditLog.object_type == object_type, AuditLog.object_id.in_(ids))
+
+
+def _homeroom_condition(homeroom_id: int):
+    """Changes to the class itself, to its checks, and to its students."""
+    return or_(
+        _about("Homeroom", [str(homeroom_id)]),
+        _about("Check", _object_ids(Check, Check.homeroom_id == homeroom_id)),
+        _about("Student", _object_ids(Student, Student.homeroom_id == homeroom_id)),
+    )
+
+
+def _student_condition(school_id: int, text: str):
+    """Changes to matching students, their check entries and their guardians."""
+    students = _object_ids(Student, and_(
+        Student.school_id == school_id,
+        Student.name.contains(text, autoescape=True)
+        | Student.student_number.startswith(text, autoescape=True)))
+    ids = [int(i) for i in students]
+    guardians = [str(i) for i in db.session.scalars(
+        db.select(StudentGuardian.guardian_id).where(StudentGuardian.student_id.in_(ids)))]
+    return or_(
+        _about("Student", students),
+        _about("CheckEntry", _object_ids(CheckEntry, CheckEntry.student_id.in_(ids))),
+        _about("Guardian", guardians),
+    )
+
+
+def audit_select(school: School, filters: AuditFilter):
+    """The school's audit rows matching the filters, newest first."""
+    query = db.select(AuditLog).where(AuditLog.school_id == school.id)
+    if filters.actor_id:
+        query = query.where(AuditLog.actor_id == filters.actor_id)
+    if filters.homeroom_id:
+        query = query.where(_homeroom_condition(filters.homeroom_id))
+    if filters.student:
+        query = query.where(_student_condition(school.id, filters.student))
+    if filters.date_from:
+        query = query.where(AuditLog.created_at >= _midnight(school, filters.date_from))
+    if filters.date_to:
+        query = query.where(
+            AuditLog.created_at < _midnight(school, filters.date_to + timedelta(days=1)))
+    return query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+
+
+def _midnight(school: School, day: date):
+    """The instant of midnight starting day on the school's clock."""
+    return clock.school_datetime(school, day, time(0, 0))
+
+
+def audit_page(school: School, filters: AuditFilter, page: int = 1):
+    """(rows, total, page, pages) of the filtered audit trail."""
+    query = audit_select(school, filters)
+    total = db.session.scalar(db.select(func.count()).select_from(
+        query.order_by(None).with_only_columns(AuditLog.id).subquery()))
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(max(page, 1), pages)
+    paged = query.options(db.joinedload(AuditLog.actor)).limit(PER_PAGE)
+    rows = list(db.session.scalars(paged.offset((page - 1) * PER_PAGE)))
+    return rows, total, page, pages
+
+
+def changed_fields(entry: AuditLog) -> list[tuple[str, object, object]]:
+    """(field, before, after) for every field that differs, in name order."""
+    before, after = entry.before or {}, entry.after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [("", entry.before, entry.after)]
+    keys = sorted(set(before) | set(after))
+    return [(key, before.get(key), after.get(key)) for key in keys
+            if before.get(key) != after.get(key)]

@@ -1,0 +1,168 @@
+"""The searchable log of every recorded entry, one page at a time or as a streamed CSV."""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+
+from rollcall.checks.models import Check, CheckEntry
+from rollcall.extensions import db
+from rollcall.models import Homeroom, Student, User
+from rollcall.office.labels import ACTION_LABELS, CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, label
+
+PER_PAGE = 50
+# Counting a year of entries takes longer than showing a page: count this far, then say "more".
+COUNT_CAP = 10_000
+CSV_BATCH = 1000
+# Cells Excel would run as a formula get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class LogFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    homeroom_id: int | None = None
+    student: str = ""  # part of a name, or the start of a student number
+    kind: str = ""
+    status: str = ""
+    category: str = ""
+
+
+@dataclass
+class LogPage:
+    rows: list
+    total: int  # capped: COUNT_CAP + 1 means "more than COUNT_CAP"
+    page: int
+    pages: int | None  # None when there are more entries than COUNT_CAP
+    has_next: bool
+
+    @property
+    def capped(self) -> bool:
+        return self.pages is None
+
+
+Teacher = aliased(User)
+
+
+def log_select(school_id: int, filters: LogFilter, homeroom_ids=None, columns=None):
+    """The filtered entries of a school, newest day first, by class, check and seat."""
+    columns = columns or (CheckEntry, Check, Student, Homeroom, Teacher.display_name)
+    # Students, classes and teachers are outer-joined (every entry has them): SQLite never
+    # reorders an outer join, so with ANALYZE statistics it cannot choose to walk all
+    # students first and sort a year of rows for one page.
+    query = (
+        db.select(*columns)
+        .select_from(CheckEntry)
+        .join(Check, CheckEntry.check_id == Check.id)
+        .outerjoin(Student, CheckEntry.student_id == Student.id)
+        .outerjoin(Homeroom, Check.homeroom_id == Homeroom.id)
+        .outerjoin(Teacher, Check.submitted_by_id == Teacher.id)
+        .where(Check.school_id == school_id)
+    )
+    query = _apply(query, filters)
+    if homeroom_ids is not None:
+        query = query.where(Check.homeroom_id.in_(homeroom_ids))
+    return query.order_by(Check.school_date.desc(), Homeroom.name, Check.kind, Student.seat,
+                          CheckEntry.id)
+
+
+def _apply(query, filters: LogFilter):
+    """Add a condition for each filter that is set."""
+    wanted = (
+        (filters.date_from, lambda v: Check.school_date >= v),
+        (filters.date_to, lambda v: Check.school_date <= v),
+        (filters.homeroom_id, lambda v: Check.homeroom_id == v),
+        (filters.kind, lambda v: Check.kind == v),
+        (filters.status, lambda v: CheckEntry.status == v),
+        (filters.category, lambda v: CheckEntry.category == v),
+    )
+    for value, condition in wanted:
+        if value:
+            query = query.where(condition(value))
+    if filters.student:
+        query = query.where(CheckEntry.student_id.in_(
+            db.select(Student.id).where(
+                Student.name.contains(filters.student, autoescape=True)
+                | Student.student_number.startswith(filters.student, autoescape=True))))
+    return query
+
+
+def log_page(school_id: int, filters: LogFilter, page: int = 1, per_page: int = PER_PAGE,
+             homeroom_ids=None) -> LogPage:
+    """One page of the filtered log, with the number of matching entries (up to COUNT_CAP)."""
+    query = log_select(school_id, filters, homeroom_ids)
+    counted = query.order_by(None).with_only_columns(CheckEntry.id).limit(COUNT_CAP + 1)
+    total = db.session.scalar(db.select(func.count()).select_from(counted.subquery()))
+    pages = None if total > COUNT_CAP else max((total + per_page - 1) // per_page, 1)
+    page = max(page, 1) if pages is None else min(max(page, 1), pages)
+    rows = db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return LogPage(rows=rows[:per_page], total=total, page=page, pages=pages,
+                   has_next=len(rows) > per_page)
+
+
+CSV_COLUMNS = (
+    _l("Date"),
+    _l("Class"),
+    _l("Student number"),
+    _l("Student"),
+    _l("Check"),
+    _l("Status"),
+    _l("Category"),
+    _l("Item"),
+    _l("Where it is now / what was done"),
+    _l("Reason"),
+    _l("Location"),
+    _l("Recorded at"),
+    _l("Teacher"),
+)
+
+CSV_SOURCE = (Check.school_date, Homeroom.name, Student.student_number, Student.name, Check.kind,
+              CheckEntry.status, CheckEntry.category, CheckEntry.description, CheckEntry.action,
+              CheckEntry.reason, CheckEntry.location, CheckEntry.status_since,
+              Teacher.display_name)
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local) -> Iterator[str]:
+    """The filtered log as CSV text in chunks: a BOM, the header, then rows in batches.
+
+    to_local turns a stored UTC datetime into the text shown in the Recorded at column.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    yield "\ufeff" + buffer.getvalue()
+    # Plain column tuples, fetched in batches: no ORM objects pile up over a year of rows.
+    query = log_select(school_id, filters, columns=CSV_SOURCE).execution_options(
+        yield_per=CSV_BATCH)
+    # Translate each label once, not once per row.
+    words = {name: {code: str(text) for code, text in mapping.items()} for name, mapping in (
+        ("kind", KIND_LABELS), ("status", STATUS_LABELS), ("category", CATEGORY_LABELS),
+        ("action", ACTION_LABELS))}
+    for batch in db.session.execute(query).partitions():
+        buffer.seek(0)
+        buffer.truncate()
+        for row in batch:
+            writer.writerow(_csv_values(row, words, to_local))
+        yield buffer.getvalue()
+
+
+def _csv_values(row, words: dict, to_local) -> tuple:
+    (day, homeroom, number, name, kind, status, category, description, action, reason,
+     location, since, teacher) = row
+    # Only text people typed can start with a formula sign; dates and labels cannot.
+    return (day.isoformat(), _cell(homeroom), _cell(number), _cell(name),
+            label(words["kind"], kind), label(words["status"], status),
+            label(words["category"], category), _cell(description),
+            label(words["action"], action), _cell(label(words["action"], reason)),
+            _cell(location), to_local(since), _cell(teacher))

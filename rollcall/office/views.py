@@ -1,0 +1,99 @@
+"""The office's desk: today's board (and its self-refreshing fragment) and the searchable log."""
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+
+from rollcall import clock
+from rollcall.access import roles_required
+from rollcall.models import Role
+from rollcall.office import alerts, labels, logs, services
+from rollcall.office.forms import LogFilterForm
+
+bp = Blueprint("office", __name__)
+OFFICE_ROLES = (Role.OFFICE, Role.ADMIN)
+
+
+@bp.record_once
+def _template_helpers(state) -> None:
+    labels.register(state.app)
+    state.app.jinja_env.globals["check_url"] = check_url
+
+
+def check_url(homeroom_id: int, day: date, kind: str) -> str:
+    """The check page of the checks area."""
+    return url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(), kind=kind)
+
+
+def _board_context() -> dict:
+    school = current_user.school
+    board = services.build_board(school)
+    standing = alerts.with_students(alerts.school_alerts(school, board.day))
+    return {"board": board, "alerts": standing, "school": school,
+            "refreshed_at": clock.now(),
+            "refresh_seconds": current_app.config.get("OFFICE_BOARD_REFRESH_SECONDS", 60)}
+
+
+@bp.get("/office/")
+@roles_required(*OFFICE_ROLES)
+def board():
+    """Today's board: which class has done which check, who is missing, what was found."""
+    return render_template("office/board.html", **_board_context())
+
+
+@bp.get("/office/board.fragment")
+@roles_required(*OFFICE_ROLES)
+def board_fragment():
+    """The board's content alone, fetched every minute by office.js."""
+    response = Response(render_template("office/_board.html", **_board_context()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _log_form() -> tuple[LogFilterForm, logs.LogFilter | None]:
+    form = LogFilterForm(request.args)
+    form.set_homerooms(services.active_homerooms(current_user.school_id))
+    if not form.validate():
+        return form, None
+    return form, logs.LogFilter(
+        date_from=form.date_from.data, date_to=form.date_to.data,
+        homeroom_id=form.homeroom.data, student=(form.student.data or "").strip(),
+        kind=form.kind.data or "", status=form.status.data or "",
+        category=form.category.data or "")
+
+
+@bp.get("/office/log")
+@roles_required(*OFFICE_ROLES)
+def log():
+    """Every recorded entry, filtered and a page at a time."""
+    form, filters = _log_form()
+    if filters is None:
+        return render_template("office/log.html", form=form, result=None), 400
+    result = logs.log_page(current_user.school_id, filters, form.page.data or 1)
+    return render_template("office/log.html", form=form, result=result)
+
+
+@bp.get("/office/log.csv")
+@roles_required(*OFFICE_ROLES)
+def log_csv():
+    """The filtered log as a CSV file for Excel (UTF-8 with BOM), streamed row batch by batch."""
+    _form, filters = _log_form()
+    if filters is None:
+        abort(400)
+    headers = [str(column) for column in logs.CSV_COLUMNS]
+    zone = clock.school_zone(current_user.school)
+    chunks = logs.csv_chunks(current_user.school_id, filters, headers,
+                             lambda instant: instant.astimezone(zone).isoformat(" ")[:16])
+    filename = f"rollcall-log-{clock.school_today(current_user.school).isoformat()}.csv"
+    return Response(stream_with_context(chunks), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

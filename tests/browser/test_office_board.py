@@ -1,0 +1,94 @@
+"""The office watches the demo school's morning: the board and the weekly work log on a desktop,
+the board on a phone, and the board refreshing itself without a reload."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from rollcall import clock
+from rollcall.demo.school import DEMO_PASSWORD, build_demo_school
+from rollcall.extensions import db
+from rollcall.models import Homeroom, User
+from tests import factories
+
+# Thursday 26 November 2026, 08:20 in Shanghai: bag check and attendance are past their cut-off.
+MORNING = datetime(2026, 11, 26, 0, 20, tzinfo=UTC)
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo school with its two weeks of history; today class 1's bag check is done and
+    class 2's attendance has one student absent and one excused."""
+    with clock.frozen(MORNING), live_server.app.app_context():
+        school = build_demo_school()
+        db.session.commit()
+        rooms = {h.name: h.id for h in db.session.scalars(db.select(Homeroom))}
+        teacher = db.session.scalar(db.select(User).where(User.username == "teacher1"))
+        factories.record_check(rooms["九年级1班"], TODAY, "bag",
+                               submitted_at=datetime(2026, 11, 25, 23, 41, tzinfo=UTC),
+                               teacher_id=teacher.id)
+        room2 = db.session.get(Homeroom, rooms["九年级2班"])
+        absent, excused = room2.students[2].id, room2.students[5].id
+        factories.record_check(room2.id, TODAY, "attendance",
+                               {absent: "absent", excused: "excused"},
+                               submitted_at=datetime(2026, 11, 26, 0, 2, tzinfo=UTC),
+                               teacher_id=room2.teachers[0].id,
+                               details={excused: {"reason": "发烧，家长请假"}})
+        return {"rooms": rooms, "school_id": school.id}
+
+
+def _sign_in(page, base_url, username="office1"):
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("form.card button[type=submit]").click()
+
+
+def test_board_and_weekly_log_on_a_desktop(live_server, desktop, demo, tmp_path):
+    with clock.frozen(MORNING):
+        _sign_in(desktop, live_server.url)
+        assert desktop.url == f"{live_server.url}/office/"
+        overdue = desktop.locator("td.cell-overdue").first
+        assert overdue.is_visible()
+        assert "超时未完成" in overdue.inner_text()
+        colour = overdue.evaluate("cell => getComputedStyle(cell).backgroundColor")
+        assert colour == "rgb(253, 231, 228)"  # the red of --bad-bg
+        assert desktop.locator("td.cell-overdue").count() == 4  # 3 classes × 2 checks, less two
+        done = desktop.locator("td.cell-done").first
+        assert "07:41" in done.inner_text() and "王丽华" in done.inner_text()
+        absent = desktop.locator("table.absent-list tbody tr")
+        assert absent.count() == 2 and "发烧，家长请假" in absent.nth(1).inner_text()
+        # A failed parent text ("发送失败：请致电家长") can only show once the notify area is
+        # merged; until then the absent list's text column reads "暂不清楚" (see the report).
+        desktop.screenshot(path=str(tmp_path / "office-board.png"), full_page=True)
+
+        room = demo["rooms"]["九年级2班"]
+        desktop.goto(f"{live_server.url}/homerooms/{room}/week/2026-W47")
+        assert "班主任工作手册" in desktop.locator("h1").inner_text()
+        assert desktop.locator("section.log-day").count() == 5
+        assert "打火机一个" in desktop.locator("main").inner_text()  # the demo's finding
+        desktop.screenshot(path=str(tmp_path / "office-week.png"), full_page=True)
+    assert (tmp_path / "office-board.png").stat().st_size > 10_000
+    assert (tmp_path / "office-week.png").stat().st_size > 10_000
+
+
+def test_the_board_refreshes_itself_without_a_reload(live_server, desktop, demo):
+    live_server.app.config["OFFICE_BOARD_REFRESH_SECONDS"] = 1
+    with clock.frozen(MORNING):
+        _sign_in(desktop, live_server.url)
+        desktop.evaluate("window.stillThisPage = true")
+        assert desktop.locator("td.cell-done").count() == 2
+        with live_server.app.app_context():
+            factories.record_check(demo["rooms"]["九年级3班"], TODAY, "attendance",
+                                   submitted_at=datetime(2026, 11, 26, 0, 5, tzinfo=UTC))
+        desktop.locator("td.cell-done").nth(2).wait_for(timeout=5_000)
+        assert desktop.evaluate("window.stillThisPage") is True
+
+
+def test_the_board_fits_a_phone(live_server, phone, lang, demo):
+    with clock.frozen(MORNING):
+        _sign_in(phone, live_server.url)
+        assert phone.locator("td.cell-overdue").first.is_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
