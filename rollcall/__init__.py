@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.auth import loader
     from rollcall.checks import models as check_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
+    from rollcall.notify import models as notify_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
@@ -47,9 +48,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from rollcall.auth.views import bp as auth_bp
     from rollcall.main.views import bp as main_bp
+    from rollcall.notify.views import bp as notify_bp
+    from rollcall.notify.webhooks import bp as twilio_hooks_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(notify_bp)
+    app.register_blueprint(twilio_hooks_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -68,7 +73,9 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from rollcall import database, demo
     from rollcall.auth import commands as auth_commands
+    from rollcall.notify import commands as notify_commands
 
     database.init_app(app)
     demo.init_app(app)
     auth_commands.init_app(app)
+    notify_commands.init_app(app)

@@ -1,0 +1,206 @@
+"""Deciding which texts are due, from the stored attendance, and writing them to the outbox.
+
+Every decision is taken from what is stored (today's submitted attendance checks and the
+outbox), so a restart, a second process or a check edited ten times decides the same thing;
+the unique key on sms_outbox_students turns any race into "already decided".
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from rollcall import clock
+from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind
+from rollcall.extensions import db
+from rollcall.models import Student
+from rollcall.notify.models import (
+    WENT_OUT,
+    OutboxStudent,
+    OutboxText,
+    TextKind,
+    TextStatus,
+)
+from rollcall.notify.settings import FAN_OUT_FIRST, in_window, render, text_settings
+from rollcall.phones import mask
+
+log = logging.getLogger(__name__)
+ARRIVED = (AttendanceStatus.LATE, AttendanceStatus.PRESENT)
+
+
+@dataclass
+class Recipient:
+    """One phone and the students it should hear about (siblings share one text)."""
+
+    phone: str
+    guardian_id: int
+    language: str
+    students: list = field(default_factory=list)  # (Student, CheckEntry)
+
+
+def queue_due_texts(school) -> int:
+    """Write today's due absence texts and follow-ups of one school; return how many."""
+    settings = text_settings(school)
+    if not in_window(school, settings):
+        return 0  # due texts wait for the window: nothing is decided outside it
+    day = clock.school_today(school)
+    entries = _todays_attendance(school.id, day)
+    _cancel_unsent(school.id, day, entries)
+    queued = _queue_absences(school, settings, day, entries)
+    if settings.follow_up:
+        queued += _queue_follow_ups(school, settings, day, entries)
+    return queued
+
+
+def _todays_attendance(school_id: int, day: date) -> dict[int, CheckEntry]:
+    rows = db.session.scalars(
+        db.select(CheckEntry).join(Check)
+        .where(Check.school_id == school_id, Check.school_date == day,
+               Check.kind == CheckKind.ATTENDANCE)
+    )
+    return {entry.student_id: entry for entry in rows}
+
+
+def _cancel_unsent(school_id: int, day: date, entries: dict[int, CheckEntry]) -> None:
+    """Queued texts of past days, and absence texts whose students all arrived, never go."""
+    waiting = db.session.scalars(
+        db.select(OutboxText).where(OutboxText.school_id == school_id,
+                                    OutboxText.status == TextStatus.QUEUED,
+                                    OutboxText.kind != TextKind.TEACHER_REMINDER)
+    ).all()
+    for text in waiting:
+        still_absent = any(
+            entries.get(link.student_id) is not None
+            and entries[link.student_id].status == AttendanceStatus.ABSENT
+            for link in text.students
+        )
+        if text.school_date < day or (text.kind == TextKind.ABSENCE and not still_absent):
+            text.status, text.status_at = TextStatus.CANCELLED, clock.now()
+    db.session.commit()
+
+
+def _linked(day: date, kind: str, student_ids) -> set[tuple[int, str]]:
+    if not student_ids:
+        return set()
+    rows = db.session.execute(
+        db.select(OutboxStudent.student_id, OutboxStudent.to_e164)
+        .where(OutboxStudent.school_date == day, OutboxStudent.kind == kind,
+               OutboxStudent.student_id.in_(student_ids))
+    )
+    return {(student_id, phone) for student_id, phone in rows}
+
+
+def _queue_absences(school, settings, day, entries) -> int:
+    now = clock.now()
+    delay = timedelta(minutes=settings.delay_minutes)
+    fixed = clock.school_datetime(school, day, settings.send_time) if settings.send_time else None
+    due = [
+        entry for entry in entries.values()
+        if entry.status == AttendanceStatus.ABSENT and entry.status_since + delay <= now
+        and (fixed is None or fixed <= now)
+    ]
+    done = _linked(day, TextKind.ABSENCE, [entry.student_id for entry in due])
+    recipients = _recipients(due, done, settings.fan_out)
+    return _write(school, settings, day, TextKind.ABSENCE, recipients)
+
+
+def _queue_follow_ups(school, settings, day, entries) -> int:
+    arrived = [entry for entry in entries.values() if entry.status in ARRIVED]
+    if not arrived:
+        return 0
+    went_out = db.session.execute(
+        db.select(OutboxStudent.student_id, OutboxText.to_e164, OutboxText.guardian_id,
+                  OutboxText.language)
+        .join(OutboxText)
+        .where(OutboxStudent.school_date == day, OutboxStudent.kind == TextKind.ABSENCE,
+               OutboxStudent.student_id.in_([entry.student_id for entry in arrived]),
+               OutboxText.status.in_(WENT_OUT))
+    ).all()
+    done = _linked(day, TextKind.FOLLOW_UP, [entry.student_id for entry in arrived])
+    by_phone: dict[str, Recipient] = {}
+    for student_id, phone, guardian_id, language in went_out:
+        if (student_id, phone) in done:
+            continue
+        recipient = by_phone.setdefault(phone, Recipient(phone, guardian_id, language))
+        entry = entries[student_id]
+        recipient.students.append((entry.student, entry))
+    return _write(school, settings, day, TextKind.FOLLOW_UP, list(by_phone.values()))
+
+
+def _recipients(due, done, fan_out) -> list[Recipient]:
+    """Group the due students by phone, in contact order, skipping what was decided before."""
+    by_phone: dict[str, Recipient] = {}
+    for entry in sorted(due, key=lambda e: e.student_id):
+        student: Student = entry.student
+        if not student.active:
+            continue
+        reachable = [link.guardian for link in student.guardian_links
+                     if link.guardian.can_receive_texts]
+        for guardian in reachable[:1] if fan_out == FAN_OUT_FIRST else reachable:
+            if (student.id, guardian.phone_e164) in done:
+                continue
+            recipient = by_phone.setdefault(
+                guardian.phone_e164,
+                Recipient(guardian.phone_e164, guardian.id, guardian.language))
+            if all(s.id != student.id for s, _ in recipient.students):
+                recipient.students.append((student, entry))
+    return list(by_phone.values())
+
+
+def _write(school, settings, day, kind, recipients: list[Recipient]) -> int:
+    """One outbox row per phone, each committed with its links; a race loses quietly."""
+    written = 0
+    drafts = [(r, compose_body(school, settings, day, kind, r)) for r in recipients]
+    for recipient, body in drafts:
+        text = OutboxText(school_id=school.id, school_date=day, kind=kind,
+                          to_e164=recipient.phone, guardian_id=recipient.guardian_id,
+                          language=recipient.language, body=body, status=TextStatus.QUEUED,
+                          next_attempt_at=clock.now(), created_at=clock.now())
+        text.students = [OutboxStudent(student_id=student.id, school_date=day, kind=kind,
+                                       to_e164=recipient.phone)
+                         for student, _entry in recipient.students]
+        db.session.add(text)
+        try:
+            db.session.commit()
+            written += 1
+            log.info("queued %s text to %s about %d student(s)", kind, mask(recipient.phone),
+                     len(text.students))
+        except IntegrityError:
+            db.session.rollback()  # another pass decided this one first
+    return written
+
+
+def compose_body(school, settings, day, kind, recipient: Recipient) -> str:
+    """The text in the guardian's language, naming every student it is about."""
+    language = recipient.language if recipient.language in ("zh_Hans", "en") else "zh_Hans"
+    template = settings.templates[kind][language]
+    students = [student for student, _ in recipient.students]
+    joiner = "、" if language == "zh_Hans" else " and "
+    classes = list(dict.fromkeys(s.homeroom.name for s in students if s.homeroom))
+    arrivals = [entry.arrived_at or entry.status_since for _, entry in recipient.students]
+    arrived = clock.to_school_time(school, max(arrivals)).strftime("%H:%M") if arrivals else ""
+    return render(template, {
+        "student": joiner.join(s.name for s in students),
+        "class": joiner.join(classes),
+        "date": format_day(day, language),
+        "time": arrived,
+        "school": school.name,
+        "school_phone": school.phone or "",
+    })
+
+
+def format_day(day: date, language: str) -> str:
+    """11月28日 / 28 Nov: how a date reads inside a text."""
+    if language == "zh_Hans":
+        return f"{day.month}月{day.day}日"
+    return day.strftime("%-d %b")
+
+
+def linked_students(texts) -> dict[int, list[int]]:
+    """text id → student ids, for a list of outbox texts."""
+    result = defaultdict(list)
+    for text in texts:
+        result[text.id] = [link.student_id for link in text.students]
+    return result
