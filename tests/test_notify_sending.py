@@ -8,15 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from rollcall.extensions import db
 from rollcall.models import Guardian, School, Student, StudentGuardian
 from rollcall.notify.models import OutboxStudent, OutboxText
-from tests import factories
-from tests.notify_support import (  # noqa: F401  (fixtures)
-    MONDAY,
-    at,
-    outbox,
-    run_pass,
-    standin,
-    twilio_app,
-)
+from tests import factories, notify_support
+from tests.notify_support import MONDAY, at, outbox, run_pass
+
+standin = notify_support.standin  # fixtures
+twilio_app = notify_support.twilio_app
 
 
 def absent(app, school, *, students=None, status="absent", day=MONDAY, submitted=None,

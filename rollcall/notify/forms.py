@@ -6,6 +6,12 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import Length as MaxLength
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # wtforms < 3.3 takes plain (value, label) pairs
+    def SelectChoice(value, label):  # noqa: N802
+        return (value, label)
+
 from rollcall.notify.settings import (
     FAN_OUT_ALL,
     FAN_OUT_FIRST,
@@ -41,8 +47,8 @@ class TextSettingsForm(FlaskForm):
     send_time = StringField(_l("Fixed daily send time (instead of the delay)"),
                             validators=[Optional(), MaxLength(max=5)])
     fan_out = SelectField(_l("Who gets the text"), choices=[
-        (FAN_OUT_FIRST, _l("The first reachable guardian, in contact order")),
-        (FAN_OUT_ALL, _l("Every reachable guardian")),
+        SelectChoice(FAN_OUT_FIRST, _l("The first reachable guardian, in contact order")),
+        SelectChoice(FAN_OUT_ALL, _l("Every reachable guardian")),
     ])
     follow_up = BooleanField(_l("Text again when the student arrives after the text"))
     absence_zh = TextAreaField(_l("Absence text, Chinese"),

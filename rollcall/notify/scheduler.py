@@ -83,7 +83,7 @@ def build_scheduler(app) -> BlockingScheduler:
 
     scheduler = BlockingScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
     scheduler.add_job(in_app(services.send_due_absence_alerts), IntervalTrigger(
-        minutes=1, timezone=UTC), id="send-pass", name="send due texts")
+        minutes=1, timezone=UTC), id="send-pass", name="send due texts", **JOB_DEFAULTS)
     with app.app_context():
         schools = db.session.scalars(db.select(School).order_by(School.id)).all()
         for school in schools:
@@ -92,7 +92,8 @@ def build_scheduler(app) -> BlockingScheduler:
                 in_app(_remind_school, school.id),
                 CronTrigger(day_of_week="mon-fri", hour=cutoff.hour, minute=cutoff.minute,
                             timezone=school.timezone),
-                id=f"remind-{school.id}", name=f"attendance reminders, school {school.id}")
+                id=f"remind-{school.id}", name=f"attendance reminders, school {school.id}",
+                **JOB_DEFAULTS)
     return scheduler
 
 

@@ -216,7 +216,7 @@ def _remind(school, homeroom, day) -> int:
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     link = f"{base}/homerooms/{homeroom.id}/checks/{day.isoformat()}/attendance"
     reminder = TeacherReminder(school_id=school.id, homeroom_id=homeroom.id, school_date=day,
-                               created_at=clock.now())
+                               created_at=clock.now(), texts_queued=0)
     for teacher in (t for t in homeroom.teachers if t.active and t.phone_e164):
         language = teacher.locale or school.locale
         language = language if language in ("zh_Hans", "en") else "zh_Hans"
