@@ -6,16 +6,16 @@ the unique key on sms_outbox_students turns any race into "already decided".
 """
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from rollcall import clock
 from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind
 from rollcall.extensions import db
-from rollcall.models import Student
+from rollcall.models import Student, StudentGuardian
 from rollcall.notify.models import (
     WENT_OUT,
     OutboxStudent,
@@ -59,6 +59,9 @@ def _todays_attendance(school_id: int, day: date) -> dict[int, CheckEntry]:
         db.select(CheckEntry).join(Check)
         .where(Check.school_id == school_id, Check.school_date == day,
                Check.kind == CheckKind.ATTENDANCE)
+        .options(selectinload(CheckEntry.student).options(
+            selectinload(Student.homeroom),
+            selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian)))
     )
     return {entry.student_id: entry for entry in rows}
 
@@ -69,6 +72,7 @@ def _cancel_unsent(school_id: int, day: date, entries: dict[int, CheckEntry]) ->
         db.select(OutboxText).where(OutboxText.school_id == school_id,
                                     OutboxText.status == TextStatus.QUEUED,
                                     OutboxText.kind != TextKind.TEACHER_REMINDER)
+        .options(selectinload(OutboxText.students))
     ).all()
     for text in waiting:
         still_absent = any(
@@ -196,11 +200,3 @@ def format_day(day: date, language: str) -> str:
     if language == "zh_Hans":
         return f"{day.month}月{day.day}日"
     return day.strftime("%-d %b")
-
-
-def linked_students(texts) -> dict[int, list[int]]:
-    """text id → student ids, for a list of outbox texts."""
-    result = defaultdict(list)
-    for text in texts:
-        result[text.id] = [link.student_id for link in text.students]
-    return result

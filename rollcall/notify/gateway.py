@@ -87,7 +87,7 @@ class TwilioGateway:
     def find_sent(self, text, since: datetime) -> SendResult | None:
         """The message Twilio already holds for this text, if an earlier attempt created it.
 
-        Raises TwilioRestException/RequestException when Twilio cannot be asked right now.
+        Raises TwilioException/RequestException when Twilio cannot be asked right now.
         """
         for message in self.client.messages.list(to=text.to_e164, date_sent_after=since,
                                                  limit=50):

@@ -16,7 +16,7 @@ from datetime import timedelta
 from flask import current_app
 from requests.exceptions import RequestException
 from sqlalchemy import and_, or_, update
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException
 
 from rollcall import audit, clock
 from rollcall.extensions import db
@@ -120,7 +120,7 @@ def _attempt(gateway, text: OutboxText) -> SendResult:
         since = text.first_claimed_at - timedelta(minutes=5)
         try:
             found = gateway.find_sent(text, since)
-        except (TwilioRestException, RequestException):
+        except (TwilioException, RequestException):  # Twilio cannot be asked right now
             return SendResult(TextStatus.QUEUED, ambiguous=True)
         if found is not None:
             log.info("text %s to %s: Twilio already had it", text.id, mask(text.to_e164))
