@@ -126,7 +126,7 @@ def test_preview_shows_the_typed_template_without_saving(app, login_as, school):
     page = login_as("admin").post("/admin/text-settings", data={
         "preview": "1", "fan_out": "first", "absence_zh": "{student}今天没来" + "。" * 70,
     }).get_data(as_text=True)
-    assert "张小明今天没来" in page and "2 segments" in page or "2 条" in page
+    assert "张小明今天没来" in page and "2 条短信 · UCS-2 · 77 个字符" in page
     with app.app_context():
         assert db.session.get(School, school.school_id).settings == {}
 
@@ -153,3 +153,14 @@ def test_texts_queued_for_a_past_day_are_cancelled(twilio_app, school, standin):
         db.session.commit()
     run_pass(twilio_app, at(8, 0, MONDAY.replace(day=24)))
     assert outbox(twilio_app)[0]["status"] == "cancelled" and standin.messages == []
+
+
+def test_the_demo_school_has_past_texts_for_the_office(app, runner):
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    with app.app_context():
+        rows = db.session.execute(db.select(OutboxText.status, OutboxText.school_date)).all()
+    assert {status for status, _ in rows} == {"delivered", "failed"}
+    client = app.test_client()
+    client.post("/login", data={"username": "office1", "password": "rollcall-demo"})
+    page = client.get(f"/office/texts?day={rows[0][1].isoformat()}").get_data(as_text=True)
+    assert "text-card" in page

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rollcall import clock
 from rollcall.extensions import db
-from rollcall.models import Guardian, Homeroom, Student, User
+from rollcall.models import Guardian, Homeroom, School, Student, User
 
 
 class TextKind(enum.StrEnum):
@@ -64,6 +64,7 @@ class OutboxText(db.Model):
     sent_at: Mapped[datetime | None]
     status_at: Mapped[datetime | None]
 
+    school: Mapped[School] = relationship()
     guardian: Mapped[Guardian | None] = relationship()
     user: Mapped[User | None] = relationship()
     students: Mapped[list["OutboxStudent"]] = relationship(
@@ -105,6 +106,7 @@ class SmsReply(db.Model):
     twilio_sid: Mapped[str] = mapped_column(String(64), unique=True)
     received_at: Mapped[datetime] = mapped_column(default=clock.now)
 
+    school: Mapped[School] = relationship()
     text: Mapped[OutboxText | None] = relationship()
     guardian: Mapped[Guardian | None] = relationship()
 
