@@ -24,7 +24,6 @@ from rollcall.notify.models import (
     TextStatus,
 )
 from rollcall.notify.settings import FAN_OUT_FIRST, in_window, render, text_settings
-from rollcall.phones import mask
 
 log = logging.getLogger(__name__)
 ARRIVED = (AttendanceStatus.LATE, AttendanceStatus.PRESENT)
@@ -46,12 +45,13 @@ def queue_due_texts(school) -> int:
     if not in_window(school, settings):
         return 0  # due texts wait for the window: nothing is decided outside it
     day = clock.school_today(school)
+    _cancel_unsent(school.id, day)
     entries = _todays_attendance(school.id, day)
-    _cancel_unsent(school.id, day, entries)
-    queued = _queue_absences(school, settings, day, entries)
-    if settings.follow_up:
-        queued += _queue_follow_ups(school, settings, day, entries)
-    return queued
+    # Decide everything before writing: a commit would expire the loaded entries.
+    absences = _due_absences(school, settings, day, entries)
+    follow_ups = _due_follow_ups(day, entries) if settings.follow_up else []
+    return (_write(school, settings, day, TextKind.ABSENCE, absences)
+            + _write(school, settings, day, TextKind.FOLLOW_UP, follow_ups))
 
 
 def _todays_attendance(school_id: int, day: date) -> dict[int, CheckEntry]:
@@ -66,7 +66,7 @@ def _todays_attendance(school_id: int, day: date) -> dict[int, CheckEntry]:
     return {entry.student_id: entry for entry in rows}
 
 
-def _cancel_unsent(school_id: int, day: date, entries: dict[int, CheckEntry]) -> None:
+def _cancel_unsent(school_id: int, day: date) -> None:
     """Queued texts of past days, and absence texts whose students all arrived, never go."""
     waiting = db.session.scalars(
         db.select(OutboxText).where(OutboxText.school_id == school_id,
@@ -74,12 +74,15 @@ def _cancel_unsent(school_id: int, day: date, entries: dict[int, CheckEntry]) ->
                                     OutboxText.kind != TextKind.TEACHER_REMINDER)
         .options(selectinload(OutboxText.students))
     ).all()
+    if not waiting:
+        return
+    absent_now = set(db.session.scalars(
+        db.select(CheckEntry.student_id).join(Check)
+        .where(Check.school_id == school_id, Check.school_date == day,
+               Check.kind == CheckKind.ATTENDANCE,
+               CheckEntry.status == AttendanceStatus.ABSENT)))
     for text in waiting:
-        still_absent = any(
-            entries.get(link.student_id) is not None
-            and entries[link.student_id].status == AttendanceStatus.ABSENT
-            for link in text.students
-        )
+        still_absent = any(link.student_id in absent_now for link in text.students)
         if text.school_date < day or (text.kind == TextKind.ABSENCE and not still_absent):
             text.status, text.status_at = TextStatus.CANCELLED, clock.now()
     db.session.commit()
@@ -96,7 +99,7 @@ def _linked(day: date, kind: str, student_ids) -> set[tuple[int, str]]:
     return {(student_id, phone) for student_id, phone in rows}
 
 
-def _queue_absences(school, settings, day, entries) -> int:
+def _due_absences(school, settings, day, entries) -> list[Recipient]:
     now = clock.now()
     delay = timedelta(minutes=settings.delay_minutes)
     fixed = clock.school_datetime(school, day, settings.send_time) if settings.send_time else None
@@ -106,14 +109,13 @@ def _queue_absences(school, settings, day, entries) -> int:
         and (fixed is None or fixed <= now)
     ]
     done = _linked(day, TextKind.ABSENCE, [entry.student_id for entry in due])
-    recipients = _recipients(due, done, settings.fan_out)
-    return _write(school, settings, day, TextKind.ABSENCE, recipients)
+    return _recipients(due, done, settings.fan_out)
 
 
-def _queue_follow_ups(school, settings, day, entries) -> int:
+def _due_follow_ups(day, entries) -> list[Recipient]:
     arrived = [entry for entry in entries.values() if entry.status in ARRIVED]
     if not arrived:
-        return 0
+        return []
     went_out = db.session.execute(
         db.select(OutboxStudent.student_id, OutboxText.to_e164, OutboxText.guardian_id,
                   OutboxText.language)
@@ -130,7 +132,7 @@ def _queue_follow_ups(school, settings, day, entries) -> int:
         recipient = by_phone.setdefault(phone, Recipient(phone, guardian_id, language))
         entry = entries[student_id]
         recipient.students.append((entry.student, entry))
-    return _write(school, settings, day, TextKind.FOLLOW_UP, list(by_phone.values()))
+    return list(by_phone.values())
 
 
 def _recipients(due, done, fan_out) -> list[Recipient]:
@@ -154,26 +156,43 @@ def _recipients(due, done, fan_out) -> list[Recipient]:
 
 
 def _write(school, settings, day, kind, recipients: list[Recipient]) -> int:
-    """One outbox row per phone, each committed with its links; a race loses quietly."""
-    written = 0
-    drafts = [(r, compose_body(school, settings, day, kind, r)) for r in recipients]
-    for recipient, body in drafts:
-        text = OutboxText(school_id=school.id, school_date=day, kind=kind,
-                          to_e164=recipient.phone, guardian_id=recipient.guardian_id,
-                          language=recipient.language, body=body, status=TextStatus.QUEUED,
-                          next_attempt_at=clock.now(), created_at=clock.now())
-        text.students = [OutboxStudent(student_id=student.id, school_date=day, kind=kind,
-                                       to_e164=recipient.phone)
-                         for student, _entry in recipient.students]
-        db.session.add(text)
-        try:
-            db.session.commit()
-            written += 1
-            log.info("queued %s text to %s about %d student(s)", kind, mask(recipient.phone),
-                     len(text.students))
-        except IntegrityError:
-            db.session.rollback()  # another pass decided this one first
+    """One outbox row per phone with its links, all in one transaction with the decision.
+
+    If another pass decided some of them first (a unique key says so), retry one row per
+    transaction so the others still go in.
+    """
+    drafts = [(r.phone, r.guardian_id, r.language, [s.id for s, _ in r.students],
+               compose_body(school, settings, day, kind, r)) for r in recipients]
+    if not drafts:
+        return 0
+    try:
+        _add_texts(school.id, day, kind, drafts)
+        db.session.commit()
+        written = len(drafts)
+    except IntegrityError:
+        db.session.rollback()
+        written = 0
+        for draft in drafts:
+            try:
+                _add_texts(school.id, day, kind, [draft])
+                db.session.commit()
+                written += 1
+            except IntegrityError:
+                db.session.rollback()  # another pass decided this one first
+    log.info("queued %d %s text(s) for school %s", written, kind, school.id)
     return written
+
+
+def _add_texts(school_id, day, kind, drafts) -> None:
+    now = clock.now()
+    for phone, guardian_id, language, student_ids, body in drafts:
+        text = OutboxText(school_id=school_id, school_date=day, kind=kind, to_e164=phone,
+                          guardian_id=guardian_id, language=language, body=body,
+                          status=TextStatus.QUEUED, next_attempt_at=now, created_at=now)
+        text.students = [OutboxStudent(student_id=student_id, school_date=day, kind=kind,
+                                       to_e164=phone) for student_id in student_ids]
+        db.session.add(text)
+    db.session.flush()
 
 
 def compose_body(school, settings, day, kind, recipient: Recipient) -> str:
