@@ -33,7 +33,8 @@ def test_send_alerts_runs_one_pass(app, runner, school):
 
 
 def test_every_job_has_its_time_zone_and_catches_up(app, school):
-    scheduler = build_scheduler(app)
+    with clock.frozen(at(7, 0)):
+        scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"send-pass", f"remind-{school.school_id}",
                          f"remind-{school.other_school_id}"}
@@ -96,3 +97,12 @@ def test_a_second_scheduler_waits_and_takes_over_when_the_first_dies(app, databa
         first.kill()
         if second is not None:
             second.kill()
+
+
+def test_a_scheduler_started_after_the_cut_off_catches_up_the_reminders(app, school):
+    with clock.frozen(at(8, 40)):
+        jobs = {job.id for job in build_scheduler(app).get_jobs()}
+    assert f"catch-up-{school.school_id}" in jobs
+    with clock.frozen(at(11, 0)):  # beyond the misfire grace: too late to remind
+        jobs = {job.id for job in build_scheduler(app).get_jobs()}
+    assert f"catch-up-{school.school_id}" not in jobs

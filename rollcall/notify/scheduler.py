@@ -8,15 +8,17 @@ releases when the holder dies, so a waiting scheduler takes over.
 import fcntl
 import logging
 import time
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 from sqlalchemy import text
 
+from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import School
 
@@ -82,8 +84,10 @@ def build_scheduler(app) -> BlockingScheduler:
         return run
 
     scheduler = BlockingScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
+    # The first pass runs at once: texts that fell due while no scheduler ran go now.
     scheduler.add_job(in_app(services.send_due_absence_alerts), IntervalTrigger(
-        minutes=1, timezone=UTC), id="send-pass", name="send due texts", **JOB_DEFAULTS)
+        minutes=1, timezone=UTC), id="send-pass", name="send due texts",
+        next_run_time=datetime.now(UTC), **JOB_DEFAULTS)
     with app.app_context():
         schools = db.session.scalars(db.select(School).order_by(School.id)).all()
         for school in schools:
@@ -94,7 +98,20 @@ def build_scheduler(app) -> BlockingScheduler:
                             timezone=school.timezone),
                 id=f"remind-{school.id}", name=f"attendance reminders, school {school.id}",
                 **JOB_DEFAULTS)
+            if _missed_today(school):
+                # A memory job store forgets runs missed while stopped: catch up once now.
+                scheduler.add_job(in_app(_remind_school, school.id), DateTrigger(
+                    run_date=datetime.now(UTC), timezone=UTC), id=f"catch-up-{school.id}",
+                    name=f"missed attendance reminders, school {school.id}", **JOB_DEFAULTS)
     return scheduler
+
+
+def _missed_today(school) -> bool:
+    """Today's cut-off passed less than the misfire grace ago (so its run was missed)."""
+    wall = clock.school_now(school)
+    cutoff = clock.school_datetime(school, wall.date(), school.attendance_cutoff)
+    late = (clock.now() - cutoff).total_seconds()
+    return wall.weekday() < 5 and 0 <= late <= JOB_DEFAULTS["misfire_grace_time"]
 
 
 def _remind_school(school_id: int) -> int:
