@@ -87,11 +87,14 @@ class TwilioGateway:
     def find_sent(self, text, since: datetime) -> SendResult | None:
         """The message Twilio already holds for this text, if an earlier attempt created it.
 
+        Filtered here on date_created rather than by Twilio on DateSent: a message that was
+        created but is still queued has no send date yet, and must still count.
         Raises TwilioException/RequestException when Twilio cannot be asked right now.
         """
-        for message in self.client.messages.list(to=text.to_e164, date_sent_after=since,
-                                                 limit=50):
-            if message.body == text.body and (message.direction or "").startswith("outbound"):
+        for message in self.client.messages.list(to=text.to_e164, limit=50):
+            created = message.date_created
+            if (message.body == text.body and (message.direction or "").startswith("outbound")
+                    and (created is None or created >= since)):
                 return SendResult(TWILIO_STATUSES.get(message.status, TextStatus.SUBMITTED),
                                   sid=message.sid)
         return None

@@ -12,7 +12,8 @@ SAMPLE_STUDENT = {"zh_Hans": "张小明", "en": "Zhang Xiaoming"}
 
 
 def form_data(school) -> dict:
-    """The school's own values (blank where it follows the config default)."""
+    """The school's own values (blank where it follows the config default); templates are
+    shown in full, the default ones included, so there is something to edit."""
     own = (school.settings or {}).get("texts", {})
     data = {
         "alert_delay_minutes": school.alert_delay_minutes,
@@ -22,7 +23,8 @@ def form_data(school) -> dict:
         "follow_up": own.get("follow_up", current_app.config["SMS_FOLLOW_UP"]),
     }
     for (kind, language), name in TEMPLATE_FIELDS.items():
-        data[name] = own.get("templates", {}).get(kind, {}).get(language, "")
+        data[name] = (own.get("templates", {}).get(kind, {}).get(language)
+                      or DEFAULT_TEMPLATES[kind][language])
     return data
 
 
@@ -46,18 +48,23 @@ def save_text_settings(school, data: dict, actor) -> None:
     db.session.commit()
 
 
+def sample_values(school) -> dict:
+    """Language → placeholder values the editor previews with."""
+    day = clock.school_today(school)
+    return {language: {"student": SAMPLE_STUDENT[language], "class": "九年级1班",
+                       "date": format_day(day, language), "time": "08:42",
+                       "school": school.name, "school_phone": school.phone or ""}
+            for language in SAMPLE_STUDENT}
+
+
 def previews(school, data: dict) -> dict:
     """Field name → (rendered sample text, Segments), for the template editor."""
-    day = clock.school_today(school)
+    samples = sample_values(school)
     result = {}
     for (kind, language), name in TEMPLATE_FIELDS.items():
         template = (data.get(name) or "").strip() or DEFAULT_TEMPLATES[kind][language]
         try:
-            text = render(template, {
-                "student": SAMPLE_STUDENT[language], "class": "九年级1班",
-                "date": format_day(day, language), "time": "08:42", "school": school.name,
-                "school_phone": school.phone or "",
-            })
+            text = render(template, samples[language])
         except (ValueError, IndexError, KeyError, AttributeError):
             text = template
         result[name] = (text, segments(text))

@@ -65,4 +65,5 @@ def text_settings():
     elif request.method == "POST":
         flash(_("Please correct the marked fields."), "error")
     previews = settings_service.previews(school, form.data)
-    return render_template("notify/settings.html", form=form, previews=previews)
+    return render_template("notify/settings.html", form=form, previews=previews,
+                           sample=settings_service.sample_values(school))
