@@ -2,6 +2,7 @@
 
 import pytest
 
+from rollcall.checks.models import Check
 from rollcall.extensions import db
 from rollcall.models import Guardian
 from rollcall.notify.models import OutboxText
@@ -132,3 +133,30 @@ def test_a_sender_that_died_mid_send_is_taken_over_with_a_lookup(twilio_app, due
 def text_school(app):
     with app.app_context():
         return db.session.scalars(db.select(OutboxText.school_id)).first()
+
+
+def test_a_text_waiting_for_a_retry_is_cancelled_when_the_student_arrives(twilio_app, school,
+                                                                         due, standin):
+    standin.fail_next("429")
+    run_pass(twilio_app, at(8, 20))
+    with twilio_app.app_context():
+        check_id = db.session.scalar(db.select(Check.id))
+        factories.change_attendance(check_id, school.student_ids["room1"][0], "late",
+                                    at(8, 21), at(8, 21))
+    run_pass(twilio_app, at(8, 25))
+    assert [row["status"] for row in outbox(twilio_app)] == ["cancelled"]
+    assert standin.messages == []
+
+
+def test_a_text_that_may_be_at_twilio_is_never_cancelled(twilio_app, school, due, standin):
+    standin.fail_next("500-after-create")
+    run_pass(twilio_app, at(8, 20))
+    with twilio_app.app_context():
+        check_id = db.session.scalar(db.select(Check.id))
+        factories.change_attendance(check_id, school.student_ids["room1"][0], "late",
+                                    at(8, 21), at(8, 21))
+    run_pass(twilio_app, at(8, 25))  # the lookup finds the message: it went out
+    run_pass(twilio_app, at(8, 26))  # so the parent hears that the child arrived
+    assert [(row["kind"], row["status"]) for row in outbox(twilio_app)] == [
+        ("absence", "submitted"), ("follow_up", "submitted")]
+    assert len(standin.messages) == 2

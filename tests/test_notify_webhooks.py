@@ -174,3 +174,21 @@ def test_unsigned_or_tampered_requests_get_403_and_write_nothing(twilio_app, sen
 def test_without_an_auth_token_every_webhook_is_refused(make_app, school):
     client = make_app().test_client()
     assert client.post("/twilio/inbound", data={"From": "+1", "Body": "x"}).status_code == 403
+
+
+def test_a_reply_without_a_text_that_day_still_reaches_the_office(twilio_app, school, login_as):
+    with twilio_app.app_context():
+        phone = db.session.scalar(db.select(Guardian.phone_e164).where(
+            Guardian.school_id == school.school_id).limit(1))
+    from rollcall import clock
+
+    with clock.frozen(at(9, 0)):
+        signed_post(twilio_app.test_client(), "/twilio/inbound",
+                    {"From": phone, "Body": "明天请假一天", "MessageSid": "SMr2"})
+        signed_post(twilio_app.test_client(), "/twilio/inbound",
+                    {"From": "+8613000000000", "Body": "who is this", "MessageSid": "SMr3"})
+    with twilio_app.app_context():
+        [reply] = db.session.scalars(db.select(SmsReply)).all()
+        assert (reply.text_id, reply.from_e164) == (None, phone)
+    page = login_as("office").get("/office/texts?day=2026-11-23").get_data(as_text=True)
+    assert "明天请假一天" in page and "who is this" not in page

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -67,11 +68,15 @@ def _todays_attendance(school_id: int, day: date) -> dict[int, CheckEntry]:
 
 
 def _cancel_unsent(school_id: int, day: date) -> None:
-    """Queued texts of past days, and absence texts whose students all arrived, never go."""
+    """Queued texts of past days, and absence texts whose students all arrived, never go.
+
+    Not a text that may already be at Twilio (an ambiguous failure waits for its lookup), and
+    only while it is still queued: a sender may claim it meanwhile.
+    """
     waiting = db.session.scalars(
         db.select(OutboxText).where(OutboxText.school_id == school_id,
                                     OutboxText.status == TextStatus.QUEUED,
-                                    OutboxText.kind != TextKind.TEACHER_REMINDER)
+                                    OutboxText.needs_lookup.is_(False))
         .options(selectinload(OutboxText.students))
     ).all()
     if not waiting:
@@ -81,11 +86,17 @@ def _cancel_unsent(school_id: int, day: date) -> None:
         .where(Check.school_id == school_id, Check.school_date == day,
                Check.kind == CheckKind.ATTENDANCE,
                CheckEntry.status == AttendanceStatus.ABSENT)))
-    for text in waiting:
-        still_absent = any(link.student_id in absent_now for link in text.students)
-        if text.school_date < day or (text.kind == TextKind.ABSENCE and not still_absent):
-            text.status, text.status_at = TextStatus.CANCELLED, clock.now()
-    db.session.commit()
+    stale = [text.id for text in waiting if text.school_date < day or (
+        text.kind == TextKind.ABSENCE
+        and not any(link.student_id in absent_now for link in text.students))]
+    if stale:
+        db.session.execute(
+            update(OutboxText)
+            .where(OutboxText.id.in_(stale), OutboxText.status == TextStatus.QUEUED,
+                   OutboxText.needs_lookup.is_(False))
+            .values(status=TextStatus.CANCELLED, status_at=clock.now())
+            .execution_options(synchronize_session=False))
+        db.session.commit()
 
 
 def _linked(day: date, kind: str, student_ids) -> set[tuple[int, str]]:
