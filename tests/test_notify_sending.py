@@ -251,3 +251,14 @@ def test_without_a_provider_texts_are_recorded_as_not_sent(make_app, school, cap
     assert row["status"] == "not_sent" and row["sid"] is None
     assert "not sent" in caplog.text and phone[-4:] in caplog.text
     assert phone not in caplog.text and row["body"] not in caplog.text
+
+
+def test_sending_through_twilio_logs_no_phone_number_or_body(twilio_app, school, standin,
+                                                             caplog):
+    absent(twilio_app, school)
+    with caplog.at_level(logging.DEBUG):
+        run_pass(twilio_app, at(8, 20))
+    [message] = standin.messages
+    assert caplog.records, "the pass logs what it did"
+    assert message["to"] not in caplog.text and message["to"][-4:] in caplog.text
+    assert message["body"] not in caplog.text and "学生01" not in caplog.text
