@@ -74,7 +74,7 @@ def test_a_5xx_before_the_message_was_created_sends_after_looking(twilio_app, du
     assert [method for method, _ in standin.requests] == ["POST", "GET", "POST"]
 
 
-def test_a_timeout_is_ambiguous_too(make_app, school, due):
+def test_a_broken_connection_is_ambiguous_too(make_app, school, due):
     # Nothing listens on this port: the connection fails, the row waits for a lookup.
     app = make_app(TWILIO_ACCOUNT_SID="AC" + "0" * 32, TWILIO_AUTH_TOKEN="x",
                    TWILIO_FROM_NUMBER="+15005550006", TWILIO_API_BASE_URL="http://127.0.0.1:9",
