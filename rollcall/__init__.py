@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.auth import loader
     from rollcall.checks import models as check_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
+    from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
 
     db.init_app(app)
@@ -54,6 +55,8 @@ def register_blueprints(app: Flask) -> None:
     from rollcall.checks.views import bp as checks_bp
     from rollcall.extensions import csrf
     from rollcall.main.views import bp as main_bp
+    from rollcall.notify.views import bp as notify_bp
+    from rollcall.notify.webhooks import bp as twilio_hooks_bp
     from rollcall.office import review_views  # noqa: F401  (its routes join office's blueprint)
     from rollcall.office.views import bp as office_bp
 
@@ -65,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(contacts_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(notify_bp)
+    app.register_blueprint(twilio_hooks_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -84,6 +89,7 @@ def register_commands(app: Flask) -> None:
     from rollcall import database, demo
     from rollcall.api import commands as api_commands
     from rollcall.auth import commands as auth_commands
+    from rollcall.notify import commands as notify_commands
     from rollcall.roster import commands as roster_commands
 
     database.init_app(app)
@@ -91,3 +97,4 @@ def register_commands(app: Flask) -> None:
     auth_commands.init_app(app)
     api_commands.init_app(app)
     roster_commands.init_app(app)
+    notify_commands.init_app(app)

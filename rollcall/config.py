@@ -52,6 +52,14 @@ class DefaultConfig:
     TWILIO_MESSAGING_SERVICE_SID: str | None = None
     TWILIO_API_BASE_URL = "https://api.twilio.com"
     PUBLIC_BASE_URL: str | None = None
+    SMS_FAN_OUT = "first"  # "first" reachable guardian in contact order, or "all"
+    SMS_FOLLOW_UP = True  # text again when an absent student arrives after the text
+    SMS_MAX_ATTEMPTS = 8
+    SMS_BACKOFF_BASE_SECONDS = 2.0
+    SMS_BACKOFF_MAX_SECONDS = 300.0
+    SMS_HTTP_TIMEOUT_SECONDS = 15.0
+    SMS_CLAIM_LEASE_SECONDS = 120.0  # a sender silent this long is presumed dead
+    SCHEDULER_LOCK_FILE: str | None = None  # SQLite: default instance/scheduler.lock
 
 
 PRODUCTION_OVERRIDES = {

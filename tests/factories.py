@@ -107,3 +107,29 @@ def record_check(homeroom_id, day, kind, statuses=None, submitted_at=None, teach
     db.session.add(check)
     db.session.commit()
     return check.id
+def attendance_check(homeroom_id: int, day, statuses: dict, submitted_at, **entry_fields):
+    """A submitted attendance check written directly: students in `statuses` (id → status)
+    get that status, the rest of the class 'present'; every status dates from submitted_at."""
+    from rollcall.checks.models import Check, CheckEntry, CheckKind
+
+    homeroom = db.session.get(Homeroom, homeroom_id)
+    check = Check(school_id=homeroom.school_id, homeroom_id=homeroom.id, school_date=day,
+                  kind=CheckKind.ATTENDANCE, submitted_at=submitted_at, updated_at=submitted_at)
+    for pupil in homeroom.students:
+        check.entries.append(CheckEntry(student_id=pupil.id,
+                                        status=statuses.get(pupil.id, "present"),
+                                        status_since=submitted_at,
+                                        **entry_fields.get(pupil.id, {})))
+    db.session.add(check)
+    db.session.commit()
+    return check.id
+
+
+def change_attendance(check_id: int, student_id: int, status: str, at, arrived_at=None) -> None:
+    """What a teacher's correction stores: the new status, dated when it changed."""
+    from rollcall.checks.models import CheckEntry
+
+    entry = db.session.scalar(db.select(CheckEntry).where(CheckEntry.check_id == check_id,
+                                                          CheckEntry.student_id == student_id))
+    entry.status, entry.status_since, entry.arrived_at = status, at, arrived_at
+    db.session.commit()

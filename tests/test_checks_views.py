@@ -192,5 +192,6 @@ def test_today_links_to_the_weeks_work_log_and_the_family_phone_numbers(login_as
     page = client.get(f"/homerooms/{room1}/today").get_data(as_text=True)
     assert f'href="/homerooms/{room1}/week"' in page
     assert f'href="/homerooms/{room1}/contacts"' in page
+    assert f'href="/homerooms/{room1}/texts"' in page
     assert client.get(f"/homerooms/{room1}/week").status_code == 302
     assert client.get(f"/homerooms/{room1}/contacts").status_code == 200

@@ -176,3 +176,30 @@ def test_the_absent_list_shows_what_the_notify_area_reports(app, school, login_a
     assert '<td class="text-failed">Failed: call this parent</td>' in section
     assert "Due at 08:25" in section and "孩子发烧了" in section
     assert "<td>Yes</td>" in section and "<td>No</td>" in section
+
+
+@pytest.mark.parametrize(("guardian_change", "expected"), [
+    ({}, "Due at 08:15"),  # recorded absent at 08:00, the default delay is 15 minutes
+    ({"opted_out": True}, "Opted out"),
+    ({"absence_texts": False}, "Opted out"),
+    ({"phone_e164": None}, "No phone"),
+])
+def test_the_absent_list_says_when_or_why_not_the_parents_are_texted(
+        app, school, login_as, guardian_change, expected):
+    from rollcall.models import Student
+
+    ids = _morning(app, school)
+    with app.app_context():
+        guardian = db.session.get(Student, ids[0]).guardian_links[0].guardian
+        if guardian_change.pop("opted_out", False):
+            guardian.opted_out_at = at(7, 0)
+        for name, value in guardian_change.items():
+            setattr(guardian, name, value)
+        db.session.commit()
+    with clock.frozen(at(8, 5)):
+        html = _page(login_as("office"))
+    section = html.split('id="absent-title"')[1].split("</section>")[0]
+    absent_row = next(row for row in section.split("<tr") if "学生01" in row)
+    excused_row = next(row for row in section.split("<tr") if "学生02" in row)
+    assert expected in absent_row
+    assert "Not needed" in excused_row  # excused absences are never texted

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from rollcall import clock
+from rollcall.extensions import db
 from tests import factories
 from tests.office_helpers import at
 
@@ -61,7 +62,7 @@ def test_a_week_with_gaps_and_edits(app, school, login_as):
     assert "edited 2 times, last at 09:12 by 张主任" in tuesday
     assert "学生01 · Absent" in tuesday and "学生03 · Excused" in tuesday and "看病" in tuesday
     assert "arrived 08:21" in tuesday
-    assert "Parent text: Not known yet" in tuesday
+    assert "Parent text: No text was sent" in tuesday
     assert "No check was recorded on this day." in _day(html, date(2026, 11, 25))
     thursday = _day(html, THURSDAY)
     assert "香烟半包" in thursday and "Returned to a parent" in thursday
@@ -108,3 +109,34 @@ def test_this_week_redirects_to_its_iso_week(app, school, login_as):
 ])
 def test_teachers_print_their_own_class_and_the_office_any(school, login_as, who, room, status):
     assert _get(login_as(who), school, room=room).status_code == status
+
+
+def test_the_week_shows_how_each_familys_parents_were_reached(app, school, login_as):
+    from rollcall.checks.contacts import log_contact
+    from rollcall.models import Student, User
+    from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply
+
+    _week(app, school)
+    pupil_id = school.student_ids["room1"][0]
+    with app.app_context():
+        pupil = db.session.get(Student, pupil_id)
+        phone = pupil.guardian_links[0].guardian.phone_e164
+        text = OutboxText(school_id=school.school_id, school_date=TUESDAY, kind="absence",
+                          to_e164=phone, body="…", status="delivered",
+                          created_at=at(8, 15, TUESDAY), sent_at=at(8, 15, TUESDAY))
+        text.students.append(OutboxStudent(student_id=pupil_id, school_date=TUESDAY,
+                                           kind="absence", to_e164=phone))
+        db.session.add(text)
+        db.session.flush()
+        db.session.add(SmsReply(school_id=school.school_id, school_date=TUESDAY,
+                                text_id=text.id, from_e164=phone, body="孩子发烧了，今天请假",
+                                twilio_sid="SMreply1", received_at=at(8, 30, TUESDAY)))
+        log_contact(pupil, TUESDAY, db.session.get(User, school.user_ids["teacher"]),
+                    person="母亲", method="phone", outcome="reason_given",
+                    contacted_at=at(8, 20, TUESDAY))
+        db.session.commit()
+    tuesday = _day(_get(login_as("office"), school).get_data(as_text=True), TUESDAY)
+    assert "Parent text: Delivered (reply: 孩子发烧了，今天请假)" in tuesday
+    assert "Teacher called: Yes" in tuesday
+    assert "08:20 母亲 · Phone call · Reached: family explained the absence" in " ".join(
+        tuesday.split())

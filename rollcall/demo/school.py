@@ -16,6 +16,7 @@ from rollcall.checks.models import (
     FindingCategory,
 )
 from rollcall.demo.names import mobile_number, person_name
+from rollcall.demo.texts import add_past_texts
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, School, Student, StudentGuardian, User
 from rollcall.phones import parse_phone
@@ -64,6 +65,7 @@ def build_demo_school(seed: int = 2027, erase: bool = False) -> School:
     _add_accounts(school, homerooms)
     db.session.flush()
     _add_history(rng, school, homerooms, students)
+    add_past_texts(school)
     return school
 
 

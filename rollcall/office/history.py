@@ -8,7 +8,7 @@ from datetime import date
 from rollcall.checks.models import BagStatus, Check, CheckEntry, CheckKind, DismissalStatus
 from rollcall.extensions import db
 from rollcall.models import School, Student
-from rollcall.office import alerts, services
+from rollcall.office import alerts, parent_texts
 
 
 @dataclass
@@ -54,7 +54,7 @@ def student_history(school: School, student: Student, today: date) -> History:
         if entry.reason and check.kind == CheckKind.ATTENDANCE:
             history.notes.append((entry, check))
     history.months = month_grids(start, today, attendance)
-    history.texts = services.student_texts(student.id)
+    history.texts = parent_texts.student_texts(student.id)
     history.alerts = alerts.school_alerts(school, today, student_ids=[student.id])
     return history
 

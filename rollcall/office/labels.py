@@ -38,6 +38,8 @@ ACTION_LABELS = {
 }
 CONTACT_LABELS = {
     "unknown": _l("Not known yet"),
+    "not_sent": _l("Not sent: no SMS provider configured"),
+    "not_texted": _l("No text was sent"),
     "due": _l("Due"),
     "queued": _l("Queued"),
     "sent": _l("Sent"),

@@ -1,7 +1,7 @@
 """Today's board for the office, and the seams to the other areas' data.
 
-Three functions here stand in for data that other areas own (parent texts, the teacher's call
-log, overdue reminders); each returns "unknown" until the lead wires it at merge.
+Parent texts and reminders come from the notify area (through ``parent_texts``); whether the
+teacher reached the family comes from the checks area's contact log.
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +22,7 @@ from rollcall.checks.models import (
 )
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
+from rollcall.office.parent_texts import absence_contacts, overdue_reminders
 
 KINDS = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
 CUTOFF_FIELDS = {CheckKind.BAG: "bag_check_cutoff", CheckKind.ATTENDANCE: "attendance_cutoff",
@@ -29,19 +30,7 @@ CUTOFF_FIELDS = {CheckKind.BAG: "bag_check_cutoff", CheckKind.ATTENDANCE: "atten
 ABSENT_STATUSES = (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
 
 
-# --- Integration points (wired by the lead at merge) -----------------------------------------
-
-def absence_contacts(school_id: int, day: date, student_ids) -> dict[int, dict]:
-    """Parent-text status and any reply for each absent student on day (notify area, issue 5).
-
-    Returns {student_id: {"text": code, "reply": str | None, "due_at": datetime | None}}
-    where code is one of "due" (with due_at), "queued", "sent", "delivered", "failed",
-    "opted_out", "no_phone", "none" or "unknown". Until the notify area is merged, every
-    student is "unknown".
-    """
-    return {student_id: {"text": "unknown", "reply": None, "due_at": None}
-            for student_id in student_ids}
-
+# --- What other areas know: texts (notify) and the teacher's contact log (checks) ------
 
 def family_calls(school_id: int, day: date, student_ids) -> dict[int, str]:
     """Whether the teacher logged a contact with the family of each student on day.
@@ -51,22 +40,6 @@ def family_calls(school_id: int, day: date, student_ids) -> dict[int, str]:
     ids = list(student_ids)
     logged = contact_logged(ids, day)
     return {student_id: "yes" if student_id in logged else "no" for student_id in ids}
-
-
-def overdue_reminders(school_id: int, day: date) -> dict[tuple[int, str], datetime]:
-    """When a reminder went to the teacher of each overdue (homeroom_id, kind) on day (issue 5).
-
-    Returns {(homeroom_id, kind): sent_at}; empty until the notify area is merged.
-    """
-    return {}
-
-
-def student_texts(student_id: int) -> list[dict]:
-    """Every parent text about this student and the replies (issue 5), newest first.
-
-    Each item: {"at": datetime, "status": code, "reply": str | None}. Empty until merged.
-    """
-    return []
 
 
 # --- The board -------------------------------------------------------------------------------

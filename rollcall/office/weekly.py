@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from rollcall.checks.contacts import contacts_for
 from rollcall.checks.models import AttendanceStatus, BagStatus, Check, CheckKind, DismissalStatus
 from rollcall.extensions import db
 from rollcall.models import Homeroom
@@ -71,12 +72,14 @@ def _fill(homeroom: Homeroom, log_day: LogDay) -> None:
         missing = [e.student_id for e in noted if e.status != AttendanceStatus.LATE]
         contacts = services.absence_contacts(homeroom.school_id, log_day.day, missing)
         calls = services.family_calls(homeroom.school_id, log_day.day, missing)
+        logged = contacts_for(missing, log_day.day)
         for entry in noted:
             contact = contacts.get(entry.student_id, {})
             log_day.absences.append({
                 "entry": entry, "student": entry.student,
                 "text": contact.get("text"), "reply": contact.get("reply"),
-                "call": calls.get(entry.student_id)})
+                "call": calls.get(entry.student_id),
+                "contacts": [c for c in logged if c.student_id == entry.student_id]})
     bag = log_day.checks[CheckKind.BAG]
     if bag:
         log_day.findings = [e for e in bag.entries if e.status == BagStatus.FOUND]

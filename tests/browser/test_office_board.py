@@ -8,7 +8,8 @@ import pytest
 from rollcall import clock
 from rollcall.demo.school import DEMO_PASSWORD, build_demo_school
 from rollcall.extensions import db
-from rollcall.models import Homeroom, User
+from rollcall.models import Homeroom, Student, User
+from rollcall.notify.models import OutboxStudent, OutboxText
 from tests import factories
 
 # Thursday 26 November 2026, 08:20 in Shanghai: bag check and attendance are past their cut-off.
@@ -35,7 +36,20 @@ def demo(live_server):
                                submitted_at=datetime(2026, 11, 26, 0, 2, tzinfo=UTC),
                                teacher_id=room2.teachers[0].id,
                                details={excused: {"reason": "发烧，家长请假"}})
+        _failed_text(school.id, db.session.get(Student, absent))
         return {"rooms": rooms, "school_id": school.id}
+
+
+def _failed_text(school_id, student):
+    """Twilio refused the absence text to this student's parent (21211: invalid number)."""
+    phone = student.guardian_links[0].guardian.phone_e164
+    text = OutboxText(school_id=school_id, school_date=TODAY, kind="absence", to_e164=phone,
+                      body="…", status="failed", error_code=21211,
+                      created_at=datetime(2026, 11, 26, 0, 17, tzinfo=UTC))
+    text.students.append(OutboxStudent(student_id=student.id, school_date=TODAY,
+                                       kind="absence", to_e164=phone))
+    db.session.add(text)
+    db.session.commit()
 
 
 def _sign_in(page, base_url, username="office1"):
@@ -60,8 +74,8 @@ def test_board_and_weekly_log_on_a_desktop(live_server, desktop, demo, tmp_path)
         assert "07:41" in done.inner_text() and "王丽华" in done.inner_text()
         absent = desktop.locator("table.absent-list tbody tr")
         assert absent.count() == 2 and "发烧，家长请假" in absent.nth(1).inner_text()
-        # A failed parent text ("发送失败：请致电家长") can only show once the notify area is
-        # merged; until then the absent list's text column reads "暂不清楚" (see the report).
+        failed = absent.nth(0).locator("td.text-failed")
+        assert failed.is_visible() and "发送失败：请致电家长" in failed.inner_text()
         desktop.screenshot(path=str(tmp_path / "office-board.png"), full_page=True)
 
         room = demo["rooms"]["九年级2班"]

@@ -1,0 +1,1 @@
+"""Parent texts: the outbox, the Twilio seam, the scheduler, webhooks and the office's list."""

@@ -1,0 +1,232 @@
+"""Deciding which texts are due, from the stored attendance, and writing them to the outbox.
+
+Every decision is taken from what is stored (today's submitted attendance checks and the
+outbox), so a restart, a second process or a check edited ten times decides the same thing;
+the unique key on sms_outbox_students turns any race into "already decided".
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from rollcall import clock
+from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind
+from rollcall.extensions import db
+from rollcall.models import Student, StudentGuardian
+from rollcall.notify.models import (
+    WENT_OUT,
+    OutboxStudent,
+    OutboxText,
+    TextKind,
+    TextStatus,
+)
+from rollcall.notify.settings import FAN_OUT_FIRST, in_window, render, text_settings
+
+log = logging.getLogger(__name__)
+ARRIVED = (AttendanceStatus.LATE, AttendanceStatus.PRESENT)
+
+
+@dataclass
+class Recipient:
+    """One phone and the students it should hear about (siblings share one text)."""
+
+    phone: str
+    guardian_id: int
+    language: str
+    students: list = field(default_factory=list)  # (Student, CheckEntry)
+
+
+def queue_due_texts(school) -> int:
+    """Write today's due absence texts and follow-ups of one school; return how many."""
+    settings = text_settings(school)
+    if not in_window(school, settings):
+        return 0  # due texts wait for the window: nothing is decided outside it
+    day = clock.school_today(school)
+    _cancel_unsent(school.id, day)
+    entries = _todays_attendance(school.id, day)
+    # Decide everything before writing: a commit would expire the loaded entries.
+    absences = _due_absences(school, settings, day, entries)
+    follow_ups = _due_follow_ups(day, entries) if settings.follow_up else []
+    return (_write(school, settings, day, TextKind.ABSENCE, absences)
+            + _write(school, settings, day, TextKind.FOLLOW_UP, follow_ups))
+
+
+def _todays_attendance(school_id: int, day: date) -> dict[int, CheckEntry]:
+    rows = db.session.scalars(
+        db.select(CheckEntry).join(Check)
+        .where(Check.school_id == school_id, Check.school_date == day,
+               Check.kind == CheckKind.ATTENDANCE)
+        .options(selectinload(CheckEntry.student).options(
+            selectinload(Student.homeroom),
+            selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian)))
+    )
+    return {entry.student_id: entry for entry in rows}
+
+
+def _cancel_unsent(school_id: int, day: date) -> None:
+    """Queued texts of past days, and absence texts whose students all arrived, never go.
+
+    Not a text that may already be at Twilio (an ambiguous failure waits for its lookup), and
+    only while it is still queued: a sender may claim it meanwhile.
+    """
+    waiting = db.session.scalars(
+        db.select(OutboxText).where(OutboxText.school_id == school_id,
+                                    OutboxText.status == TextStatus.QUEUED,
+                                    OutboxText.needs_lookup.is_(False))
+        .options(selectinload(OutboxText.students))
+    ).all()
+    if not waiting:
+        return
+    absent_now = set(db.session.scalars(
+        db.select(CheckEntry.student_id).join(Check)
+        .where(Check.school_id == school_id, Check.school_date == day,
+               Check.kind == CheckKind.ATTENDANCE,
+               CheckEntry.status == AttendanceStatus.ABSENT)))
+    stale = [text.id for text in waiting if text.school_date < day or (
+        text.kind == TextKind.ABSENCE
+        and not any(link.student_id in absent_now for link in text.students))]
+    if stale:
+        db.session.execute(
+            update(OutboxText)
+            .where(OutboxText.id.in_(stale), OutboxText.status == TextStatus.QUEUED,
+                   OutboxText.needs_lookup.is_(False))
+            .values(status=TextStatus.CANCELLED, status_at=clock.now())
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+
+
+def _linked(day: date, kind: str, student_ids) -> set[tuple[int, str]]:
+    if not student_ids:
+        return set()
+    rows = db.session.execute(
+        db.select(OutboxStudent.student_id, OutboxStudent.to_e164)
+        .where(OutboxStudent.school_date == day, OutboxStudent.kind == kind,
+               OutboxStudent.student_id.in_(student_ids))
+    )
+    return {(student_id, phone) for student_id, phone in rows}
+
+
+def _due_absences(school, settings, day, entries) -> list[Recipient]:
+    now = clock.now()
+    delay = timedelta(minutes=settings.delay_minutes)
+    fixed = clock.school_datetime(school, day, settings.send_time) if settings.send_time else None
+    due = [
+        entry for entry in entries.values()
+        if entry.status == AttendanceStatus.ABSENT and entry.status_since + delay <= now
+        and (fixed is None or fixed <= now)
+    ]
+    done = _linked(day, TextKind.ABSENCE, [entry.student_id for entry in due])
+    return _recipients(due, done, settings.fan_out)
+
+
+def _due_follow_ups(day, entries) -> list[Recipient]:
+    arrived = [entry for entry in entries.values() if entry.status in ARRIVED]
+    if not arrived:
+        return []
+    went_out = db.session.execute(
+        db.select(OutboxStudent.student_id, OutboxText.to_e164, OutboxText.guardian_id,
+                  OutboxText.language)
+        .join(OutboxText)
+        .where(OutboxStudent.school_date == day, OutboxStudent.kind == TextKind.ABSENCE,
+               OutboxStudent.student_id.in_([entry.student_id for entry in arrived]),
+               OutboxText.status.in_(WENT_OUT))
+    ).all()
+    done = _linked(day, TextKind.FOLLOW_UP, [entry.student_id for entry in arrived])
+    by_phone: dict[str, Recipient] = {}
+    for student_id, phone, guardian_id, language in went_out:
+        if (student_id, phone) in done:
+            continue
+        recipient = by_phone.setdefault(phone, Recipient(phone, guardian_id, language))
+        entry = entries[student_id]
+        recipient.students.append((entry.student, entry))
+    return list(by_phone.values())
+
+
+def _recipients(due, done, fan_out) -> list[Recipient]:
+    """Group the due students by phone, in contact order, skipping what was decided before."""
+    by_phone: dict[str, Recipient] = {}
+    for entry in sorted(due, key=lambda e: e.student_id):
+        student: Student = entry.student
+        if not student.active:
+            continue
+        reachable = [link.guardian for link in student.guardian_links
+                     if link.guardian.can_receive_texts]
+        for guardian in reachable[:1] if fan_out == FAN_OUT_FIRST else reachable:
+            if (student.id, guardian.phone_e164) in done:
+                continue
+            recipient = by_phone.setdefault(
+                guardian.phone_e164,
+                Recipient(guardian.phone_e164, guardian.id, guardian.language))
+            if all(s.id != student.id for s, _ in recipient.students):
+                recipient.students.append((student, entry))
+    return list(by_phone.values())
+
+
+def _write(school, settings, day, kind, recipients: list[Recipient]) -> int:
+    """One outbox row per phone with its links, all in one transaction with the decision.
+
+    If another pass decided some of them first (a unique key says so), retry one row per
+    transaction so the others still go in.
+    """
+    drafts = [(r.phone, r.guardian_id, r.language, [s.id for s, _ in r.students],
+               compose_body(school, settings, day, kind, r)) for r in recipients]
+    if not drafts:
+        return 0
+    try:
+        _add_texts(school.id, day, kind, drafts)
+        db.session.commit()
+        written = len(drafts)
+    except IntegrityError:
+        db.session.rollback()
+        written = 0
+        for draft in drafts:
+            try:
+                _add_texts(school.id, day, kind, [draft])
+                db.session.commit()
+                written += 1
+            except IntegrityError:
+                db.session.rollback()  # another pass decided this one first
+    log.info("queued %d %s text(s) for school %s", written, kind, school.id)
+    return written
+
+
+def _add_texts(school_id, day, kind, drafts) -> None:
+    now = clock.now()
+    for phone, guardian_id, language, student_ids, body in drafts:
+        text = OutboxText(school_id=school_id, school_date=day, kind=kind, to_e164=phone,
+                          guardian_id=guardian_id, language=language, body=body,
+                          status=TextStatus.QUEUED, next_attempt_at=now, created_at=now)
+        text.students = [OutboxStudent(student_id=student_id, school_date=day, kind=kind,
+                                       to_e164=phone) for student_id in student_ids]
+        db.session.add(text)
+    db.session.flush()
+
+
+def compose_body(school, settings, day, kind, recipient: Recipient) -> str:
+    """The text in the guardian's language, naming every student it is about."""
+    language = recipient.language if recipient.language in ("zh_Hans", "en") else "zh_Hans"
+    template = settings.templates[kind][language]
+    students = [student for student, _ in recipient.students]
+    joiner = "、" if language == "zh_Hans" else " and "
+    classes = list(dict.fromkeys(s.homeroom.name for s in students if s.homeroom))
+    arrivals = [entry.arrived_at or entry.status_since for _, entry in recipient.students]
+    arrived = clock.to_school_time(school, max(arrivals)).strftime("%H:%M") if arrivals else ""
+    return render(template, {
+        "student": joiner.join(s.name for s in students),
+        "class": joiner.join(classes),
+        "date": format_day(day, language),
+        "time": arrived,
+        "school": school.name,
+        "school_phone": school.phone or "",
+    })
+
+
+def format_day(day: date, language: str) -> str:
+    """11月28日 / 28 Nov: how a date reads inside a text."""
+    if language == "zh_Hans":
+        return f"{day.month}月{day.day}日"
+    return day.strftime("%-d %b")

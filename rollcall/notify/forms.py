@@ -1,0 +1,76 @@
+"""The school's text settings form (administrators)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length as MaxLength
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # wtforms < 3.3 takes plain (value, label) pairs
+    def SelectChoice(value, label):  # noqa: N802
+        return (value, label)
+
+from rollcall.notify.settings import (
+    FAN_OUT_ALL,
+    FAN_OUT_FIRST,
+    PLACEHOLDERS,
+    parse_time,
+    parse_window,
+    unknown_placeholders,
+)
+
+TEMPLATE_FIELDS = {
+    ("absence", "zh_Hans"): "absence_zh", ("absence", "en"): "absence_en",
+    ("follow_up", "zh_Hans"): "follow_up_zh", ("follow_up", "en"): "follow_up_en",
+}
+
+
+def _template_check(form, field):
+    try:
+        unknown = unknown_placeholders(field.data or "")
+    except ValueError:
+        raise ValidationError(_l("Braces { } must come in pairs around a placeholder.")) from None
+    if unknown:
+        raise ValidationError(_l("Unknown placeholder: %(names)s. Use %(known)s.",
+                                 names=", ".join(f"{{{name}}}" for name in unknown),
+                                 known=", ".join(f"{{{name}}}" for name in PLACEHOLDERS)))
+
+
+class TextSettingsForm(FlaskForm):
+    alert_delay_minutes = IntegerField(
+        _l("Minutes after the attendance check before a text goes"),
+        validators=[Optional(), NumberRange(0, 240)])
+    sms_window = StringField(_l("Sending window (school time)"),
+                             validators=[Optional(), MaxLength(max=11)])
+    send_time = StringField(_l("Fixed daily send time (instead of the delay)"),
+                            validators=[Optional(), MaxLength(max=5)])
+    fan_out = SelectField(_l("Who gets the text"), choices=[
+        SelectChoice(FAN_OUT_FIRST, _l("The first reachable guardian, in contact order")),
+        SelectChoice(FAN_OUT_ALL, _l("Every reachable guardian")),
+    ])
+    follow_up = BooleanField(_l("Text again when the student arrives after the text"))
+    absence_zh = TextAreaField(_l("Absence text, Chinese"),
+                               validators=[Optional(), MaxLength(max=500), _template_check])
+    absence_en = TextAreaField(_l("Absence text, English"),
+                               validators=[Optional(), MaxLength(max=500), _template_check])
+    follow_up_zh = TextAreaField(_l("Arrival follow-up, Chinese"),
+                                 validators=[Optional(), MaxLength(max=500), _template_check])
+    follow_up_en = TextAreaField(_l("Arrival follow-up, English"),
+                                 validators=[Optional(), MaxLength(max=500), _template_check])
+
+    def validate_sms_window(self, field):
+        if field.data:
+            try:
+                parse_window(field.data)
+            except ValueError:
+                raise ValidationError(
+                    _l("Write the window as HH:MM-HH:MM, for example 07:00-21:00.")) from None
+
+    def validate_send_time(self, field):
+        if field.data:
+            try:
+                parse_time(field.data)
+            except ValueError:
+                raise ValidationError(_l("Write the time as HH:MM, for example 08:30.")) from None

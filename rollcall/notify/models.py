@@ -1,0 +1,127 @@
+"""The outbox of parent and teacher texts, the students each text is about, replies, reminders."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rollcall import clock
+from rollcall.extensions import db
+from rollcall.models import Guardian, Homeroom, School, Student, User
+
+
+class TextKind(enum.StrEnum):
+    ABSENCE = "absence"
+    FOLLOW_UP = "follow_up"
+    TEACHER_REMINDER = "teacher_reminder"
+
+
+class TextStatus(enum.StrEnum):
+    QUEUED = "queued"  # decided, waiting for a sender
+    SENDING = "sending"  # claimed by a sender
+    SUBMITTED = "submitted"  # Twilio accepted it (queued/accepted on their side)
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    NOT_SENT = "not_sent"  # no SMS provider configured
+    CANCELLED = "cancelled"  # the student arrived before it went, or the day ended
+
+# A text "went out" once Twilio has it; only these get a follow-up.
+WENT_OUT = frozenset({TextStatus.SUBMITTED, TextStatus.SENT, TextStatus.DELIVERED,
+                      TextStatus.UNDELIVERED})
+# Texts a parent never got: the office should phone instead.
+CALL_INSTEAD = frozenset({TextStatus.FAILED, TextStatus.UNDELIVERED})
+
+
+class OutboxText(db.Model):
+    """One text to one phone number, written in the same transaction as the decision to send."""
+
+    __tablename__ = "sms_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    school_date: Mapped[date] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    to_e164: Mapped[str] = mapped_column(String(20), index=True)
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    language: Mapped[str] = mapped_column(String(16), default="zh_Hans")
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=TextStatus.QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # Set after an ambiguous failure: Twilio may hold the message, so look before resending.
+    needs_lookup: Mapped[bool] = mapped_column(default=False)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None]
+    first_claimed_at: Mapped[datetime | None]
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    error_code: Mapped[int | None]
+    error_message: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    sent_at: Mapped[datetime | None]
+    status_at: Mapped[datetime | None]
+
+    school: Mapped[School] = relationship()
+    guardian: Mapped[Guardian | None] = relationship()
+    user: Mapped[User | None] = relationship()
+    students: Mapped[list["OutboxStudent"]] = relationship(
+        back_populates="text", cascade="all, delete-orphan", order_by="OutboxStudent.student_id"
+    )
+
+
+class OutboxStudent(db.Model):
+    """A student a text is about. The unique key is the "once" promise, kept by the database:
+    one text of each kind per phone per student per school day."""
+
+    __tablename__ = "sms_outbox_students"
+    __table_args__ = (UniqueConstraint("student_id", "school_date", "kind", "to_e164"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_id: Mapped[int] = mapped_column(ForeignKey("sms_outbox.id", ondelete="CASCADE"),
+                                         index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    school_date: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(20))
+    to_e164: Mapped[str] = mapped_column(String(20))
+
+    text: Mapped[OutboxText] = relationship(back_populates="students")
+    student: Mapped[Student] = relationship()
+
+
+class SmsReply(db.Model):
+    """A parent's reply, attached to the text it answers (and so to the students' absence)."""
+
+    __tablename__ = "sms_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    school_date: Mapped[date] = mapped_column(index=True)
+    text_id: Mapped[int | None] = mapped_column(ForeignKey("sms_outbox.id"), index=True)
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id"))
+    from_e164: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    twilio_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    received_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    school: Mapped[School] = relationship()
+    text: Mapped[OutboxText | None] = relationship()
+    guardian: Mapped[Guardian | None] = relationship()
+
+
+class TeacherReminder(db.Model):
+    """The attendance check of a homeroom was overdue at the cut-off; the teacher was told."""
+
+    __tablename__ = "teacher_reminders"
+    __table_args__ = (UniqueConstraint("homeroom_id", "school_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    homeroom_id: Mapped[int] = mapped_column(ForeignKey("homerooms.id"))
+    school_date: Mapped[date] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    texts_queued: Mapped[int] = mapped_column(default=0)
+
+    homeroom: Mapped[Homeroom] = relationship()

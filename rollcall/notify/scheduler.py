@@ -1,0 +1,131 @@
+"""The scheduler process: one send pass a minute, and each school's daily jobs in its zone.
+
+Only one scheduler acts at a time. The others wait on a lock (a PostgreSQL advisory lock held
+by an open connection, or an flock on SQLite) that the operating system or the database
+releases when the holder dies, so a waiting scheduler takes over.
+"""
+
+import fcntl
+import logging
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import current_app
+from sqlalchemy import text
+
+from rollcall import clock
+from rollcall.extensions import db
+from rollcall.models import School
+
+log = logging.getLogger(__name__)
+ADVISORY_LOCK_KEY = 0x526F6C6C  # "Roll"
+JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": 3600, "max_instances": 1}
+
+
+class SchedulerLock:
+    """Held for the life of the scheduler process; acquire() waits while another holds it."""
+
+    def __init__(self, app, poll_seconds: float = 1.0):
+        self.app, self.poll_seconds = app, poll_seconds
+        self._connection = self._file = None
+
+    def acquire(self, announce=print) -> None:
+        waiting_said = False
+        while not self.try_acquire():
+            if not waiting_said:
+                announce("another scheduler is running: waiting to take over")
+                waiting_said = True
+            time.sleep(self.poll_seconds)
+        announce("scheduler lock acquired")
+
+    def try_acquire(self) -> bool:
+        with self.app.app_context():
+            if db.engine.dialect.name == "postgresql":
+                return self._try_advisory()
+            return self._try_file()
+
+    def _try_advisory(self) -> bool:
+        if self._connection is None:
+            self._connection = db.engine.connect()
+        got = self._connection.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}).scalar()
+        self._connection.commit()
+        return bool(got)
+
+    def _try_file(self) -> bool:
+        path = Path(self.app.config.get("SCHEDULER_LOCK_FILE")
+                    or Path(self.app.instance_path) / "scheduler.lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if self._file is None:
+            self._file = path.open("a+")
+        try:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+def build_scheduler(app) -> BlockingScheduler:
+    """Jobs with an explicit time zone each: the minute pass (UTC), reminders (school time)."""
+    from rollcall.notify import services
+
+    def in_app(function, *args):
+        def run():
+            with app.app_context():
+                try:
+                    return function(*args)
+                finally:
+                    db.session.remove()
+        return run
+
+    scheduler = BlockingScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
+    # The first pass runs at once: texts that fell due while no scheduler ran go now.
+    scheduler.add_job(in_app(services.send_due_absence_alerts), IntervalTrigger(
+        minutes=1, timezone=UTC), id="send-pass", name="send due texts",
+        next_run_time=datetime.now(UTC), **JOB_DEFAULTS)
+    with app.app_context():
+        schools = db.session.scalars(db.select(School).order_by(School.id)).all()
+        for school in schools:
+            cutoff = school.attendance_cutoff
+            scheduler.add_job(
+                in_app(_remind_school, school.id),
+                CronTrigger(day_of_week="mon-fri", hour=cutoff.hour, minute=cutoff.minute,
+                            timezone=school.timezone),
+                id=f"remind-{school.id}", name=f"attendance reminders, school {school.id}",
+                **JOB_DEFAULTS)
+            if _missed_today(school):
+                # A memory job store forgets runs missed while stopped: catch up once now.
+                scheduler.add_job(in_app(_remind_school, school.id), DateTrigger(
+                    run_date=datetime.now(UTC), timezone=UTC), id=f"catch-up-{school.id}",
+                    name=f"missed attendance reminders, school {school.id}", **JOB_DEFAULTS)
+    return scheduler
+
+
+def _missed_today(school) -> bool:
+    """Today's cut-off passed less than the misfire grace ago (so its run was missed)."""
+    wall = clock.school_now(school)
+    cutoff = clock.school_datetime(school, wall.date(), school.attendance_cutoff)
+    late = (clock.now() - cutoff).total_seconds()
+    return wall.weekday() < 5 and 0 <= late <= JOB_DEFAULTS["misfire_grace_time"]
+
+
+def _remind_school(school_id: int) -> int:
+    from rollcall.notify.services import remind_overdue_teachers
+
+    school = db.session.get(School, school_id)
+    return remind_overdue_teachers(school) if school else 0
+
+
+def run_scheduler(announce=print) -> None:
+    """Wait for the lock, then run the jobs until stopped."""
+    app = current_app._get_current_object()
+    lock = SchedulerLock(app, float(app.config.get("SCHEDULER_LOCK_POLL_SECONDS", 5)))
+    lock.acquire(announce)
+    scheduler = build_scheduler(app)
+    announce(f"scheduler running {len(scheduler.get_jobs())} jobs")
+    scheduler.start()

@@ -1,0 +1,236 @@
+"""Parent texts as services: the send pass, delivery callbacks, replies, and what staff see."""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from rollcall import audit, clock
+from rollcall.checks.models import Check, CheckKind
+from rollcall.extensions import db
+from rollcall.models import Guardian, Homeroom, School, Student
+from rollcall.notify.compose import queue_due_texts
+from rollcall.notify.gateway import OPTED_OUT, TWILIO_STATUSES, gateway_from_config
+from rollcall.notify.models import (
+    CALL_INSTEAD,
+    OutboxStudent,
+    OutboxText,
+    SmsReply,
+    TeacherReminder,
+    TextKind,
+    TextStatus,
+)
+from rollcall.notify.sender import SendStats, opt_out_phone, send_queued_texts
+from rollcall.notify.settings import render, text_settings
+from rollcall.phones import mask
+
+log = logging.getLogger(__name__)
+
+# Twilio's own keywords (it answers them itself; Rollcall keeps its records in step).
+OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+OPT_IN_WORDS = {"START", "YES", "UNSTOP"}
+HELP_WORDS = {"HELP", "INFO"}
+STATUS_RANK = {TextStatus.QUEUED: 0, TextStatus.SENDING: 0, TextStatus.SUBMITTED: 1,
+               TextStatus.SENT: 2, TextStatus.DELIVERED: 3, TextStatus.UNDELIVERED: 3,
+               TextStatus.FAILED: 3}
+
+
+def send_due_absence_alerts(gateway=None, limit: int | None = None) -> tuple[int, SendStats]:
+    """One pass: decide what is due in every school, then send what is due."""
+    queued = 0
+    for school in db.session.scalars(db.select(School).order_by(School.id)).all():
+        queued += queue_due_texts(school)
+    stats = send_queued_texts(gateway or gateway_from_config(current_app.config), limit)
+    return queued, stats
+
+
+def texts_waiting() -> int:
+    """Texts of today still queued or being sent (any school)."""
+    return db.session.scalar(
+        db.select(db.func.count()).select_from(OutboxText)
+        .where(OutboxText.status.in_([TextStatus.QUEUED, TextStatus.SENDING]))
+    )
+
+
+def apply_status_callback(sid: str, status: str, error_code, text_id=None) -> bool:
+    """Record a delivery status from Twilio; repeats and late arrivals change nothing."""
+    new = TWILIO_STATUSES.get((status or "").lower())
+    text = db.session.scalar(db.select(OutboxText).where(OutboxText.twilio_sid == sid))
+    if text is None and text_id is not None:  # the callback beat the sender's own record
+        text = db.session.scalar(db.select(OutboxText).where(
+            OutboxText.id == text_id, OutboxText.twilio_sid.is_(None),
+            OutboxText.status == TextStatus.SENDING))
+    if new is None or text is None or text.status not in STATUS_RANK:
+        return False
+    if STATUS_RANK[new] <= STATUS_RANK[text.status]:
+        return False
+    code = int(error_code) if str(error_code or "").isdigit() else None
+    text.status, text.twilio_sid, text.status_at = new, sid, clock.now()
+    text.claim_token = None
+    if code:
+        text.error_code = code
+    if code == OPTED_OUT:
+        opt_out_phone(text.to_e164, text.school_id)
+    db.session.commit()
+    return True
+
+
+def handle_inbound(phone: str, body: str, sid: str) -> str:
+    """A text from a parent: STOP/START/HELP keep opt-outs in step; anything else is a reply."""
+    keyword = (body or "").strip().upper()
+    guardians = db.session.scalars(db.select(Guardian).where(Guardian.phone_e164 == phone)).all()
+    if keyword in OPT_OUT_WORDS or keyword in OPT_IN_WORDS:
+        _set_opt_out(guardians, keyword in OPT_OUT_WORDS)
+        return "opt_out" if keyword in OPT_OUT_WORDS else "opt_in"
+    if keyword in HELP_WORDS:
+        return "help"
+    return _store_reply(phone, body, sid, guardians)
+
+
+def _set_opt_out(guardians, out: bool) -> None:
+    for guardian in guardians:
+        if (guardian.opted_out_at is not None) == out:
+            continue
+        guardian.opted_out_at = clock.now() if out else None
+        audit.record("guardian.opted_out" if out else "guardian.opted_in", guardian,
+                     before={"opted_out": not out}, after={"opted_out": out, "via": "sms"})
+    db.session.commit()
+
+
+def _store_reply(phone, body, sid, guardians) -> str:
+    if db.session.scalar(db.select(SmsReply.id).where(SmsReply.twilio_sid == sid)):
+        return "duplicate"
+    text = db.session.scalar(
+        db.select(OutboxText).where(OutboxText.to_e164 == phone,
+                                    OutboxText.kind != TextKind.TEACHER_REMINDER)
+        .order_by(OutboxText.created_at.desc(), OutboxText.id.desc()).limit(1))
+    school_id = text.school_id if text else (guardians[0].school_id if guardians else None)
+    if school_id is None:
+        log.info("reply from unknown number %s ignored", mask(phone))
+        return "unknown"
+    school = db.session.get(School, school_id)
+    today = clock.school_today(school)
+    on_today = text if text is not None and text.school_date == today else None
+    guardian = (text.guardian if text else None) or (guardians[0] if guardians else None)
+    db.session.add(SmsReply(school_id=school_id, school_date=today,
+                            text_id=on_today.id if on_today else None,
+                            guardian_id=guardian.id if guardian else None, from_e164=phone,
+                            body=body[:1600], twilio_sid=sid, received_at=clock.now()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    log.info("reply from %s stored (%d characters)", mask(phone), len(body))
+    return "reply"
+
+
+@dataclass
+class TextRow:
+    """A text as staff see it: who it is about, its status and the replies to it."""
+
+    text: OutboxText
+    students: list[Student]
+    replies: list[SmsReply] = field(default_factory=list)
+
+    @property
+    def call_parent(self) -> bool:
+        return self.text.status in CALL_INSTEAD
+
+
+def texts_for_day(school_id: int, day: date, homeroom_ids=None) -> list[TextRow]:
+    """Every text of the school that day, newest first (a teacher: their classes' parents)."""
+    query = (db.select(OutboxText)
+             .where(OutboxText.school_id == school_id, OutboxText.school_date == day)
+             .order_by(OutboxText.created_at.desc(), OutboxText.id.desc()))
+    if homeroom_ids is not None:
+        query = query.where(OutboxText.id.in_(
+            db.select(OutboxStudent.text_id).join(Student)
+            .where(Student.homeroom_id.in_(homeroom_ids))))
+    texts = db.session.scalars(query).all()
+    replies: dict[int, list[SmsReply]] = {}
+    for reply in replies_for_day(school_id, day):
+        replies.setdefault(reply.text_id, []).append(reply)
+    return [TextRow(text, [link.student for link in text.students], replies.get(text.id, []))
+            for text in texts]
+
+
+def replies_for_day(school_id: int, day: date) -> list[SmsReply]:
+    """Parents' replies received that school day, oldest first."""
+    return db.session.scalars(
+        db.select(SmsReply).where(SmsReply.school_id == school_id, SmsReply.school_date == day)
+        .order_by(SmsReply.received_at, SmsReply.id)).all()
+
+
+@dataclass
+class AbsenceText:
+    status: str  # the best status among the absence texts about this student
+    call_parent: bool  # no text reached a parent: phone them
+    replies: list[str] = field(default_factory=list)
+
+
+def absence_text_statuses(school_id: int, day: date) -> dict[int, AbsenceText]:
+    """For the office board: student id → how the absence text about them is doing."""
+    result: dict[int, AbsenceText] = {}
+    for row in texts_for_day(school_id, day):
+        if row.text.kind != TextKind.ABSENCE:
+            continue
+        for student in row.students:
+            current = result.get(student.id)
+            rank = STATUS_RANK.get(row.text.status, 0)
+            if current is None or rank > STATUS_RANK.get(current.status, 0) and not row.call_parent:
+                result[student.id] = AbsenceText(row.text.status, row.call_parent,
+                                                 current.replies if current else [])
+            result[student.id].replies.extend(reply.body for reply in row.replies)
+    return result
+
+
+def overdue_reminders(school_id: int, day: date) -> list[TeacherReminder]:
+    """For the office board: homerooms whose attendance was overdue at the cut-off that day."""
+    return db.session.scalars(
+        db.select(TeacherReminder).where(TeacherReminder.school_id == school_id,
+                                         TeacherReminder.school_date == day)
+        .order_by(TeacherReminder.homeroom_id)).all()
+
+
+def remind_overdue_teachers(school: School) -> int:
+    """At the attendance cut-off: remind the teachers of every class without attendance."""
+    day = clock.school_today(school)
+    if day.weekday() >= 5 or clock.school_now(school).time() < school.attendance_cutoff:
+        return 0
+    done = set(db.session.scalars(db.select(Check.homeroom_id).where(
+        Check.school_id == school.id, Check.school_date == day,
+        Check.kind == CheckKind.ATTENDANCE)))
+    homerooms = db.session.scalars(db.select(Homeroom).where(
+        Homeroom.school_id == school.id, Homeroom.active.is_(True))).all()
+    reminded = 0
+    for homeroom in (h for h in homerooms if h.id not in done):
+        reminded += _remind(school, homeroom, day)
+    return reminded
+
+
+def _remind(school, homeroom, day) -> int:
+    settings = text_settings(school)
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    link = f"{base}/homerooms/{homeroom.id}/checks/{day.isoformat()}/attendance"
+    reminder = TeacherReminder(school_id=school.id, homeroom_id=homeroom.id, school_date=day,
+                               created_at=clock.now(), texts_queued=0)
+    for teacher in (t for t in homeroom.teachers if t.active and t.phone_e164):
+        language = teacher.locale or school.locale
+        language = language if language in ("zh_Hans", "en") else "zh_Hans"
+        body = render(settings.templates["teacher_reminder"][language],
+                      {"school": school.name, "class": homeroom.name, "link": link})
+        db.session.add(OutboxText(school_id=school.id, school_date=day,
+                                  kind=TextKind.TEACHER_REMINDER, to_e164=teacher.phone_e164,
+                                  user_id=teacher.id, language=language, body=body,
+                                  next_attempt_at=clock.now(), created_at=clock.now()))
+        reminder.texts_queued += 1
+    db.session.add(reminder)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # reminded already today
+        return 0
+    return 1

@@ -1,0 +1,134 @@
+"""A school's text settings: its own values where set, the config defaults otherwise."""
+
+import math
+import string
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from flask import current_app
+
+from rollcall import clock
+from rollcall.models import School
+
+FAN_OUT_FIRST = "first"  # the first reachable guardian in contact order
+FAN_OUT_ALL = "all"
+LANGUAGES = ("zh_Hans", "en")
+PLACEHOLDERS = ("student", "class", "date", "time", "school", "school_phone")
+
+DEFAULT_TEMPLATES = {
+    "absence": {
+        "zh_Hans": "【{school}】家长您好：{student}（{class}）{date}未到校，"
+                   "请尽快与班主任联系。学校电话：{school_phone}",
+        "en": "{school}: {student} ({class}) is not at school today, {date}. "
+              "Please contact the homeroom teacher. School phone: {school_phone}",
+    },
+    "follow_up": {
+        "zh_Hans": "【{school}】{student}（{class}）已于{time}到校，请放心。",
+        "en": "{school}: {student} ({class}) arrived at school at {time}.",
+    },
+    "teacher_reminder": {
+        "zh_Hans": "【{school}】{class}今天的考勤尚未提交，请尽快填写：{link}",
+        "en": "{school}: today's attendance for {class} is not in yet. Please fill it in: {link}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    delay_minutes: int
+    window: tuple[time, time | None]  # None as the end means midnight (24:00)
+    send_time: time | None
+    fan_out: str
+    follow_up: bool
+    templates: dict
+
+
+def parse_window(text: str) -> tuple[time, time | None]:
+    """'07:00-21:00' → (07:00, 21:00); '00:00-24:00' → (00:00, None). ValueError if malformed."""
+    start_text, sep, end_text = (text or "").strip().partition("-")
+    if not sep:
+        raise ValueError("expected HH:MM-HH:MM")
+    start = parse_time(start_text)
+    end = None if end_text.strip() == "24:00" else parse_time(end_text)
+    if end is not None and end <= start:
+        raise ValueError("the window must end after it starts")
+    return start, end
+
+
+def parse_time(text: str) -> time:
+    """'07:05' → time(7, 5); ValueError otherwise."""
+    return datetime.strptime(text.strip(), "%H:%M").time()
+
+
+def text_settings(school: School) -> TextSettings:
+    """The effective settings of this school (its overrides over the config defaults)."""
+    config = current_app.config
+    own = (school.settings or {}).get("texts", {})
+    templates = {kind: dict(by_language) for kind, by_language in DEFAULT_TEMPLATES.items()}
+    for kind, by_language in own.get("templates", {}).items():
+        templates.setdefault(kind, {}).update({k: v for k, v in by_language.items() if v})
+    return TextSettings(
+        delay_minutes=school.alert_delay_minutes if school.alert_delay_minutes is not None
+        else int(config["ALERT_DELAY_MINUTES"]),
+        window=parse_window(school.sms_window or config["SMS_WINDOW"]),
+        send_time=parse_time(own["send_time"]) if own.get("send_time") else None,
+        fan_out=own.get("fan_out", config.get("SMS_FAN_OUT", FAN_OUT_FIRST)),
+        follow_up=own.get("follow_up", config.get("SMS_FOLLOW_UP", True)),
+        templates=templates,
+    )
+
+
+def in_window(school: School, settings: TextSettings, instant: datetime | None = None) -> bool:
+    """True when the school's wall clock is inside its sending window."""
+    wall = clock.to_school_time(school, instant or clock.now()).time()
+    start, end = settings.window
+    return wall >= start and (end is None or wall < end)
+
+
+def due_from(school: School, settings: TextSettings, day: date) -> datetime | None:
+    """A fixed daily send time as an instant on day (None when the school uses the delay)."""
+    if settings.send_time is None:
+        return None
+    return clock.school_datetime(school, day, settings.send_time)
+
+
+def unknown_placeholders(template: str) -> list[str]:
+    """Names in {braces} that are not placeholders; ValueError on unbalanced braces."""
+    names = [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
+    return [name for name in names if name not in PLACEHOLDERS + ("link",)]
+
+
+def render(template: str, values: dict) -> str:
+    """Fill the placeholders; a missing value renders empty rather than failing a send."""
+    return string.Formatter().vformat(template, (), _Blank(values))
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = set("^{}\\[~]|€\f")
+
+
+@dataclass(frozen=True)
+class Segments:
+    encoding: str  # "GSM-7" or "UCS-2"
+    units: int  # characters as the network counts them
+    count: int
+
+
+def segments(text: str) -> Segments:
+    """How many SMS segments text takes: GSM-7 160 (153 per part), UCS-2 70 (67 per part)."""
+    if all(char in GSM7 or char in GSM7_EXTENDED for char in text):
+        units = sum(2 if char in GSM7_EXTENDED else 1 for char in text)
+        single, part, encoding = 160, 153, "GSM-7"
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        single, part, encoding = 70, 67, "UCS-2"
+    count = 1 if units <= single else math.ceil(units / part)
+    return Segments(encoding, units, count if units else 0)

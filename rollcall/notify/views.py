@@ -1,0 +1,69 @@
+"""Staff pages for texts: the office's list, a class's texts, and the school's text settings."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from rollcall import clock
+from rollcall.access import homeroom_or_404, roles_required
+from rollcall.models import Role
+from rollcall.notify import labels, settings_service
+from rollcall.notify.forms import TextSettingsForm
+from rollcall.notify.services import replies_for_day, texts_for_day
+
+bp = Blueprint("notify", __name__)
+
+
+def _day_arg() -> date:
+    text = request.args.get("day")
+    if not text:
+        return clock.school_today(current_user.school)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(400)
+
+
+@bp.get("/office/texts")
+@roles_required(Role.OFFICE, Role.ADMIN)
+def office_texts():
+    """Every text of the school on a day, its status and any reply."""
+    day = _day_arg()
+    rows = texts_for_day(current_user.school_id, day)
+    loose = [reply for reply in replies_for_day(current_user.school_id, day)
+             if reply.text_id is None]
+    return render_template("notify/texts.html", rows=rows, day=day, homeroom=None,
+                           loose_replies=loose, labels=labels,
+                           zone=clock.school_zone(current_user.school))
+
+
+@bp.get("/homerooms/<int:homeroom_id>/texts")
+@roles_required(Role.TEACHER, Role.OFFICE, Role.ADMIN)
+def homeroom_texts(homeroom_id):
+    """The texts to the parents of one class on a day, and the parents' replies."""
+    homeroom = homeroom_or_404(current_user, homeroom_id)
+    day = _day_arg()
+    rows = texts_for_day(current_user.school_id, day, homeroom_ids=[homeroom.id])
+    return render_template("notify/texts.html", rows=rows, day=day, homeroom=homeroom,
+                           loose_replies=[], labels=labels,
+                           zone=clock.school_zone(current_user.school))
+
+
+@bp.route("/admin/text-settings", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def text_settings():
+    """The school's delay, window, recipients and templates, with a live preview."""
+    school = current_user.school
+    form = TextSettingsForm(data=settings_service.form_data(school))
+    if form.validate_on_submit():
+        if "preview" not in request.form:
+            settings_service.save_text_settings(school, form.data, actor=current_user)
+            flash(_("Text settings saved."), "success")
+            return redirect(url_for("notify.text_settings"))
+    elif request.method == "POST":
+        flash(_("Please correct the marked fields."), "error")
+    previews = settings_service.previews(school, form.data)
+    return render_template("notify/settings.html", form=form, previews=previews,
+                           sample=settings_service.sample_values(school))

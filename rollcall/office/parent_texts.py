@@ -1,0 +1,102 @@
+"""What the office board shows about parent texts: the notify area's outbox, read for the office.
+
+For each absent student: the text's status (due at …, queued, sent, delivered, failed: call
+this parent, not sent, opted out, no phone, not needed), the parents' replies, and the
+reminders teachers got when attendance was overdue.
+"""
+
+from datetime import date, datetime, timedelta
+
+from rollcall import clock
+from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind
+from rollcall.extensions import db
+from rollcall.models import School, Student
+from rollcall.notify import services as notify
+from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply, TextKind, TextStatus
+from rollcall.notify.settings import text_settings
+
+# The outbox's own states, as the office reads them.
+OFFICE_TEXT_STATE = {
+    TextStatus.QUEUED: "queued", TextStatus.SENDING: "queued", TextStatus.SUBMITTED: "sent",
+    TextStatus.SENT: "sent", TextStatus.DELIVERED: "delivered",
+    TextStatus.UNDELIVERED: "failed", TextStatus.FAILED: "failed",
+    TextStatus.NOT_SENT: "not_sent", TextStatus.CANCELLED: "none",
+}
+
+
+def absence_contacts(school_id: int, day: date, student_ids) -> dict[int, dict]:
+    """{student_id: {"text": state, "reply": str | None, "due_at": datetime | None}}."""
+    ids = list(student_ids)
+    if not ids:
+        return {}
+    school = db.session.get(School, school_id)
+    texts = notify.absence_text_statuses(school_id, day)
+    entries = _attendance_entries(school_id, day, ids)
+    result = {}
+    for student_id in ids:
+        known = texts.get(student_id)
+        if known is not None:
+            state = "failed" if known.call_parent else OFFICE_TEXT_STATE.get(known.status, "none")
+            reply = " / ".join(known.replies) or None
+            result[student_id] = {"text": state, "reply": reply, "due_at": None}
+        else:
+            result[student_id] = _not_yet_texted(school, day, entries.get(student_id))
+    return result
+
+
+def _attendance_entries(school_id: int, day: date, ids) -> dict[int, CheckEntry]:
+    rows = db.session.scalars(
+        db.select(CheckEntry).join(Check)
+        .where(Check.school_id == school_id, Check.school_date == day,
+               Check.kind == CheckKind.ATTENDANCE, CheckEntry.student_id.in_(ids))
+        .options(db.selectinload(CheckEntry.student).selectinload(Student.guardian_links)))
+    return {entry.student_id: entry for entry in rows}
+
+
+def _not_yet_texted(school: School, day: date, entry: CheckEntry | None) -> dict:
+    """No text in the outbox yet: will one go, when, or why not."""
+    blank = {"text": "none", "reply": None, "due_at": None}
+    if entry is None or entry.status != AttendanceStatus.ABSENT:
+        return blank  # excused absences are never texted
+    guardians = [link.guardian for link in entry.student.guardian_links]
+    if not any(guardian.phone_e164 for guardian in guardians):
+        return {**blank, "text": "no_phone"}
+    if not any(guardian.can_receive_texts for guardian in guardians):
+        return {**blank, "text": "opted_out"}
+    if day != clock.school_today(school):
+        return {**blank, "text": "not_texted"}  # only today's absences are texted
+    return {**blank, "text": "due", "due_at": _due_at(school, day, entry)}
+
+
+def _due_at(school: School, day: date, entry: CheckEntry) -> datetime:
+    settings = text_settings(school)
+    due = entry.status_since + timedelta(minutes=settings.delay_minutes)
+    if settings.send_time is not None:
+        due = max(due, clock.school_datetime(school, day, settings.send_time))
+    window_opens = clock.school_datetime(school, day, settings.window[0])
+    return max(due, window_opens)
+
+
+def overdue_reminders(school_id: int, day: date) -> dict[tuple[int, str], datetime]:
+    """{(homeroom_id, "attendance"): when its teacher was reminded} for that day."""
+    return {(reminder.homeroom_id, str(CheckKind.ATTENDANCE)): reminder.created_at
+            for reminder in notify.overdue_reminders(school_id, day)}
+
+
+def student_texts(student_id: int) -> list[dict]:
+    """Every text about this student with its state and replies, newest first."""
+    texts = db.session.scalars(
+        db.select(OutboxText).join(OutboxStudent)
+        .where(OutboxStudent.student_id == student_id)
+        .order_by(OutboxText.created_at.desc(), OutboxText.id.desc())).unique().all()
+    replies: dict[int, list[str]] = {}
+    for reply in db.session.scalars(db.select(SmsReply).where(
+            SmsReply.text_id.in_([text.id for text in texts])).order_by(SmsReply.received_at)):
+        replies.setdefault(reply.text_id, []).append(reply.body)
+    return [
+        {"at": text.sent_at or text.created_at, "kind": text.kind,
+         "status": OFFICE_TEXT_STATE.get(text.status, "none")
+         if text.kind == TextKind.ABSENCE or text.status != TextStatus.CANCELLED else "none",
+         "reply": " / ".join(replies.get(text.id, [])) or None}
+        for text in texts
+    ]

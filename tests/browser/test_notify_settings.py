@@ -1,0 +1,29 @@
+"""The template editor counts SMS segments live as the admin types, and saves with CSRF on."""
+
+from tests.factories import PASSWORD
+
+TEXT = {
+    "zh": {"two": "2 条短信 · UCS-2 · 77 个字符", "one_gsm": "1 条短信 · GSM-7 · 24 个字符",
+           "saved": "短信设置已保存"},
+    "en": {"two": "2 segments · UCS-2 · 77 characters",
+           "one_gsm": "1 segment · GSM-7 · 24 characters", "saved": "Text settings saved"},
+}
+
+
+def test_the_segment_count_follows_the_template_as_it_is_typed(live_server, phone, lang,
+                                                               school, sign_in):
+    sign_in(phone, live_server.url, "admin.li", PASSWORD)
+    phone.goto(f"{live_server.url}/admin/text-settings")
+    count = phone.locator("#preview-absence_zh .segment-count")
+    assert "UCS-2" in count.inner_text()
+    phone.fill("#absence_zh", "{student}今天没来" + "。" * 70)
+    assert count.inner_text() == TEXT[lang]["two"]
+    assert phone.locator("#preview-absence_zh .preview-text").inner_text().startswith(
+        "张小明今天没来")
+    phone.fill("#absence_en", "{student} is absent")
+    assert phone.locator("#preview-absence_en .segment-count").inner_text() == (
+        TEXT[lang]["one_gsm"])
+    with phone.expect_navigation():
+        phone.locator("button.primary").tap()
+    assert TEXT[lang]["saved"] in phone.locator(".flash").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

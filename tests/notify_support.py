@@ -1,0 +1,62 @@
+"""Shared by the notify tests: the Twilio stand-in, an app pointed at it, and a school day."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rollcall import clock
+from rollcall.extensions import db
+from rollcall.notify.models import OutboxText
+from rollcall.notify.services import send_due_absence_alerts
+from tests.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioStandIn
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY = date(2026, 11, 23)
+
+
+def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
+    """An instant on the school's wall clock."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+
+
+def twilio_config(base_url: str, **overrides) -> dict:
+    config = {
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": FROM_NUMBER, "TWILIO_API_BASE_URL": base_url,
+        "PUBLIC_BASE_URL": "https://rollcall.example.edu", "SMS_RATE_PER_SECOND": 0,
+        "SMS_BACKOFF_BASE_SECONDS": 1.0, "SMS_HTTP_TIMEOUT_SECONDS": 5.0,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def standin():
+    server = TwilioStandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def twilio_app(make_app, standin):
+    return make_app(**twilio_config(standin.base_url))
+
+
+def run_pass(app, instant: datetime):
+    """One send pass at that instant."""
+    with app.app_context(), clock.frozen(instant):
+        result = send_due_absence_alerts()
+        db.session.remove()
+        return result
+
+
+def outbox(app) -> list[dict]:
+    """The outbox as plain rows, oldest first."""
+    with app.app_context():
+        texts = db.session.scalars(db.select(OutboxText).order_by(OutboxText.id)).all()
+        rows = [{"id": t.id, "kind": t.kind, "to": t.to_e164, "status": t.status,
+                 "body": t.body, "error_code": t.error_code, "sid": t.twilio_sid,
+                 "students": [link.student_id for link in t.students]} for t in texts]
+        db.session.remove()
+        return rows
