@@ -195,3 +195,21 @@ def test_today_links_to_the_weeks_work_log_and_the_family_phone_numbers(login_as
     assert f'href="/homerooms/{room1}/texts"' in page
     assert client.get(f"/homerooms/{room1}/week").status_code == 302
     assert client.get(f"/homerooms/{room1}/contacts").status_code == 200
+
+
+def test_nothing_is_overdue_at_a_weekend(login_as, school):
+    from datetime import UTC, datetime
+
+    from rollcall import clock
+
+    client = login_as("teacher")
+    room1 = school.homeroom_ids["room1"]
+    with clock.frozen(datetime(2026, 11, 28, 10, 0, tzinfo=UTC)):  # Saturday 18:00 Shanghai
+        page = client.get(f"/homerooms/{room1}/today",
+                          headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "No school today" in page
+    assert "today-overdue" not in page and "Overdue" not in page
+    with clock.frozen(datetime(2026, 11, 27, 10, 0, tzinfo=UTC)):  # Friday 18:00 Shanghai
+        page = client.get(f"/homerooms/{room1}/today",
+                          headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert page.count("today-overdue") == 3 and "No school today" not in page

@@ -203,3 +203,11 @@ def test_the_absent_list_says_when_or_why_not_the_parents_are_texted(
     excused_row = next(row for row in section.split("<tr") if "学生02" in row)
     assert expected in absent_row
     assert "Not needed" in excused_row  # excused absences are never texted
+
+
+def test_nothing_is_overdue_on_the_board_at_a_weekend(app, school, login_as):
+    from datetime import date
+
+    client = login_as("office")
+    with clock.frozen(at(18, 0, date(2026, 11, 28))):  # a Saturday
+        assert set(_cell_classes(_page(client))) == {"cell-pending"}

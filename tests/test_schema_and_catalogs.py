@@ -20,6 +20,14 @@ def test_migrations_match_the_models(app):
         assert compare_metadata(context, db.metadata) == []
 
 
+def _translated(catalog, msgid) -> bool:
+    message = catalog.get(msgid)
+    if message is None or message.fuzzy:
+        return False
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(forms)  # every plural form too
+
+
 def test_every_message_has_a_chinese_translation():
     with (ROOT / "rollcall/translations/zh_Hans/LC_MESSAGES/messages.po").open("rb") as po:
         catalog = read_po(po)
@@ -27,9 +35,5 @@ def test_every_message_has_a_chinese_translation():
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT), METHOD_MAP, keywords=KEYWORDS):
         wanted.add(message if isinstance(message, str) else message[0])
-    untranslated = sorted(
-        msgid for msgid in wanted
-        if msgid and (catalog.get(msgid) is None or not catalog.get(msgid).string
-                      or catalog.get(msgid).fuzzy)
-    )
+    untranslated = sorted(msgid for msgid in wanted if msgid and not _translated(catalog, msgid))
     assert untranslated == [], "run `make translations` and translate: " + repr(untranslated)

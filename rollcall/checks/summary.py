@@ -9,6 +9,7 @@ from rollcall.checks.models import DANGEROUS_CATEGORIES, BagStatus, Check, Check
 from rollcall.checks.services import find_check
 from rollcall.extensions import db
 from rollcall.models import AuditLog
+from rollcall.school_days import is_school_day
 
 DAY_ORDER = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
 CUTOFF_FIELD = {
@@ -43,7 +44,8 @@ def day_overview(homeroom, day: date) -> list[CheckState]:
         state = CheckState(kind=kind, cutoff=cutoff(school, kind),
                            check=find_check(homeroom.id, day, kind))
         if state.check is None:
-            state.overdue = now > clock.school_datetime(school, day, state.cutoff)
+            state.overdue = (is_school_day(day)
+                             and now > clock.school_datetime(school, day, state.cutoff))
         else:
             state.counts = Counter(entry.status for entry in state.check.entries)
         states.append(state)

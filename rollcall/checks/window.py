@@ -4,12 +4,13 @@ The cut-off for correcting the previous school day is a school setting,
 ``school.settings["correction_cutoff"] = "HH:MM"`` (default 12:00 of the next school day).
 """
 
-from datetime import date, time, timedelta
+from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 
 from rollcall import clock
 from rollcall.models import Role
+from rollcall.school_days import previous_school_day
 
 DEFAULT_CORRECTION_CUTOFF = time(12, 0)
 
@@ -30,14 +31,6 @@ def correction_cutoff(school) -> time:
         return time.fromisoformat(value) if value else DEFAULT_CORRECTION_CUTOFF
     except (TypeError, ValueError):
         return DEFAULT_CORRECTION_CUTOFF
-
-
-def previous_school_day(day: date) -> date:
-    """The weekday before day (Monday's previous school day is Friday)."""
-    day -= timedelta(days=1)
-    while day.weekday() >= 5:
-        day -= timedelta(days=1)
-    return day
 
 
 def edit_refusal(user, school, day: date):

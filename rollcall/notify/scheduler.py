@@ -21,6 +21,7 @@ from sqlalchemy import text
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import School
+from rollcall.school_days import is_school_day
 
 log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x526F6C6C  # "Roll"
@@ -111,7 +112,7 @@ def _missed_today(school) -> bool:
     wall = clock.school_now(school)
     cutoff = clock.school_datetime(school, wall.date(), school.attendance_cutoff)
     late = (clock.now() - cutoff).total_seconds()
-    return wall.weekday() < 5 and 0 <= late <= JOB_DEFAULTS["misfire_grace_time"]
+    return is_school_day(wall.date()) and 0 <= late <= JOB_DEFAULTS["misfire_grace_time"]
 
 
 def _remind_school(school_id: int) -> int:

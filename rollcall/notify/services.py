@@ -25,6 +25,7 @@ from rollcall.notify.models import (
 from rollcall.notify.sender import SendStats, opt_out_phone, send_queued_texts
 from rollcall.notify.settings import render, text_settings
 from rollcall.phones import mask
+from rollcall.school_days import is_school_day
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +199,7 @@ def overdue_reminders(school_id: int, day: date) -> list[TeacherReminder]:
 def remind_overdue_teachers(school: School) -> int:
     """At the attendance cut-off: remind the teachers of every class without attendance."""
     day = clock.school_today(school)
-    if day.weekday() >= 5 or clock.school_now(school).time() < school.attendance_cutoff:
+    if not is_school_day(day) or clock.school_now(school).time() < school.attendance_cutoff:
         return 0
     done = set(db.session.scalars(db.select(Check.homeroom_id).where(
         Check.school_id == school.id, Check.school_date == day,

@@ -23,6 +23,7 @@ from rollcall.checks.models import (
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
 from rollcall.office.parent_texts import absence_contacts, overdue_reminders
+from rollcall.school_days import is_school_day
 
 KINDS = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
 CUTOFF_FIELDS = {CheckKind.BAG: "bag_check_cutoff", CheckKind.ATTENDANCE: "attendance_cutoff",
@@ -75,6 +76,8 @@ def as_utc(instant: datetime | None) -> datetime | None:
 
 def cutoff_passed(school: School, day: date, kind: str) -> bool:
     """True when the school's cut-off for this check on day has passed on its wall clock."""
+    if not is_school_day(day):
+        return False  # nothing is due at a weekend
     cutoff = getattr(school, CUTOFF_FIELDS[CheckKind(kind)])
     return clock.now() >= clock.school_datetime(school, day, cutoff)
 
