@@ -14,7 +14,8 @@ class DefaultConfig:
     ENV = "development"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # computed: instance/rollcall.sqlite3
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error must never carry a phone number or text into a log.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -40,11 +40,13 @@ def parse_phone(raw: str, region: str = "CN") -> ParsedPhone:
 
 
 def mask(e164: str | None) -> str:
-    """+8613812345678 → +86138****5678: enough to tell numbers apart, not to dial them."""
+    """+8613812345678 → +86*********78: enough to tell numbers apart in a log, not to dial.
+
+    At most the country code's first digits and the last two digits show, whatever the
+    country, so at least half of every number is hidden.
+    """
     if not e164:
         return "-"
-    if len(e164) <= 7:
+    if len(e164) <= 6:
         return "*" * len(e164)
-    return e164[:6] + "*" * (len(e164) - 10) + e164[-4:] if len(e164) > 10 else (
-        e164[:3] + "*" * (len(e164) - 5) + e164[-2:]
-    )
+    return e164[:3] + "*" * (len(e164) - 5) + e164[-2:]

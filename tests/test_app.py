@@ -106,8 +106,9 @@ def test_a_signed_in_users_language_is_kept_on_the_account(app, login_as):
     assert '<html lang="en">' in page
 
 
-def test_language_switch_does_not_redirect_off_site(client):
-    response = client.post("/language", data={"locale": "en", "next": "//evil.example"})
+@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "https://evil.example"])
+def test_language_switch_does_not_redirect_off_site(client, target):
+    response = client.post("/language", data={"locale": "en", "next": target})
     assert response.headers["Location"] == "/"
 
 

@@ -178,7 +178,9 @@ def test_bad_password_change_is_refused_and_changes_nothing(
     assert sign_in(app.test_client(), "t.wang", PASSWORD).status_code == 302
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:1"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:1",
+                                    "/%5Cevil.example", "/%5C%5Cevil.example/x",
+                                    "/%09/evil.example"])
 def test_sign_in_never_redirects_off_site(client, school, target):
     response = client.post(f"/login?next={target}",
                            data={"username": "t.wang", "password": PASSWORD})

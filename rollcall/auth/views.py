@@ -1,25 +1,14 @@
 """Sign in, sign out, change one's password."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from rollcall.auth import services
 from rollcall.auth.forms import ChangePasswordForm, LoginForm
+from rollcall.urls import local_path
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after sign-in."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,7 +23,7 @@ def login():
                                        request.remote_addr)
         if result.user is not None:
             login_user(result.user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(local_path(request.args.get("next")) or url_for("main.home"))
         if result.refusal is None:
             flash(_("Wrong username or password."), "error")
         elif result.refusal.locked:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from rollcall.access import visible_homerooms
 from rollcall.extensions import db
 from rollcall.i18n import SUPPORTED_LOCALES
+from rollcall.urls import local_path
 
 bp = Blueprint("main", __name__)
 
@@ -44,10 +45,7 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = locale
         db.session.commit()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect(local_path(request.form.get("next")) or url_for("main.home"))
 
 
 @bp.get("/healthz")
