@@ -6,7 +6,7 @@ from datetime import datetime, time
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -148,6 +148,9 @@ class StudentGuardian(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # One account per name whatever its case: sign-in and tokens look names up case-blind.
+    __table_args__ = (Index("uq_users_username_lower", func.lower(text("username")),
+                            unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)

@@ -296,3 +296,47 @@ def test_a_partial_upload_keeps_the_students_it_does_not_list(app, school, engli
     assert response.status_code == 200
     with app.app_context():
         assert db.session.get(Student, school.student_ids["room1"][0]).active is True
+
+
+def test_admin_sets_a_teachers_reminder_phone_and_password_in_one_save(app, school, english):
+    teacher = school.user_ids["teacher"]
+    response = english("admin").post(f"/admin/users/{teacher}", data={
+        "username": "t.wang", "display_name": "王老师", "role": "teacher", "active": "y",
+        "homerooms": [str(school.homeroom_ids["room1"])], "phone": "139-1234-5678",
+        "password": "another long one"})
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.get(User, teacher)
+        assert user.phone_e164 == "+8613912345678" and user.check_password("another long one")
+        assert audit_rows("admin.user.update")[0].after["phone_e164"] == "+8613912345678"
+    page = english("admin").get(f"/admin/users/{teacher}").get_data(as_text=True)
+    assert 'value="+8613912345678"' in page
+
+
+def test_a_teachers_phone_that_is_not_one_is_refused(app, school, english):
+    teacher = school.user_ids["teacher"]
+    response = english("admin").post(f"/admin/users/{teacher}", data={
+        "username": "t.wang", "display_name": "王老师", "role": "teacher", "active": "y",
+        "phone": "call me"})
+    assert response.status_code == 200
+    assert "This is not a phone number." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, teacher).phone_e164 is None
+
+
+@pytest.mark.parametrize(("window", "saved"), [
+    ("22:00-06:00", False), ("08:00-08:00", False), ("7-21", False),
+    ("00:00-24:00", True), ("06:30-22:00", True),
+])
+def test_the_sending_window_is_checked_as_the_sender_reads_it(app, school, english, window,
+                                                               saved):
+    from rollcall.models import School
+
+    response = english("admin").post("/admin/school", data={
+        "phone": "", "timezone": "Asia/Shanghai", "locale": "zh_Hans",
+        "bag_check_cutoff": "07:50", "attendance_cutoff": "08:10", "dismissal_cutoff": "17:30",
+        "alert_delay_minutes": "", "sms_window": window})
+    assert response.status_code == (302 if saved else 200)
+    with app.app_context():
+        stored = db.session.get(School, school.school_id).sms_window
+        assert stored == (window if saved else None)

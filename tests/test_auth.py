@@ -203,3 +203,22 @@ def test_passwords_are_stored_as_scrypt_hashes_with_production_strength(tmp_path
         assert account.password_hash.startswith("scrypt:32768:8:1$")
         assert PASSWORD not in account.password_hash
         assert account.check_password(PASSWORD) and not account.check_password("nope")
+
+
+def test_a_username_differing_only_in_case_is_refused_by_the_database(app, school):
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        other = User(school_id=school.school_id, username="T.WANG", display_name="x",
+                     role="teacher")
+        other.set_password(PASSWORD)
+        db.session.add(other)
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_create_user_refuses_a_name_that_differs_only_in_case(runner, school):
+    result = runner.invoke(args=["create-user", "T.Wang", "--role", "teacher", "--school",
+                                 "测试中学", "--password-stdin"], input="a long password\n")
+    assert result.exit_code == 1 and "is taken" in result.output

@@ -139,3 +139,22 @@ def test_commands_on_an_unmigrated_database_say_what_to_do(tmp_path):
     assert result.returncode == 1
     assert "init-db" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_create_user_keeps_a_teachers_phone_for_reminders(app, runner, school):
+    result = runner.invoke(args=["create-user", "t.zhou", "--role", "teacher", "--school",
+                                 "测试中学", "--phone", "139 1234 5678", "--password-stdin"],
+                           input="a long password\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "t.zhou"))
+        assert user.phone_e164 == "+8613912345678"
+
+
+def test_create_user_refuses_a_phone_that_is_not_one(app, runner, school):
+    result = runner.invoke(args=["create-user", "t.zhou", "--role", "teacher", "--school",
+                                 "测试中学", "--phone", "call me", "--password-stdin"],
+                           input="a long password\n")
+    assert result.exit_code == 1 and "is not a phone number" in result.output
+    with app.app_context():
+        assert count(User) == 6

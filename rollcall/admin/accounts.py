@@ -30,20 +30,22 @@ def user_edit(user_id):
     form.homerooms.choices = homeroom_choices(current_user.school_id)
     if request.method == "GET" and user:
         form.homerooms.data = [homeroom.id for homeroom in user.homerooms]
+        form.phone.data = user.phone_e164 or ""
     if user is not None:
         form.username.render_kw = {"readonly": True}
     if form.validate_on_submit():
         values = {"display_name": form.display_name.data.strip(), "role": form.role.data,
                   "active": form.active.data,
-                  "homerooms": rows_by_ids(Homeroom, form.homerooms.data, current_user.school_id)}
+                  "homerooms": rows_by_ids(Homeroom, form.homerooms.data, current_user.school_id),
+                  "phone_e164": form.parsed_phone.e164 if form.parsed_phone else None}
         if user is None:
             user = User(school_id=current_user.school_id, username=form.username.data.strip())
             user.set_password(form.password.data)
             services.create(user, values, actor=current_user, action="admin.user.create")
         else:
-            services.update(user, values, actor=current_user, action="admin.user.update")
-            if form.password.data:
+            if form.password.data:  # one transaction with the other changes
                 services.set_password(user, form.password.data, actor=current_user)
+            services.update(user, values, actor=current_user, action="admin.user.update")
         flash(_("Saved."), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/form.html", form=form, back=url_for("admin.users"),

@@ -22,6 +22,7 @@ from rollcall.auth.services import MIN_PASSWORD_LENGTH
 from rollcall.extensions import db
 from rollcall.i18n import SUPPORTED_LOCALES
 from rollcall.models import Homeroom, Role, Student, User
+from rollcall.notify.settings import parse_window
 from rollcall.phones import InvalidPhone, parse_phone
 
 LANGUAGE_CHOICES = [SelectChoice("zh_Hans", "简体中文"), SelectChoice("en", "English")]
@@ -99,9 +100,11 @@ class ContactOrderForm(FlaskForm):
                                                                    NumberRange(1, 9)])
 
 
-class UserForm(SchoolScopedForm):
+class UserForm(PhoneMixin, SchoolScopedForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    phone = StringField(_l("Mobile phone for reminders"), validators=[Length(max=64)],
+                        render_kw={"type": "tel", "autocomplete": "off"})
     role = SelectField(_l("Role"), choices=[SelectChoice(Role.TEACHER.value, _l("Teacher")),
                                             SelectChoice(Role.OFFICE.value, _l("Office")),
                                             SelectChoice(Role.ADMIN.value, _l("Administrator"))])
@@ -116,7 +119,8 @@ class UserForm(SchoolScopedForm):
         self.actor = actor
 
     def validate_username(self, field):
-        query = db.select(User.id).where(User.username == field.data.strip())
+        name = field.data.strip().lower()
+        query = db.select(User.id).where(db.func.lower(User.username) == name)
         if self.editing is not None:
             query = query.where(User.id != self.editing.id)
         if db.session.scalar(query) is not None:
@@ -136,7 +140,7 @@ class UserForm(SchoolScopedForm):
             raise ValidationError(_l("You cannot take away your own administrator role."))
 
 
-SMS_WINDOW = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+SMS_WINDOW = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$")
 
 
 class SchoolForm(PhoneMixin, SchoolScopedForm):
@@ -159,8 +163,17 @@ class SchoolForm(PhoneMixin, SchoolScopedForm):
             raise ValidationError(_l("Unknown time zone (for example Asia/Shanghai).")) from None
 
     def validate_sms_window(self, field):
-        if field.data and not SMS_WINDOW.match(field.data.strip()):
+        """The same rule the sender reads the window with, so a saved window always works."""
+        if not field.data:
+            return
+        if not SMS_WINDOW.match(field.data.strip()):
             raise ValidationError(_l("Write it like 07:00-21:00."))
+        try:
+            parse_window(field.data)
+        except ValueError:
+            raise ValidationError(_l(
+                "The window must end after it starts, within one day (00:00-24:00 means always)."
+            )) from None
 
 
 class ImportForm(FlaskForm):

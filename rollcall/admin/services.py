@@ -71,7 +71,9 @@ def set_contact_order(link: StudentGuardian, order: int, *, actor: User) -> None
 
 
 def set_password(user: User, password: str, *, actor: User) -> None:
-    """A new password (never audited itself): the user's other sessions end."""
+    """A new password (never audited itself): the user's other sessions end.
+
+    Committed by the caller, together with the rest of the account's changes.
+    """
     user.set_password(password)
     audit.record("admin.user.password", user, actor=actor, after={"password_changed": True})
-    db.session.commit()

@@ -11,6 +11,7 @@ from rollcall.auth.services import MIN_PASSWORD_LENGTH
 from rollcall.cli_support import clean_errors, resolve_school
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Role
+from rollcall.phones import InvalidPhone, mask, parse_phone
 
 
 @click.command("create-user")
@@ -20,10 +21,11 @@ from rollcall.models import Homeroom, Role
 @click.option("--homeroom", "homeroom_names", multiple=True,
               help="A homeroom this teacher teaches; repeat for several.")
 @click.option("--display-name", help="Name shown in the app (default: the username).")
+@click.option("--phone", help="Mobile number for attendance reminders (teachers).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 @clean_errors
-def create_user_command(username, role, school_name, homeroom_names, display_name,
+def create_user_command(username, role, school_name, homeroom_names, display_name, phone,
                         password_stdin):
     """Create a user account (prompts for the password unless --password-stdin)."""
     school = resolve_school(school_name)
@@ -37,6 +39,12 @@ def create_user_command(username, role, school_name, homeroom_names, display_nam
         if homeroom is None:
             raise click.ClickException(f"no homeroom named {name!r} in {school.name}")
         homerooms.append(homeroom)
+    phone_e164 = None
+    if phone:
+        try:
+            phone_e164 = parse_phone(phone, school.phone_region).e164
+        except InvalidPhone:
+            raise click.ClickException(f"{mask(phone)} is not a phone number") from None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -46,7 +54,8 @@ def create_user_command(username, role, school_name, homeroom_names, display_nam
             f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
         )
     services.create_user(school=school, username=username, password=password, role=role,
-                         display_name=display_name or username, homerooms=homerooms)
+                         display_name=display_name or username, homerooms=homerooms,
+                         phone_e164=phone_e164)
     db.session.commit()
     click.echo(f"created {role} {username}")
 

@@ -72,9 +72,10 @@ class Reconciler:
         self.students = list(db.session.scalars(
             db.select(Student).where(Student.school_id == school.id)
             .options(selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian))))
-        names = [teacher.username for teacher in roster.teachers]
-        self.users = {user.username: user for user in db.session.scalars(
-            db.select(User).where(User.username.in_(names)))} if names else {}
+        # Usernames are one account whatever their case (sign-in ignores case too).
+        names = [teacher.username.lower() for teacher in roster.teachers]
+        self.users = {user.username.lower(): user for user in db.session.scalars(
+            db.select(User).where(db.func.lower(User.username).in_(names)))} if names else {}
         self.homeroom_for: dict[str, Homeroom] = {}
         self.new_students: list[Pending] = []
         self.new_guardians: list[Pending] = []
@@ -200,7 +201,7 @@ class Reconciler:
         return guardian
 
     def _teacher(self, record) -> None:
-        user = self.users.get(record.username)
+        user = self.users.get(record.username.lower())
         if user is not None and user.school_id != self.school.id:
             self.roster.error(record.file, record.line, "username", _l(
                 "the username %(name)s belongs to another school", name=record.username))
@@ -210,7 +211,7 @@ class Reconciler:
                         display_name=record.display_name, role=Role.TEACHER, active=True,
                         password_hash="!" + secrets.token_hex(16))  # no password until set
             db.session.add(user)
-            self.users[record.username] = user
+            self.users[record.username.lower()] = user
             self.counts["teachers"]["added"] += 1
         elif changed(user, display_name=record.display_name):
             self.counts["teachers"]["updated"] += 1
