@@ -5,7 +5,8 @@ import pytest
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import AuditLog, School, User
-from rollcall.notify import services
+from rollcall.notify import commands, services
+from rollcall.notify.compose import queue_due_texts
 from rollcall.notify.models import OutboxText, TeacherReminder
 from rollcall.notify.settings import segments
 from tests import factories, notify_support
@@ -164,3 +165,43 @@ def test_the_demo_school_has_past_texts_for_the_office(app, runner):
     client.post("/login", data={"username": "office1", "password": "rollcall-demo"})
     page = client.get(f"/office/texts?day={rows[0][1].isoformat()}").get_data(as_text=True)
     assert "text-card" in page
+
+
+# --- review fixes: Twilio without PUBLIC_BASE_URL never hears about undelivered texts -----
+
+@pytest.mark.parametrize(("twilio", "base_url", "warned"), [
+    (True, "", True), (True, "https://rollcall.example.edu", False), (False, "", False),
+])
+def test_a_missing_public_base_url_is_warned_about(make_app, school, standin, monkeypatch,
+                                                   twilio, base_url, warned):
+    config = notify_support.twilio_config(standin.base_url, PUBLIC_BASE_URL=base_url)
+    app = make_app(**(config if twilio else {"PUBLIC_BASE_URL": base_url}))
+    monkeypatch.setattr(commands, "run_scheduler", lambda announce: announce("started"))
+    runner = app.test_cli_runner()
+    for command in ("send-alerts", "scheduler"):
+        with clock.frozen(at(7, 0)):
+            result = runner.invoke(args=[command])
+        assert result.exit_code == 0, result.output
+        assert ("PUBLIC_BASE_URL" in result.output) is warned
+    client = app.test_client()
+    client.post("/login", data={"username": school.usernames["office"],
+                                "password": factories.PASSWORD})
+    page = client.get("/office/texts?day=2026-11-23").get_data(as_text=True)
+    assert ("callbacks-missing" in page) is warned
+
+
+def test_the_office_reads_why_a_text_was_cancelled(twilio_app, school, standin):
+    with twilio_app.app_context():
+        factories.attendance_check(school.homeroom_ids["room1"], MONDAY,
+                                   {school.student_ids["room1"][0]: "absent"}, at(8, 0))
+        with clock.frozen(at(8, 20)):
+            queue_due_texts(db.session.get(School, school.school_id))
+        db.session.scalar(db.select(OutboxText)).guardian.opted_out_at = at(8, 20)
+        db.session.commit()
+    run_pass(twilio_app, at(8, 21))
+    client = twilio_app.test_client()
+    client.post("/login", data={"username": school.usernames["office"],
+                                "password": factories.PASSWORD})
+    page = client.get("/office/texts?day=2026-11-23").get_data(as_text=True)
+    assert 'data-status="cancelled"' in page and standin.messages == []
+    assert "已不能接收短信（回复了 STOP" in page and "无需再发" not in page

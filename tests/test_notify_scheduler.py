@@ -6,13 +6,13 @@ import signal
 import subprocess
 import sys
 import threading
+from datetime import time
 from pathlib import Path
-
-from apscheduler.triggers.cron import CronTrigger
 
 from rollcall import clock
 from rollcall.extensions import db
-from rollcall.notify.models import OutboxText
+from rollcall.models import Homeroom, School, User
+from rollcall.notify.models import OutboxText, TeacherReminder
 from rollcall.notify.scheduler import build_scheduler
 from tests import factories
 from tests.notify_support import MONDAY, at
@@ -32,19 +32,72 @@ def test_send_alerts_runs_one_pass(app, runner, school):
         assert db.session.scalars(db.select(OutboxText.status)).all() == ["not_sent"]
 
 
-def test_every_job_has_its_time_zone_and_catches_up(app, school):
+def test_one_minute_job_in_utc_runs_at_once(app, school):
     with clock.frozen(at(7, 0)):
         scheduler = build_scheduler(app)
-    jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"send-pass", f"remind-{school.school_id}",
-                         f"remind-{school.other_school_id}"}
-    reminder = jobs[f"remind-{school.school_id}"].trigger
-    assert isinstance(reminder, CronTrigger) and str(reminder.timezone) == "Asia/Shanghai"
-    assert str(jobs["send-pass"].trigger.timezone) == "UTC"
-    assert all(job.coalesce and job.misfire_grace_time >= 600 for job in jobs.values())
-    # The reminder fires at the school's cut-off on its own wall clock.
-    fire = reminder.get_next_fire_time(None, at(7, 0))
-    assert fire == at(8, 10)
+    [job] = scheduler.get_jobs()
+    assert job.id == "send-pass" and str(job.trigger.timezone) == "UTC"
+    assert job.trigger.interval.total_seconds() == 60
+    assert job.coalesce and job.misfire_grace_time >= 600 and job.next_run_time is not None
+
+
+def minute_job(app):
+    """The scheduler's minute job, run by hand (it reads the frozen clock)."""
+    [job] = build_scheduler(app).get_jobs()
+    return job.func
+
+
+def reminded(app) -> list[int]:
+    with app.app_context():
+        rows = db.session.scalars(db.select(TeacherReminder.homeroom_id)
+                                  .order_by(TeacherReminder.homeroom_id)).all()
+        db.session.remove()
+        return list(rows)
+
+
+def test_the_minute_job_reminds_at_each_schools_own_cut_off(app, school):
+    run = minute_job(app)
+    with clock.frozen(at(8, 9)):
+        run()
+    assert reminded(app) == []
+    with clock.frozen(at(8, 10)):
+        run()
+        run()
+    assert reminded(app) == [school.homeroom_ids["room1"], school.homeroom_ids["room2"],
+                             school.homeroom_ids["other"]]
+
+
+def test_a_school_created_or_changed_after_the_start_needs_no_restart(app, school):
+    run = minute_job(app)
+    with app.app_context():
+        db.session.get(School, school.school_id).attendance_cutoff = time(9, 0)
+        late = factories.school("新学校")
+        late.timezone = "Asia/Tokyo"
+        db.session.add(Homeroom(school=late, name="一年级1班", grade=7))
+        db.session.commit()
+        new_room = db.session.scalar(db.select(Homeroom.id).where(Homeroom.school_id == late.id))
+    with clock.frozen(at(7, 10)):  # 08:10 in Tokyo: the new school's cut-off
+        run()
+    assert reminded(app) == [new_room]
+    with clock.frozen(at(8, 10)):
+        run()
+    assert school.homeroom_ids["room1"] not in reminded(app)
+    with clock.frozen(at(9, 0)):
+        run()
+    assert school.homeroom_ids["room1"] in reminded(app)
+
+
+def test_send_alerts_sends_the_teacher_reminders_too(app, runner, school):
+    with app.app_context():
+        db.session.get(User, school.user_ids["teacher"]).phone_e164 = "+8613911112222"
+        db.session.commit()
+    with clock.frozen(at(8, 10)):
+        result = runner.invoke(args=["send-alerts"])
+    assert result.exit_code == 0, result.output
+    assert "classes reminded 3" in result.output
+    with app.app_context():
+        assert db.session.execute(db.select(OutboxText.kind, OutboxText.to_e164)).all() == [
+            ("teacher_reminder", "+8613911112222")]
 
 
 class SchedulerProcess:
@@ -100,9 +153,9 @@ def test_a_second_scheduler_waits_and_takes_over_when_the_first_dies(app, databa
 
 
 def test_a_scheduler_started_after_the_cut_off_catches_up_the_reminders(app, school):
-    with clock.frozen(at(8, 40)):
-        jobs = {job.id for job in build_scheduler(app).get_jobs()}
-    assert f"catch-up-{school.school_id}" in jobs
-    with clock.frozen(at(11, 0)):  # beyond the misfire grace: too late to remind
-        jobs = {job.id for job in build_scheduler(app).get_jobs()}
-    assert f"catch-up-{school.school_id}" not in jobs
+    with clock.frozen(at(11, 0)):  # beyond the grace: too late to remind
+        minute_job(app)()
+    assert reminded(app) == []
+    with clock.frozen(at(8, 40)):  # its first pass runs at once and catches up
+        minute_job(app)()
+    assert school.homeroom_ids["room1"] in reminded(app)

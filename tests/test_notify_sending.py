@@ -1,13 +1,19 @@
 """Parent texts end to end: stored attendance → outbox → the real Twilio client → stand-in."""
 
 import logging
+from datetime import time
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import Guardian, School, Student, StudentGuardian
+from rollcall.notify import services
+from rollcall.notify.compose import queue_due_texts
 from rollcall.notify.models import OutboxStudent, OutboxText
+from rollcall.notify.settings import parse_window
+from rollcall.phones import mask
 from tests import factories, notify_support
 from tests.notify_support import MONDAY, at, outbox, run_pass
 
@@ -249,7 +255,7 @@ def test_without_a_provider_texts_are_recorded_as_not_sent(make_app, school, cap
         run_pass(app, at(8, 20))
     [row] = outbox(app)
     assert row["status"] == "not_sent" and row["sid"] is None
-    assert "not sent" in caplog.text and phone[-4:] in caplog.text
+    assert "not sent" in caplog.text and mask(phone) in caplog.text
     assert phone not in caplog.text and row["body"] not in caplog.text
 
 
@@ -260,5 +266,141 @@ def test_sending_through_twilio_logs_no_phone_number_or_body(twilio_app, school,
         run_pass(twilio_app, at(8, 20))
     [message] = standin.messages
     assert caplog.records, "the pass logs what it did"
-    assert message["to"] not in caplog.text and message["to"][-4:] in caplog.text
+    assert message["to"] not in caplog.text and mask(message["to"]) in caplog.text
     assert message["body"] not in caplog.text and "学生01" not in caplog.text
+
+
+# --- review fixes: STOP and the office's switch hold for follow-ups and queued texts -----
+
+def stop_texts(app, phone, how):
+    """The guardian with this phone can no longer receive texts, in one of three ways."""
+    with app.app_context():
+        if how == "replied STOP":
+            services.handle_inbound(phone, "STOP", "SMreply" + phone[-4:])
+        else:
+            guardian = db.session.scalar(db.select(Guardian).where(Guardian.phone_e164 == phone))
+            setattr(guardian, *{"absence texts off": ("absence_texts", False),
+                                "no consent": ("sms_consent", False)}[how])
+            db.session.commit()
+        db.session.remove()
+
+
+STOPPED_WAYS = ["replied STOP", "absence texts off", "no consent"]
+
+
+@pytest.mark.parametrize("how", STOPPED_WAYS)
+def test_no_follow_up_to_a_parent_who_can_no_longer_receive_texts(twilio_app, school, standin,
+                                                                  how):
+    student_id = school.student_ids["room1"][0]
+    check_id = absent(twilio_app, school)
+    run_pass(twilio_app, at(8, 20))
+    stop_texts(twilio_app, standin.messages[0]["to"], how)
+    with twilio_app.app_context():
+        factories.change_attendance(check_id, student_id, "late", at(8, 42), at(8, 42))
+    run_pass(twilio_app, at(8, 43))
+    assert [row["kind"] for row in outbox(twilio_app)] == ["absence"]
+    assert len(standin.messages) == 1
+
+
+@pytest.mark.parametrize("how", STOPPED_WAYS)
+def test_a_queued_text_is_cancelled_when_the_parent_can_no_longer_receive_texts(
+        twilio_app, school, standin, how):
+    absent(twilio_app, school)
+    with twilio_app.app_context(), clock.frozen(at(8, 20)):
+        assert queue_due_texts(db.session.get(School, school.school_id)) == 1
+        db.session.remove()
+    [queued] = outbox(twilio_app)
+    stop_texts(twilio_app, queued["to"], how)
+    queued_count, stats = run_pass(twilio_app, at(8, 21))
+    [row] = outbox(twilio_app)
+    assert standin.messages == [] and row["status"] == "cancelled"
+    assert (queued_count, stats.cancelled, stats.sent) == (0, 1, 0)
+
+
+def test_a_text_that_may_be_at_twilio_is_not_cancelled(twilio_app, school, standin):
+    absent(twilio_app, school)
+    standin.fail_next("500-after-create")  # Twilio has it, but the answer was lost
+    run_pass(twilio_app, at(8, 20))
+    assert outbox(twilio_app)[0]["status"] == "queued"
+    stop_texts(twilio_app, standin.messages[0]["to"], "absence texts off")
+    run_pass(twilio_app, at(8, 30))
+    [row] = outbox(twilio_app)
+    assert row["status"] == "submitted" and row["sid"] == standin.messages[0]["sid"]
+    assert len(standin.messages) == 1
+
+
+# --- review fixes: one school's bad settings never stop the others ------------------------
+
+@pytest.mark.parametrize(("window", "send_time"), [
+    ("bogus", None), ("21:00-07:00", None), ("07:00-25:00", None), ("07:00", None),
+    (None, "9h30"),
+])
+def test_a_school_with_invalid_settings_is_skipped_and_the_others_still_text(
+        twilio_app, school, standin, caplog, window, send_time):
+    with twilio_app.app_context():
+        other = db.session.get(School, school.other_school_id)
+        other.sms_window = window
+        other.settings = {"texts": {"send_time": send_time}} if send_time else {}
+        db.session.commit()
+        factories.attendance_check(school.homeroom_ids["other"], MONDAY,
+                                   {school.student_ids["other"][0]: "absent"}, at(8, 0))
+    absent(twilio_app, school)
+    with caplog.at_level(logging.ERROR):
+        run_pass(twilio_app, at(8, 20))
+    assert [m["body"][:6] for m in standin.messages] == ["【测试中学】"]
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert f"school {school.other_school_id} skipped" in line and "\n" not in line
+    assert (window or send_time) not in line
+
+
+def test_the_always_window_is_accepted():
+    assert parse_window("00:00-24:00") == (time(0, 0), None)
+
+
+# --- review fixes: siblings in classes that submit at different times ---------------------
+
+def siblings(app, school):
+    """学生03 of room 1 and 学生04 of room 2 share their mother's phone."""
+    older, younger = school.student_ids["room1"][2], school.student_ids["room2"][3]
+    with app.app_context():
+        mother = db.session.get(Student, older).guardian_links[0].guardian
+        db.session.get(Student, younger).guardian_links[0].guardian.phone_e164 = (
+            mother.phone_e164)
+        db.session.commit()
+    return older, younger
+
+
+def test_siblings_whose_classes_submit_ten_minutes_apart_get_one_text(twilio_app, school,
+                                                                      standin):
+    older, younger = siblings(twilio_app, school)
+    absent(twilio_app, school, students=[older], submitted=at(8, 0))
+    absent(twilio_app, school, students=[younger], room="room2", submitted=at(8, 10))
+    for minute in (15, 20, 25, 30):
+        run_pass(twilio_app, at(8, minute))
+    [message] = standin.messages
+    assert "学生03" in message["body"] and "学生04" in message["body"]
+    [row] = outbox(twilio_app)
+    assert sorted(row["students"]) == sorted([older, younger])
+
+
+@pytest.mark.parametrize("status", ["excused", "present"])
+def test_a_sibling_not_absent_is_not_named(twilio_app, school, standin, status):
+    older, younger = siblings(twilio_app, school)
+    absent(twilio_app, school, students=[older], submitted=at(8, 0))
+    absent(twilio_app, school, students=[younger], room="room2", submitted=at(8, 10),
+           status=status)
+    run_pass(twilio_app, at(8, 15))
+    run_pass(twilio_app, at(8, 30))
+    [message] = standin.messages
+    assert "学生03" in message["body"] and "学生04" not in message["body"]
+
+
+def test_a_sibling_absent_after_the_text_went_still_gets_their_own(twilio_app, school,
+                                                                   standin):
+    older, younger = siblings(twilio_app, school)
+    absent(twilio_app, school, students=[older], submitted=at(8, 0))
+    run_pass(twilio_app, at(8, 15))
+    absent(twilio_app, school, students=[younger], room="room2", submitted=at(8, 20))
+    run_pass(twilio_app, at(8, 30))
+    run_pass(twilio_app, at(8, 35))
+    assert ["学生04" in m["body"] for m in standin.messages] == [False, True]

@@ -3,7 +3,7 @@
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from rollcall.cli_support import clean_errors
@@ -19,11 +19,13 @@ from rollcall.notify.scheduler import run_scheduler
 @clean_errors
 def send_alerts_command(until_done, max_seconds):
     """Run one send pass now: decide due parent texts and send them."""
+    warn_without_callbacks()
     deadline = time.monotonic() + max_seconds
     while True:
-        queued, stats = services.send_due_absence_alerts()
+        reminded, queued, stats = services.send_pass()
         click.echo(f"queued {queued}, sent {stats.sent}, retrying {stats.retried}, "
-                   f"failed {stats.failed}, not sent {stats.not_sent}")
+                   f"failed {stats.failed}, not sent {stats.not_sent}, "
+                   f"cancelled {stats.cancelled}, classes reminded {reminded}")
         if not until_done or not services.texts_waiting() or time.monotonic() > deadline:
             break
         time.sleep(0.2)
@@ -34,7 +36,16 @@ def send_alerts_command(until_done, max_seconds):
 @clean_errors
 def scheduler_command():
     """Run the scheduler (one at a time: a second one waits to take over)."""
+    warn_without_callbacks()
     run_scheduler(announce=lambda line: click.echo(line, err=True))
+
+
+def warn_without_callbacks() -> None:
+    """Twilio without PUBLIC_BASE_URL sends, but never hears which texts failed to arrive."""
+    if services.status_callbacks_missing(current_app.config):
+        # Operator output, in English like every command's (no request, so no user locale).
+        click.echo("warning: PUBLIC_BASE_URL is not set, so Twilio cannot report delivery and "
+                   "undelivered texts will never show \"Call this parent\"", err=True)
 
 
 def init_app(app: Flask) -> None:

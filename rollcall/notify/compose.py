@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from rollcall import clock
 from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind
 from rollcall.extensions import db
-from rollcall.models import Student, StudentGuardian
+from rollcall.models import Guardian, Student, StudentGuardian
 from rollcall.notify.models import (
     WENT_OUT,
     OutboxStudent,
@@ -114,13 +114,14 @@ def _due_absences(school, settings, day, entries) -> list[Recipient]:
     now = clock.now()
     delay = timedelta(minutes=settings.delay_minutes)
     fixed = clock.school_datetime(school, day, settings.send_time) if settings.send_time else None
-    due = [
-        entry for entry in entries.values()
-        if entry.status == AttendanceStatus.ABSENT and entry.status_since + delay <= now
-        and (fixed is None or fixed <= now)
-    ]
-    done = _linked(day, TextKind.ABSENCE, [entry.student_id for entry in due])
-    return _recipients(due, done, settings.fan_out)
+    absent = [entry for entry in entries.values() if entry.status == AttendanceStatus.ABSENT]
+    due = {entry.student_id for entry in absent
+           if entry.status_since + delay <= now and (fixed is None or fixed <= now)}
+    done = _linked(day, TextKind.ABSENCE, [entry.student_id for entry in absent])
+    # A phone with a due student also hears about the other absent students it would be
+    # texted about, even before their own delay runs out: one combined text beats two.
+    return [recipient for recipient in _recipients(absent, done, settings.fan_out)
+            if any(student.id in due for student, _ in recipient.students)]
 
 
 def _due_follow_ups(day, entries) -> list[Recipient]:
@@ -129,17 +130,18 @@ def _due_follow_ups(day, entries) -> list[Recipient]:
         return []
     went_out = db.session.execute(
         db.select(OutboxStudent.student_id, OutboxText.to_e164, OutboxText.guardian_id,
-                  OutboxText.language)
-        .join(OutboxText)
+                  OutboxText.language, Guardian)
+        .select_from(OutboxStudent).join(OutboxText)
+        .join(Guardian, Guardian.id == OutboxText.guardian_id)
         .where(OutboxStudent.school_date == day, OutboxStudent.kind == TextKind.ABSENCE,
                OutboxStudent.student_id.in_([entry.student_id for entry in arrived]),
                OutboxText.status.in_(WENT_OUT))
     ).all()
     done = _linked(day, TextKind.FOLLOW_UP, [entry.student_id for entry in arrived])
     by_phone: dict[str, Recipient] = {}
-    for student_id, phone, guardian_id, language in went_out:
-        if (student_id, phone) in done:
-            continue
+    for student_id, phone, guardian_id, language, guardian in went_out:
+        if (student_id, phone) in done or not guardian.can_receive_texts:
+            continue  # a parent who replied STOP or was switched off hears no more
         recipient = by_phone.setdefault(phone, Recipient(phone, guardian_id, language))
         entry = entries[student_id]
         recipient.students.append((entry.student, entry))

@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from rollcall.notify.sender import TEXTS_STOPPED
+
 STATUS_LABELS = {
     "queued": _l("Waiting to send"),
     "sending": _l("Sending"),
@@ -12,6 +14,12 @@ STATUS_LABELS = {
     "failed": _l("Failed"),
     "not_sent": _l("Not sent: no SMS provider configured"),
     "cancelled": _l("Cancelled: not needed any more"),
+}
+# A text cancelled for a reason other than "not needed": the stored reason → what staff read.
+CANCEL_REASONS = {
+    TEXTS_STOPPED: _l(
+        "Cancelled: the parent can no longer receive texts (replied STOP, texts switched off "
+        "or no consent)"),
 }
 KIND_LABELS = {
     "absence": _l("Absence"),
@@ -34,3 +42,10 @@ def error_reason(code, message) -> str:
     if code:
         return str(_l("Twilio error %(code)s.", code=code))
     return message or ""
+
+
+def status_label(text) -> str:
+    """What staff read for a text's status (a cancelled text says why)."""
+    if text.status == "cancelled" and text.error_message in CANCEL_REASONS:
+        return str(CANCEL_REASONS[text.error_message])
+    return str(STATUS_LABELS.get(text.status, text.status))

@@ -1,4 +1,4 @@
-"""The scheduler process: one send pass a minute, and each school's daily jobs in its zone.
+"""The scheduler process: one pass a minute sends due texts and each school's reminders.
 
 Only one scheduler acts at a time. The others wait on a lock (a PostgreSQL advisory lock held
 by an open connection, or an flock on SQLite) that the operating system or the database
@@ -12,16 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 from sqlalchemy import text
 
-from rollcall import clock
 from rollcall.extensions import db
-from rollcall.models import School
-from rollcall.school_days import is_school_day
 
 log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x526F6C6C  # "Roll"
@@ -72,7 +67,7 @@ class SchedulerLock:
 
 
 def build_scheduler(app) -> BlockingScheduler:
-    """Jobs with an explicit time zone each: the minute pass (UTC), reminders (school time)."""
+    """One job, in UTC: the minute pass (reminders follow each school's own zone and cut-off)."""
     from rollcall.notify import services
 
     def in_app(function, *args):
@@ -85,41 +80,13 @@ def build_scheduler(app) -> BlockingScheduler:
         return run
 
     scheduler = BlockingScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
-    # The first pass runs at once: texts that fell due while no scheduler ran go now.
-    scheduler.add_job(in_app(services.send_due_absence_alerts), IntervalTrigger(
-        minutes=1, timezone=UTC), id="send-pass", name="send due texts",
+    # The first pass runs at once: texts and reminders that fell due while no scheduler ran
+    # go now. Each pass reads every school's cut-off, zone and settings afresh, so new
+    # schools and changed settings need no restart.
+    scheduler.add_job(in_app(services.send_pass), IntervalTrigger(
+        minutes=1, timezone=UTC), id="send-pass", name="send due texts and reminders",
         next_run_time=datetime.now(UTC), **JOB_DEFAULTS)
-    with app.app_context():
-        schools = db.session.scalars(db.select(School).order_by(School.id)).all()
-        for school in schools:
-            cutoff = school.attendance_cutoff
-            scheduler.add_job(
-                in_app(_remind_school, school.id),
-                CronTrigger(day_of_week="mon-fri", hour=cutoff.hour, minute=cutoff.minute,
-                            timezone=school.timezone),
-                id=f"remind-{school.id}", name=f"attendance reminders, school {school.id}",
-                **JOB_DEFAULTS)
-            if _missed_today(school):
-                # A memory job store forgets runs missed while stopped: catch up once now.
-                scheduler.add_job(in_app(_remind_school, school.id), DateTrigger(
-                    run_date=datetime.now(UTC), timezone=UTC), id=f"catch-up-{school.id}",
-                    name=f"missed attendance reminders, school {school.id}", **JOB_DEFAULTS)
     return scheduler
-
-
-def _missed_today(school) -> bool:
-    """Today's cut-off passed less than the misfire grace ago (so its run was missed)."""
-    wall = clock.school_now(school)
-    cutoff = clock.school_datetime(school, wall.date(), school.attendance_cutoff)
-    late = (clock.now() - cutoff).total_seconds()
-    return is_school_day(wall.date()) and 0 <= late <= JOB_DEFAULTS["misfire_grace_time"]
-
-
-def _remind_school(school_id: int) -> int:
-    from rollcall.notify.services import remind_overdue_teachers
-
-    school = db.session.get(School, school_id)
-    return remind_overdue_teachers(school) if school else 0
 
 
 def run_scheduler(announce=print) -> None:

@@ -27,6 +27,8 @@ from rollcall.notify.settings import in_window, text_settings
 from rollcall.phones import mask
 
 log = logging.getLogger(__name__)
+# Why a queued text was cancelled instead of sent (labels.py has what staff read).
+TEXTS_STOPPED = "guardian can no longer receive texts"
 
 
 @dataclass
@@ -35,6 +37,7 @@ class SendStats:
     retried: int = 0
     failed: int = 0
     not_sent: int = 0
+    cancelled: int = 0
     found_existing: int = 0
     outcomes: list = field(default_factory=list)
 
@@ -59,7 +62,11 @@ def send_queued_texts(gateway, limit: int | None = None) -> SendStats:
     stats, config = SendStats(), current_app.config
     pacer = Pacer(float(config["SMS_RATE_PER_SECOND"]))
     for school in db.session.scalars(db.select(School).order_by(School.id)).all():
-        if not in_window(school, text_settings(school)):
+        try:
+            settings = text_settings(school)
+        except ValueError:  # logged by the decision pass; this school's texts wait
+            continue
+        if not in_window(school, settings):
             continue
         day = clock.school_today(school)
         while limit is None or len(stats.outcomes) < limit:
@@ -125,6 +132,12 @@ def _attempt(gateway, text: OutboxText) -> SendResult:
         if found is not None:
             log.info("text %s to %s: Twilio already had it", text.id, mask(text.to_e164))
             return found
+    if text.guardian is not None and not text.guardian.can_receive_texts:
+        # Not at Twilio (never sent, or the lookup found nothing): the parent said STOP or
+        # the office switched their texts off since it was queued.
+        log.info("text %s to %s: cancelled, the guardian can no longer receive texts",
+                 text.id, mask(text.to_e164))
+        return SendResult(TextStatus.CANCELLED, error_message=TEXTS_STOPPED)
     return gateway.send(text, status_callback=status_callback_url(text))
 
 
@@ -191,5 +204,7 @@ def _count(stats: SendStats, result: SendResult) -> None:
         stats.failed += 1
     elif result.status == TextStatus.NOT_SENT:
         stats.not_sent += 1
+    elif result.status == TextStatus.CANCELLED:
+        stats.cancelled += 1
     else:
         stats.sent += 1

@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +12,12 @@ from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, School, Student
 from rollcall.notify.compose import queue_due_texts
-from rollcall.notify.gateway import OPTED_OUT, TWILIO_STATUSES, gateway_from_config
+from rollcall.notify.gateway import (
+    OPTED_OUT,
+    TWILIO_STATUSES,
+    gateway_from_config,
+    has_twilio,
+)
 from rollcall.notify.models import (
     CALL_INSTEAD,
     OutboxStudent,
@@ -33,6 +38,9 @@ log = logging.getLogger(__name__)
 OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
 OPT_IN_WORDS = {"START", "YES", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
+# Reminders go from the cut-off for this long (a scheduler restarted late still catches up),
+# not all day: "attendance is not in yet" at 15:00 helps no one.
+REMIND_GRACE = timedelta(hours=1)
 STATUS_RANK = {TextStatus.QUEUED: 0, TextStatus.SENDING: 0, TextStatus.SUBMITTED: 1,
                TextStatus.SENT: 2, TextStatus.DELIVERED: 3, TextStatus.UNDELIVERED: 3,
                TextStatus.FAILED: 3}
@@ -42,9 +50,44 @@ def send_due_absence_alerts(gateway=None, limit: int | None = None) -> tuple[int
     """One pass: decide what is due in every school, then send what is due."""
     queued = 0
     for school in db.session.scalars(db.select(School).order_by(School.id)).all():
-        queued += queue_due_texts(school)
+        queued += per_school(queue_due_texts, school)
     stats = send_queued_texts(gateway or gateway_from_config(current_app.config), limit)
     return queued, stats
+
+
+def send_pass(gateway=None, limit: int | None = None) -> tuple[int, int, SendStats]:
+    """What the scheduler and `send-alerts` run each minute: reminders, then parent texts."""
+    reminded = 0
+    for school in db.session.scalars(db.select(School).order_by(School.id)).all():
+        reminded += per_school(remind_overdue_teachers, school)
+    queued, stats = send_due_absence_alerts(gateway, limit)
+    return reminded, queued, stats
+
+
+def per_school(function, school: School) -> int:
+    """function(school), or 0 when the school's own settings are invalid (the others go on)."""
+    try:
+        return function(school)
+    except ValueError as error:
+        db.session.rollback()
+        log.error("school %s skipped: invalid text settings (%s)", school.id,
+                  mask_setting_error(error))
+        return 0
+
+
+def mask_setting_error(error: ValueError) -> str:
+    """What was wrong, on one line, without the stored value (it could hold anything)."""
+    message = str(error)
+    if message in ("expected HH:MM-HH:MM", "the window must end after it starts"):
+        return message
+    if message.startswith(("time data", "unconverted data")):  # from strptime
+        return "a time is not HH:MM"
+    return type(error).__name__
+
+
+def status_callbacks_missing(config) -> bool:
+    """Twilio is configured but has no public address to report delivery to."""
+    return has_twilio(config) and not config.get("PUBLIC_BASE_URL")
 
 
 def texts_waiting() -> int:
@@ -199,11 +242,14 @@ def overdue_reminders(school_id: int, day: date) -> list[TeacherReminder]:
 def remind_overdue_teachers(school: School) -> int:
     """At the attendance cut-off: remind the teachers of every class without attendance."""
     day = clock.school_today(school)
-    if not is_school_day(day) or clock.school_now(school).time() < school.attendance_cutoff:
+    cutoff = clock.school_datetime(school, day, school.attendance_cutoff)
+    if not is_school_day(day) or not cutoff <= clock.now() < cutoff + REMIND_GRACE:
         return 0
     done = set(db.session.scalars(db.select(Check.homeroom_id).where(
         Check.school_id == school.id, Check.school_date == day,
         Check.kind == CheckKind.ATTENDANCE)))
+    done |= set(db.session.scalars(db.select(TeacherReminder.homeroom_id).where(
+        TeacherReminder.school_id == school.id, TeacherReminder.school_date == day)))
     homerooms = db.session.scalars(db.select(Homeroom).where(
         Homeroom.school_id == school.id, Homeroom.active.is_(True))).all()
     reminded = 0

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from rollcall.access import homeroom_or_404, roles_required
 from rollcall.models import Role
 from rollcall.notify import labels, settings_service
 from rollcall.notify.forms import TextSettingsForm
-from rollcall.notify.services import replies_for_day, texts_for_day
+from rollcall.notify.services import replies_for_day, status_callbacks_missing, texts_for_day
 
 bp = Blueprint("notify", __name__)
 
@@ -36,7 +36,8 @@ def office_texts():
              if reply.text_id is None]
     return render_template("notify/texts.html", rows=rows, day=day, homeroom=None,
                            loose_replies=loose, labels=labels,
-                           zone=clock.school_zone(current_user.school))
+                           zone=clock.school_zone(current_user.school),
+                           callbacks_missing=status_callbacks_missing(current_app.config))
 
 
 @bp.get("/homerooms/<int:homeroom_id>/texts")
