@@ -66,6 +66,33 @@ def test_absence_text_statuses_for_the_office_board(twilio_app, two_texts, schoo
     assert set(statuses) == {first, second}
 
 
+@pytest.mark.parametrize(("older", "newer", "expected"), [
+    ("failed", "delivered", ("delivered", False)),
+    ("delivered", "failed", ("delivered", False)),
+    ("undelivered", "sent", ("sent", False)),
+    ("sent", "undelivered", ("sent", False)),
+    ("failed", "undelivered", (None, True)),
+    ("undelivered", "failed", (None, True)),
+])
+def test_the_board_status_is_the_best_of_the_texts_to_all_guardians(
+        app, school, older, newer, expected):
+    student_id = school.student_ids["room1"][0]
+    with app.app_context():
+        for minute, (status, phone) in enumerate([(older, "+8613800000001"),
+                                                  (newer, "+8613800000002")]):
+            text = OutboxText(school_id=school.school_id, school_date=MONDAY, kind="absence",
+                              to_e164=phone, body="x", status=status,
+                              created_at=at(8, 20 + minute))
+            text.students.append(services.OutboxStudent(
+                student_id=student_id, school_date=MONDAY, kind="absence", to_e164=phone))
+            db.session.add(text)
+        db.session.commit()
+        found = services.absence_text_statuses(school.school_id, MONDAY)[student_id]
+    status, call_parent = expected
+    assert found.call_parent is call_parent
+    assert found.status == status or status is None and found.status in {"failed", "undelivered"}
+
+
 def test_overdue_attendance_reminds_the_teacher_once(twilio_app, school, standin):
     with twilio_app.app_context():
         db.session.get(User, school.user_ids["teacher"]).phone_e164 = "+8613911112222"

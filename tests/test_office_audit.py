@@ -93,3 +93,26 @@ def test_no_route_writes_to_the_audit_log(app):
                     if rule.endpoint.startswith("office.")]
     assert office_rules
     assert all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in office_rules)
+
+
+def test_the_student_filter_finds_that_students_check_entry_changes(app, school, login_as):
+    from rollcall.checks import services
+
+    first, second = school.student_ids["room1"][:2]
+    with app.app_context(), clock.frozen(at(8, 0)):
+        teacher = db.session.get(User, school.user_ids["teacher"])
+        room1 = db.session.get(Homeroom, school.homeroom_ids["room1"])
+        number_1, number_2 = (db.session.get(Student, i).student_number for i in (first, second))
+        services.save_check(room1, DAY, "attendance", [
+            {"student_number": number_1, "status": "absent"}], None, teacher)
+        services.save_check(room1, DAY, "attendance", [
+            {"student_number": number_2, "status": "excused", "reason": "看病"}], 1, teacher)
+        guardian = db.session.get(Student, second).guardian_links[0].guardian
+        audit.record("guardian.update", guardian, actor=teacher, before={"name": "a"},
+                     after={"name": "b"})
+        db.session.commit()
+    client = login_as("office")
+    assert _actions(client, f"student={number_1}")[0] == ["check.submit"]
+    actions, html = _actions(client, f"student={number_2}")
+    assert actions == ["guardian.update", "check.entry"]
+    assert "看病" in html

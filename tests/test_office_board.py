@@ -181,8 +181,11 @@ def test_the_absent_list_shows_what_the_notify_area_reports(app, school, login_a
 @pytest.mark.parametrize(("guardian_change", "expected"), [
     ({}, "Due at 08:15"),  # recorded absent at 08:00, the default delay is 15 minutes
     ({"opted_out": True}, "Opted out"),
-    ({"absence_texts": False}, "Opted out"),
+    ({"absence_texts": False}, "Texts switched off"),
+    ({"sms_consent": False}, "Texts switched off"),
     ({"phone_e164": None}, "No phone"),
+    ({"sms_window": "07:00-08:15"}, "No text: the sending window has closed"),
+    ({"sms_window": "07:00-08:16"}, "Due at 08:15"),
 ])
 def test_the_absent_list_says_when_or_why_not_the_parents_are_texted(
         app, school, login_as, guardian_change, expected):
@@ -191,6 +194,9 @@ def test_the_absent_list_says_when_or_why_not_the_parents_are_texted(
     ids = _morning(app, school)
     with app.app_context():
         guardian = db.session.get(Student, ids[0]).guardian_links[0].guardian
+        if "sms_window" in guardian_change:
+            db.session.get(School, school.school_id).sms_window = guardian_change.pop(
+                "sms_window")
         if guardian_change.pop("opted_out", False):
             guardian.opted_out_at = at(7, 0)
         for name, value in guardian_change.items():

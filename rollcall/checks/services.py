@@ -75,18 +75,26 @@ def entry_values(entry: CheckEntry) -> dict:
 
 
 def current_entries(homeroom, day: date, kind: CheckKind) -> tuple[Check | None, dict]:
-    """(check, {student_id: values}) for display: what was saved, else the defaults."""
+    """(check, {student_id: values}) for display: what was saved, else the defaults.
+
+    A saved check shows students without an entry (who joined since) with no status chosen:
+    they are added only when someone picks one.
+    """
     check = find_check(homeroom.id, day, kind)
     students = roster(homeroom, day, kind)
-    values = default_entries(homeroom, day, kind, students)
-    if check is not None:
-        values |= {e.student_id: entry_values(e) for e in check.entries}
-    return check, values
+    if check is None:
+        return check, default_entries(homeroom, day, kind, students)
+    values = {s.id: dict.fromkeys(DETAILS) | {"status": None} for s in students}
+    return check, values | {e.student_id: entry_values(e) for e in check.entries}
 
 
 def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *,
                campus_checked: bool = True) -> Check:
-    """Validate and save one check; students left out keep their saved entry or the default."""
+    """Validate and save one check; students left out keep their saved entry.
+
+    Only a check being created gives the students left out their default entry: a saved
+    check (a correction of an earlier day, say) gains entries only for students posted.
+    """
     kind = CheckKind(kind)
     school = homeroom.school
     ensure_editable(actor, school, day)
@@ -97,7 +105,8 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     }, not_here={s.student_number for s in homeroom.students if s.active and s.id not in here})
     check = find_check(homeroom.id, day, kind)
     saved = {} if check is None else {e.student_id: entry_values(e) for e in check.entries}
-    target = default_entries(homeroom, day, kind, students) | saved | wanted
+    defaults = default_entries(homeroom, day, kind, students) if check is None else {}
+    target = defaults | saved | wanted
     _fill_arrival_times(target, saved, clock.now() if day == clock.school_today(school) else None)
     if check is not None and saved == target and not _newly_campus_checked(check,
                                                                            campus_checked):

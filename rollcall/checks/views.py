@@ -131,7 +131,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=()):
     check, values = services.current_entries(homeroom, day, kind)
     students = services.roster(homeroom, day, kind)
     known = {s.id for s in students}
-    students += [e.student for e in (check.entries if check else []) if e.student_id not in known]
+    kept = [e.student for e in (check.entries if check else []) if e.student_id not in known]
+    students += kept
     by_number = {s.student_number: s.id for s in students}
     for entry in submitted or ():
         values[by_number[entry["student_number"]]] = entry
@@ -140,6 +141,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=()):
     refusal = edit_refusal(current_user, homeroom.school, day)
     context = {"homeroom": homeroom, "day": day, "kind": kind, "form": form, "check": check,
                "students": students, "values": values, "refusal": refusal,
+               "read_only": {s.id: _read_only_note(homeroom, s) for s in kept},
                "errors": {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message
                           for e in errors},
                "history": summary.check_history(check) if check else [],
@@ -150,6 +152,13 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=()):
     if kind == CheckKind.ATTENDANCE:
         context |= _contact_context(homeroom, day, values, students)
     return render_template("checks/check.html", **context)
+
+
+def _read_only_note(homeroom, student) -> str:
+    """Why a saved row is shown but can no longer be changed here."""
+    if student.active and student.homeroom_id == homeroom.id:
+        return _("Marked absent at attendance after this was saved; shown as saved.")
+    return _("No longer in this class; shown as saved.")
 
 
 def _contact_context(homeroom, day, values, students):

@@ -216,19 +216,27 @@ class AbsenceText:
 
 
 def absence_text_statuses(school_id: int, day: date) -> dict[int, AbsenceText]:
-    """For the office board: student id → how the absence text about them is doing."""
+    """For the office board: student id → how the absence texts about them are doing.
+
+    The status is the best among the texts (any text still going or through beats a failed
+    one); call_parent only when every absence text about the student failed.
+    """
     result: dict[int, AbsenceText] = {}
     for row in texts_for_day(school_id, day):
         if row.text.kind != TextKind.ABSENCE:
             continue
         for student in row.students:
-            current = result.get(student.id)
-            rank = STATUS_RANK.get(row.text.status, 0)
-            if current is None or rank > STATUS_RANK.get(current.status, 0) and not row.call_parent:
-                result[student.id] = AbsenceText(row.text.status, row.call_parent,
-                                                 current.replies if current else [])
-            result[student.id].replies.extend(reply.body for reply in row.replies)
+            current = result.setdefault(student.id, AbsenceText(row.text.status, True))
+            if _text_rank(row.text.status) > _text_rank(current.status):
+                current.status = row.text.status
+            current.call_parent = current.call_parent and row.call_parent
+            current.replies.extend(reply.body for reply in row.replies)
     return result
+
+
+def _text_rank(status) -> tuple[bool, int]:
+    """Order of absence text statuses for the board: not failed first, then furthest along."""
+    return status not in CALL_INSTEAD, STATUS_RANK.get(status, 0)
 
 
 def overdue_reminders(school_id: int, day: date) -> list[TeacherReminder]:

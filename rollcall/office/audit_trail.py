@@ -41,18 +41,37 @@ def _homeroom_condition(homeroom_id: int):
 
 def _student_condition(school_id: int, text: str):
     """Changes to matching students, their check entries and their guardians."""
-    students = _object_ids(Student, and_(
+    matches = dict(db.session.execute(db.select(Student.id, Student.student_number).where(
         Student.school_id == school_id,
         Student.name.contains(text, autoescape=True)
-        | Student.student_number.startswith(text, autoescape=True)))
-    ids = [int(i) for i in students]
+        | Student.student_number.startswith(text, autoescape=True))).all())
+    ids = list(matches)
     guardians = [str(i) for i in db.session.scalars(
         db.select(StudentGuardian.guardian_id).where(StudentGuardian.student_id.in_(ids)))]
     return or_(
-        _about("Student", students),
-        _about("CheckEntry", _object_ids(CheckEntry, CheckEntry.student_id.in_(ids))),
+        _about("Student", [str(i) for i in ids]),
+        AuditLog.id.in_(_check_rows_naming(ids, set(matches.values()))),
         _about("Guardian", guardians),
     )
+
+
+def _check_rows_naming(student_ids: list[int], numbers: set[str]) -> list[int]:
+    """Audit rows of the students' checks that name one of them (entries are keyed by number)."""
+    checks = [str(i) for i in db.session.scalars(
+        db.select(CheckEntry.check_id).where(CheckEntry.student_id.in_(student_ids)).distinct())]
+    rows = db.session.execute(db.select(AuditLog.id, AuditLog.before, AuditLog.after).where(
+        AuditLog.object_type == "Check", AuditLog.object_id.in_(checks)))
+    return [row_id for row_id, before, after in rows
+            if _names_a_student(before, numbers) or _names_a_student(after, numbers)]
+
+
+def _names_a_student(values, numbers: set[str]) -> bool:
+    """A check audit value that is about one of these student numbers."""
+    if not isinstance(values, dict):
+        return False
+    number, entries = values.get("student_number"), values.get("entries")
+    return (isinstance(number, str) and number in numbers) or (
+        isinstance(entries, dict) and not numbers.isdisjoint(entries))
 
 
 def audit_select(school: School, filters: AuditFilter):

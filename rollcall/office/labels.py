@@ -46,6 +46,8 @@ CONTACT_LABELS = {
     "delivered": _l("Delivered"),
     "failed": _l("Failed: call this parent"),
     "opted_out": _l("Opted out"),
+    "texts_off": _l("Texts switched off"),
+    "window_closed": _l("No text: the sending window has closed"),
     "no_phone": _l("No phone"),
     "none": _l("Not needed"),
     "yes": _l("Yes"),

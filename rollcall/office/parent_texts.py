@@ -1,8 +1,8 @@
 """What the office board shows about parent texts: the notify area's outbox, read for the office.
 
 For each absent student: the text's status (due at …, queued, sent, delivered, failed: call
-this parent, not sent, opted out, no phone, not needed), the parents' replies, and the
-reminders teachers got when attendance was overdue.
+this parent, not sent, opted out, texts switched off, window closed, no phone, not needed),
+the parents' replies, and the reminders teachers got when attendance was overdue.
 """
 
 from datetime import date, datetime, timedelta
@@ -62,14 +62,26 @@ def _not_yet_texted(school: School, day: date, entry: CheckEntry | None) -> dict
     if not any(guardian.phone_e164 for guardian in guardians):
         return {**blank, "text": "no_phone"}
     if not any(guardian.can_receive_texts for guardian in guardians):
-        return {**blank, "text": "opted_out"}
+        return {**blank, "text": _why_no_texts(guardians)}
     if day != clock.school_today(school):
         return {**blank, "text": "not_texted"}  # only today's absences are texted
-    return {**blank, "text": "due", "due_at": _due_at(school, day, entry)}
-
-
-def _due_at(school: School, day: date, entry: CheckEntry) -> datetime:
     settings = text_settings(school)
+    due = _due_at(school, day, entry, settings)
+    closes = settings.window[1]
+    if closes is not None and due >= clock.school_datetime(school, day, closes):
+        return {**blank, "text": "window_closed"}
+    return {**blank, "text": "due", "due_at": due}
+
+
+def _why_no_texts(guardians) -> str:
+    """Opted out only when every guardian with a phone said STOP; else the office's switch."""
+    phoned = [guardian for guardian in guardians if guardian.phone_e164]
+    if all(guardian.opted_out_at is not None for guardian in phoned):
+        return "opted_out"
+    return "texts_off"
+
+
+def _due_at(school: School, day: date, entry: CheckEntry, settings) -> datetime:
     due = entry.status_since + timedelta(minutes=settings.delay_minutes)
     if settings.send_time is not None:
         due = max(due, clock.school_datetime(school, day, settings.send_time))
