@@ -217,3 +217,14 @@ def test_nothing_is_overdue_on_the_board_at_a_weekend(app, school, login_as):
     client = login_as("office")
     with clock.frozen(at(18, 0, date(2026, 11, 28))):  # a Saturday
         assert set(_cell_classes(_page(client))) == {"cell-pending"}
+
+
+def test_broken_text_settings_do_not_break_the_board(app, school, login_as):
+    _morning(app, school)
+    with app.app_context():
+        db.session.get(School, school.school_id).sms_window = "21:00-07:00"  # stored before checks
+        db.session.commit()
+    with clock.frozen(at(8, 5)):
+        html = _page(login_as("office"))
+    section = html.split('id="absent-title"')[1].split("</section>")[0]
+    assert "No text was sent" in next(row for row in section.split("<tr") if "学生01" in row)

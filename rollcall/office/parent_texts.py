@@ -65,7 +65,10 @@ def _not_yet_texted(school: School, day: date, entry: CheckEntry | None) -> dict
         return {**blank, "text": _why_no_texts(guardians)}
     if day != clock.school_today(school):
         return {**blank, "text": "not_texted"}  # only today's absences are texted
-    settings = text_settings(school)
+    try:
+        settings = text_settings(school)
+    except ValueError:  # the school's text settings are broken: the sender skips it too
+        return {**blank, "text": "not_texted"}
     due = _due_at(school, day, entry, settings)
     closes = settings.window[1]
     if closes is not None and due >= clock.school_datetime(school, day, closes):
