@@ -8,8 +8,7 @@ from rollcall.access import homeroom_or_404, roles_required
 from rollcall.admin import services
 from rollcall.admin.forms import ContactForm
 from rollcall.admin.guardians import flash_phone_warning
-from rollcall.admin.helpers import own_or_404, paginate, search
-from rollcall.extensions import db
+from rollcall.admin.helpers import guardian_search_page, own_or_404
 from rollcall.models import Guardian, Role
 
 bp = Blueprint("contacts", __name__)
@@ -19,10 +18,8 @@ bp = Blueprint("contacts", __name__)
 @roles_required(Role.OFFICE, Role.ADMIN)
 def guardians():
     """Find a guardian by name or phone to correct their contact details."""
-    query = search(db.select(Guardian).where(Guardian.school_id == current_user.school_id)
-                   .order_by(Guardian.name), Guardian.name, Guardian.phone_e164,
-                   Guardian.phone_raw)
-    return render_template("contacts/guardians.html", page=paginate(query))
+    page = guardian_search_page(current_user.school_id)
+    return render_template("contacts/guardians.html", page=page)
 
 
 @bp.route("/contacts/guardians/<int:guardian_id>", methods=["GET", "POST"])

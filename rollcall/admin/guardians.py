@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from rollcall.admin import services
 from rollcall.admin.forms import ContactOrderForm, GuardianForm
-from rollcall.admin.helpers import own_or_404, paginate, search
+from rollcall.admin.helpers import guardian_search_page, own_or_404
 from rollcall.admin.views import bp
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student, StudentGuardian
@@ -32,10 +32,8 @@ def flash_phone_warning(form) -> None:
 @bp.get("/guardians")
 def guardians():
     """Guardians, searchable by name or phone."""
-    query = search(db.select(Guardian).where(Guardian.school_id == current_user.school_id)
-                   .order_by(Guardian.name), Guardian.name, Guardian.phone_e164,
-                   Guardian.phone_raw)
-    return render_template("admin/guardians.html", page=paginate(query))
+    page = guardian_search_page(current_user.school_id)
+    return render_template("admin/guardians.html", page=page)
 
 
 @bp.route("/guardians/<int:guardian_id>", methods=["GET", "POST"])

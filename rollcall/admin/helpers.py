@@ -6,7 +6,7 @@ from sqlalchemy import or_
 from wtforms.fields import SelectChoice
 
 from rollcall.extensions import db
-from rollcall.models import Homeroom, Role, User
+from rollcall.models import Guardian, Homeroom, Role, User
 
 PER_PAGE = 50
 
@@ -26,6 +26,14 @@ def search(query, *columns):
         pattern = f"%{text}%"
         query = query.where(or_(*(column.ilike(pattern) for column in columns)))
     return query
+
+
+def guardian_search_page(school_id: int):
+    """The school's guardians matching ?q= (name or phone), one page of them."""
+    query = search(db.select(Guardian).where(Guardian.school_id == school_id)
+                   .order_by(Guardian.name), Guardian.name, Guardian.phone_e164,
+                   Guardian.phone_raw)
+    return paginate(query)
 
 
 def paginate(query):
