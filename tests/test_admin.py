@@ -340,3 +340,21 @@ def test_the_sending_window_is_checked_as_the_sender_reads_it(app, school, engli
     with app.app_context():
         stored = db.session.get(School, school.school_id).sms_window
         assert stored == (window if saved else None)
+
+
+def test_a_guardian_is_taken_off_a_students_contacts_and_the_row_stays(app, school, english):
+    pupil = school.student_ids["room1"][0]
+    with app.app_context():
+        guardian_id = db.session.get(Student, pupil).guardian_links[0].guardian_id
+    client = english("admin")
+    page = client.get(f"/admin/students/{pupil}").get_data(as_text=True)
+    assert f"/admin/students/{pupil}/guardians/{guardian_id}/unlink" in page
+    response = client.post(f"/admin/students/{pupil}/guardians/{guardian_id}/unlink")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Student, pupil).guardian_links == []
+        assert db.session.get(Guardian, guardian_id) is not None
+        entry = audit_rows("admin.guardian.unlink")[0]
+        assert entry.before == {"student_id": pupil, "contact_order": 1}
+    page = client.get(f"/admin/students/{pupil}").get_data(as_text=True)
+    assert "nobody will get texts about this student" in page

@@ -81,3 +81,15 @@ def contact_order(student_id, guardian_id):
     else:
         flash(_("The contact order must be a number from 1 to 9."), "error")
     return redirect(url_for("admin.student_edit", student_id=student.id))
+
+
+@bp.post("/students/<int:student_id>/guardians/<int:guardian_id>/unlink")
+def guardian_unlink(student_id, guardian_id):
+    """Take a guardian off a student's contacts (the guardian's other children keep them)."""
+    student = own_or_404(Student, student_id)
+    link = db.session.get(StudentGuardian, (student.id, guardian_id))
+    if link is None:
+        abort(404)
+    services.unlink_guardian(link, actor=current_user)
+    flash(_("The guardian is no longer a contact for this student."), "success")
+    return redirect(url_for("admin.student_edit", student_id=student.id))

@@ -70,6 +70,18 @@ def set_contact_order(link: StudentGuardian, order: int, *, actor: User) -> None
     db.session.commit()
 
 
+def unlink_guardian(link: StudentGuardian, *, actor: User) -> None:
+    """This guardian is no longer a contact for this student (custody changed, wrong parent).
+
+    The guardian's row stays, with any other children and the texts already sent.
+    """
+    audit.record("admin.guardian.unlink", link.guardian, actor=actor,
+                 before={"student_id": link.student_id, "contact_order": link.contact_order},
+                 after=None)
+    db.session.delete(link)
+    db.session.commit()
+
+
 def set_password(user: User, password: str, *, actor: User) -> None:
     """A new password (never audited itself): the user's other sessions end.
 
