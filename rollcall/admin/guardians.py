@@ -67,29 +67,32 @@ def guardian_add(student_id):
                            back=url_for("admin.student_edit", student_id=student.id))
 
 
-@bp.post("/students/<int:student_id>/guardians/<int:guardian_id>/order")
-def contact_order(student_id, guardian_id):
-    """Set who is contacted first, second, ... about this student."""
+def _link_or_404(student_id: int, guardian_id: int) -> StudentGuardian:
+    """The student-guardian link, for a student of the admin's school; else 404."""
     student = own_or_404(Student, student_id)
     link = db.session.get(StudentGuardian, (student.id, guardian_id))
     if link is None:
         abort(404)
+    return link
+
+
+@bp.post("/students/<int:student_id>/guardians/<int:guardian_id>/order")
+def contact_order(student_id, guardian_id):
+    """Set who is contacted first, second, ... about this student."""
+    link = _link_or_404(student_id, guardian_id)
     form = ContactOrderForm()
     if form.validate_on_submit():
         services.set_contact_order(link, form.contact_order.data, actor=current_user)
         flash(_("Saved."), "success")
     else:
         flash(_("The contact order must be a number from 1 to 9."), "error")
-    return redirect(url_for("admin.student_edit", student_id=student.id))
+    return redirect(url_for("admin.student_edit", student_id=link.student_id))
 
 
 @bp.post("/students/<int:student_id>/guardians/<int:guardian_id>/unlink")
 def guardian_unlink(student_id, guardian_id):
     """Take a guardian off a student's contacts (the guardian's other children keep them)."""
-    student = own_or_404(Student, student_id)
-    link = db.session.get(StudentGuardian, (student.id, guardian_id))
-    if link is None:
-        abort(404)
+    link = _link_or_404(student_id, guardian_id)
     services.unlink_guardian(link, actor=current_user)
     flash(_("The guardian is no longer a contact for this student."), "success")
-    return redirect(url_for("admin.student_edit", student_id=student.id))
+    return redirect(url_for("admin.student_edit", student_id=student_id))

@@ -12,7 +12,7 @@ from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKin
 from rollcall.extensions import db
 from rollcall.models import School, Student
 from rollcall.notify import services as notify
-from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply, TextKind, TextStatus
+from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply, TextStatus
 from rollcall.notify.settings import text_settings
 
 # The outbox's own states, as the office reads them.
@@ -110,8 +110,7 @@ def student_texts(student_id: int) -> list[dict]:
         replies.setdefault(reply.text_id, []).append(reply.body)
     return [
         {"at": text.sent_at or text.created_at, "kind": text.kind,
-         "status": OFFICE_TEXT_STATE.get(text.status, "none")
-         if text.kind == TextKind.ABSENCE or text.status != TextStatus.CANCELLED else "none",
+         "status": OFFICE_TEXT_STATE.get(text.status, "none"),
          "reply": " / ".join(replies.get(text.id, [])) or None}
         for text in texts
     ]
