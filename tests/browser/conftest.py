@@ -4,6 +4,7 @@ through Playwright at a phone's size (390×844, touch), in Chinese or English.""
 import os
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from werkzeug.serving import make_server
@@ -40,17 +41,33 @@ def browser():
         chromium.close()
 
 
+def buffered(app):
+    """Hand werkzeug's test server whole bodies. When Chromium drops a connection (a favicon
+    request cut short by a navigation), werkzeug's serving loop can fail while draining the
+    socket before it closes the response's file, and the open file surfaces later as a
+    ResourceWarning in whatever test is running. A body read and closed here leaves nothing open."""
+
+    def wsgi(environ, start_response):
+        chunks = app(environ, start_response)
+        try:
+            return [b"".join(chunks)]
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(make_app):
     """The app with CSRF on, served on a free port of 127.0.0.1 for the length of one test."""
     app = make_app(WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    server.app = app
-    server.url = f"http://127.0.0.1:{server.server_port}"
-    yield server
+    yield SimpleNamespace(app=app, url=f"http://127.0.0.1:{server.server_port}")
     server.shutdown()
+    server.server_close()
     thread.join(timeout=10)
 
 
