@@ -99,6 +99,31 @@ def test_a_second_editor_is_told_who_changed_it_and_sees_the_current_state(app, 
     assert f'name="s{students[1]}" value="present" checked' in text
 
 
+def test_a_refused_save_lists_the_rows_where_the_screen_differed(app, login_as, school):
+    teacher, office = login_as("teacher"), login_as("office")
+    students = ids(app, school)
+    with app.app_context():
+        names = [s.name for s in homeroom(school).students]
+    with school_time(8, 40):
+        teacher.post(check_url(school, "attendance"), data={"version": ""})
+        office.post(check_url(school, "attendance"), data={
+            "version": "1", f"s{students[0]}": "absent"})
+        response = teacher.post(check_url(school, "attendance"), data={
+            "version": "1", f"s{students[0]}": "present",
+            f"s{students[1]}": "late", f"t{students[1]}": "08:35",
+            f"s{students[2]}": "present"}, headers={"Accept-Language": "en"})
+    text = page(response)
+    assert response.status_code == 409
+    assert "Not saved: where your screen differed" in text
+    unsaved = text.split('class="flash flash-warning unsaved"')[1].split("</section>")[0]
+    assert f"{names[0]}</b>: saved now Absent; your screen Present" in unsaved
+    assert f"{names[1]}</b>: saved now Present; your screen Late · 08:35" in unsaved
+    assert names[2] not in unsaved
+    with app.app_context():
+        check = services.find_check(homeroom(school).id, DAY, "attendance")
+        assert {e.student_id: e.status for e in check.entries}[students[1]] == "present"
+
+
 def test_history_of_changes_is_visible_on_the_check(app, login_as, school):
     teacher = login_as("teacher")
     students = ids(app, school)

@@ -5,12 +5,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from rollcall import clock
+from rollcall.checks import labels
 from rollcall.checks.models import DANGEROUS_CATEGORIES, BagStatus, Check, CheckEntry, CheckKind
 from rollcall.checks.services import find_check
+from rollcall.checks.validation import DETAILS
 from rollcall.extensions import db
 from rollcall.models import AuditLog
 from rollcall.school_days import is_school_day
 
+# Details picked from a list (shown by their label); the others are typed text.
+CHOSEN_DETAILS = ("category", "action", "reason")
 DAY_ORDER = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
 CUTOFF_FIELD = {
     CheckKind.BAG: "bag_check_cutoff",
@@ -86,3 +90,41 @@ def iso_wall_time(school, text: str | None) -> str:
         return wall_time(school, datetime.fromisoformat(text)) if text else ""
     except (TypeError, ValueError):
         return ""
+
+
+@dataclass
+class UnsavedRow:
+    """A row where the screen someone posted differs from what another person saved first."""
+
+    student: object
+    saved: str
+    posted: str
+
+
+def describe_row(school, values: dict) -> str:
+    """A row's status and details as one line of screen text, saved or as posted."""
+    parts = [labels.label(values.get("status"))]
+    for name in DETAILS:
+        value = values.get(name)
+        if isinstance(value, datetime):
+            value = wall_time(school, value)
+        value = str(value or "").strip()
+        if value:
+            parts.append(labels.label(value) if name in CHOSEN_DETAILS else value)
+    return " · ".join(part for part in parts if part)
+
+
+def unsaved_rows(school, students, saved: dict, posted: list[dict]) -> list[UnsavedRow]:
+    """The rows of a refused (stale) save that differ from what is saved now, so the second
+    editor sees what their screen said and can tap those again if they still mean it."""
+    by_number = {s.student_number: s for s in students}
+    rows = []
+    for entry in posted:
+        student = by_number.get(entry["student_number"])
+        if student is None:
+            continue
+        now = describe_row(school, saved.get(student.id, {}))
+        mine = describe_row(school, entry)
+        if now != mine:
+            rows.append(UnsavedRow(student, now or "—", mine or "—"))
+    return rows

@@ -111,7 +111,7 @@ def check_page(homeroom_id, day, kind):
                              errors=getattr(error, "errors", [])), 422
     except services.CheckConflict as error:
         _flash_conflict(error.current)
-        return _render_check(homeroom, day, kind, CheckForm(formdata=None)), 409
+        return _render_check(homeroom, day, kind, CheckForm(formdata=None), unsaved=entries), 409
     flash(_("%(check)s saved.", check=labels.KINDS[kind]), "success")
     return redirect(url_for("checks.check_page", homeroom_id=homeroom.id,
                             day=day.isoformat(), kind=kind.value))
@@ -127,7 +127,7 @@ def _flash_conflict(current) -> None:
             time=summary.wall_time(current.homeroom.school, current.updated_at)), "warning")
 
 
-def _render_check(homeroom, day, kind, form, submitted=None, errors=()):
+def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=()):
     check, values = services.current_entries(homeroom, day, kind)
     students = services.roster(homeroom, day, kind)
     known = {s.id for s in students}
@@ -145,6 +145,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=()):
                "errors": {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message
                           for e in errors},
                "history": summary.check_history(check) if check else [],
+               "unsaved": summary.unsaved_rows(homeroom.school, students, values, unsaved),
                "names": {s.student_number: s.name for s in students},
                "school": homeroom.school, "labels": labels, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,

@@ -9,9 +9,10 @@ from contextlib import contextmanager
 import pytest
 
 from rollcall import clock
+from rollcall.checks import services
 from rollcall.demo.school import DEMO_PASSWORD, build_demo_school
 from rollcall.extensions import db
-from rollcall.models import Homeroom
+from rollcall.models import Homeroom, User
 from tests.checks_support import at
 
 TEXT = {
@@ -155,3 +156,38 @@ def test_the_check_works_as_a_plain_form_without_javascript(live_server, browser
             assert page.locator(f"input[name='r{seat[2]}']").input_value() == "看病"
     finally:
         context.close()
+
+
+def test_two_people_on_one_check_nothing_is_overwritten(live_server, phone, lang, demo_class,
+                                                        sign_in):
+    """The office corrects attendance while the teacher's page is open; the teacher's save is
+    refused with who and when, the rows that differed are listed, and a second save keeps both."""
+    homeroom_id, seat = demo_class
+    differed = {"zh": "未保存", "en": "Not saved"}[lang]
+    with school_clock(8, 5):
+        sign_in(phone, live_server.url, "teacher1", DEMO_PASSWORD)
+        open_check(phone, live_server.url, homeroom_id, "attendance")
+        submit(phone)
+        open_check(phone, live_server.url, homeroom_id, "attendance")
+        with live_server.app.app_context():
+            room = db.session.get(Homeroom, homeroom_id)
+            office = db.session.scalar(db.select(User).where(User.username == "office1"))
+            marked = room.students[3]
+            services.save_check(room, at(8, 5).date(), "attendance",
+                                [{"student_number": marked.student_number,
+                                  "status": "absent"}], 1, office)
+            db.session.commit()
+            marked_id = marked.id
+        tap_status(phone, seat[7], "absent")
+        submit(phone)
+        warning = phone.locator(".unsaved").inner_text()
+        assert differed in warning
+        changed = phone.locator(".unsaved li").all_inner_texts()
+        assert len(changed) == 2  # the office's row and the teacher's tap
+        assert checked(phone, seat[7]) == "present"  # what is saved now, not the tap
+        assert checked(phone, marked_id) == "absent"
+        tap_status(phone, seat[7], "absent")
+        submit(phone)
+        assert phone.locator(".unsaved").count() == 0
+        assert checked(phone, seat[7]) == "absent"
+        assert checked(phone, marked_id) == "absent"
