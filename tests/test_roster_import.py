@@ -99,6 +99,26 @@ def test_a_student_missing_from_a_full_import_is_deactivated_and_keeps_history(
         assert db.session.get(Student, wang_id).active is True
 
 
+def test_a_class_missing_from_a_full_import_leaves_the_board_and_comes_back(
+        app, runner, school, tmp_path, login_as):
+    without_class_2 = "\n".join(line for line in SIMPLE_CLEAN.read_text().splitlines()
+                                if "九年级2班" not in line) + "\n"
+    partial = run_import(runner, simple_csv(tmp_path, without_class_2, header=""), "--partial")
+    assert "deactivated: nothing" in partial.output
+    result = run_import(runner, simple_csv(tmp_path, without_class_2, header=""))
+    assert result.exit_code == 0, result.output
+    assert "deactivated: 1 homerooms" in result.output
+    office = login_as("office")
+    with app.app_context():
+        room = db.session.scalar(db.select(Homeroom).where(Homeroom.name == "九年级2班"))
+        assert room.active is False
+        assert not any(s.active for s in room.students)  # nobody left in it
+    assert "九年级2班" not in office.get("/today").get_data(as_text=True)
+    result = run_import(runner, SIMPLE_CLEAN)
+    assert "updated: 1 homerooms" in result.output
+    assert "九年级2班" in office.get("/today").get_data(as_text=True)
+
+
 def test_dry_run_reports_counts_and_writes_nothing(app, runner, school):
     with app.app_context():
         before = snapshot()

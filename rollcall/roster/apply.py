@@ -82,8 +82,9 @@ class Reconciler:
         self.new_links: list[tuple] = []  # (student, guardian, contact order)
         self._touched: set[int] = set()
         self.by = Index()
-        for homeroom in db.session.scalars(db.select(Homeroom).where(
-                Homeroom.school_id == school.id).options(selectinload(Homeroom.teachers))):
+        self.homerooms = list(db.session.scalars(db.select(Homeroom).where(
+            Homeroom.school_id == school.id).options(selectinload(Homeroom.teachers))))
+        for homeroom in self.homerooms:
             self.by.add(homeroom, "sourced_id", "name")
         for student in self.students:
             self.by.add(student, "sourced_id", "student_number")
@@ -109,6 +110,17 @@ class Reconciler:
                 if student.active and gone:
                     student.active = False
                     self.counts["students"]["deactivated"] += 1
+            if self.roster.full:
+                self._deactivate_unlisted_homerooms()
+
+    def _deactivate_unlisted_homerooms(self) -> None:
+        """A class a full roster no longer lists (last year's, graduated) leaves the board and
+        the teachers' Today; its checks and history stay, and listing it again brings it back."""
+        listed = {id(homeroom) for homeroom in self.homeroom_for.values()}
+        for homeroom in self.homerooms:
+            if homeroom.active and id(homeroom) not in listed:
+                homeroom.active = False
+                self.counts["homerooms"]["deactivated"] += 1
 
     def write(self) -> None:
         """Flush the changed rows, then insert the new ones in bulk (ids in input order)."""
