@@ -116,6 +116,9 @@ class Guardian(db.Model):
     sms_consent: Mapped[bool] = mapped_column(default=True)
     opted_out_at: Mapped[datetime | None]
     sourced_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    # The phone (E.164, "" for none) the last roster import gave. A different phone_e164 was
+    # corrected in Rollcall since, and a re-import of the same stale file keeps the correction.
+    roster_phone: Mapped[str | None] = mapped_column(String(20))
 
     school: Mapped[School] = relationship()
     student_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="guardian")

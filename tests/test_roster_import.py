@@ -218,3 +218,45 @@ def test_a_partial_import_deactivates_nobody(app, runner, school, tmp_path):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Student.id)).where(
             Student.active.is_(False))) == 0
+
+
+def test_a_phone_the_office_corrected_survives_a_reimport_of_the_stale_file(
+        app, runner, school, tmp_path, login_as):
+    run_import(runner, SIMPLE_CLEAN)
+    with app.app_context():
+        father = db.session.scalar(db.select(Guardian).where(Guardian.name == "张建国"))
+        father_id = father.id
+    office = login_as("office")
+    response = office.post(f"/contacts/guardians/{father_id}", data={
+        "phone": "135 0000 2222", "absence_texts": "y"})
+    assert response.status_code == 302
+
+    result = run_import(runner, SIMPLE_CLEAN)
+    assert result.exit_code == 0, result.output
+    assert "updated: nothing" in result.output
+    assert "warning: clean.csv:2: guardian_phone: 张建国: kept the phone number corrected in " \
+           "Rollcall" in result.output
+    assert "1350000" not in result.output and "1381234" not in result.output
+    with app.app_context():
+        assert db.session.get(Guardian, father_id).phone_e164 == "+8613500002222"
+
+    # The school's records catch up with a newer number: the file is news again and wins.
+    newer = SIMPLE_CLEAN.read_text().replace("138 1234 5678", "137 0000 3333")
+    result = run_import(runner, simple_csv(tmp_path, newer, header=""))
+    assert "updated: 1 guardians" in result.output and "kept the phone" not in result.output
+    with app.app_context():
+        assert db.session.get(Guardian, father_id).phone_e164 == "+8613700003333"
+
+
+def test_a_phone_the_office_added_where_the_file_has_none_is_kept(
+        app, runner, school, tmp_path, login_as):
+    no_phone = SIMPLE_CLEAN.read_text().replace("0086 137 1234 5678", "")
+    run_import(runner, simple_csv(tmp_path, no_phone, header=""))
+    with app.app_context():
+        wang_id = db.session.scalar(db.select(Guardian).where(Guardian.name == "王强")).id
+    login_as("office").post(f"/contacts/guardians/{wang_id}", data={
+        "phone": "13600004444", "absence_texts": "y"})
+    result = run_import(runner, simple_csv(tmp_path, no_phone, header=""))
+    assert "王强: kept the phone number corrected in Rollcall" in result.output
+    with app.app_context():
+        assert db.session.get(Guardian, wang_id).phone_e164 == "+8613600004444"

@@ -179,7 +179,7 @@ class Reconciler:
         current = [] if isinstance(student, Pending) else student.guardian_links
         wanted = []
         for order, guardian_record in enumerate(record.guardians, start=1):
-            guardian = self._guardian(current, guardian_record)
+            guardian = self._guardian(current, guardian_record, record)
             wanted.append(guardian)
             link = next((li for li in current if li.guardian is guardian), None)
             if link is None:
@@ -190,7 +190,7 @@ class Reconciler:
             if link.guardian not in wanted:
                 current.remove(link)
 
-    def _guardian(self, current_links, record):
+    def _guardian(self, current_links, record, student_record):
         if record.sourced_id:
             guardian = self.by.get(Guardian, "sourced_id", record.sourced_id)
         else:
@@ -200,15 +200,24 @@ class Reconciler:
         values = dict(name=record.name, relationship_label=record.relationship,
                       phone_e164=record.phone_e164, phone_raw=record.phone_raw,
                       language=record.language)
+        roster_phone = record.phone_e164 or ""
         if guardian is None:
             guardian = Pending(Guardian, school_id=self.school.id, sourced_id=record.sourced_id,
-                               absence_texts=True, sms_consent=True, **values)
+                               absence_texts=True, sms_consent=True, roster_phone=roster_phone,
+                               **values)
             self.new_guardians.append(guardian)
             self.by.add(guardian, *GUARDIAN_KEYS)
             self.counts["guardians"]["added"] += 1
-        elif not isinstance(guardian, Pending) and id(guardian) not in self._touched \
-                and changed(guardian, **values):
-            self.counts["guardians"]["updated"] += 1
+        elif not isinstance(guardian, Pending) and id(guardian) not in self._touched:
+            if _corrected_since(guardian, roster_phone):
+                del values["phone_e164"], values["phone_raw"]
+                column = "guardian_phone" if self.roster.kind == "simple" else "sms"
+                self.roster.warn(student_record.file, student_record.line, column, _l(
+                    "%(name)s: kept the phone number corrected in Rollcall; this file still has "
+                    "the earlier one (correct it in the school's records too)", name=record.name))
+            if changed(guardian, **values):
+                self.counts["guardians"]["updated"] += 1
+            guardian.roster_phone = roster_phone  # bookkeeping, not a change to report
         self._touched.add(id(guardian))
         return guardian
 
@@ -232,6 +241,13 @@ class Reconciler:
             if user not in homeroom.teachers:
                 homeroom.teachers.append(user)
                 self.counts["teachers"]["assigned"] += 1
+
+
+def _corrected_since(guardian: Guardian, roster_phone: str) -> bool:
+    """True when the office corrected the phone after the last import, and the file still
+    says what that import said: the correction is newer than the file."""
+    return guardian.roster_phone is not None and roster_phone == guardian.roster_phone \
+        and (guardian.phone_e164 or "") != guardian.roster_phone
 
 
 def _insert_all(model, pending: list[Pending]) -> None:
