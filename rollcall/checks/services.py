@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from rollcall import audit, clock
 from rollcall.checks.models import (
@@ -22,7 +23,7 @@ from rollcall.checks.models import (
 from rollcall.checks.validation import DETAILS, clean_entries
 from rollcall.checks.window import ensure_editable
 from rollcall.extensions import db
-from rollcall.models import Student
+from rollcall.models import Student, StudentGuardian
 
 NOT_HERE = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
 
@@ -221,3 +222,17 @@ def _flag_dangerous(check, target, saved, actor, numbers) -> None:
         audit.record("check.dangerous_finding", check, actor=actor, after={
             "student_number": numbers[student_id], "category": values["category"],
             "description": values.get("description"), "action": values.get("action")})
+
+
+def attendance_entries(school_id: int, day: date, student_ids=None) -> dict[int, CheckEntry]:
+    """A school's attendance entries of a day by student id (only these students, if given),
+    with each student's homeroom and guardians loaded: what parent texts are decided from."""
+    query = (db.select(CheckEntry).join(Check)
+             .where(Check.school_id == school_id, Check.school_date == day,
+                    Check.kind == CheckKind.ATTENDANCE)
+             .options(selectinload(CheckEntry.student).options(
+                 selectinload(Student.homeroom),
+                 selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian))))
+    if student_ids is not None:
+        query = query.where(CheckEntry.student_id.in_(student_ids))
+    return {entry.student_id: entry for entry in db.session.scalars(query)}

@@ -15,8 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from rollcall import clock
 from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind
+from rollcall.checks.services import attendance_entries
 from rollcall.extensions import db
-from rollcall.models import Guardian, Student, StudentGuardian
+from rollcall.models import Guardian, Student
 from rollcall.notify.models import (
     WENT_OUT,
     OutboxStudent,
@@ -47,24 +48,12 @@ def queue_due_texts(school) -> int:
         return 0  # due texts wait for the window: nothing is decided outside it
     day = clock.school_today(school)
     _cancel_unsent(school.id, day)
-    entries = _todays_attendance(school.id, day)
+    entries = attendance_entries(school.id, day)
     # Decide everything before writing: a commit would expire the loaded entries.
     absences = _due_absences(school, settings, day, entries)
     follow_ups = _due_follow_ups(day, entries) if settings.follow_up else []
     return (_write(school, settings, day, TextKind.ABSENCE, absences)
             + _write(school, settings, day, TextKind.FOLLOW_UP, follow_ups))
-
-
-def _todays_attendance(school_id: int, day: date) -> dict[int, CheckEntry]:
-    rows = db.session.scalars(
-        db.select(CheckEntry).join(Check)
-        .where(Check.school_id == school_id, Check.school_date == day,
-               Check.kind == CheckKind.ATTENDANCE)
-        .options(selectinload(CheckEntry.student).options(
-            selectinload(Student.homeroom),
-            selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian)))
-    )
-    return {entry.student_id: entry for entry in rows}
 
 
 def _cancel_unsent(school_id: int, day: date) -> None:

@@ -8,9 +8,10 @@ the parents' replies, and the reminders teachers got when attendance was overdue
 from datetime import date, datetime, timedelta
 
 from rollcall import clock
-from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind
+from rollcall.checks.models import AttendanceStatus, CheckEntry, CheckKind
+from rollcall.checks.services import attendance_entries
 from rollcall.extensions import db
-from rollcall.models import School, Student
+from rollcall.models import School
 from rollcall.notify import services as notify
 from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply, TextStatus
 from rollcall.notify.settings import text_settings
@@ -31,7 +32,7 @@ def absence_contacts(school_id: int, day: date, student_ids) -> dict[int, dict]:
         return {}
     school = db.session.get(School, school_id)
     texts = notify.absence_text_statuses(school_id, day)
-    entries = _attendance_entries(school_id, day, ids)
+    entries = attendance_entries(school_id, day, ids)
     result = {}
     for student_id in ids:
         known = texts.get(student_id)
@@ -42,15 +43,6 @@ def absence_contacts(school_id: int, day: date, student_ids) -> dict[int, dict]:
         else:
             result[student_id] = _not_yet_texted(school, day, entries.get(student_id))
     return result
-
-
-def _attendance_entries(school_id: int, day: date, ids) -> dict[int, CheckEntry]:
-    rows = db.session.scalars(
-        db.select(CheckEntry).join(Check)
-        .where(Check.school_id == school_id, Check.school_date == day,
-               Check.kind == CheckKind.ATTENDANCE, CheckEntry.student_id.in_(ids))
-        .options(db.selectinload(CheckEntry.student).selectinload(Student.guardian_links)))
-    return {entry.student_id: entry for entry in rows}
 
 
 def _not_yet_texted(school: School, day: date, entry: CheckEntry | None) -> dict:
