@@ -1,4 +1,5 @@
-"""Entry point for gunicorn: `gunicorn 'rollcall.wsgi:app'` (production unless told otherwise)."""
+"""Entry point for gunicorn: `gunicorn -c python:rollcall.gunicorn_conf 'rollcall.wsgi:app'`
+(production unless told otherwise)."""
 
 import os
 

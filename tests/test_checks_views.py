@@ -116,8 +116,8 @@ def test_a_refused_save_lists_the_rows_where_the_screen_differed(app, login_as, 
     assert response.status_code == 409
     assert "Not saved: where your screen differed" in text
     unsaved = text.split('class="flash flash-warning unsaved"')[1].split("</section>")[0]
-    assert f"{names[0]}</b>: saved now Absent; your screen Present" in unsaved
-    assert f"{names[1]}</b>: saved now Present; your screen Late · 08:35" in unsaved
+    assert f"{names[0]}: saved now Absent; your screen Present" in unsaved
+    assert f"{names[1]}: saved now Present; your screen Late · 08:35" in unsaved
     assert names[2] not in unsaved
     with app.app_context():
         check = services.find_check(homeroom(school).id, DAY, "attendance")

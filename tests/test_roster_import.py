@@ -260,3 +260,22 @@ def test_a_phone_the_office_added_where_the_file_has_none_is_kept(
     assert "王强: kept the phone number corrected in Rollcall" in result.output
     with app.app_context():
         assert db.session.get(Guardian, wang_id).phone_e164 == "+8613600004444"
+
+
+def test_a_corrected_phone_is_kept_when_the_file_drops_the_number_or_adds_a_sibling(
+        app, runner, school, tmp_path, login_as):
+    run_import(runner, SIMPLE_CLEAN)
+    with app.app_context():
+        father_id = db.session.scalar(db.select(Guardian).where(Guardian.name == "张建国")).id
+    login_as("office").post(f"/contacts/guardians/{father_id}", data={
+        "phone": "135 0000 2222", "absence_texts": "y"})
+    # The school's records lost the number, and a younger sibling joins with the old one.
+    sibling = "九年级2班,9,2027102,张四,2,张建国,父亲,138 1234 5678,zh_Hans\n"
+    blank = SIMPLE_CLEAN.read_text().replace("138 1234 5678", "") + sibling
+    result = run_import(runner, simple_csv(tmp_path, blank, header=""))
+    assert result.exit_code == 0, result.output
+    assert "张建国: kept the phone number corrected in Rollcall" in result.output
+    with app.app_context():
+        fathers = db.session.scalars(db.select(Guardian).where(Guardian.name == "张建国")).all()
+        assert [(g.id, g.phone_e164) for g in fathers] == [(father_id, "+8613500002222")]
+        assert {link.student.name for link in fathers[0].student_links} == {"张三", "张四"}

@@ -145,3 +145,28 @@ def test_a_delta_file_deactivates_only_the_students_marked_tobedeleted(app, runn
     with app.app_context():
         active = {s.student_number: s.active for s in db.session.scalars(db.select(Student))}
         assert active == {"2027001": True, "2027002": False, "2027003": True}
+
+
+def test_a_delta_file_deactivates_a_class_marked_tobedeleted(app, runner, tmp_path):
+    run_import(runner, ONEROSTER / "clean", "--school", "阳光中学")
+    folder = tmp_path / "delta"
+    folder.mkdir()
+    for name in ("orgs.csv", "users.csv"):
+        (folder / name).write_bytes((ONEROSTER / "clean" / name).read_bytes())
+    (folder / "manifest.csv").write_text(
+        (ONEROSTER / "clean" / "manifest.csv").read_text()
+        .replace("file.classes,bulk", "file.classes,delta")
+        .replace("file.users,bulk", "file.users,delta")
+        .replace("file.enrollments,bulk", "file.enrollments,delta"))
+    (folder / "classes.csv").write_text(
+        "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,"
+        "location,schoolSourcedId,termSourcedIds\n"
+        "hr-92,tobedeleted,2026-11-27,九年级2班,09,c-1,9-2,homeroom,202,org-1,term-1\n")
+    (folder / "enrollments.csv").write_text(
+        "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role\n")
+    result = run_import(runner, folder)
+    assert result.exit_code == 0, result.output
+    assert "deactivated: 1 homerooms" in result.output
+    with app.app_context():
+        rooms = {h.name: h.active for h in db.session.scalars(db.select(Homeroom))}
+        assert rooms == {"九年级1班": True, "九年级2班": False}

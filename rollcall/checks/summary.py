@@ -8,13 +8,11 @@ from rollcall import clock
 from rollcall.checks import labels
 from rollcall.checks.models import DANGEROUS_CATEGORIES, BagStatus, Check, CheckEntry, CheckKind
 from rollcall.checks.services import find_check
-from rollcall.checks.validation import DETAILS
+from rollcall.checks.validation import DETAILS, ENUM_DETAILS
 from rollcall.extensions import db
 from rollcall.models import AuditLog
 from rollcall.school_days import is_school_day
 
-# Details picked from a list (shown by their label); the others are typed text.
-CHOSEN_DETAILS = ("category", "action", "reason")
 DAY_ORDER = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
 CUTOFF_FIELD = {
     CheckKind.BAG: "bag_check_cutoff",
@@ -101,7 +99,7 @@ class UnsavedRow:
     posted: str
 
 
-def describe_row(school, values: dict) -> str:
+def describe_row(school, kind: CheckKind, values: dict) -> str:
     """A row's status and details as one line of screen text, saved or as posted."""
     parts = [labels.label(values.get("status"))]
     for name in DETAILS:
@@ -109,12 +107,13 @@ def describe_row(school, values: dict) -> str:
         if isinstance(value, datetime):
             value = wall_time(school, value)
         value = str(value or "").strip()
-        if value:
-            parts.append(labels.label(value) if name in CHOSEN_DETAILS else value)
+        if value:  # a choice from a list by its label; typed text as typed
+            parts.append(labels.label(value) if (kind, name) in ENUM_DETAILS else value)
     return " · ".join(part for part in parts if part)
 
 
-def unsaved_rows(school, students, saved: dict, posted: list[dict]) -> list[UnsavedRow]:
+def unsaved_rows(school, kind: CheckKind, students, saved: dict,
+                 posted: list[dict]) -> list[UnsavedRow]:
     """The rows of a refused (stale) save that differ from what is saved now, so the second
     editor sees what their screen said and can tap those again if they still mean it."""
     by_number = {s.student_number: s for s in students}
@@ -123,8 +122,8 @@ def unsaved_rows(school, students, saved: dict, posted: list[dict]) -> list[Unsa
         student = by_number.get(entry["student_number"])
         if student is None:
             continue
-        now = describe_row(school, saved.get(student.id, {}))
-        mine = describe_row(school, entry)
+        now = describe_row(school, kind, saved.get(student.id, {}))
+        mine = describe_row(school, kind, entry)
         if now != mine:
             rows.append(UnsavedRow(student, now or "—", mine or "—"))
     return rows

@@ -111,7 +111,9 @@ def check_page(homeroom_id, day, kind):
                              errors=getattr(error, "errors", [])), 422
     except services.CheckConflict as error:
         _flash_conflict(error.current)
-        return _render_check(homeroom, day, kind, CheckForm(formdata=None), unsaved=entries), 409
+        # Against a saved check, list where the screen differed; a vanished one has no "now".
+        unsaved = entries if error.current is not None else ()
+        return _render_check(homeroom, day, kind, CheckForm(formdata=None), unsaved=unsaved), 409
     flash(_("%(check)s saved.", check=labels.KINDS[kind]), "success")
     return redirect(url_for("checks.check_page", homeroom_id=homeroom.id,
                             day=day.isoformat(), kind=kind.value))
@@ -145,7 +147,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                "errors": {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message
                           for e in errors},
                "history": summary.check_history(check) if check else [],
-               "unsaved": summary.unsaved_rows(homeroom.school, students, values, unsaved),
+               "unsaved": summary.unsaved_rows(homeroom.school, kind, students, values, unsaved),
                "names": {s.student_number: s.name for s in students},
                "school": homeroom.school, "labels": labels, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,

@@ -59,7 +59,9 @@ class Index:
         return self._maps.get((model, key), {}).get(value)
 
 
-GUARDIAN_KEYS = ("sourced_id", ("name", "phone_e164"))
+# A guardian without a sourcedId is the same person by name and phone: the phone in Rollcall,
+# or the one the last import gave (the file may be older than a correction made here).
+GUARDIAN_KEYS = ("sourced_id", ("name", "phone_e164"), ("name", "roster_phone"))
 
 
 class Reconciler:
@@ -110,15 +112,16 @@ class Reconciler:
                 if student.active and gone:
                     student.active = False
                     self.counts["students"]["deactivated"] += 1
-            if self.roster.full:
-                self._deactivate_unlisted_homerooms()
+            self._deactivate_homerooms()
 
-    def _deactivate_unlisted_homerooms(self) -> None:
-        """A class a full roster no longer lists (last year's, graduated) leaves the board and
-        the teachers' Today; its checks and history stay, and listing it again brings it back."""
+    def _deactivate_homerooms(self) -> None:
+        """A class a full roster no longer lists, or a delta marks tobedeleted (last year's,
+        graduated), leaves the board and the teachers' Today; its checks and history stay,
+        and listing it again brings it back."""
         listed = {id(homeroom) for homeroom in self.homeroom_for.values()}
         for homeroom in self.homerooms:
-            if homeroom.active and id(homeroom) not in listed:
+            gone = self.roster.full or homeroom.sourced_id in self.roster.leaving
+            if homeroom.active and gone and id(homeroom) not in listed:
                 homeroom.active = False
                 self.counts["homerooms"]["deactivated"] += 1
 
@@ -179,7 +182,7 @@ class Reconciler:
         current = [] if isinstance(student, Pending) else student.guardian_links
         wanted = []
         for order, guardian_record in enumerate(record.guardians, start=1):
-            guardian = self._guardian(current, guardian_record, record)
+            guardian = self._guardian(current, guardian_record)
             wanted.append(guardian)
             link = next((li for li in current if li.guardian is guardian), None)
             if link is None:
@@ -190,13 +193,16 @@ class Reconciler:
             if link.guardian not in wanted:
                 current.remove(link)
 
-    def _guardian(self, current_links, record, student_record):
+    def _guardian(self, current_links, record):
         if record.sourced_id:
             guardian = self.by.get(Guardian, "sourced_id", record.sourced_id)
         else:
             guardian = next((link.guardian for link in current_links
                              if link.guardian.name == record.name), None) or self.by.get(
                 Guardian, ("name", "phone_e164"), (record.name, record.phone_e164))
+            if guardian is None and record.phone_e164:
+                guardian = self.by.get(Guardian, ("name", "roster_phone"),
+                                       (record.name, record.phone_e164))
         values = dict(name=record.name, relationship_label=record.relationship,
                       phone_e164=record.phone_e164, phone_raw=record.phone_raw,
                       language=record.language)
@@ -209,15 +215,17 @@ class Reconciler:
             self.by.add(guardian, *GUARDIAN_KEYS)
             self.counts["guardians"]["added"] += 1
         elif not isinstance(guardian, Pending) and id(guardian) not in self._touched:
-            if _corrected_since(guardian, roster_phone):
+            kept = _corrected_since(guardian, roster_phone)
+            if kept:
                 del values["phone_e164"], values["phone_raw"]
-                column = "guardian_phone" if self.roster.kind == "simple" else "sms"
-                self.roster.warn(student_record.file, student_record.line, column, _l(
+                self.roster.warn(*(record.phone_at or ("", 0, "")), _l(
                     "%(name)s: kept the phone number corrected in Rollcall; this file still has "
-                    "the earlier one (correct it in the school's records too)", name=record.name))
+                    "the earlier one or none (correct it in the school's records too)",
+                    name=record.name))
             if changed(guardian, **values):
                 self.counts["guardians"]["updated"] += 1
-            guardian.roster_phone = roster_phone  # bookkeeping, not a change to report
+            if not kept:
+                guardian.roster_phone = roster_phone  # bookkeeping, not a change to report
         self._touched.add(id(guardian))
         return guardian
 
@@ -244,9 +252,9 @@ class Reconciler:
 
 
 def _corrected_since(guardian: Guardian, roster_phone: str) -> bool:
-    """True when the office corrected the phone after the last import, and the file still
-    says what that import said: the correction is newer than the file."""
-    return guardian.roster_phone is not None and roster_phone == guardian.roster_phone \
+    """True when the office corrected the phone after the last import and the file brings no
+    newer number (the one that import gave, or none): the correction is newer than the file."""
+    return guardian.roster_phone is not None and roster_phone in (guardian.roster_phone, "") \
         and (guardian.phone_e164 or "") != guardian.roster_phone
 
 

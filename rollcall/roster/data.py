@@ -13,6 +13,7 @@ class GuardianRecord:
     phone_raw: str | None
     language: str
     sourced_id: str | None = None
+    phone_at: tuple[str, int, str] | None = None  # (file, line, column) of the phone
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Roster:
     source_name: str
     kind: str
     full: bool = True  # a full import deactivates the school's students it does not list
-    leaving: set[str] = field(default_factory=set)  # sourcedIds marked tobedeleted
+    leaving: set[str] = field(default_factory=set)  # sourcedIds (users, classes) tobedeleted
     homerooms: dict[str, HomeroomRecord] = field(default_factory=dict)
     students: list[StudentRecord] = field(default_factory=list)
     teachers: list[TeacherRecord] = field(default_factory=list)

@@ -41,9 +41,9 @@ class OneRosterSet:
                     continue
                 self.rows[name] = [row for row in rows if row.get("status").lower()
                                    != "tobedeleted"]
-                if name == "users.csv":  # a delta file's way of saying "this one has left"
-                    roster.leaving = {row.get("sourcedId") for row in rows
-                                      if row.get("status").lower() == "tobedeleted"}
+                if name in ("users.csv", "classes.csv"):  # a delta's "this one has left"
+                    roster.leaving |= {row.get("sourcedId") for row in rows
+                                       if row.get("status").lower() == "tobedeleted"}
             elif name in REQUIRED:
                 roster.error(name, 0, "-", _l("the file is missing from the OneRoster set"))
 
@@ -220,7 +220,7 @@ def _guardian(roster, cache, row, roles, region, default_language) -> GuardianRe
             roster.warn(*where, "sms", _l("no phone: this guardian cannot get texts"))
         cache[sourced_id] = GuardianRecord(
             fields.text(roster, where, "givenName", person_name(row), 64),
-            roles.get(sourced_id), e164, raw, default_language, sourced_id)
+            roles.get(sourced_id), e164, raw, default_language, sourced_id, (*where, column))
     return cache[sourced_id]
 
 

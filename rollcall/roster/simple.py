@@ -89,4 +89,5 @@ def _read_guardian(roster, where, row, region, default_language):
         phone_e164=e164, phone_raw=raw,
         language=fields.language(roster, where, "guardian_language",
                                  row.get("guardian_language"), default_language),
+        phone_at=(*where, "guardian_phone"),
     )
