@@ -2,7 +2,7 @@
 
 import enum
 import secrets
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
@@ -44,6 +44,23 @@ class School(db.Model):
 
     def __repr__(self) -> str:
         return f"<School {self.id}>"
+
+
+class CalendarDay(db.Model):
+    """A day the school's calendar differs from Monday-to-Friday: a holiday on a weekday
+    (国庆节), or a weekend day that is a school day (调休 make-up day)."""
+
+    __tablename__ = "calendar_days"
+    __table_args__ = (UniqueConstraint("school_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    day: Mapped[date]
+    school_day: Mapped[bool]
+    name: Mapped[str] = mapped_column(String(64))
+
+    def __repr__(self) -> str:
+        return f"<CalendarDay {self.day}>"
 
 
 homeroom_teachers = db.Table(

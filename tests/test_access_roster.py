@@ -1,10 +1,12 @@
 """Access matrix for the admin pages (admin only) and guardian contacts (office edits,
 teachers read their own class)."""
 
+from datetime import date
+
 import pytest
 
 from rollcall.extensions import db
-from rollcall.models import Student
+from rollcall.models import CalendarDay, Student
 from tests.access_matrix import Row, assert_access, matrix_cases, signed_in
 
 
@@ -54,6 +56,13 @@ ADMIN_ROWS = [
     Row("GET", lambda s: "/admin/import", admin_only()),
     Row("POST", lambda s: "/admin/import", admin_only(200), data={}),
     Row("GET", lambda s: "/admin/import/format", admin_only()),
+    Row("GET", lambda s: "/admin/calendar", admin_only()),
+    Row("POST", lambda s: "/admin/calendar", admin_only(200), data={"name": ""}),
+    Row("POST", lambda s: "/admin/calendar", admin_only(302), data={
+        "first_day": "2027-10-08", "school_day": "no", "name": "假"}),
+    Row("POST", lambda s: f"/admin/calendar/{s.calendar_ids['own']}/delete", admin_only(302)),
+    Row("POST", lambda s: f"/admin/calendar/{s.calendar_ids['other']}/delete",
+        admin_only(404)),
 ]
 
 CONTACT_ROWS = [
@@ -73,6 +82,13 @@ def roster_school(app, school):
     with app.app_context():
         student = db.session.get(Student, school.student_ids["room1"][0])
         school.guardian_id = student.guardian_links[0].guardian_id
+        days = {key: CalendarDay(school_id=school_id, day=date(2027, 10, 1), school_day=False,
+                                 name="国庆节")
+                for key, school_id in (("own", school.school_id),
+                                       ("other", school.other_school_id))}
+        db.session.add_all(days.values())
+        db.session.commit()
+        school.calendar_ids = {key: day.id for key, day in days.items()}
     return school
 
 

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -24,6 +25,7 @@ from rollcall.i18n import SUPPORTED_LOCALES
 from rollcall.models import Homeroom, Role, Student, User
 from rollcall.notify.settings import parse_window
 from rollcall.phones import InvalidPhone, parse_phone
+from rollcall.school_days import MAX_SPAN_DAYS, changing_days
 
 LANGUAGE_CHOICES = [SelectChoice("zh_Hans", "简体中文"), SelectChoice("en", "English")]
 
@@ -181,3 +183,41 @@ class ImportForm(FlaskForm):
                      validators=[FileRequired(_l("Choose a file."))])
     dry_run = BooleanField(_l("Dry run: only show what would change"))
     partial = BooleanField(_l("Part of the school only: keep students the file does not list"))
+
+
+class CalendarForm(FlaskForm):
+    """A holiday (weekdays without school) or make-up school days (weekend days with school)."""
+
+    first_day = DateField(_l("First day"), validators=[DataRequired(_l("Pick a date."))])
+    last_day = DateField(_l("Last day (blank: just the first)"), validators=[Optional()])
+    school_day = SelectField(_l("What these days are"), choices=[
+        SelectChoice("no", _l("Holiday: no school, nothing is due")),
+        SelectChoice("yes", _l("Make-up school day (调休): checks are due"))])
+    name = StringField(_l("Name (for example 国庆节)"), validators=[
+        DataRequired(_l("Give the days a name.")), Length(max=64)])
+
+    @property
+    def span(self):
+        first = self.first_day.data
+        return first, self.last_day.data or first
+
+    def validate_last_day(self, field):
+        first = self.first_day.data
+        if first is None or field.data is None:
+            return
+        if field.data < first:
+            raise ValidationError(_l("The last day is before the first."))
+        if (field.data - first).days >= MAX_SPAN_DAYS:
+            raise ValidationError(_l("At most %(days)d days at once.", days=MAX_SPAN_DAYS))
+
+    def validate_school_day(self, field):
+        if self.first_day.data is None or self.last_day.errors:
+            return
+        first, last = self.span
+        if last < first or (last - first).days >= MAX_SPAN_DAYS:
+            return
+        if not changing_days(first, last, field.data == "yes"):
+            raise ValidationError(
+                _l("These are all weekend days already: a holiday changes nothing.")
+                if field.data == "no" else
+                _l("These are all weekdays already: pick a Saturday or Sunday to make up."))

@@ -83,4 +83,4 @@ def import_format():
                                "static", filename="roster/simple-roster-template.csv"))
 
 
-from rollcall.admin import accounts, guardians, people  # noqa: E402, F401  (routes on bp)
+from rollcall.admin import accounts, calendar, guardians, people  # noqa: E402, F401  (routes on bp)

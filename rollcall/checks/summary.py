@@ -41,12 +41,13 @@ def day_overview(homeroom, day: date) -> list[CheckState]:
     """The three checks in the day's order: done (with counts), not started, or overdue."""
     school = homeroom.school
     now = clock.now()
+    school_day = is_school_day(school, day)
     states = []
     for kind in DAY_ORDER:
         state = CheckState(kind=kind, cutoff=cutoff(school, kind),
                            check=find_check(homeroom.id, day, kind))
         if state.check is None:
-            state.overdue = (is_school_day(day)
+            state.overdue = (school_day
                              and now > clock.school_datetime(school, day, state.cutoff))
         else:
             state.counts = Counter(entry.status for entry in state.check.entries)

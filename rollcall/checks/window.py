@@ -40,7 +40,7 @@ def edit_refusal(user, school, day: date):
         return NotEditable(_l("Checks cannot be recorded for a future date."), future=True)
     if user.role in (Role.OFFICE, Role.ADMIN) or day == today:
         return None
-    if day == previous_school_day(today) and clock.school_now(school).time() < \
+    if day == previous_school_day(school, today) and clock.school_now(school).time() < \
             correction_cutoff(school):
         return None
     return NotEditable(_l("This day is closed for teachers; ask the office to correct it."))

@@ -18,7 +18,16 @@ from rollcall.checks.models import (
 from rollcall.demo.names import mobile_number, person_name
 from rollcall.demo.texts import add_past_texts
 from rollcall.extensions import db
-from rollcall.models import Guardian, Homeroom, Role, School, Student, StudentGuardian, User
+from rollcall.models import (
+    CalendarDay,
+    Guardian,
+    Homeroom,
+    Role,
+    School,
+    Student,
+    StudentGuardian,
+    User,
+)
 from rollcall.phones import parse_phone
 
 DEMO_PASSWORD = "rollcall-demo"  # noqa: S105  (published demo accounts)
@@ -66,7 +75,16 @@ def build_demo_school(seed: int = 2027, erase: bool = False) -> School:
     db.session.flush()
     _add_history(rng, school, homerooms, students)
     add_past_texts(school)
+    _add_calendar(school)
     return school
+
+
+def _add_calendar(school) -> None:
+    """New Year's Day ahead as a holiday, so the calendar page has something to show."""
+    new_year = date(clock.school_today(school).year + 1, 1, 1)
+    if new_year.weekday() < 5:
+        db.session.add(CalendarDay(school_id=school.id, day=new_year, school_day=False,
+                                   name="元旦"))
 
 
 def _add_students(rng, school, homerooms) -> dict[int, list[Student]]:

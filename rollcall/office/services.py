@@ -23,7 +23,7 @@ from rollcall.checks.models import (
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
 from rollcall.office.parent_texts import absence_contacts, overdue_reminders
-from rollcall.school_days import is_school_day
+from rollcall.school_days import calendar_entry, is_school_day
 
 KINDS = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
 CUTOFF_FIELDS = {CheckKind.BAG: "bag_check_cutoff", CheckKind.ATTENDANCE: "attendance_cutoff",
@@ -65,6 +65,7 @@ class Board:
     absent: list = field(default_factory=list)
     findings: list = field(default_factory=list)
     on_campus: list = field(default_factory=list)
+    calendar: object = None  # the school calendar's word on the day (a holiday), if any
 
 
 def as_utc(instant: datetime | None) -> datetime | None:
@@ -76,8 +77,6 @@ def as_utc(instant: datetime | None) -> datetime | None:
 
 def cutoff_passed(school: School, day: date, kind: str) -> bool:
     """True when the school's cut-off for this check on day has passed on its wall clock."""
-    if not is_school_day(day):
-        return False  # nothing is due at a weekend
     cutoff = getattr(school, CUTOFF_FIELDS[CheckKind(kind)])
     return clock.now() >= clock.school_datetime(school, day, cutoff)
 
@@ -98,7 +97,8 @@ def check_grid(school: School, day: date, homerooms) -> list:
             .options(db.joinedload(Check.submitted_by)))
     }
     reminders = overdue_reminders(school.id, day)
-    passed = {kind: cutoff_passed(school, day, kind) for kind in KINDS}
+    school_day = is_school_day(school, day)  # nothing is due at a weekend or on a holiday
+    passed = {kind: school_day and cutoff_passed(school, day, kind) for kind in KINDS}
     rows = []
     for homeroom in homerooms:
         cells = []
@@ -151,7 +151,8 @@ def build_board(school: School) -> Board:
     """Everything the office board shows for the school's today."""
     day = clock.school_today(school)
     homerooms = active_homerooms(school.id)
-    board = Board(day=day, rows=check_grid(school, day, homerooms))
+    board = Board(day=day, rows=check_grid(school, day, homerooms),
+                  calendar=calendar_entry(school, day))
     student_count = db.session.scalar(
         db.select(func.count()).select_from(Student)
         .join(Homeroom, Student.homeroom_id == Homeroom.id)

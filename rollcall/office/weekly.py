@@ -9,6 +9,7 @@ from rollcall.checks.models import AttendanceStatus, BagStatus, Check, CheckKind
 from rollcall.extensions import db
 from rollcall.models import Homeroom
 from rollcall.office import services
+from rollcall.school_days import calendar, is_school_day
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 NOTED_ATTENDANCE = (AttendanceStatus.LATE, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
@@ -21,6 +22,7 @@ class LogDay:
     absences: list = field(default_factory=list)  # dicts: entry, student, text, reply, call
     findings: list = field(default_factory=list)  # CheckEntry
     exceptions: list = field(default_factory=list)  # CheckEntry (still on campus)
+    calendar: object = None  # the school calendar's entry (holiday, make-up day), if any
 
     @property
     def recorded(self) -> bool:
@@ -45,8 +47,10 @@ def week_label(monday: date) -> str:
 
 
 def week_log(homeroom: Homeroom, monday: date) -> list[LogDay]:
-    """Monday to Friday (and a weekend day when a check was done), with what happened."""
+    """The week's school days (a make-up weekend day too), holidays by name, and any other
+    day a check was done, with what happened."""
     sunday = monday + timedelta(days=6)
+    entries = calendar(homeroom.school, monday, sunday)
     checks = list(db.session.scalars(
         db.select(Check).where(Check.homeroom_id == homeroom.id,
                                Check.school_date.between(monday, sunday))
@@ -56,9 +60,11 @@ def week_log(homeroom: Homeroom, monday: date) -> list[LogDay]:
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
-        log_day = LogDay(day, {kind: by_key.get((day, str(kind))) for kind in services.KINDS})
-        if offset >= 5 and not log_day.recorded:
-            continue
+        log_day = LogDay(day, {kind: by_key.get((day, str(kind))) for kind in services.KINDS},
+                         calendar=entries.get(day))
+        if not log_day.recorded and not log_day.calendar and not is_school_day(
+                homeroom.school, day, entries):
+            continue  # an ordinary weekend
         _fill(homeroom, log_day)
         days.append(log_day)
     return days

@@ -1,8 +1,13 @@
 """Roster pages in a real browser with CSRF on: the office fixes a phone on a phone; an admin
-uploads a roster; a teacher reads the class contacts without scrolling sideways."""
+uploads a roster and marks a holiday; a teacher reads the class contacts without scrolling
+sideways."""
 
+from datetime import date
+
+from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student
+from tests.checks_support import at
 from tests.factories import PASSWORD
 from tests.roster_helpers import SIMPLE_CLEAN
 
@@ -47,3 +52,26 @@ def test_admin_uploads_a_roster(live_server, phone, lang, school, sign_in):
     assert TEXT[lang]["imported"] in phone.locator(".import-report").inner_text()
     with live_server.app.app_context():
         assert db.session.scalar(db.select(Student).where(Student.student_number == "2027101"))
+
+
+def test_admin_marks_a_holiday_and_the_teacher_sees_it_on_today(live_server, phone, lang,
+                                                                  school, sign_in):
+    """Date inputs are filled the way a phone's picker fills them (ISO); CSRF is on."""
+    holiday = date(2027, 10, 1)
+    expect = {"zh": ("已保存：1 天。", "国庆节 · 今天不上课"),
+              "en": ("Saved: 1 day.", "国庆节 · No school today")}[lang]
+    sign_in(phone, live_server.url, "admin.li", PASSWORD)
+    phone.goto(f"{live_server.url}/admin/calendar")
+    phone.fill("input[name=first_day]", holiday.isoformat())
+    phone.select_option("select[name=school_day]", "no")
+    phone.fill("input[name=name]", "国庆节")
+    with phone.expect_navigation():
+        phone.locator("form.card button[type=submit]").tap()
+    assert expect[0] in phone.locator(".flash").inner_text()
+    assert "2027-10-01" in phone.locator("table").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    with clock.frozen(at(9, 0, holiday)):
+        with phone.expect_navigation():
+            phone.locator("form[action$='/logout'] button").tap()
+        sign_in(phone, live_server.url, "t.wang", PASSWORD)
+        assert expect[1] in phone.locator("main").inner_text()

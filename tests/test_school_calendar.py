@@ -1,0 +1,176 @@
+"""The school calendar: holidays and make-up school days (调休), kept by the admin and followed
+by Today, the office board, the teachers' reminders, corrections and the weekly log."""
+
+from datetime import date
+
+import pytest
+
+from rollcall import clock
+from rollcall.checks import services
+from rollcall.checks.window import NotEditable
+from rollcall.extensions import db
+from rollcall.models import AuditLog, CalendarDay, School
+from rollcall.notify import services as notify
+from rollcall.school_days import is_school_day, previous_school_day
+from tests.checks_support import at, homeroom, user
+
+FRIDAY_HOLIDAY = date(2027, 10, 1)  # 国庆节, a Friday
+MONDAY_AFTER = date(2027, 10, 4)
+MAKE_UP_SATURDAY = date(2027, 9, 25)
+
+
+def mark(app, school_id, day, school_day, name):
+    with app.app_context():
+        db.session.add(CalendarDay(school_id=school_id, day=day, school_day=school_day,
+                                   name=name))
+        db.session.commit()
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def calendar(app, school):
+    mark(app, school.school_id, FRIDAY_HOLIDAY, False, "国庆节")
+    mark(app, school.school_id, MAKE_UP_SATURDAY, True, "国庆调休")
+    return school
+
+
+def test_the_calendar_overrides_monday_to_friday(app, calendar):
+    with app.app_context():
+        school = db.session.get(School, calendar.school_id)
+        assert is_school_day(school, FRIDAY_HOLIDAY) is False
+        assert is_school_day(school, MAKE_UP_SATURDAY) is True
+        assert is_school_day(school, date(2027, 9, 26)) is False  # an ordinary Sunday
+        assert is_school_day(school, date(2027, 9, 30)) is True  # an ordinary Thursday
+        assert previous_school_day(school, MONDAY_AFTER) == date(2027, 9, 30)
+        assert previous_school_day(school, date(2027, 9, 27)) == MAKE_UP_SATURDAY
+        other = db.session.get(School, calendar.other_school_id)
+        assert is_school_day(other, FRIDAY_HOLIDAY) is True  # one school's holiday only
+
+
+def test_today_on_a_holiday_is_named_and_nothing_is_overdue(app, calendar, login_as):
+    teacher = login_as("teacher")
+    with clock.frozen(at(10, 0, FRIDAY_HOLIDAY)):
+        text = page(teacher.get(f"/homerooms/{calendar.homeroom_ids['room1']}/today",
+                                headers={"Accept-Language": "en"}))
+        board = page(login_as("office").get("/office/", headers={"Accept-Language": "en"}))
+    assert "国庆节 · No school today: nothing is due." in text
+    assert "today-overdue" not in text
+    assert "国庆节 (no school: nothing is due)" in board
+    assert "cell-overdue" not in board and "cell-pending" in board
+
+
+def test_a_make_up_saturday_is_a_school_day_with_cut_offs(app, calendar, login_as):
+    with clock.frozen(at(10, 0, MAKE_UP_SATURDAY)):
+        text = page(login_as("teacher").get(
+            f"/homerooms/{calendar.homeroom_ids['room1']}/today",
+            headers={"Accept-Language": "zh-CN"}))
+        board = page(login_as("office").get("/office/", headers={"Accept-Language": "en"}))
+    assert "国庆调休：今天上课（调休补课日）。" in text
+    assert text.count("today-overdue") == 2  # bag check and attendance; dismissal not yet
+    assert "国庆调休 (school day)" in board
+    assert board.count("cell-overdue") == 4  # the two classes of this school, two checks each
+
+
+def test_teachers_are_reminded_on_a_make_up_day_and_not_on_a_holiday(app, calendar):
+    with app.app_context():
+        school = db.session.get(School, calendar.school_id)
+        with clock.frozen(at(8, 10, FRIDAY_HOLIDAY)):
+            assert notify.remind_overdue_teachers(school) == 0
+        with clock.frozen(at(8, 10, MAKE_UP_SATURDAY)):
+            assert notify.remind_overdue_teachers(school) == 2
+
+
+def test_after_a_holiday_monday_may_correct_the_thursday_before(app, calendar):
+    with app.app_context():
+        room, teacher = homeroom(calendar), user(calendar)
+        with clock.frozen(at(8, 30, MONDAY_AFTER)):
+            services.save_check(room, date(2027, 9, 30), "bag", [], None, teacher)
+            with pytest.raises(NotEditable):
+                services.save_check(room, date(2027, 9, 29), "bag", [], None, teacher)
+        db.session.commit()
+
+
+def test_the_weekly_log_names_the_holiday_and_shows_the_make_up_day(app, calendar, login_as):
+    office = login_as("office")
+    room = calendar.homeroom_ids["room1"]
+    with clock.frozen(at(18, 0, MONDAY_AFTER)):
+        holiday_week = page(office.get(f"/homerooms/{room}/week/2027-W39",
+                                       headers={"Accept-Language": "en"}))
+        make_up_week = page(office.get(f"/homerooms/{room}/week/2027-W38",
+                                       headers={"Accept-Language": "en"}))
+    assert "2027-10-01 · Fri · 国庆节" in holiday_week
+    assert "No school: nothing is due." in holiday_week
+    assert "2027-09-25 · Sat · 国庆调休" in make_up_week
+    assert "2027-09-26" not in make_up_week  # an ordinary Sunday stays out
+
+
+def test_the_admin_marks_a_holiday_week_and_only_its_weekdays_are_kept(app, school, login_as):
+    admin = login_as("admin")
+    response = admin.post("/admin/calendar", data={
+        "first_day": "2027-10-01", "last_day": "2027-10-07", "school_day": "no",
+        "name": "国庆节"}, headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert "Saved: 5 days." in page(response)
+    with app.app_context():
+        days = db.session.scalars(db.select(CalendarDay.day).order_by(CalendarDay.day)).all()
+        assert [d.day for d in days] == [1, 4, 5, 6, 7]
+        entry = db.session.scalar(db.select(AuditLog).where(
+            AuditLog.action == "admin.calendar.mark"))
+        assert entry.after["name"] == "国庆节" and len(entry.after["days"]) == 5
+    listing = page(admin.get("/admin/calendar", headers={"Accept-Language": "zh-CN"}))
+    assert "2027-10-04 周一" in listing and "否（放假）" in listing
+
+
+def test_marking_again_replaces_a_day_and_removing_gives_it_back(app, school, login_as):
+    admin = login_as("admin")
+    admin.post("/admin/calendar", data={"first_day": "2027-10-09", "school_day": "no",
+                                        "name": "x"})  # a Saturday: refused, see below
+    admin.post("/admin/calendar", data={"first_day": "2027-10-08", "school_day": "no",
+                                        "name": "旧"})
+    admin.post("/admin/calendar", data={"first_day": "2027-10-08", "school_day": "no",
+                                        "name": "新"})
+    with app.app_context():
+        [entry] = db.session.scalars(db.select(CalendarDay)).all()
+        assert entry.name == "新"
+        entry_id = entry.id
+    response = admin.post(f"/admin/calendar/{entry_id}/delete",
+                          headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert "Removed: 2027-10-08." in page(response)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(CalendarDay)) == 0
+        assert db.session.scalar(db.select(AuditLog).where(
+            AuditLog.action == "admin.calendar.unmark")).before["name"] == "新"
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"first_day": "", "school_day": "no", "name": "x"}, "Pick a date."),
+    ({"first_day": "2027-10-07", "last_day": "2027-10-01", "school_day": "no", "name": "x"},
+     "The last day is before the first."),
+    ({"first_day": "2027-10-01", "last_day": "2027-11-15", "school_day": "no", "name": "x"},
+     "At most 31 days at once."),
+    ({"first_day": "2027-10-09", "last_day": "2027-10-10", "school_day": "no", "name": "x"},
+     "These are all weekend days already"),
+    ({"first_day": "2027-10-08", "school_day": "yes", "name": "x"},
+     "These are all weekdays already"),
+    ({"first_day": "2027-10-08", "school_day": "no", "name": " "}, "Give the days a name."),
+    ({"first_day": "2027-10-08", "school_day": "maybe", "name": "x"}, "Not a valid choice"),
+])
+def test_bad_calendar_input_is_explained_and_nothing_is_written(app, school, login_as, data,
+                                                                message):
+    response = login_as("admin").post("/admin/calendar", data=data,
+                                      headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert message in page(response)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(CalendarDay)) == 0
+
+
+def test_another_schools_day_cannot_be_removed(app, school, login_as):
+    mark(app, school.other_school_id, FRIDAY_HOLIDAY, False, "别校")
+    with app.app_context():
+        entry_id = db.session.scalar(db.select(CalendarDay.id))
+    assert login_as("admin").post(f"/admin/calendar/{entry_id}/delete").status_code == 404
+    with app.app_context():
+        assert db.session.get(CalendarDay, entry_id) is not None
