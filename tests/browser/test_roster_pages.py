@@ -75,3 +75,19 @@ def test_admin_marks_a_holiday_and_the_teacher_sees_it_on_today(live_server, pho
             phone.locator("form[action$='/logout'] button").tap()
         sign_in(phone, live_server.url, "t.wang", PASSWORD)
         assert expect[1] in phone.locator("main").inner_text()
+
+
+ADMIN_PAGES = ("/admin/", "/admin/homerooms", "/admin/students", "/admin/guardians",
+               "/admin/users", "/admin/school", "/admin/import", "/admin/import/format",
+               "/admin/calendar", "/contacts/")
+
+
+def test_admin_pages_fit_a_phone(live_server, phone, lang, school, sign_in):
+    sign_in(phone, live_server.url, "admin.li", PASSWORD)
+    wide = {}
+    for path in ADMIN_PAGES:
+        phone.goto(f"{live_server.url}{path}")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[path] = width
+    assert wide == {}
