@@ -106,3 +106,22 @@ def test_the_board_fits_a_phone(live_server, phone, lang, demo):
         _sign_in(phone, live_server.url)
         assert phone.locator("td.cell-overdue").first.is_visible()
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_office_review_pages_fit_a_phone(live_server, phone, lang, demo):
+    """The board, log, charts, audit trail, a student's page and a weekly log: usable on a
+    phone without the page scrolling sideways (wide tables scroll inside themselves)."""
+    with live_server.app.app_context():
+        student_id = db.session.scalar(db.select(Student.id).order_by(Student.id))
+    room = demo["rooms"]["九年级1班"]
+    paths = ("/office/", "/office/log", "/office/charts", "/office/audit",
+             f"/students/{student_id}", f"/homerooms/{room}/week/2026-W48")
+    with clock.frozen(MORNING):
+        _sign_in(phone, live_server.url)
+        wide = {}
+        for path in paths:
+            phone.goto(f"{live_server.url}{path}")
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                wide[path] = width
+    assert wide == {}
