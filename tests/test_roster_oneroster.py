@@ -124,21 +124,33 @@ def test_a_guardian_shared_by_siblings_is_one_row(app, runner, tmp_path):
             "2027001", "2027002"]
 
 
-def test_a_delta_file_deactivates_only_the_students_marked_tobedeleted(app, runner, tmp_path):
-    run_import(runner, ONEROSTER / "clean", "--school", "阳光中学")
+def delta_set(tmp_path, **files):
+    """The clean set as a delta: these files (name without .csv -> text) replace the clean
+    ones, and the manifest calls classes, users and enrollments delta files."""
     folder = tmp_path / "delta"
     folder.mkdir()
-    for name in ("manifest.csv", "orgs.csv", "classes.csv", "enrollments.csv"):
+    for name in ("manifest.csv", "orgs.csv", "classes.csv", "users.csv", "enrollments.csv"):
         (folder / name).write_bytes((ONEROSTER / "clean" / name).read_bytes())
     manifest = folder / "manifest.csv"
-    manifest.write_text(manifest.read_text().replace("file.users,bulk", "file.users,delta")
+    manifest.write_text(manifest.read_text().replace("file.classes,bulk", "file.classes,delta")
+                        .replace("file.users,bulk", "file.users,delta")
                         .replace("file.enrollments,bulk", "file.enrollments,delta"))
-    (folder / "enrollments.csv").write_text(
-        "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role\n"
-        "e-4,tobedeleted,2026-11-27,hr-91,org-1,s-2,student\n")
-    (folder / "users.csv").write_text(
-        "sourcedId,status,dateLastModified,role,username,givenName,familyName,identifier\n"
-        "s-2,tobedeleted,2026-11-27,student,s.li,四,李,2027002\n")
+    for name, text in files.items():
+        (folder / f"{name}.csv").write_text(text)
+    return folder
+
+
+ENROLLMENTS_HEADER = \
+    "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role\n"
+
+
+def test_a_delta_file_deactivates_only_the_students_marked_tobedeleted(app, runner, tmp_path):
+    run_import(runner, ONEROSTER / "clean", "--school", "阳光中学")
+    folder = delta_set(
+        tmp_path,
+        enrollments=ENROLLMENTS_HEADER + "e-4,tobedeleted,2026-11-27,hr-91,org-1,s-2,student\n",
+        users="sourcedId,status,dateLastModified,role,username,givenName,familyName,identifier\n"
+              "s-2,tobedeleted,2026-11-27,student,s.li,四,李,2027002\n")
     result = run_import(runner, folder)
     assert result.exit_code == 0, result.output
     assert "deactivated: 1 students" in result.output
@@ -149,21 +161,11 @@ def test_a_delta_file_deactivates_only_the_students_marked_tobedeleted(app, runn
 
 def test_a_delta_file_deactivates_a_class_marked_tobedeleted(app, runner, tmp_path):
     run_import(runner, ONEROSTER / "clean", "--school", "阳光中学")
-    folder = tmp_path / "delta"
-    folder.mkdir()
-    for name in ("orgs.csv", "users.csv"):
-        (folder / name).write_bytes((ONEROSTER / "clean" / name).read_bytes())
-    (folder / "manifest.csv").write_text(
-        (ONEROSTER / "clean" / "manifest.csv").read_text()
-        .replace("file.classes,bulk", "file.classes,delta")
-        .replace("file.users,bulk", "file.users,delta")
-        .replace("file.enrollments,bulk", "file.enrollments,delta"))
-    (folder / "classes.csv").write_text(
-        "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,"
-        "location,schoolSourcedId,termSourcedIds\n"
-        "hr-92,tobedeleted,2026-11-27,九年级2班,09,c-1,9-2,homeroom,202,org-1,term-1\n")
-    (folder / "enrollments.csv").write_text(
-        "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role\n")
+    folder = delta_set(
+        tmp_path, enrollments=ENROLLMENTS_HEADER,
+        classes="sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+                "classType,location,schoolSourcedId,termSourcedIds\n"
+                "hr-92,tobedeleted,2026-11-27,九年级2班,09,c-1,9-2,homeroom,202,org-1,term-1\n")
     result = run_import(runner, folder)
     assert result.exit_code == 0, result.output
     assert "deactivated: 1 homerooms" in result.output

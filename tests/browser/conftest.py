@@ -108,3 +108,14 @@ def sign_in():
             page.locator("form.card button[type=submit]").tap()
 
     return do
+
+
+def too_wide(page, base_url, paths, width=390) -> dict:
+    """{path: scroll width} for the pages that scroll sideways at this width (none, we hope)."""
+    wide = {}
+    for path in paths:
+        page.goto(f"{base_url}{path}")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            wide[path] = scroll_width
+    return wide

@@ -11,6 +11,7 @@ from rollcall.extensions import db
 from rollcall.models import Homeroom, Student, User
 from rollcall.notify.models import OutboxStudent, OutboxText
 from tests import factories
+from tests.browser.conftest import too_wide
 
 # Thursday 26 November 2026, 08:20 in Shanghai: bag check and attendance are past their cut-off.
 MORNING = datetime(2026, 11, 26, 0, 20, tzinfo=UTC)
@@ -118,10 +119,4 @@ def test_the_office_review_pages_fit_a_phone(live_server, phone, lang, demo):
              f"/students/{student_id}", f"/homerooms/{room}/week/2026-W48")
     with clock.frozen(MORNING):
         _sign_in(phone, live_server.url)
-        wide = {}
-        for path in paths:
-            phone.goto(f"{live_server.url}{path}")
-            width = phone.evaluate("document.documentElement.scrollWidth")
-            if width > 390:
-                wide[path] = width
-    assert wide == {}
+        assert too_wide(phone, live_server.url, paths) == {}

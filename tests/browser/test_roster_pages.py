@@ -7,6 +7,7 @@ from datetime import date
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student
+from tests.browser.conftest import too_wide
 from tests.checks_support import at
 from tests.factories import PASSWORD
 from tests.roster_helpers import SIMPLE_CLEAN
@@ -84,10 +85,4 @@ ADMIN_PAGES = ("/admin/", "/admin/homerooms", "/admin/students", "/admin/guardia
 
 def test_admin_pages_fit_a_phone(live_server, phone, lang, school, sign_in):
     sign_in(phone, live_server.url, "admin.li", PASSWORD)
-    wide = {}
-    for path in ADMIN_PAGES:
-        phone.goto(f"{live_server.url}{path}")
-        width = phone.evaluate("document.documentElement.scrollWidth")
-        if width > 390:
-            wide[path] = width
-    assert wide == {}
+    assert too_wide(phone, live_server.url, ADMIN_PAGES) == {}
