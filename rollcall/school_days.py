@@ -1,6 +1,7 @@
 """Which days are school days: Monday to Friday, unless the school's calendar says otherwise
 (a holiday on a weekday, or a weekend day made a school day, 调休)."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rollcall import audit
@@ -9,6 +10,8 @@ from rollcall.models import CalendarDay
 
 # The longest stretch the calendar takes at once (a holiday week with its weekends, say).
 MAX_SPAN_DAYS = 31
+# How far back previous_school_day looks (a summer holiday is shorter than this).
+LOOK_BACK_DAYS = 200
 
 
 def calendar(school, first: date, last: date) -> dict[date, CalendarDay]:
@@ -23,43 +26,75 @@ def calendar_entry(school, day: date) -> CalendarDay | None:
     return calendar(school, day, day).get(day)
 
 
+def is_weekday(day: date) -> bool:
+    return day.weekday() < 5
+
+
 def is_school_day(school, day: date, entries: dict | None = None) -> bool:
     """True on the days checks are due; `entries` (from calendar()) spares a query."""
     entry = (entries if entries is not None else calendar(school, day, day)).get(day)
-    return entry.school_day if entry is not None else day.weekday() < 5
+    return school_day_by(entry, day)
+
+
+def school_day_by(entry: CalendarDay | None, day: date) -> bool:
+    """A day's calendar entry decides; without one, Monday to Friday are school days."""
+    return entry.school_day if entry is not None else is_weekday(day)
 
 
 def previous_school_day(school, day: date) -> date:
-    """The school day before day (Monday's is the Friday before, unless a holiday)."""
-    entries = calendar(school, day - timedelta(days=MAX_SPAN_DAYS * 2), day)
-    day -= timedelta(days=1)
-    while not is_school_day(school, day, entries):
-        day -= timedelta(days=1)
-    return day
+    """The school day before day (Monday's is the Friday before, unless a holiday); one query."""
+    first = day - timedelta(days=LOOK_BACK_DAYS)
+    entries = calendar(school, first, day)
+    candidate = day - timedelta(days=1)
+    while candidate > first:
+        if is_school_day(school, candidate, entries):
+            return candidate
+        candidate -= timedelta(days=1)
+    return candidate  # nothing marked a school day for months: the calendar is wrong anyway
 
 
-def changing_days(first: date, last: date, school_day: bool) -> list[date]:
-    """The days from first to last a calendar entry would change: weekdays for a holiday,
-    weekend days for a make-up school day."""
+@dataclass
+class CalendarChange:
+    """What marking first..last as holiday or make-up days would write and clear."""
+
+    marked: list[date]  # days that need an entry (weekdays off, weekend days on)
+    cleared: list[CalendarDay]  # entries of the other kind that the default now covers
+
+    def __bool__(self) -> bool:
+        return bool(self.marked or self.cleared)
+
+
+def plan_change(school, first: date, last: date, school_day: bool) -> CalendarChange:
+    """Every day from first to last becomes a school day or not: weekdays off and weekend days
+    on get an entry; an entry saying the opposite on a day the default already covers goes."""
+    existing = calendar(school, first, last)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    return [day for day in days if (day.weekday() < 5) != school_day]
+    return CalendarChange(
+        marked=[day for day in days if is_weekday(day) != school_day],
+        cleared=[existing[day] for day in days
+                 if is_weekday(day) == school_day and day in existing])
 
 
 def mark_days(school, first: date, last: date, school_day: bool, name: str, actor) -> int:
-    """Write a holiday or make-up school days over first..last (replacing what those days had);
-    audited; returns how many days changed."""
-    days = changing_days(first, last, school_day)
+    """Make first..last holidays or make-up school days, replacing what those days had;
+    audited with what was there before; returns how many days changed."""
+    change = plan_change(school, first, last, school_day)
     existing = calendar(school, first, last)
-    for day in days:
+    before = {day.isoformat(): {"school_day": entry.school_day, "name": entry.name}
+              for day, entry in existing.items()}
+    for day in change.marked:
         entry = existing.get(day) or CalendarDay(school_id=school.id, day=day)
         entry.school_day, entry.name = school_day, name
         db.session.add(entry)
+    for entry in change.cleared:
+        db.session.delete(entry)
     audit.record("admin.calendar.mark", school, actor=actor, object_type="CalendarDay",
-                 object_id=first.isoformat(),
-                 after={"days": [day.isoformat() for day in days], "school_day": school_day,
-                        "name": name})
+                 object_id=f"{first.isoformat()}..{last.isoformat()}", before=before or None,
+                 after={"days": [day.isoformat() for day in change.marked],
+                        "cleared": [entry.day.isoformat() for entry in change.cleared],
+                        "school_day": school_day, "name": name})
     db.session.commit()
-    return len(days)
+    return len(change.marked) + len(change.cleared)
 
 
 def unmark_day(entry: CalendarDay, actor) -> None:

@@ -43,6 +43,18 @@ def test_three_svg_charts_each_with_a_table(app, school, login_as):
     assert re.search(r"九年级1班</th><td>95\.6%", rates) and "九年级2班</th><td>100.0%" in rates
     weekdays = html.split('id="weekday-title"')[1].split("</section>")[0]
     assert "Mon</th><td>2</td>" in weekdays and "Tue</th><td>0</td>" in weekdays
+    assert "Sat</th>" not in weekdays  # no school at weekends, no bar for them
+
+
+def test_absences_on_a_make_up_saturday_get_their_own_bar(app, school, login_as):
+    _month(app, school)
+    saturday = DAY - timedelta(days=(DAY.weekday() - 5) % 7)
+    with app.app_context():
+        factories.record_check(school.homeroom_ids["room1"], saturday, "attendance",
+                               {school.student_ids["room1"][3]: "absent"}, at(8, 0, saturday))
+    html = _page(login_as("office")).get_data(as_text=True)
+    weekdays = html.split('id="weekday-title"')[1].split("</section>")[0]
+    assert "Sat</th><td>1</td>" in weekdays and "Sun</th>" not in weekdays
     findings = html.split('id="findings-chart-title"')[1].split("</section>")[0]
     assert "Knife or blade" in findings and "Cigarettes" in findings
     assert "2026-11-23</th><td>1</td><td>1</td>" in findings

@@ -1,17 +1,18 @@
 """The school calendar: holidays and make-up school days (调休), kept by the admin and followed
 by Today, the office board, the teachers' reminders, corrections and the weekly log."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from rollcall import clock
+from rollcall.api import tokens
 from rollcall.checks import services
 from rollcall.checks.window import NotEditable
 from rollcall.extensions import db
-from rollcall.models import AuditLog, CalendarDay, School
+from rollcall.models import AuditLog, CalendarDay, School, User
 from rollcall.notify import services as notify
-from rollcall.school_days import is_school_day, previous_school_day
+from rollcall.school_days import is_school_day, mark_days, previous_school_day
 from tests.checks_support import at, homeroom, user
 
 FRIDAY_HOLIDAY = date(2027, 10, 1)  # 国庆节, a Friday
@@ -174,3 +175,80 @@ def test_another_schools_day_cannot_be_removed(app, school, login_as):
     assert login_as("admin").post(f"/admin/calendar/{entry_id}/delete").status_code == 404
     with app.app_context():
         assert db.session.get(CalendarDay, entry_id) is not None
+
+
+def test_a_holiday_over_a_make_up_day_replaces_it_and_back(app, school, login_as):
+    admin = login_as("admin")
+    admin.post("/admin/calendar", data={"first_day": "2027-10-09", "school_day": "yes",
+                                        "name": "调休"})
+    response = admin.post("/admin/calendar", data={
+        "first_day": "2027-10-04", "last_day": "2027-10-10", "school_day": "no",
+        "name": "国庆节"}, headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert "Saved: 6 days." in page(response)  # five weekdays off, the Saturday given back
+    with app.app_context():
+        school_row = db.session.get(School, school.school_id)
+        assert is_school_day(school_row, date(2027, 10, 9)) is False
+        entry = db.session.scalar(db.select(AuditLog).where(
+            AuditLog.action == "admin.calendar.mark").order_by(AuditLog.id.desc()))
+        assert entry.before == {"2027-10-09": {"school_day": True, "name": "调休"}}
+        assert entry.after["cleared"] == ["2027-10-09"]
+    # A weekday holiday can be made a school day again (it is not "a weekday already").
+    response = admin.post("/admin/calendar", data={
+        "first_day": "2027-10-04", "school_day": "yes", "name": "改回"},
+        headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert "Saved: 1 day." in page(response)
+    with app.app_context():
+        school_row = db.session.get(School, school.school_id)
+        assert is_school_day(school_row, date(2027, 10, 4)) is True
+        assert db.session.scalar(db.select(db.func.count()).select_from(CalendarDay)) == 4
+
+
+def test_after_the_summer_holiday_the_previous_school_day_is_before_it(app, school):
+    with app.app_context():
+        school_row = db.session.get(School, school.school_id)
+        admin = db.session.get(User, school.user_ids["admin"])
+        first = date(2027, 6, 28)
+        while first <= date(2027, 9, 3):  # the form takes at most 31 days at a time
+            last = min(first + timedelta(days=30), date(2027, 9, 3))
+            mark_days(school_row, first, last, False, "暑假", admin)
+            first = last + timedelta(days=1)
+        assert previous_school_day(school_row, date(2027, 9, 6)) == date(2027, 6, 25)
+
+
+def test_thirty_one_days_at_once_is_the_limit(app, school, login_as):
+    admin = login_as("admin")
+    ok = admin.post("/admin/calendar", data={
+        "first_day": "2027-07-01", "last_day": "2027-07-31", "school_day": "no", "name": "暑假"})
+    assert ok.status_code == 302
+    refused = admin.post("/admin/calendar", data={
+        "first_day": "2027-08-01", "last_day": "2027-09-01", "school_day": "no", "name": "暑假"},
+        headers={"Accept-Language": "en"})
+    assert "At most 31 days at once." in page(refused)
+
+
+def test_early_morning_on_a_holiday_is_the_holiday_not_the_day_before(app, calendar,
+                                                                       login_as):
+    """07:30 in Shanghai is 23:30 UTC the evening before: the school's date decides."""
+    with app.app_context():
+        school = db.session.get(School, calendar.school_id)
+        with clock.frozen(at(7, 30, FRIDAY_HOLIDAY)):
+            assert clock.school_today(school) == FRIDAY_HOLIDAY
+    with clock.frozen(at(7, 30, FRIDAY_HOLIDAY)):
+        text = page(login_as("teacher").get(
+            f"/homerooms/{calendar.homeroom_ids['room1']}/today",
+            headers={"Accept-Language": "en"}))
+    assert "国庆节 · No school today" in text
+
+
+def test_the_api_says_whether_a_date_is_a_school_day(app, calendar):
+    with app.app_context():
+        headers = {"Authorization": f"Bearer {tokens.create_token(user(calendar))}"}
+        db.session.commit()
+    client = app.test_client()
+    base = f"/api/v1/homerooms/{calendar.homeroom_ids['room1']}/checks"
+    holiday = client.get(f"{base}/{FRIDAY_HOLIDAY}", headers=headers).json
+    make_up = client.get(f"{base}/{MAKE_UP_SATURDAY}", headers=headers).json
+    sunday = client.get(f"{base}/2027-09-26", headers=headers).json
+    assert (holiday["school_day"], holiday["calendar_name"]) == (False, "国庆节")
+    assert (make_up["school_day"], make_up["calendar_name"]) == (True, "国庆调休")
+    assert (sunday["school_day"], sunday["calendar_name"]) == (False, None)

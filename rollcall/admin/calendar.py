@@ -22,7 +22,7 @@ SHOWN_PAST_DAYS = 60
 def calendar():
     """Mark a holiday or make-up school days; list the school's calendar from recent days on."""
     school = current_user.school
-    form = CalendarForm()
+    form = CalendarForm(school=school)
     if form.validate_on_submit():
         first, last = form.span
         count = school_days.mark_days(school, first, last, form.school_day.data == "yes",

@@ -25,7 +25,7 @@ from rollcall.i18n import SUPPORTED_LOCALES
 from rollcall.models import Homeroom, Role, Student, User
 from rollcall.notify.settings import parse_window
 from rollcall.phones import InvalidPhone, parse_phone
-from rollcall.school_days import MAX_SPAN_DAYS, changing_days
+from rollcall.school_days import MAX_SPAN_DAYS, plan_change
 
 LANGUAGE_CHOICES = [SelectChoice("zh_Hans", "简体中文"), SelectChoice("en", "English")]
 
@@ -185,7 +185,7 @@ class ImportForm(FlaskForm):
     partial = BooleanField(_l("Part of the school only: keep students the file does not list"))
 
 
-class CalendarForm(FlaskForm):
+class CalendarForm(SchoolScopedForm):
     """A holiday (weekdays without school) or make-up school days (weekend days with school)."""
 
     first_day = DateField(_l("First day"), validators=[DataRequired(_l("Pick a date."))])
@@ -216,7 +216,7 @@ class CalendarForm(FlaskForm):
         first, last = self.span
         if last < first or (last - first).days >= MAX_SPAN_DAYS:
             return
-        if not changing_days(first, last, field.data == "yes"):
+        if not plan_change(self.school, first, last, field.data == "yes"):
             raise ValidationError(
                 _l("These are all weekend days already: a holiday changes nothing.")
                 if field.data == "no" else

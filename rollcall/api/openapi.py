@@ -126,6 +126,12 @@ PATHS = {
         "summary": "The three checks of a date", "parameters": [HOMEROOM_ID, DATE],
         "responses": _ok({"type": "object", "properties": {
             "homeroom_id": {"type": "integer"}, "date": {"type": "string", "format": "date"},
+            "school_day": {"type": "boolean", "description":
+                           "Checks are due: Monday to Friday unless the school calendar says "
+                           "otherwise (a holiday, or a make-up school day)"},
+            "calendar_name": {"type": ["string", "null"],
+                              "description": "The holiday or make-up day, if the calendar "
+                                             "marks this date"},
             "checks": {"type": "array", "items": {"$ref": "#/components/schemas/Check"}}}})
         | DENIED}},
     "/homerooms/{homeroom_id}/checks/{date}/{kind}": {"put": {

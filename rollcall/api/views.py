@@ -19,6 +19,7 @@ from rollcall.checks.views import parse_day
 from rollcall.checks.window import NotEditable
 from rollcall.extensions import db
 from rollcall.models import Homeroom
+from rollcall.school_days import calendar_entry, school_day_by
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUT_KEYS = {"version", "entries", "campus_checked"}
@@ -98,7 +99,10 @@ def day_checks(homeroom_id, day):
     for kind in DAY_ORDER:
         check = services.find_check(homeroom.id, day, kind)
         checks.append(check_json(check) if check else empty_check_json(day, kind))
-    return jsonify({"homeroom_id": homeroom.id, "date": day.isoformat(), "checks": checks})
+    entry = calendar_entry(homeroom.school, day)
+    return jsonify({"homeroom_id": homeroom.id, "date": day.isoformat(),
+                    "school_day": school_day_by(entry, day),
+                    "calendar_name": entry.name if entry else None, "checks": checks})
 
 
 @bp.put("/homerooms/<int:homeroom_id>/checks/<day>/<kind>")

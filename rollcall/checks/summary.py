@@ -37,11 +37,12 @@ def cutoff(school, kind: CheckKind) -> time:
     return getattr(school, CUTOFF_FIELD[CheckKind(kind)])
 
 
-def day_overview(homeroom, day: date) -> list[CheckState]:
+def day_overview(homeroom, day: date, school_day: bool | None = None) -> list[CheckState]:
     """The three checks in the day's order: done (with counts), not started, or overdue."""
     school = homeroom.school
     now = clock.now()
-    school_day = is_school_day(school, day)
+    if school_day is None:
+        school_day = is_school_day(school, day)
     states = []
     for kind in DAY_ORDER:
         state = CheckState(kind=kind, cutoff=cutoff(school, kind),

@@ -23,7 +23,7 @@ from rollcall.checks.models import CheckKind
 from rollcall.checks.validation import CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.models import Role
-from rollcall.school_days import calendar_entry, is_school_day
+from rollcall.school_days import calendar_entry, school_day_by
 
 bp = Blueprint("checks", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
@@ -74,10 +74,11 @@ def homeroom_today(homeroom_id):
     """The three checks of today in order: not started, done (when, by whom), or overdue."""
     homeroom = homeroom_or_404(current_user, homeroom_id)
     day = clock.school_today(homeroom.school)
+    calendar = calendar_entry(homeroom.school, day)
+    school_day = school_day_by(calendar, day)
     return render_template("checks/today.html", homeroom=homeroom, day=day,
-                           school_day=is_school_day(homeroom.school, day),
-                           calendar=calendar_entry(homeroom.school, day),
-                           states=summary.day_overview(homeroom, day),
+                           school_day=school_day, calendar=calendar,
+                           states=summary.day_overview(homeroom, day, school_day),
                            row_statuses=labels.ROW_STATUSES,
                            findings=[f for f in summary.dangerous_findings(homeroom.school_id, day)
                                      if f.check.homeroom_id == homeroom.id])

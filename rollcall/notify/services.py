@@ -251,7 +251,7 @@ def remind_overdue_teachers(school: School) -> int:
     """At the attendance cut-off: remind the teachers of every class without attendance."""
     day = clock.school_today(school)
     cutoff = clock.school_datetime(school, day, school.attendance_cutoff)
-    if not is_school_day(school, day) or not cutoff <= clock.now() < cutoff + REMIND_GRACE:
+    if not cutoff <= clock.now() < cutoff + REMIND_GRACE or not is_school_day(school, day):
         return 0
     done = set(db.session.scalars(db.select(Check.homeroom_id).where(
         Check.school_id == school.id, Check.school_date == day,

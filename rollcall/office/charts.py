@@ -36,7 +36,8 @@ def attendance_rate_by_class(school: School, today: date, days: int = 30) -> lis
 
 
 def absences_by_weekday(school: School, since: date, today: date) -> list:
-    """(weekday number 0-4, absences) between since and today."""
+    """(weekday number, absences) between since and today: Monday to Friday, and Saturday or
+    Sunday when a make-up school day (调休) had absences."""
     rows = db.session.execute(
         db.select(Check.school_date, func.count())
         .join(CheckEntry, CheckEntry.check_id == Check.id)
@@ -46,7 +47,8 @@ def absences_by_weekday(school: School, since: date, today: date) -> list:
     totals = defaultdict(int)
     for day, count in rows:
         totals[day.weekday()] += count
-    return [(weekday, totals[weekday]) for weekday in range(5)]
+    return [(weekday, totals[weekday]) for weekday in range(7)
+            if weekday < 5 or totals[weekday]]
 
 
 def findings_per_week(school: School, today: date, weeks: int = 12) -> tuple[list, list, dict]:

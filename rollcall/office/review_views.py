@@ -15,7 +15,7 @@ from rollcall.office.forms import AuditFilterForm
 from rollcall.office.labels import CATEGORY_LABELS
 from rollcall.office.views import OFFICE_ROLES, bp
 
-WEEKDAY_NAMES = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"))
+WEEKDAY_NAMES = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
 
 
 @bp.get("/students/<int:student_id>")

@@ -23,7 +23,7 @@ from rollcall.checks.models import (
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
 from rollcall.office.parent_texts import absence_contacts, overdue_reminders
-from rollcall.school_days import calendar_entry, is_school_day
+from rollcall.school_days import calendar_entry, is_school_day, school_day_by
 
 KINDS = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
 CUTOFF_FIELDS = {CheckKind.BAG: "bag_check_cutoff", CheckKind.ATTENDANCE: "attendance_cutoff",
@@ -88,7 +88,7 @@ def active_homerooms(school_id: int) -> list[Homeroom]:
         .order_by(Homeroom.grade, Homeroom.name)))
 
 
-def check_grid(school: School, day: date, homerooms) -> list:
+def check_grid(school: School, day: date, homerooms, school_day: bool | None = None) -> list:
     """Rows of (homeroom, cells) for the three checks of each homeroom on day."""
     checks = {
         (check.homeroom_id, check.kind): check
@@ -97,7 +97,8 @@ def check_grid(school: School, day: date, homerooms) -> list:
             .options(db.joinedload(Check.submitted_by)))
     }
     reminders = overdue_reminders(school.id, day)
-    school_day = is_school_day(school, day)  # nothing is due at a weekend or on a holiday
+    if school_day is None:  # nothing is due at a weekend or on a holiday
+        school_day = is_school_day(school, day)
     passed = {kind: school_day and cutoff_passed(school, day, kind) for kind in KINDS}
     rows = []
     for homeroom in homerooms:
@@ -151,8 +152,9 @@ def build_board(school: School) -> Board:
     """Everything the office board shows for the school's today."""
     day = clock.school_today(school)
     homerooms = active_homerooms(school.id)
-    board = Board(day=day, rows=check_grid(school, day, homerooms),
-                  calendar=calendar_entry(school, day))
+    entry = calendar_entry(school, day)
+    board = Board(day=day, rows=check_grid(school, day, homerooms, school_day_by(entry, day)),
+                  calendar=entry)
     student_count = db.session.scalar(
         db.select(func.count()).select_from(Student)
         .join(Homeroom, Student.homeroom_id == Homeroom.id)
