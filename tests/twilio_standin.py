@@ -6,6 +6,7 @@ Twilio `code`. Tests script failures: `fail_next("429")`, `fail_next("500-after-
 `permanent[number] = 21211`, or random 429s and 5xx with `random_faults(...)`.
 """
 
+import contextlib
 import json
 import random
 import secrets
@@ -23,6 +24,8 @@ ERRORS = {
     20429: (429, "Too Many Requests"),
     20500: (500, "Internal Server Error"),
     21211: (400, "The 'To' number is not a valid phone number."),
+    21602: (400, "Message body is required."),
+    21604: (400, "A 'To' phone number is required."),
     21408: (400, "Permission to send an SMS has not been enabled for the region"),
     21610: (400, "Attempt to send to unsubscribed recipient"),
     21614: (400, "'To' number is not a valid mobile number"),
@@ -67,6 +70,10 @@ class TwilioStandIn:
     # --- the API -------------------------------------------------------------------------
     def create(self, form: dict) -> tuple[int, dict]:
         to = form.get("To", "")
+        if not to:
+            return _error(21604)
+        if not form.get("Body"):
+            return _error(21602)
         with self._lock:
             fault = self._script.pop(0) if self._script else self._random_fault()
             if fault == "429":
@@ -133,7 +140,11 @@ def _handler(standin: TwilioStandIn):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802
             length = int(self.headers.get("Content-Length", 0))
-            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            raw = self.rfile.read(length)
+            if len(raw) < length:  # the sender died mid-request: like Twilio, create nothing
+                self.close_connection = True
+                return None
+            form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
             standin.requests.append(("POST", form.get("To", "")))
             if urlparse(self.path).path != path:
                 return self._reply(404, {"code": 20404, "message": "not found", "status": 404})
@@ -152,7 +163,9 @@ def _handler(standin: TwilioStandIn):
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            # A sender killed while waiting: what it would have read is lost with it.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
 
         def log_message(self, *args):  # keep the test output quiet
             pass
