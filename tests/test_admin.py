@@ -127,6 +127,18 @@ def test_guardian_phone_is_normalized_and_audited(app, school, english, role):
                                    {"language": "en", "name": "家长"} if role == "admin" else {})}
 
 
+@pytest.mark.parametrize("role", ["admin", "office"])
+def test_a_guardian_form_opens_with_the_phone_as_it_was_typed(app, school, english, role):
+    with app.app_context():
+        guardian = first_guardian(school)
+        guardian.phone_raw, guardian.phone_e164 = "138-1234 5678", "+8613812345678"
+        db.session.commit()
+        guardian_id = guardian.id
+    url = (f"/admin/guardians/{guardian_id}" if role == "admin"
+           else f"/contacts/guardians/{guardian_id}")
+    assert 'value="138-1234 5678"' in english(role).get(url).get_data(as_text=True)
+
+
 def test_an_impossible_phone_is_shown_by_the_field_and_nothing_is_saved(app, school, english):
     client = english("office")
     with app.app_context():

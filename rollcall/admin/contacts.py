@@ -28,8 +28,6 @@ def guardian_edit(guardian_id):
     """Correct a guardian's phone, or switch their absence texts on or off."""
     guardian = own_or_404(Guardian, guardian_id)
     form = ContactForm(obj=guardian, school=current_user.school, editing=guardian)
-    if not form.is_submitted():
-        form.phone.data = guardian.phone_raw or guardian.phone_e164 or ""
     if form.validate_on_submit():
         values = {"absence_texts": form.absence_texts.data,
                   **services.phone_values(form.phone.data, form.parsed_phone)}

@@ -82,13 +82,22 @@ class PhoneMixin:
             raise ValidationError(_l("This is not a phone number.")) from None
 
 
-class ContactForm(PhoneMixin, SchoolScopedForm):
+class GuardianPhoneMixin(PhoneMixin):
+    """A guardian's phone field opens with the number as it was typed (else its E.164)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.editing is not None and not self.is_submitted():
+            self.phone.data = self.editing.phone_raw or self.editing.phone_e164 or ""
+
+
+class ContactForm(GuardianPhoneMixin, SchoolScopedForm):
     phone = StringField(_l("Phone"), validators=[Length(max=64)],
                         render_kw={"type": "tel", "autocomplete": "off"})
     absence_texts = BooleanField(_l("Send absence texts to this guardian"))
 
 
-class GuardianForm(PhoneMixin, SchoolScopedForm):
+class GuardianForm(GuardianPhoneMixin, SchoolScopedForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
     relationship_label = StringField(_l("Relationship"), validators=[Length(max=32)])
     phone = StringField(_l("Phone"), validators=[Length(max=64)],

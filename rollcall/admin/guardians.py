@@ -41,8 +41,6 @@ def guardian_edit(guardian_id):
     """Edit a guardian: name, relationship, phone, language, absence texts on/off."""
     guardian = own_or_404(Guardian, guardian_id)
     form = GuardianForm(obj=guardian, school=current_user.school, editing=guardian)
-    if not form.is_submitted():
-        form.phone.data = guardian.phone_raw or guardian.phone_e164 or ""
     if form.validate_on_submit():
         services.update(guardian, guardian_values(form), actor=current_user,
                         action="admin.guardian.update")
