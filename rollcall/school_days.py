@@ -59,6 +59,7 @@ class CalendarChange:
 
     marked: list[date]  # days that need an entry (weekdays off, weekend days on)
     cleared: list[CalendarDay]  # entries of the other kind that the default now covers
+    existing: dict[date, CalendarDay]  # what the calendar held for first..last
 
     def __bool__(self) -> bool:
         return bool(self.marked or self.cleared)
@@ -72,18 +73,18 @@ def plan_change(school, first: date, last: date, school_day: bool) -> CalendarCh
     return CalendarChange(
         marked=[day for day in days if is_weekday(day) != school_day],
         cleared=[existing[day] for day in days
-                 if is_weekday(day) == school_day and day in existing])
+                 if is_weekday(day) == school_day and day in existing],
+        existing=existing)
 
 
 def mark_days(school, first: date, last: date, school_day: bool, name: str, actor) -> int:
     """Make first..last holidays or make-up school days, replacing what those days had;
     audited with what was there before; returns how many days changed."""
     change = plan_change(school, first, last, school_day)
-    existing = calendar(school, first, last)
     before = {day.isoformat(): {"school_day": entry.school_day, "name": entry.name}
-              for day, entry in existing.items()}
+              for day, entry in change.existing.items()}
     for day in change.marked:
-        entry = existing.get(day) or CalendarDay(school_id=school.id, day=day)
+        entry = change.existing.get(day) or CalendarDay(school_id=school.id, day=day)
         entry.school_day, entry.name = school_day, name
         db.session.add(entry)
     for entry in change.cleared:

@@ -11,7 +11,6 @@ from rollcall.checks.services import find_check
 from rollcall.checks.validation import DETAILS, ENUM_DETAILS
 from rollcall.extensions import db
 from rollcall.models import AuditLog
-from rollcall.school_days import is_school_day
 
 DAY_ORDER = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
 CUTOFF_FIELD = {
@@ -37,12 +36,11 @@ def cutoff(school, kind: CheckKind) -> time:
     return getattr(school, CUTOFF_FIELD[CheckKind(kind)])
 
 
-def day_overview(homeroom, day: date, school_day: bool | None = None) -> list[CheckState]:
-    """The three checks in the day's order: done (with counts), not started, or overdue."""
+def day_overview(homeroom, day: date, school_day: bool) -> list[CheckState]:
+    """The three checks in the day's order: done (with counts), not started, or overdue
+    (never on a day that is not a school day)."""
     school = homeroom.school
     now = clock.now()
-    if school_day is None:
-        school_day = is_school_day(school, day)
     states = []
     for kind in DAY_ORDER:
         state = CheckState(kind=kind, cutoff=cutoff(school, kind),

@@ -23,7 +23,7 @@ from rollcall.checks.models import (
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
 from rollcall.office.parent_texts import absence_contacts, overdue_reminders
-from rollcall.school_days import calendar_entry, is_school_day, school_day_by
+from rollcall.school_days import calendar_entry, school_day_by
 
 KINDS = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
 CUTOFF_FIELDS = {CheckKind.BAG: "bag_check_cutoff", CheckKind.ATTENDANCE: "attendance_cutoff",
@@ -88,8 +88,9 @@ def active_homerooms(school_id: int) -> list[Homeroom]:
         .order_by(Homeroom.grade, Homeroom.name)))
 
 
-def check_grid(school: School, day: date, homerooms, school_day: bool | None = None) -> list:
-    """Rows of (homeroom, cells) for the three checks of each homeroom on day."""
+def check_grid(school: School, day: date, homerooms, school_day: bool) -> list:
+    """Rows of (homeroom, cells) for the three checks of each homeroom on day; nothing is
+    overdue on a day that is not a school day."""
     checks = {
         (check.homeroom_id, check.kind): check
         for check in db.session.scalars(
@@ -97,8 +98,6 @@ def check_grid(school: School, day: date, homerooms, school_day: bool | None = N
             .options(db.joinedload(Check.submitted_by)))
     }
     reminders = overdue_reminders(school.id, day)
-    if school_day is None:  # nothing is due at a weekend or on a holiday
-        school_day = is_school_day(school, day)
     passed = {kind: school_day and cutoff_passed(school, day, kind) for kind in KINDS}
     rows = []
     for homeroom in homerooms:

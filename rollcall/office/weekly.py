@@ -9,7 +9,7 @@ from rollcall.checks.models import AttendanceStatus, BagStatus, Check, CheckKind
 from rollcall.extensions import db
 from rollcall.models import Homeroom
 from rollcall.office import services
-from rollcall.school_days import calendar, is_school_day
+from rollcall.school_days import calendar, is_weekday
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 NOTED_ATTENDANCE = (AttendanceStatus.LATE, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
@@ -62,8 +62,7 @@ def week_log(homeroom: Homeroom, monday: date) -> list[LogDay]:
         day = monday + timedelta(days=offset)
         log_day = LogDay(day, {kind: by_key.get((day, str(kind))) for kind in services.KINDS},
                          calendar=entries.get(day))
-        if not log_day.recorded and not log_day.calendar and not is_school_day(
-                homeroom.school, day, entries):
+        if not (log_day.recorded or log_day.calendar or is_weekday(day)):
             continue  # an ordinary weekend
         _fill(homeroom, log_day)
         days.append(log_day)
