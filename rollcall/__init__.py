@@ -86,13 +86,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from rollcall import database, demo
+    from rollcall import backup, database, demo
     from rollcall.api import commands as api_commands
     from rollcall.auth import commands as auth_commands
     from rollcall.notify import commands as notify_commands
     from rollcall.roster import commands as roster_commands
 
     database.init_app(app)
+    backup.init_app(app)
     demo.init_app(app)
     auth_commands.init_app(app)
     api_commands.init_app(app)
