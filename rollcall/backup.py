@@ -103,7 +103,8 @@ def _sqlite_file(url: URL) -> str:
 
 def _libpq_uri(url: URL) -> str:
     """The URL as libpq reads it; the password goes through the environment, not ps."""
-    return url.set(drivername="postgresql", password=None).render_as_string()
+    return URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                      database=url.database, query=url.query).render_as_string()
 
 
 def _run(command: list[str], url: URL, check: bool = True) -> subprocess.CompletedProcess:

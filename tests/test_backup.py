@@ -1,5 +1,6 @@
 """`backup` and `restore`: the demo school survives a backup, a wiped database and a restore."""
 
+import os
 import sqlite3
 from contextlib import closing
 
@@ -134,3 +135,27 @@ def test_sqlite_backup_runs_beside_a_writer_and_keeps_only_committed_rows(app, r
     with closing(sqlite3.connect(tmp_path / "busy.backup")) as backup:
         names = [row[0] for row in backup.execute("SELECT name FROM schools")]
     assert names == ["育英中学"]
+
+
+def test_pg_dump_gets_the_password_through_its_environment_not_its_arguments(
+        app, make_app, tmp_path, monkeypatch):
+    # A stand-in pg_dump first on the PATH records what it was given.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    seen = tmp_path / "seen"
+    (tools / "pg_dump").write_text(
+        '#!/bin/sh\nprintf "%s\\n" "$@" "PGPASSWORD=$PGPASSWORD" > "$SEEN"\n'
+        'for arg; do case "$arg" in --file=*) echo dump > "${arg#--file=}";; esac; done\n')
+    (tools / "pg_dump").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+    monkeypatch.setenv("SEEN", str(seen))
+    remote = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://rollcall:s3cr%40t@db.school:5433"
+                                              "/rollcall?sslmode=require")
+    result = remote.test_cli_runner().invoke(args=["backup", str(tmp_path / "night.dump")])
+    assert result.exit_code == 0, result.output
+    given = seen.read_text().splitlines()
+    assert given[-1] == "PGPASSWORD=s3cr@t"
+    assert "--dbname=postgresql://rollcall@db.school:5433/rollcall?sslmode=require" in given
+    assert "--format=custom" in given
+    assert not any("s3cr" in argument for argument in given[:-1])
+    assert (tmp_path / "night.dump").read_text() == "dump\n"
