@@ -34,6 +34,8 @@ def backup_database(url: URL, path: Path) -> None:
     partial = path.with_name(path.name + ".partial")
     try:
         if url.get_backend_name() == "sqlite":
+            if not Path(_sqlite_file(url)).is_file():
+                raise BackupError(f"there is no database at {url.database}")
             _sqlite_copy(_sqlite_file(url), partial)  # one step: a snapshot while workers write
         else:
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",

@@ -120,6 +120,13 @@ def test_backup_into_a_missing_folder_says_so(runner, demo, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_backup_of_a_missing_sqlite_file_creates_nothing(app, make_app, tmp_path):
+    missing = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/gone.sqlite3")
+    result = missing.test_cli_runner().invoke(args=["backup", str(tmp_path / "x.backup")])
+    assert result.exit_code == 1 and "there is no database at" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite's online backup; pg_dump has "
                     "its own snapshot")
 def test_sqlite_backup_runs_beside_a_writer_and_keeps_only_committed_rows(app, runner, demo,
