@@ -74,8 +74,9 @@ def _rows_held() -> int:
 
 
 def _check_sqlite_backup(path: Path) -> None:
+    """A readable, undamaged SQLite file with Rollcall's migration table, opened read-only."""
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as backup:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as backup:
             healthy = backup.execute("PRAGMA quick_check").fetchone()[0] == "ok"
             backup.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError:
@@ -85,6 +86,7 @@ def _check_sqlite_backup(path: Path) -> None:
 
 
 def _check_postgres_backup(path: Path, url: URL) -> None:
+    """A pg_dump custom-format file holding Rollcall's migration table."""
     listing = _run(["pg_restore", "--list", str(path)], url, check=False)
     if listing.returncode != 0 or "TABLE DATA public alembic_version" not in listing.stdout:
         raise BackupError(f"{path} is not a Rollcall PostgreSQL backup (pg_dump custom format)")
@@ -98,6 +100,7 @@ def _sqlite_copy(source_file, target_file) -> None:
 
 
 def _sqlite_file(url: URL) -> str:
+    """The database file's path; an in-memory database has none."""
     if url.database in (None, "", ":memory:"):
         raise BackupError("an in-memory SQLite database has nothing to back up or restore")
     return url.database
@@ -110,6 +113,7 @@ def _libpq_uri(url: URL) -> str:
 
 
 def _run(command: list[str], url: URL, check: bool = True) -> subprocess.CompletedProcess:
+    """Run a PostgreSQL client tool; a failure becomes one line with its last error line."""
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} is not installed (Debian: postgresql-client)")
     env = dict(os.environ, **({"PGPASSWORD": url.password} if url.password else {}))

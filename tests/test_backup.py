@@ -59,7 +59,7 @@ def test_a_backup_restores_the_demo_school_into_a_wiped_database(app, runner, de
 
 
 def test_restore_refuses_a_database_with_data_unless_forced(app, runner, demo, tmp_path):
-    path = tmp_path / "rollcall.backup"
+    path = tmp_path / "night #1?.backup"  # characters a file: URI must escape
     assert runner.invoke(args=["backup", str(path)]).exit_code == 0
     result = runner.invoke(args=["create-user", "late.addition", "--role", "office",
                                  "--password-stdin"], input="a long password\n")
