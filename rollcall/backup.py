@@ -12,7 +12,8 @@ from contextlib import closing
 from pathlib import Path
 
 import click
-from flask import Flask
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect, table
 from sqlalchemy.engine import URL
@@ -50,10 +51,10 @@ def restore_database(url: URL, path: Path, force: bool) -> None:
     if not path.is_file():
         raise BackupError(f"{path} is not a file")
     sqlite = url.get_backend_name() == "sqlite"
-    if sqlite:
-        _check_sqlite_backup(path)
-    else:
-        _check_postgres_backup(path, url)
+    revision = _check_sqlite_backup(path) if sqlite else _check_postgres_backup(path, url)
+    if revision not in _known_revisions():
+        raise BackupError(f"{path} was made by a newer Rollcall (schema revision {revision!r}): "
+                          "install that version first")
     if not force and (rows := _rows_held()):
         raise BackupError(f"the database is not empty ({rows} rows): use --force to replace it")
     db.session.remove()
@@ -73,23 +74,37 @@ def _rows_held() -> int:
     return sum(db.session.scalar(count.select_from(table(name))) for name in tables)
 
 
-def _check_sqlite_backup(path: Path) -> None:
-    """A readable, undamaged SQLite file with Rollcall's migration table, opened read-only."""
+def _known_revisions() -> set[str]:
+    """The schema revisions this version's migrations know."""
+    migrate = current_app.extensions["migrate"]
+    script = ScriptDirectory.from_config(migrate.migrate.get_config(migrate.directory))
+    return {revision.revision for revision in script.walk_revisions()}
+
+
+def _check_sqlite_backup(path: Path) -> str:
+    """The schema revision of an undamaged SQLite backup of Rollcall, opened read-only."""
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as backup:
             healthy = backup.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-            backup.execute("SELECT version_num FROM alembic_version").fetchone()
+            row = backup.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError:
         raise BackupError(f"{path} is not a Rollcall SQLite backup") from None
     if not healthy:
         raise BackupError(f"{path} is damaged (SQLite's quick_check failed)")
+    if row is None:
+        raise BackupError(f"{path} is not a Rollcall SQLite backup (no schema revision)")
+    return row[0]
 
 
-def _check_postgres_backup(path: Path, url: URL) -> None:
-    """A pg_dump custom-format file holding Rollcall's migration table."""
-    listing = _run(["pg_restore", "--list", str(path)], url, check=False)
-    if listing.returncode != 0 or "TABLE DATA public alembic_version" not in listing.stdout:
+def _check_postgres_backup(path: Path, url: URL) -> str:
+    """The schema revision of a pg_dump custom-format backup of Rollcall."""
+    version = _run(["pg_restore", "--data-only", "--table=alembic_version", "--file=-",
+                    str(path)], url, check=False)
+    lines = version.stdout.splitlines()
+    copy = [n for n, line in enumerate(lines) if line.startswith("COPY public.alembic_version")]
+    if version.returncode != 0 or not copy or lines[copy[0] + 1] == "\\.":
         raise BackupError(f"{path} is not a Rollcall PostgreSQL backup (pg_dump custom format)")
+    return lines[copy[0] + 1]
 
 
 def _sqlite_copy(source_file, target_file) -> None:

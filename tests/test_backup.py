@@ -5,7 +5,7 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from sqlalchemy import inspect, literal_column, select, table
+from sqlalchemy import inspect, literal_column, select, table, text
 
 from rollcall.extensions import db
 from tests.conftest import TEST_DATABASE_URL, _drop_everything
@@ -92,6 +92,21 @@ def test_restore_of_something_that_is_no_backup_writes_nothing(app, runner, tmp_
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
     assert snapshot(app) == before
+
+
+def test_restore_refuses_a_backup_made_by_a_newer_rollcall(app, runner, demo, tmp_path):
+    with app.app_context():
+        current = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+        db.session.execute(text("UPDATE alembic_version SET version_num = 'from_the_future'"))
+        db.session.commit()
+    assert runner.invoke(args=["backup", str(tmp_path / "newer.backup")]).exit_code == 0
+    with app.app_context():
+        db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": current})
+        db.session.commit()
+    result = runner.invoke(args=["restore", "--force", str(tmp_path / "newer.backup")])
+    assert result.exit_code == 1
+    assert "made by a newer Rollcall" in result.output and "'from_the_future'" in result.output
+    assert snapshot(app) == demo
 
 
 def test_restore_refuses_a_backup_of_another_program(app, runner, tmp_path):
