@@ -14,6 +14,7 @@ class GuardianRecord:
     language: str
     sourced_id: str | None = None
     phone_at: tuple[str, int, str] | None = None  # (file, line, column) of the phone
+    absence_texts: bool = True  # a new guardian's switch (a registry member marked 否: off)
 
 
 @dataclass
