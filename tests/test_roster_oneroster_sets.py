@@ -1,6 +1,8 @@
 """OneRoster sets as districts export them: no homeroom classes, several schools, tobedeleted
 rows in a bulk set, and an install that has no school yet."""
 
+import pytest
+
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
 from tests.roster_helpers import ONEROSTER, snapshot
@@ -140,3 +142,41 @@ def test_a_bulk_set_skips_a_class_marked_tobedeleted_with_a_warning(app, runner)
     with app.app_context():
         assert set(homerooms()) == {"九年级1班", "九年级2班"}
         assert len(placement()) == 3
+
+
+# Sample sets other projects ship (tests/fixtures/oneroster/public_*/SOURCE says where from).
+
+def test_public_oat_set_with_two_schools_and_only_scheduled_classes(app, runner):
+    path = ONEROSTER / "public_oat_v1p1"
+    with app.app_context():
+        before = snapshot()
+    several = run_import(runner, path)
+    assert several.exit_code == 1
+    assert "the set holds 2 schools: School 1, School 2; choose one with --school NAME" \
+        in several.output
+    chosen = run_import(runner, path, "--school", "School 1")
+    assert chosen.exit_code == 1
+    assert "none of the 3 classes is a homeroom (classType=homeroom): 3 scheduled" \
+        in chosen.output
+    by_period = run_import(runner, path, "--school", "School 1", "--homerooms", "period=1")
+    assert by_period.exit_code == 1
+    assert "none of the 3 classes is a scheduled class meeting in period 1" in by_period.output
+    with app.app_context():
+        assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", ["public_moodle_full_v1p1", "public_moodle_full_v1p2"])
+def test_public_moodle_sets_import_by_period_and_skip_the_deleted_homeroom(app, runner, name):
+    path = ONEROSTER / name
+    refused = run_import(runner, path, "--school", "Moodle School")
+    assert refused.exit_code == 1
+    assert "none of the 1 classes is a homeroom (classType=homeroom): 1 scheduled" \
+        in refused.output
+    result = run_import(runner, path, "--school", "Moodle School", "--homerooms", "period=1")
+    assert result.exit_code == 0, result.output
+    assert ("warning: classes.csv:3: status: History - 2 (cls-222-123478) is marked "
+            "tobedeleted: skipped, with its 3 enrollment(s)") in result.output
+    with app.app_context():
+        assert homerooms() == {"Introduction to Physics": ["john.doe"]}
+        assert placement() == {"jim.smith": "Introduction to Physics",
+                               "mmichel.jones": "Introduction to Physics"}
