@@ -1,11 +1,13 @@
 """OneRoster sets as districts export them: no homeroom classes, several schools, tobedeleted
 rows in a bulk set, and an install that has no school yet."""
 
+import io
+
 import pytest
 
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
-from tests.roster_helpers import ONEROSTER, snapshot
+from tests.roster_helpers import ONEROSTER, problem_rows, snapshot, zipped
 
 
 def run_import(runner, path, *args):
@@ -100,7 +102,12 @@ def test_several_schools_and_a_name_none_has_lists_them(app, runner, school):
                         "--allow-deactivate")
     assert result.exit_code == 1
     assert ("the set holds 2 schools (阳光中学, 明德中学) and none is named 测试中学: choose "
-            "one (--school NAME)") in result.output
+            "the one to import (--set-school NAME)") in result.output
+    chosen = run_import(runner, ONEROSTER / "several_schools", "--school", "测试中学",
+                        "--set-school", "明德中学", "--allow-deactivate")
+    assert chosen.exit_code == 0, chosen.output
+    with app.app_context():
+        assert placement()["2027003"] == "九年级2班"
 
 
 def test_a_mistyped_school_is_refused_not_created(app, runner, school):
@@ -180,3 +187,35 @@ def test_public_moodle_sets_import_by_period_and_skip_the_deleted_homeroom(app, 
         assert homerooms() == {"Introduction to Physics": ["john.doe"]}
         assert placement() == {"jim.smith": "Introduction to Physics",
                                "mmichel.jones": "Introduction to Physics"}
+
+
+def web_check(client, path, tmp_path, **form):
+    data = zipped(path, tmp_path).read_bytes()
+    return client.post("/admin/import", data={"file": (io.BytesIO(data), "set.zip"), **form},
+                       content_type="multipart/form-data")
+
+
+def test_the_web_check_offers_the_schools_of_a_district_set(app, school, login_as, tmp_path):
+    admin = login_as("admin")
+    admin.post("/language", data={"locale": "en"})
+    response = web_check(admin, ONEROSTER / "several_schools", tmp_path)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert ('<datalist id="set-schools"><option value="阳光中学"><option value="明德中学">'
+            '</datalist>') in text
+    chosen = web_check(admin, ONEROSTER / "several_schools", tmp_path / "again",
+                       set_school="明德中学")
+    assert chosen.status_code == 200
+    assert "1 students read from set.zip." in chosen.get_data(as_text=True)
+
+
+def test_the_web_check_takes_the_classes_of_a_period(app, school, login_as, tmp_path):
+    admin = login_as("admin")
+    admin.post("/language", data={"locale": "en"})
+    refused = web_check(admin, ONEROSTER / "scheduled_only", tmp_path)
+    assert problem_rows(
+        refused.get_data(as_text=True))[0][:3] == ["classes.csv", "", "classType"]
+    response = web_check(admin, ONEROSTER / "scheduled_only", tmp_path / "again",
+                         homerooms="period=1")
+    assert response.status_code == 200
+    assert "3 students read from set.zip." in response.get_data(as_text=True)

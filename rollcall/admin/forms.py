@@ -202,6 +202,8 @@ class ImportForm(FlaskForm):
     partial = BooleanField(_l("Part of the school only: keep students the file does not list"))
     homerooms = SelectField(_l("OneRoster: the roll-call groups are"),
                             choices=HOMEROOM_CHOICES, default="homeroom")
+    set_school = StringField(_l("OneRoster: the school to import, when the set holds several"),
+                             validators=[Optional(), Length(max=128)])
 
 
 class ConfirmImportForm(FlaskForm):

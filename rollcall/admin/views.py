@@ -63,7 +63,8 @@ def import_roster():
         name = upload.filename or "roster.csv"
         report, check = roster_checks.check_upload(
             name, upload.stream, current_user.school, current_user,
-            partial=form.partial.data, homerooms=form.homerooms.data)
+            partial=form.partial.data, homerooms=form.homerooms.data,
+            set_school=(form.set_school.data or "").strip() or None)
     status = 422 if report and report.errors else 200
     return render_template("admin/import.html", form=form, report=report, check=check,
                            confirm=ConfirmImportForm(token=check.token) if check else None,

@@ -8,6 +8,7 @@ from rollcall.extensions import db
 from rollcall.models import School, User
 from rollcall.roster import services
 from rollcall.roster.models import RosterCheck
+from rollcall.roster.oneroster import school_names
 from rollcall.roster.problems import RosterRejected
 from rollcall.roster.reading import load_bytes, load_upload
 from rollcall.roster.simple import LABELS
@@ -22,7 +23,7 @@ class RosterChanged(RuntimeError):
 
 
 def check_upload(name: str, stream, school: School, user: User, *, partial: bool = False,
-                 homerooms: str = "homeroom"):
+                 homerooms: str = "homeroom", set_school: str | None = None):
     """(report, check): what importing the upload would change; the check is kept for
     confirming when there are no errors (the admin's earlier checks are dropped)."""
     limit = services.max_file_bytes()
@@ -31,8 +32,11 @@ def check_upload(name: str, stream, school: School, user: User, *, partial: bool
     except RosterRejected as rejected:
         return services.rejected_report(name, rejected, True), None
     report = services.import_roster(source, school, user, dry_run=True, partial=partial,
-                                     allow_deactivate=True, homerooms=homerooms)
+                                     allow_deactivate=True, homerooms=homerooms,
+                                     set_school=set_school)
     if report.errors:
+        if source.kind == "oneroster":
+            report.set_schools = school_names(source)
         return report, None
     stream.seek(0)
     data = stream.read()
@@ -41,7 +45,7 @@ def check_upload(name: str, stream, school: School, user: User, *, partial: bool
                         file_name=name[:255], data=data,
                         sha256=hashlib.sha256(data).hexdigest(),
                         fingerprint=services.roster_fingerprint(school), partial=partial,
-                        homerooms=homerooms)
+                        homerooms=homerooms, set_school=set_school)
     db.session.add(check)
     db.session.commit()
     return report, check
@@ -59,7 +63,8 @@ def confirm(token: str, school: School, user: User) -> services.ImportReport:
     source = load_bytes(check.file_name, check.data, services.max_file_bytes())
     db.session.delete(check)  # committed with the import, restored by its rollback
     report = services.import_roster(source, school, user, partial=check.partial,
-                                    allow_deactivate=True, homerooms=check.homerooms)
+                                    allow_deactivate=True, homerooms=check.homerooms,
+                                    set_school=check.set_school)
     if report.errors:
         db.session.rollback()
     return report

@@ -34,11 +34,13 @@ CHANGES = {"added": "would add", "updated": "would update", "deactivated": "woul
 @click.option("--homerooms", "homerooms", default="homeroom", show_default=True,
               help="OneRoster: the roll-call classes: 'homeroom' (classType=homeroom) or "
                    "'period=P' (the scheduled classes meeting in period P).")
+@click.option("--set-school", help="OneRoster: the school of a district set to import, when "
+                                    "the set names it otherwise than Rollcall does.")
 @click.option("--sheet", help="An .xlsx workbook's sheet to read (default: the first).")
 @with_appcontext
 @clean_errors
 def import_roster_command(path, school_name, create_school, dry_run, partial,
-                          allow_deactivate, homerooms, sheet):
+                          allow_deactivate, homerooms, set_school, sheet):
     """Import a OneRoster 1.1/1.2 set (folder or .zip), or a simple roster (.csv or .xlsx)."""
     if oneroster.homeroom_choice(homerooms) is None:
         raise click.BadParameter("use 'homeroom' or 'period=P'", param_hint="--homerooms")
@@ -51,7 +53,7 @@ def import_roster_command(path, school_name, create_school, dry_run, partial,
             source.sheet = sheet
             school = _school(school_name, create_school, source)
             roster = services.read_roster(source, school, partial=partial,
-                                          homerooms=homerooms.strip())
+                                          homerooms=homerooms.strip(), set_school=set_school)
             with click.progressbar(length=len(roster.students), label="importing students",
                                    file=sys.stderr) as bar:
                 report = services.apply_roster(roster, school, None, dry_run=dry_run,

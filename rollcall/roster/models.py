@@ -27,4 +27,5 @@ class RosterCheck(db.Model):
     fingerprint: Mapped[str] = mapped_column(String(64))
     partial: Mapped[bool] = mapped_column(default=False)
     homerooms: Mapped[str] = mapped_column(String(32), default="homeroom")
+    set_school: Mapped[str | None] = mapped_column(String(128))  # the org of a district set
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

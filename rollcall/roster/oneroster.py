@@ -209,7 +209,7 @@ def _school_scope(roster, files, school_name) -> set[str] | None:
     if not named:
         roster.error("orgs.csv", 0, "name", _l(
             "the set holds %(count)d schools (%(names)s) and none is named %(name)s: choose "
-            "one (--school NAME)", count=len(schools), name=school_name or "-",
+            "the one to import (--set-school NAME)", count=len(schools), name=school_name or "-",
             names=", ".join(row.get("name") for row in schools)))
         return set()
     roster.school_name = school_name

@@ -28,6 +28,7 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     students_read: int = 0
     deactivated: dict[str, list[str]] = field(default_factory=dict)  # names, for the check
+    set_schools: list[str] = field(default_factory=list)  # a district set's schools, to choose
     destructive: bool = False  # it deactivates a class or over a tenth of the students
 
     @property
@@ -41,7 +42,7 @@ def max_file_bytes() -> int:
 
 
 def read_roster(source: RosterSource, school: School, *, partial: bool = False,
-                homerooms: str = "homeroom") -> Roster:
+                homerooms: str = "homeroom", set_school: str | None = None) -> Roster:
     """Parse and check the source against the school's phone region and language.
 
     A partial roster (say, one class) only adds and updates: nobody is deactivated."""
@@ -49,8 +50,8 @@ def read_roster(source: RosterSource, school: School, *, partial: bool = False,
         if source.kind in ("simple", "xlsx"):
             roster = parse_simple(source, school.phone_region, school.locale)
         else:
-            roster = parse_oneroster(source, school.phone_region, school.locale, school.name,
-                                     homerooms=homerooms)
+            roster = parse_oneroster(source, school.phone_region, school.locale,
+                                     set_school or school.name, homerooms=homerooms)
     except RosterRejected as rejected:
         return Roster(source.name, source.kind, errors=rejected.problems)
     roster.full = roster.full and not partial
@@ -94,10 +95,12 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
 
 def import_roster(source: RosterSource, school: School, actor: User | None, *,
                   dry_run: bool = False, partial: bool = False, allow_deactivate: bool = False,
-                  homerooms: str = "homeroom") -> ImportReport:
+                  homerooms: str = "homeroom", set_school: str | None = None) -> ImportReport:
     """Read, check and (unless a dry run or on error) write a roster in one go."""
-    return apply_roster(read_roster(source, school, partial=partial, homerooms=homerooms),
-                        school, actor, dry_run=dry_run, allow_deactivate=allow_deactivate)
+    roster = read_roster(source, school, partial=partial, homerooms=homerooms,
+                         set_school=set_school)
+    return apply_roster(roster, school, actor, dry_run=dry_run,
+                        allow_deactivate=allow_deactivate)
 
 
 def roster_fingerprint(school: School) -> str:

@@ -25,6 +25,7 @@ def upgrade():
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("partial", sa.Boolean(), nullable=False),
         sa.Column("homerooms", sa.String(length=32), nullable=False),
+        sa.Column("set_school", sa.String(length=128), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["school_id"], ["schools.id"], ondelete="CASCADE",
                                 name=op.f("fk_roster_checks_school_id_schools")),
