@@ -273,12 +273,13 @@ def test_uploading_a_oneroster_zip_imports_it(app, school, english, tmp_path):
 
 
 @pytest.mark.parametrize(("data", "name", "message"), [
-    (b"", "empty.csv", ["empty.csv", "1", "", "the file is empty"]),
-    (b"x,y\n1,2\n", "wrong.csv", ["wrong.csv", "1", "header",
+    (b"", "empty.csv", ["empty.csv", "1", "", "", "the file is empty"]),
+    (b"x,y\n1,2\n", "wrong.csv", ["wrong.csv", "1", "header", "",
                                   "missing column(s): homeroom (班级), student_number (学号), "
                                   "student_name (姓名)"]),
     (SIMPLE_CLEAN.read_bytes().replace(b"138 1234 5678", b"12"), "phones.csv",
-     ["phones.csv", "2", "Guardian's phone", "'12' is not a phone number"]),
+     ["phones.csv", "2", "Guardian's phone", "12",
+      "not a phone number: write a mobile number of 11 digits, e.g. 138 1234 5678"]),
 ])
 def test_a_bad_upload_lists_its_errors_and_changes_nothing(app, school, english, data, name,
                                                            message):
@@ -301,7 +302,7 @@ def test_an_upload_over_the_limit_is_refused(make_app, school):
     response = upload(client, b"x" * (300 * 1024), "big.csv")
     assert response.status_code == 422
     assert problem_rows(response.get_data(as_text=True)) == [
-        ["big.csv", "", "", "the file is 0.3 MB; the limit is 0.0976562 MB per file"]]
+        ["big.csv", "", "", "", "the file is 0.3 MB; the limit is 0.0976562 MB per file"]]
 
 
 def test_the_format_page_documents_every_column_and_links_the_template(school, english):

@@ -13,7 +13,8 @@ CASES = {
         "student_name (姓名)"),
     "bad phone": (
         (HEADER + "九年级1班,9,9001,张三,1,李四,母亲,abc,zh\n").encode(),
-        "roster.csv:2: guardian_phone: 'abc' is not a phone number"),
+        "roster.csv:2: guardian_phone: 'abc': not a phone number: write a mobile number of 11 "
+        "digits, e.g. 138 1234 5678"),
     "duplicate student number": (
         (HEADER + GOOD_ROW + "九年级2班,9,9001,王五,3,赵六,父亲,13912345678,zh\n").encode(),
         "roster.csv:3: student_number: duplicate student number 9001: line 2 gives "

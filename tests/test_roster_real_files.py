@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Student
-from tests.roster_helpers import HEADER, snapshot
+from tests.roster_helpers import HEADER, problem_rows, snapshot
 
 CHINESE_HEADER = "班级,年级,学号,姓名,座号,家长姓名,关系,联系电话,语言\n"
 
@@ -194,7 +194,7 @@ def test_phone_shapes_that_are_refused(app, runner, tmp_path, cell, message):
         before = snapshot()
     result = run(runner, path)
     assert result.exit_code == 1
-    assert f"r.csv:2: guardian_phone: {message}" in result.output
+    assert f"r.csv:2: guardian_phone: {cell!r}: {message}" in result.output
     with app.app_context():
         assert snapshot() == before
 
@@ -205,8 +205,8 @@ def test_a_scientific_notation_cell_in_an_xlsx_is_refused(app, runner, tmp_path)
         ["九年级1班", 9001, "张三", "张父", "1.38123E+10"]])
     result = run(runner, path)
     assert result.exit_code == 1
-    assert "r.xlsx:2: guardian_phone: the number is in scientific notation (科学计数法)" \
-        in result.output
+    assert "r.xlsx:2: guardian_phone: '1.38123E+10': the number is in scientific notation " \
+        "(科学计数法)" in result.output
 
 
 def test_an_empty_workbook_is_refused(app, runner, tmp_path):
@@ -218,3 +218,15 @@ def test_an_empty_workbook_is_refused(app, runner, tmp_path):
     result = run(runner, path)
     assert result.exit_code == 1
     assert "empty.xlsx:1: -: the file is empty" in result.output
+
+
+def test_the_web_lists_a_phone_problem_with_the_number_masked(app, school, login_as):
+    admin = login_as("admin")
+    admin.post("/language", data={"locale": "zh_Hans"})
+    data = (HEADER + '九年级1班,9,9001,张三,1,张父,父亲,"13812345616；13912345616",\n').encode()
+    response = admin.post("/admin/import", data={"file": (io.BytesIO(data), "r.csv")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert problem_rows(response.get_data(as_text=True)) == [
+        ["r.csv", "2", "家长电话", "138********；*********16",
+         "一个单元格只写一个号码：请把第二位家长写在单独的一行"]]

@@ -11,7 +11,7 @@ from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, Student, User
 from rollcall.roster import checks as roster_checks
 from rollcall.roster import services as roster_services
-from rollcall.roster.simple import COLUMNS
+from rollcall.roster.simple import CHINESE_NAMES, COLUMNS, LABELS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 SCHOOL_FIELDS = ("phone", "timezone", "locale", "bag_check_cutoff", "attendance_cutoff",
@@ -96,7 +96,8 @@ def confirm_import():
 @bp.get("/import/format")
 def import_format():
     """How to write the simple roster CSV, with the template to download."""
-    return render_template("admin/format.html", columns=COLUMNS,
+    return render_template("admin/format.html", columns=COLUMNS, labels=LABELS,
+                           chinese=CHINESE_NAMES,
                            max_mb=roster_services.max_file_bytes() // (1024 * 1024),
                            template=current_app.url_for(
                                "static", filename="roster/simple-roster-template.csv"))

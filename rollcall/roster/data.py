@@ -61,8 +61,8 @@ class Roster:
     warnings: list[Problem] = field(default_factory=list)
     school_name: str | None = None
 
-    def error(self, file: str, line: int, column: str, message) -> None:
-        self.errors.append(Problem(file, line, column, message))
+    def error(self, file: str, line: int, column: str, message, value: str | None = None) -> None:
+        self.errors.append(Problem(file, line, column, message, value))
 
     def warn(self, file: str, line: int, column: str, message) -> None:
         self.warnings.append(Problem(file, line, column, message))

@@ -34,7 +34,7 @@ def spreadsheet_phone(roster: Roster, where: tuple[str, int], column: str, raw: 
     if SCIENTIFIC.match(text.replace(" ", "")):
         roster.error(*where, column, _l(
             "the number is in scientific notation (科学计数法), so its last digits are lost: "
-            "set the column's format to Text (文本) and type the numbers again"))
+            "set the column's format to Text (文本) and type the numbers again"), raw)
         return None
     if match := FLOAT_ZERO.match(text):
         return match[1]
@@ -42,7 +42,7 @@ def spreadsheet_phone(roster: Roster, where: tuple[str, int], column: str, raw: 
     parts = [part for part in SEPARATORS.split(text) if any(c.isdigit() for c in part)]
     if len(parts) > 1 or digits > MAX_DIGITS:
         roster.error(*where, column, _l(
-            "one number per cell: put the second guardian on a row of their own"))
+            "one number per cell: put the second guardian on a row of their own"), raw)
         return None
     return raw
 
@@ -57,7 +57,8 @@ def phone(roster: Roster, where: tuple[str, int], column: str, raw: str, region:
     try:
         parsed = parse_phone(meant, region)
     except InvalidPhone:
-        roster.error(*where, column, _l("%(raw)r is not a phone number", raw=raw))
+        roster.error(*where, column, _l(
+            "not a phone number: write a mobile number of 11 digits, e.g. 138 1234 5678"), raw)
         return None, raw
     if parsed.warning:
         roster.warn(*where, column, phone_warning_text(parsed.warning))

@@ -13,9 +13,26 @@ class Problem:
     line: int
     column: str
     message: str  # a lazy string: translated when shown
+    value: str | None = None  # the cell as written, when the message does not quote it
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+        quoted = f"{self.value!r}: " if self.value is not None else ""
+        return f"{self.file}:{self.line}: {self.column}: {quoted}{self.message}"
+
+    @property
+    def shown_value(self) -> str:
+        """The value for a page: phone cells with their middle digits hidden."""
+        if self.value is None:
+            return ""
+        return mask_typed(self.value) if "phone" in self.column or "电话" in self.column \
+            else self.value
+
+
+def mask_typed(raw: str) -> str:
+    """A phone as typed, with all digits but the first three and the last two hidden."""
+    digits = [index for index, char in enumerate(raw) if char.isdigit()]
+    hidden = set(digits[3:-2])
+    return "".join("*" if index in hidden else char for index, char in enumerate(raw))
 
 
 class RosterRejected(Exception):
