@@ -61,8 +61,8 @@ def sheet_lines(name: str, data: bytes, sheet: str | None) -> list[tuple[int, li
                 sheet=sheet, sheets=", ".join(workbook.sheetnames)))])
         lines = []
         for row in worksheet.iter_rows():
-            cells = [cell_text(cell.value, getattr(cell, "number_format", None))
-                     for cell in row]
+            cells = [cell_text(cell.value, cell.number_format if isinstance(
+                cell.value, int | float) else None) for cell in row]
             number = next((cell.row for cell in row if getattr(cell, "row", None)),
                           len(lines) + 1)
             lines.append((number, cells))
