@@ -72,7 +72,7 @@ class Reconciler:
         self.counts: dict[str, Counter] = {kind: Counter() for kind in
                                            ("homerooms", "students", "guardians", "teachers")}
         self.students = list(db.session.scalars(
-            db.select(Student).where(Student.school_id == school.id)
+            db.select(Student).where(Student.school_id == school.id).order_by(Student.id)
             .options(selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian))))
         # Usernames are one account whatever their case (sign-in ignores case too).
         names = [teacher.username.lower() for teacher in roster.teachers]
@@ -87,7 +87,8 @@ class Reconciler:
         self.deactivated: dict[str, list[str]] = {"students": [], "homerooms": []}
         self.by = Index()
         self.homerooms = list(db.session.scalars(db.select(Homeroom).where(
-            Homeroom.school_id == school.id).options(selectinload(Homeroom.teachers))))
+            Homeroom.school_id == school.id).order_by(Homeroom.id)
+            .options(selectinload(Homeroom.teachers))))
         for homeroom in self.homerooms:
             self.by.add(homeroom, "sourced_id", "name")
         for student in self.students:
