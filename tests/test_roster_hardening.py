@@ -166,3 +166,11 @@ def test_a_member_stating_a_false_size_is_refused(refused, tmp_path, stated):
     output = refused(write(tmp_path, raw_zip(members), "set.zip"))
     assert "set.zip/users.csv:0: -: this member of the .zip" in output
     assert "export the set again" in output
+
+
+def test_a_csv_named_zip_is_read_as_the_csv_it_is(app, runner, school, tmp_path):
+    path = write(tmp_path, (HEADER + GOOD).encode(), "roster.zip")
+    result = runner.invoke(args=["import-roster", str(path), "--school", "测试中学",
+                                 "--allow-deactivate"])
+    assert result.exit_code == 0, result.output
+    assert "1 students read from roster.zip" in result.output

@@ -85,7 +85,7 @@ def load_bytes(name: str, data: bytes, limit: int = DEFAULT_MAX_FILE_BYTES) -> R
     if data.startswith(OTHER_FORMATS):
         _refuse(name, _l("this is not a spreadsheet or a CSV file: save the roster as .xlsx or "
                          "as CSV UTF-8"))
-    if data[:4] == b"PK\x03\x04" or name.lower().endswith(".zip"):
+    if data[:4] == b"PK\x03\x04":
         archive = _open_zip(name, data)
         with archive:
             if "xl/workbook.xml" in archive.namelist():
