@@ -219,3 +219,13 @@ def test_the_web_check_takes_the_classes_of_a_period(app, school, login_as, tmp_
                          homerooms="period=1")
     assert response.status_code == 200
     assert "3 students read from set.zip." in response.get_data(as_text=True)
+
+
+def test_the_web_masks_a_bad_oneroster_phone(app, school, login_as, tmp_path):
+    admin = login_as("admin")
+    admin.post("/language", data={"locale": "en"})
+    response = web_check(admin, ONEROSTER / "bad_phones", tmp_path)
+    assert response.status_code == 422
+    assert ["users.csv", "7", "sms", "138-****-****-*99",
+            "not a phone number: write a mobile number of 11 digits, e.g. 138 1234 5678"] \
+        in problem_rows(response.get_data(as_text=True))

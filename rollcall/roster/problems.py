@@ -24,8 +24,11 @@ class Problem:
         """The value for a page: phone cells with their middle digits hidden."""
         if self.value is None:
             return ""
-        return mask_typed(self.value) if "phone" in self.column or "电话" in self.column \
-            else self.value
+        phone = any(word in self.column for word in PHONE_COLUMN_WORDS)
+        return mask_typed(self.value) if phone else self.value
+
+
+PHONE_COLUMN_WORDS = ("phone", "sms", "电话")
 
 
 def mask_typed(raw: str) -> str:
