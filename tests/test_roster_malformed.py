@@ -30,10 +30,11 @@ CASES = {
     "header only": (HEADER.encode(), "roster.csv:2: -: the file lists no students"),
     "unknown language": (
         (HEADER + "九年级1班,9,9001,张三,1,李四,母亲,13812345678,fr\n").encode(),
-        "roster.csv:2: guardian_language: unknown language 'fr' (use zh_Hans or en)"),
+        "roster.csv:2: guardian_language: 'fr': unknown language: write zh_Hans or en (also "
+        "中文 or English), or leave it blank"),
     "seat not a number": (
         (HEADER + "九年级1班,9,9001,张三,一,李四,母亲,13812345678,zh\n").encode(),
-        "roster.csv:2: seat: '一' is not a whole number"),
+        "roster.csv:2: seat: '一': not a whole number: write digits only, e.g. 4"),
     "not a zip": (b"PK\x03\x04 broken", "roster.csv:0: -: not a readable .zip file"),
 }
 

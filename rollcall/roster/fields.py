@@ -71,7 +71,9 @@ def language(roster: Roster, where: tuple[str, int], column: str, raw: str, defa
         return default
     code = LANGUAGES.get(raw.strip().lower())
     if code is None:
-        roster.error(*where, column, _l("unknown language %(raw)r (use zh_Hans or en)", raw=raw))
+        roster.error(*where, column, _l(
+            "unknown language: write zh_Hans or en (also 中文 or English), or leave it blank"),
+            raw)
         return default
     return code
 
@@ -94,7 +96,7 @@ def number(roster: Roster, where: tuple[str, int], column: str, value: str,
     try:
         result = int(value.lstrip("0") or "0")
     except ValueError:
-        roster.error(*where, column, _l("%(value)r is not a whole number", value=value))
+        roster.error(*where, column, _l("not a whole number: write digits only, e.g. 4"), value)
         return None
     if not low <= result <= high:
         roster.error(*where, column, _l("must be between %(low)d and %(high)d",
