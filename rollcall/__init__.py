@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.extensions import csrf, db, migrate
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
+    from rollcall.roster import models as roster_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
