@@ -53,7 +53,8 @@ def test_an_absence_is_texted_once_after_the_delay(sms_app, school, sms_standin)
     run_pass(sms_app, at(8, 20))
     phone = first_phone(sms_app, school.student_ids["room1"][0])
     assert [m["to"] for m in sms_standin.messages] == [phone]
-    assert "学生01" in sms_standin.messages[0]["body"] and "九年级1班" in sms_standin.messages[0]["body"]
+    body = sms_standin.messages[0]["body"]
+    assert "学生01" in body and "九年级1班" in body
     [row] = outbox(sms_app)
     assert row["status"] == "submitted" and row["sid"] == sms_standin.messages[0]["sid"]
 
