@@ -357,3 +357,21 @@ def test_stop_is_recorded_by_the_office_switch(aliyun_app, school, aliyun):
     run_pass(aliyun_app, at(8, 43))
     assert [row["kind"] for row in outbox(aliyun_app)] == ["absence"]
     assert len(aliyun.messages) == 1
+
+
+@pytest.mark.parametrize(("provider", "phone", "replies"), [
+    ("twilio", "+8613800000001", False), ("twilio", "+85291234567", True),
+    ("aliyun", "+8613800000001", False),
+], indirect=["provider"])
+def test_the_office_board_says_to_call_where_no_reply_can_come(sms_app, school, sms_standin,
+                                                               provider, phone, replies):
+    student_id = school.student_ids["room1"][0]
+    with sms_app.app_context():
+        db.session.get(Student, student_id).guardian_links[0].guardian.phone_e164 = phone
+        db.session.commit()
+    absent(sms_app, school)
+    run_pass(sms_app, at(8, 20))
+    with clock.frozen(at(8, 30)):
+        page = signed_in(sms_app, school).get("/office/").get_data(as_text=True)
+    assert "学生01" in page
+    assert ("此号码无法回复短信：请致电家长。" in page) is not replies

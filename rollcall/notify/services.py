@@ -14,7 +14,7 @@ from rollcall import audit, clock
 from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, School, Student
-from rollcall.notify.carrier import carrier_ready, is_mainland
+from rollcall.notify.carrier import carrier_ready, is_mainland, replies_possible
 from rollcall.notify.compose import queue_due_texts
 from rollcall.notify.gateway import (
     ALIYUN,
@@ -252,6 +252,9 @@ class AbsenceText:
     status: str  # the best status among the absence texts about this student
     call_parent: bool  # no text reached a parent: phone them
     replies: list[str] = field(default_factory=list)
+    # False when every text about the student went where no reply can come back
+    # (a +86 number, or Aliyun): the office calls instead of waiting for one.
+    replies_possible: bool = False
 
 
 def absence_text_statuses(school_id: int, day: date) -> dict[int, AbsenceText]:
@@ -269,6 +272,8 @@ def absence_text_statuses(school_id: int, day: date) -> dict[int, AbsenceText]:
             if _text_rank(row.text.status) > _text_rank(current.status):
                 current.status = row.text.status
             current.call_parent = current.call_parent and row.call_parent
+            current.replies_possible = current.replies_possible or replies_possible(
+                row.text.to_e164, row.text.provider)
             current.replies.extend(reply.body for reply in row.replies)
     return result
 
