@@ -375,3 +375,16 @@ def test_the_office_board_says_to_call_where_no_reply_can_come(sms_app, school, 
         page = signed_in(sms_app, school).get("/office/").get_data(as_text=True)
     assert "学生01" in page
     assert ("此号码无法回复短信：请致电家长。" in page) is not replies
+
+
+def test_with_aliyun_an_english_speaking_parent_is_shown_the_chinese_template(aliyun_app,
+                                                                             school, aliyun):
+    with aliyun_app.app_context():
+        db.session.get(Student, school.student_ids["room1"][0]).guardian_links[
+            0].guardian.language = "en"
+        db.session.commit()
+    absent(aliyun_app, school)
+    run_pass(aliyun_app, at(8, 20))
+    [row] = outbox(aliyun_app)
+    assert row["body"].startswith("【测试中学】家长您好：学生01（九年级1班）")
+    assert aliyun.messages[0]["params"]["date"] == "11月23日"

@@ -209,6 +209,8 @@ def compose_text(school, settings, day, kind, recipient: Recipient) -> tuple[str
     """The body (carriers' rules applied for +86) and the placeholder values it was filled
     with, which a template provider (Aliyun) sends instead of the body."""
     language = recipient.language if recipient.language in ("zh_Hans", "en") else "zh_Hans"
+    if settings.provider == "aliyun":
+        language = "zh_Hans"  # Aliyun sends its approved (Chinese) template to every parent
     template = settings.templates[kind][language]
     values = placeholder_values(school, day, language, recipient)
     return carrier_ready(render(template, values), recipient.phone, school.name), values
