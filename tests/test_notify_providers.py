@@ -388,3 +388,13 @@ def test_with_aliyun_an_english_speaking_parent_is_shown_the_chinese_template(al
     [row] = outbox(aliyun_app)
     assert row["body"].startswith("【测试中学】家长您好：学生01（九年级1班）")
     assert aliyun.messages[0]["params"]["date"] == "11月23日"
+
+
+def test_a_passing_outage_is_not_the_offices_to_act_on(aliyun_app, school, aliyun):
+    absent(aliyun_app, school)
+    aliyun.fail_next("500")
+    run_pass(aliyun_app, at(8, 20))
+    [row] = outbox(aliyun_app)
+    assert (row["status"], row["provider_error"]) == ("queued", None)
+    page = texts_page(aliyun_app, school)
+    assert "需要政教处处理" not in page and "call-this-parent" not in page

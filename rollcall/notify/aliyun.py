@@ -182,6 +182,6 @@ def _classify_exception(text, error: TeaException) -> SendResult:
     if status is not None and 400 <= status < 500 and code and error_kind(code) != RETRY:
         return _refused(text, code)
     # A 5xx, a throttle or a lost answer: Aliyun may hold the text, so look before resending.
+    # Not shown to the office: a passing outage is Rollcall's to retry, not the office's.
     log.warning("text %s: %s talking to Aliyun", text.id, type(error).__name__)
-    return SendResult(TextStatus.QUEUED, ambiguous=True,
-                      provider_error=code if status else None)
+    return SendResult(TextStatus.QUEUED, ambiguous=True)

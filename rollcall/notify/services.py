@@ -85,8 +85,10 @@ def poll_delivery_reports(gateways) -> int:
         OutboxText.provider == ALIYUN,
         OutboxText.status.in_([TextStatus.SUBMITTED, TextStatus.SENT]),
         OutboxText.created_at >= clock.now() - REPORT_WINDOW).order_by(OutboxText.id)).all()
+    if not texts:
+        return 0
     gateway, updated = gateways.get(ALIYUN), 0
-    if not texts or not hasattr(gateway, "delivery_status"):
+    if not hasattr(gateway, "delivery_status"):  # no Aliyun credentials any more
         return 0
     for text in texts:
         try:
