@@ -13,7 +13,9 @@ before the answer), `fail_next("429")` (isv.BUSINESS_LIMIT_CONTROL); `permanent[
 "isv.MOBILE_NUMBER_ILLEGAL"`; `refuse_all = "isv.AMOUNT_NOT_ENOUGH"`; `deliver(...)`.
 """
 
+import contextlib
 import json
+import random
 import re
 import secrets
 import threading
@@ -50,6 +52,7 @@ class AliyunStandIn:
         self.permanent: dict[str, str] = {}  # 11-digit number → error code
         self.refuse_all: str | None = None
         self._script: list[str] = []
+        self._random = None
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
@@ -75,6 +78,22 @@ class AliyunStandIn:
         with self._lock:
             self._script.extend(faults)
 
+    def random_faults(self, rate_429: float, rate_5xx: float, seed: int = 5) -> None:
+        """From now on each SendSms may be refused for the business limit, or fail with a 5xx
+        before or after the text was accepted, or lose its answer."""
+        self._random = (random.Random(seed), rate_429, rate_5xx)  # noqa: S311
+
+    def _random_fault(self):
+        if self._random is None:
+            return None
+        rng, rate_429, rate_5xx = self._random
+        roll = rng.random()
+        if roll < rate_429:
+            return "429"
+        if roll < rate_429 + rate_5xx:
+            return rng.choice(["500", "500-after-create", "lost-reply"])
+        return None
+
     def sent_to(self, number: str) -> list[dict]:
         return [m for m in self.messages if m["to"] == number]
 
@@ -98,7 +117,7 @@ class AliyunStandIn:
         except ValueError:
             return 200, _refusal("isv.INVALID_JSON_PARAM", "JSON参数不合法"), None
         with self._lock:
-            fault = self._script.pop(0) if self._script else None
+            fault = self._script.pop(0) if self._script else self._random_fault()
             if fault == "500":
                 return 500, {"Code": "ServiceUnavailable", "Message": "服务不可用",
                              "RequestId": _request_id()}, None
@@ -195,7 +214,9 @@ def _handler(standin: AliyunStandIn):
             self.send_header("Content-Type", "application/json;charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            # A sender killed while waiting: what it would have read is lost with it.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
 
         def log_message(self, *args):
             pass
