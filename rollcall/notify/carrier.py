@@ -38,6 +38,13 @@ def carrier_ready(body: str, phone: str, signature: str) -> str:
     return mainland_body(body, signature) if is_mainland(phone) else body
 
 
+def signature(school, provider: str, config) -> str:
+    """The 【…】 a text starts with: Aliyun's registered SignName, else the school's name."""
+    if provider == ALIYUN and config.get("ALIYUN_SMS_SIGN_NAME"):
+        return config["ALIYUN_SMS_SIGN_NAME"]
+    return school.name
+
+
 def replies_possible(phone: str | None, provider: str | None) -> bool:
     """False where a reply can never come back: a +86 number, or a provider without replies."""
     return not is_mainland(phone) and provider != ALIYUN

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -19,7 +20,7 @@ from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKin
 from rollcall.checks.services import attendance_entries
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student
-from rollcall.notify.carrier import carrier_ready
+from rollcall.notify.carrier import carrier_ready, signature
 from rollcall.notify.models import (
     WENT_OUT,
     OutboxStudent,
@@ -213,7 +214,8 @@ def compose_text(school, settings, day, kind, recipient: Recipient) -> tuple[str
         language = "zh_Hans"  # Aliyun sends its approved (Chinese) template to every parent
     template = settings.templates[kind][language]
     values = placeholder_values(school, day, language, recipient)
-    return carrier_ready(render(template, values), recipient.phone, school.name), values
+    sign = signature(school, settings.provider, current_app.config)
+    return carrier_ready(render(template, values), recipient.phone, sign), values
 
 
 def placeholder_values(school, day, language, recipient: Recipient) -> dict:

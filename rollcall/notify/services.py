@@ -14,7 +14,7 @@ from rollcall import audit, clock
 from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, School, Student
-from rollcall.notify.carrier import carrier_ready, is_mainland, replies_possible
+from rollcall.notify.carrier import carrier_ready, is_mainland, replies_possible, signature
 from rollcall.notify.compose import queue_due_texts
 from rollcall.notify.gateway import (
     ALIYUN,
@@ -332,7 +332,8 @@ def _remind(school, homeroom, day) -> int:
         # No URL to a +86 number: the reminder names the page instead of linking to it.
         shown = values["page"] if is_mainland(teacher.phone_e164) else link
         body = carrier_ready(render(settings.templates["teacher_reminder"][language],
-                                    {**values, "link": shown}), teacher.phone_e164, school.name)
+                                    {**values, "link": shown}), teacher.phone_e164,
+                             signature(school, settings.provider, current_app.config))
         db.session.add(OutboxText(school_id=school.id, school_date=day,
                                   kind=TextKind.TEACHER_REMINDER, to_e164=teacher.phone_e164,
                                   user_id=teacher.id, language=language, body=body,
