@@ -10,7 +10,8 @@ Code, as Aliyun does. QuerySendDetails lists a phone's texts of a day with their
 Tests script faults for the next SendSms: `fail_next("500")` (nothing created),
 `fail_next("500-after-create")`, `fail_next("lost-reply")` (created, the connection is cut
 before the answer), `fail_next("429")` (isv.BUSINESS_LIMIT_CONTROL); `permanent[number] =
-"isv.MOBILE_NUMBER_ILLEGAL"`; `refuse_all = "isv.AMOUNT_NOT_ENOUGH"`; `deliver(...)`.
+"isv.MOBILE_NUMBER_ILLEGAL"`; `refuse_all = "isv.AMOUNT_NOT_ENOUGH"`; `failing_queries = n`
+(the next QuerySendDetails answer 500); `deliver(...)` (the carrier's report).
 """
 
 import contextlib
@@ -51,6 +52,7 @@ class AliyunStandIn:
         self.requests: list[tuple[str, str]] = []  # (action, PhoneNumbers or PhoneNumber)
         self.permanent: dict[str, str] = {}  # 11-digit number → error code
         self.refuse_all: str | None = None
+        self.failing_queries = 0  # the next QuerySendDetails calls answer 500
         self._script: list[str] = []
         self._random = None
         self._lock = threading.Lock()
@@ -158,6 +160,14 @@ class AliyunStandIn:
                     "ReceiveDate": m["send_date"] if m["send_status"] == 3 else "",
                     "OutId": m["out_id"]} for m in chunk]}}
 
+    def answer_query(self, query: dict) -> tuple[int, dict]:
+        with self._lock:
+            if self.failing_queries > 0:
+                self.failing_queries -= 1
+                return 500, {"Code": "ServiceUnavailable", "Message": "服务不可用",
+                             "RequestId": _request_id()}
+        return 200, self.query_send_details(query)
+
     def _message(self, phone, code, sign, params, out_id) -> dict:
         now = clock.now()
         content = re.sub(r"\$\{(\w+)\}", lambda match: str(params.get(match.group(1), "")),
@@ -205,7 +215,7 @@ def _handler(standin: AliyunStandIn):
                     return None
                 return self._reply(status, payload)
             if action == "QuerySendDetails":
-                return self._reply(200, standin.query_send_details(query))
+                return self._reply(*standin.answer_query(query))
             return self._reply(404, {"Code": "InvalidAction.NotFound", "Message": action})
 
         def _reply(self, status, payload):

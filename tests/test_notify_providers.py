@@ -398,3 +398,17 @@ def test_a_passing_outage_is_not_the_offices_to_act_on(aliyun_app, school, aliyu
     assert (row["status"], row["provider_error"]) == ("queued", None)
     page = texts_page(aliyun_app, school)
     assert "需要政教处处理" not in page and "call-this-parent" not in page
+
+
+def test_while_aliyun_cannot_be_asked_the_text_waits_and_is_never_sent_twice(aliyun_app,
+                                                                              school, aliyun):
+    absent(aliyun_app, school)
+    aliyun.fail_next("lost-reply")
+    run_pass(aliyun_app, at(8, 20))
+    aliyun.failing_queries = 1
+    run_pass(aliyun_app, at(8, 21))  # the lookup fails: no second SendSms
+    assert outbox(aliyun_app)[0]["status"] == "queued" and methods(aliyun).count("SendSms") == 1
+    run_pass(aliyun_app, at(8, 25))
+    [row] = outbox(aliyun_app)
+    assert row["status"] == "submitted" and methods(aliyun).count("SendSms") == 1
+    assert len(aliyun.messages) == 1 and aliyun.holds(row, aliyun.messages[0])
