@@ -53,6 +53,13 @@ class DefaultConfig:
     TWILIO_MESSAGING_SERVICE_SID: str | None = None
     TWILIO_API_BASE_URL = "https://api.twilio.com"
     PUBLIC_BASE_URL: str | None = None
+    SMS_PROVIDER = "twilio"  # or "aliyun" (Alibaba Cloud SMS); a school may choose its own
+    ALIYUN_ACCESS_KEY_ID: str | None = None
+    ALIYUN_ACCESS_KEY_SECRET: str | None = None
+    ALIYUN_SMS_SIGN_NAME: str | None = None  # the approved signature, without 【】
+    ALIYUN_SMS_ENDPOINT = "dysmsapi.aliyuncs.com"  # or http://127.0.0.1:PORT (a stand-in)
+    # JSON: text kind → approved template code, e.g. {"absence": "SMS_123", ...}
+    ALIYUN_SMS_TEMPLATES: dict | str = {}
     SMS_FAN_OUT = "first"  # "first" reachable guardian in contact order, or "all"
     SMS_FOLLOW_UP = True  # text again when an absent student arrives after the text
     SMS_MAX_ATTEMPTS = 8

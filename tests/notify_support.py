@@ -1,4 +1,5 @@
-"""Shared by the notify tests: the Twilio stand-in, an app pointed at it, and a school day."""
+"""Shared by the notify tests: the Twilio and Aliyun stand-ins, an app pointed at either, and
+a school day."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -9,6 +10,8 @@ from rollcall import clock
 from rollcall.extensions import db
 from rollcall.notify.models import OutboxText
 from rollcall.notify.services import send_due_absence_alerts
+from tests import aliyun_standin
+from tests.aliyun_standin import AliyunStandIn
 from tests.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioStandIn
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -29,6 +32,54 @@ def twilio_config(base_url: str, **overrides) -> dict:
     }
     config.update(overrides)
     return config
+
+
+def aliyun_config(endpoint: str, **overrides) -> dict:
+    config = {
+        "SMS_PROVIDER": "aliyun", "ALIYUN_ACCESS_KEY_ID": aliyun_standin.ACCESS_KEY_ID,
+        "ALIYUN_ACCESS_KEY_SECRET": aliyun_standin.ACCESS_KEY_SECRET,
+        "ALIYUN_SMS_SIGN_NAME": aliyun_standin.SIGN_NAME, "ALIYUN_SMS_ENDPOINT": endpoint,
+        "ALIYUN_SMS_TEMPLATES": dict(aliyun_standin.TEMPLATE_CODES),
+        "PUBLIC_BASE_URL": "https://rollcall.example.edu", "SMS_RATE_PER_SECOND": 0,
+        "SMS_BACKOFF_BASE_SECONDS": 1.0, "SMS_HTTP_TIMEOUT_SECONDS": 5.0,
+    }
+    config.update(overrides)
+    return config
+
+
+PROVIDER_CONFIG = {"twilio": twilio_config, "aliyun": aliyun_config}
+
+
+@pytest.fixture(params=["twilio", "aliyun"])
+def provider(request) -> str:
+    """Each test that takes it runs once per SMS provider."""
+    return request.param
+
+
+@pytest.fixture
+def sms_standin(provider):
+    """The stand-in of the provider under test; its `messages` have the same keys (to, body,
+    sid) whichever it is, and `holds(row)` says whether a message is that outbox row."""
+    server = (TwilioStandIn() if provider == "twilio" else AliyunStandIn()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sms_app(make_app, provider, sms_standin):
+    return make_app(**PROVIDER_CONFIG[provider](sms_standin.base_url))
+
+
+@pytest.fixture
+def aliyun():
+    server = AliyunStandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aliyun_app(make_app, aliyun):
+    return make_app(**aliyun_config(aliyun.endpoint))
 
 
 @pytest.fixture
@@ -57,6 +108,7 @@ def outbox(app) -> list[dict]:
         texts = db.session.scalars(db.select(OutboxText).order_by(OutboxText.id)).all()
         rows = [{"id": t.id, "kind": t.kind, "to": t.to_e164, "status": t.status,
                  "body": t.body, "error_code": t.error_code, "sid": t.twilio_sid,
+                 "provider": t.provider, "provider_error": t.provider_error,
                  "students": [link.student_id for link in t.students]} for t in texts]
         db.session.remove()
         return rows

@@ -110,6 +110,20 @@ def test_overdue_attendance_reminds_the_teacher_once(twilio_app, school, standin
     run_pass(twilio_app, at(8, 11))
     [message] = standin.messages
     assert message["to"] == "+8613911112222"
+    # A +86 number may not carry a link: the text names the class and the page instead.
+    assert message["body"].endswith("请尽快填写：平安点名 › 今天 › 九年级1班 › 考勤")
+    assert "http" not in message["body"] and message["body"].startswith("【测试中学】")
+
+
+def test_a_reminder_to_a_number_outside_the_mainland_links_to_the_page(twilio_app, school,
+                                                                     standin):
+    with twilio_app.app_context():
+        db.session.get(User, school.user_ids["teacher"]).phone_e164 = "+85291234567"
+        db.session.commit()
+        with clock.frozen(at(8, 10)):
+            services.remind_overdue_teachers(db.session.get(School, school.school_id))
+    run_pass(twilio_app, at(8, 11))
+    [message] = standin.messages
     assert message["body"].endswith(
         f"https://rollcall.example.edu/homerooms/{school.homeroom_ids['room1']}"
         "/checks/2026-11-23/attendance")

@@ -1,6 +1,8 @@
-"""Exactly once under fire: 4 sender processes, one outbox of 500 due texts, a stand-in that
-throws random 429s and 5xx, and one sender killed mid-batch. PostgreSQL only."""
+"""Exactly once under fire: 4 sender processes, one outbox of 500 due texts, a stand-in (of
+Twilio, then of Aliyun) that throws random rate limits, 5xx and lost answers, and one sender
+killed mid-batch. PostgreSQL only."""
 
+import json
 import os
 import signal
 import subprocess
@@ -16,7 +18,7 @@ from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Student, StudentGuardian
 from rollcall.notify.models import OutboxText
-from tests import factories, notify_support
+from tests import aliyun_standin, factories, notify_support
 from tests.conftest import TEST_DATABASE_URL
 from tests.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
 
@@ -25,7 +27,8 @@ pytestmark = [
     pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs PostgreSQL: set "
                        "ROLLCALL_TEST_DATABASE_URL (CI runs the PostgreSQL pass)"),
 ]
-standin = notify_support.standin  # fixture
+provider = notify_support.provider  # fixtures
+sms_standin = notify_support.sms_standin
 FLASK = str(Path(sys.executable).with_name("flask"))
 CLASSES, PER_CLASS = 10, 50
 
@@ -55,11 +58,24 @@ def five_hundred_absences(app) -> list[str]:
     return phones
 
 
-def sender(database_uri, base_url):
+def provider_env(provider: str, base_url: str) -> dict:
+    if provider == "twilio":
+        return {"ROLLCALL_TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+                "ROLLCALL_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+                "ROLLCALL_TWILIO_FROM_NUMBER": FROM_NUMBER,
+                "ROLLCALL_TWILIO_API_BASE_URL": base_url}
+    return {"ROLLCALL_SMS_PROVIDER": "aliyun",
+            "ROLLCALL_ALIYUN_ACCESS_KEY_ID": aliyun_standin.ACCESS_KEY_ID,
+            "ROLLCALL_ALIYUN_ACCESS_KEY_SECRET": aliyun_standin.ACCESS_KEY_SECRET,
+            "ROLLCALL_ALIYUN_SMS_SIGN_NAME": aliyun_standin.SIGN_NAME,
+            "ROLLCALL_ALIYUN_SMS_ENDPOINT": base_url,
+            "ROLLCALL_ALIYUN_SMS_TEMPLATES": json.dumps(aliyun_standin.TEMPLATE_CODES)}
+
+
+def sender(database_uri, provider, base_url):
     env = {**os.environ, "ROLLCALL_SQLALCHEMY_DATABASE_URI": database_uri,
-           "ROLLCALL_SECRET_KEY": "test-secret-key", "ROLLCALL_TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-           "ROLLCALL_TWILIO_AUTH_TOKEN": AUTH_TOKEN, "ROLLCALL_TWILIO_FROM_NUMBER": FROM_NUMBER,
-           "ROLLCALL_TWILIO_API_BASE_URL": base_url, "ROLLCALL_SMS_RATE_PER_SECOND": "0",
+           "ROLLCALL_SECRET_KEY": "test-secret-key", **provider_env(provider, base_url),
+           "ROLLCALL_SMS_RATE_PER_SECOND": "0",
            "ROLLCALL_SMS_BACKOFF_BASE_SECONDS": "0.05", "ROLLCALL_SMS_BACKOFF_MAX_SECONDS": "0.5",
            "ROLLCALL_SMS_HTTP_TIMEOUT_SECONDS": "3", "ROLLCALL_SMS_CLAIM_LEASE_SECONDS": "10",
            "ROLLCALL_SMS_MAX_ATTEMPTS": "100"}
@@ -69,10 +85,11 @@ def sender(database_uri, base_url):
 
 
 def test_four_senders_one_killed_every_guardian_gets_exactly_one_text(app, database_uri,
-                                                                      standin):
+                                                                      provider, sms_standin):
+    standin = sms_standin
     phones = five_hundred_absences(app)
     standin.random_faults(rate_429=0.15, rate_5xx=0.1, seed=2027)
-    senders = [sender(database_uri, standin.base_url) for _ in range(4)]
+    senders = [sender(database_uri, provider, standin.base_url) for _ in range(4)]
     try:
         while len(standin.messages) < 60 and senders[0].poll() is None:
             time.sleep(0.05)
@@ -80,7 +97,7 @@ def test_four_senders_one_killed_every_guardian_gets_exactly_one_text(app, datab
         for process in senders:
             process.wait(timeout=300)
         # The killed sender's claimed row is taken over by a last pass after the lease.
-        finisher = sender(database_uri, standin.base_url)
+        finisher = sender(database_uri, provider, standin.base_url)
         finisher.wait(timeout=300)
     finally:
         for process in senders:
@@ -92,8 +109,9 @@ def test_four_senders_one_killed_every_guardian_gets_exactly_one_text(app, datab
         counts[message["to"]] = counts.get(message["to"], 0) + 1
     with app.app_context():
         rows = db.session.execute(db.select(OutboxText.status, OutboxText.error_code,
-                                            OutboxText.error_message)).all()
+                                            OutboxText.error_message,
+                                            OutboxText.provider_error)).all()
     outcome = Counter(tuple(row) for row in rows)
     assert sorted(counts) == sorted(phones), f"a guardian got no text: {outcome}"
     assert set(counts.values()) == {1}, "a guardian got two texts"
-    assert len(rows) == 500 and set(outcome) == {("submitted", None, None)}, outcome
+    assert len(rows) == 500 and set(outcome) == {("submitted", None, None, None)}, outcome

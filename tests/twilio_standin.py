@@ -67,6 +67,10 @@ class TwilioStandIn:
     def sent_to(self, number: str) -> list[dict]:
         return [m for m in self.messages if m["to"] == number]
 
+    def holds(self, row: dict, message: dict) -> bool:
+        """The message is this outbox row (Twilio's SID was recorded on it)."""
+        return message["sid"] == row["sid"]
+
     # --- the API -------------------------------------------------------------------------
     def create(self, form: dict) -> tuple[int, dict]:
         to = form.get("To", "")

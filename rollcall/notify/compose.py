@@ -5,10 +5,12 @@ outbox), so a restart, a second process or a check edited ten times decides the 
 the unique key on sms_outbox_students turns any race into "already decided".
 """
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -18,6 +20,7 @@ from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKin
 from rollcall.checks.services import attendance_entries
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student
+from rollcall.notify.carrier import carrier_ready, signature
 from rollcall.notify.models import (
     WENT_OUT,
     OutboxStudent,
@@ -164,7 +167,7 @@ def _write(school, settings, day, kind, recipients: list[Recipient]) -> int:
     transaction so the others still go in.
     """
     drafts = [(r.phone, r.guardian_id, r.language, [s.id for s, _ in r.students],
-               compose_body(school, settings, day, kind, r)) for r in recipients]
+               *compose_text(school, settings, day, kind, r)) for r in recipients]
     if not drafts:
         return 0
     try:
@@ -187,9 +190,10 @@ def _write(school, settings, day, kind, recipients: list[Recipient]) -> int:
 
 def _add_texts(school_id, day, kind, drafts) -> None:
     now = clock.now()
-    for phone, guardian_id, language, student_ids, body in drafts:
+    for phone, guardian_id, language, student_ids, body, values in drafts:
         text = OutboxText(school_id=school_id, school_date=day, kind=kind, to_e164=phone,
                           guardian_id=guardian_id, language=language, body=body,
+                          template_params=json.dumps(values, ensure_ascii=False),
                           status=TextStatus.QUEUED, next_attempt_at=now, created_at=now)
         text.students = [OutboxStudent(student_id=student_id, school_date=day, kind=kind,
                                        to_e164=phone) for student_id in student_ids]
@@ -199,21 +203,36 @@ def _add_texts(school_id, day, kind, drafts) -> None:
 
 def compose_body(school, settings, day, kind, recipient: Recipient) -> str:
     """The text in the guardian's language, naming every student it is about."""
+    return compose_text(school, settings, day, kind, recipient)[0]
+
+
+def compose_text(school, settings, day, kind, recipient: Recipient) -> tuple[str, dict]:
+    """The body (carriers' rules applied for +86) and the placeholder values it was filled
+    with, which a template provider (Aliyun) sends instead of the body."""
     language = recipient.language if recipient.language in ("zh_Hans", "en") else "zh_Hans"
+    if settings.provider == "aliyun":
+        language = "zh_Hans"  # Aliyun sends its approved (Chinese) template to every parent
     template = settings.templates[kind][language]
+    values = placeholder_values(school, day, language, recipient)
+    sign = signature(school, settings.provider, current_app.config)
+    return carrier_ready(render(template, values), recipient.phone, sign), values
+
+
+def placeholder_values(school, day, language, recipient: Recipient) -> dict:
+    """student, class, date, time, school, school_phone for this recipient."""
     students = [student for student, _ in recipient.students]
     joiner = "、" if language == "zh_Hans" else " and "
     classes = list(dict.fromkeys(s.homeroom.name for s in students if s.homeroom))
     arrivals = [entry.arrived_at or entry.status_since for _, entry in recipient.students]
     arrived = clock.to_school_time(school, max(arrivals)).strftime("%H:%M") if arrivals else ""
-    return render(template, {
+    return {
         "student": joiner.join(s.name for s in students),
         "class": joiner.join(classes),
         "date": format_day(day, language),
         "time": arrived,
         "school": school.name,
         "school_phone": school.phone or "",
-    })
+    }
 
 
 def format_day(day: date, language: str) -> str:

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length as MaxLength
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 
 try:
     from wtforms.fields.choices import SelectChoice
@@ -21,6 +21,11 @@ from rollcall.notify.settings import (
     unknown_placeholders,
 )
 
+# Text kind → the form field of its Aliyun template code.
+CODE_FIELDS = {"absence": "code_absence", "follow_up": "code_follow_up",
+               "teacher_reminder": "code_teacher_reminder"}
+CODE_FORMAT = Regexp(r"^SMS_\d{3,20}$", message=_l(
+    "A template code looks like SMS_123456789, as the Aliyun console shows it."))
 TEMPLATE_FIELDS = {
     ("absence", "zh_Hans"): "absence_zh", ("absence", "en"): "absence_en",
     ("follow_up", "zh_Hans"): "follow_up_zh", ("follow_up", "en"): "follow_up_en",
@@ -59,6 +64,35 @@ class TextSettingsForm(FlaskForm):
                                  validators=[Optional(), MaxLength(max=500), _template_check])
     follow_up_en = TextAreaField(_l("Arrival follow-up, English"),
                                  validators=[Optional(), MaxLength(max=500), _template_check])
+
+    provider = SelectField(_l("SMS provider"), choices=[
+        SelectChoice("", _l("The install's default")),
+        SelectChoice("twilio", _l("Twilio")),
+        SelectChoice("aliyun", _l("Alibaba Cloud SMS (mainland China)")),
+    ], validators=[Optional()])
+    code_absence = StringField(_l("Absence text: template code"),
+                               validators=[Optional(), MaxLength(max=32), CODE_FORMAT])
+    code_follow_up = StringField(_l("Arrival follow-up: template code"),
+                                 validators=[Optional(), MaxLength(max=32), CODE_FORMAT])
+    code_teacher_reminder = StringField(_l("Reminder to teacher: template code"),
+                                        validators=[Optional(), MaxLength(max=32),
+                                                    CODE_FORMAT])
+    # Set by the view: the install's provider and template codes (ALIYUN_SMS_TEMPLATES).
+    install_provider = "twilio"
+    install_codes: dict = {}
+
+    def validate(self, extra_validators=None):
+        """With Aliyun every kind of text needs an approved template code (own or install's)."""
+        valid = super().validate(extra_validators)
+        if (self.provider.data or self.install_provider) != "aliyun":
+            return valid
+        for kind, name in CODE_FIELDS.items():
+            field = self[name]
+            if not (field.data or "").strip() and not self.install_codes.get(kind):
+                field.errors = [*field.errors, _l(
+                    "Aliyun sends only approved templates: enter this text's template code.")]
+                valid = False
+        return valid
 
     def validate_sms_window(self, field):
         if field.data:

@@ -1,7 +1,9 @@
-"""The one seam to the SMS provider: an outbox row in, the official Twilio client out.
+"""The one seam to the SMS providers: an outbox row in, the official Twilio or Aliyun client out.
 
-`gateway_from_config` picks Twilio when credentials are set, and otherwise a backend that
-records "not sent: no SMS provider configured" so a demo shows what would have gone out.
+`SMS_PROVIDER` (twilio or aliyun) picks the provider of the install and a school may choose
+its own; `Gateways` hands out one gateway per provider, and a provider without credentials is
+the backend that records "not sent: no SMS provider configured", so a demo shows what would
+have gone out.
 """
 
 import logging
@@ -22,6 +24,8 @@ _twilio_http_log = logging.getLogger("rollcall.notify.twilio_http")
 _twilio_http_log.setLevel(logging.WARNING)
 
 NO_PROVIDER = "not sent: no SMS provider configured"
+TWILIO, ALIYUN = "twilio", "aliyun"
+PROVIDERS = (TWILIO, ALIYUN)
 RATE_LIMITED = 20429
 OPTED_OUT = 21610
 # Permanent: retrying cannot help, so the office phones instead.
@@ -43,10 +47,13 @@ class SendResult:
     error_code: int | None = None
     error_message: str | None = None
     ambiguous: bool = False  # the provider may hold the message: look before resending
+    provider_error: str | None = None  # a provider's own code (Aliyun's are words)
 
 
 class NoProviderGateway:
     """Records each text as not sent, and logs it masked."""
+
+    name = None
 
     def send(self, text, status_callback=None) -> SendResult:
         log.info("no SMS provider: %s text %s to %s not sent (%d characters)", text.kind,
@@ -59,6 +66,8 @@ class NoProviderGateway:
 
 class TwilioGateway:
     """The official client, pointed at TWILIO_API_BASE_URL (a staging stand-in or Twilio)."""
+
+    name = TWILIO
 
     def __init__(self, config):
         http_client = TwilioHttpClient(timeout=float(config.get("SMS_HTTP_TIMEOUT_SECONDS", 15)),
@@ -115,6 +124,33 @@ def has_twilio(config) -> bool:
     return bool(config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_AUTH_TOKEN") and sender)
 
 
-def gateway_from_config(config):
-    """Twilio when it is configured, otherwise the backend that records "not sent"."""
+def gateway_from_config(config, provider: str | None = None):
+    """The provider's gateway when it is configured, otherwise the backend that records
+    "not sent". Without a provider: the install's SMS_PROVIDER."""
+    from rollcall.notify.aliyun import AliyunGateway, has_aliyun
+
+    provider = provider or install_provider(config)
+    if provider == ALIYUN:
+        return AliyunGateway(config) if has_aliyun(config) else NoProviderGateway()
     return TwilioGateway(config) if has_twilio(config) else NoProviderGateway()
+
+
+def install_provider(config) -> str:
+    """SMS_PROVIDER of the install: twilio (the default) or aliyun."""
+    provider = (config.get("SMS_PROVIDER") or TWILIO).strip().lower()
+    return provider if provider in PROVIDERS else TWILIO
+
+
+class Gateways:
+    """One gateway per provider, built when first needed; a fixed gateway serves them all."""
+
+    def __init__(self, config, fixed=None):
+        self.config, self.fixed, self._built = config, fixed, {}
+
+    def get(self, provider: str | None):
+        if self.fixed is not None:
+            return self.fixed
+        provider = provider if provider in PROVIDERS else install_provider(self.config)
+        if provider not in self._built:
+            self._built[provider] = gateway_from_config(self.config, provider)
+        return self._built[provider]

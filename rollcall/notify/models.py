@@ -57,8 +57,14 @@ class OutboxText(db.Model):
     claim_token: Mapped[str | None] = mapped_column(String(32))
     claimed_at: Mapped[datetime | None]
     first_claimed_at: Mapped[datetime | None]
+    # The provider's id of the message: Twilio's SID, or Aliyun's BizId.
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     error_code: Mapped[int | None]
+    # Which provider took (or may have taken) the text, so lookups and reports ask that one.
+    provider: Mapped[str | None] = mapped_column(String(16))
+    # The placeholders the body was composed with (JSON): Aliyun sends these, not the body.
+    template_params: Mapped[str | None] = mapped_column(Text)
+    provider_error: Mapped[str | None] = mapped_column(String(64))  # e.g. isv.AMOUNT_NOT_ENOUGH
     error_message: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     sent_at: Mapped[datetime | None]

@@ -3,7 +3,9 @@
 Claims are a conditional UPDATE (status and claim token unchanged), so two senders can never
 both own a row; on PostgreSQL the candidate is also picked with FOR UPDATE SKIP LOCKED so
 senders do not queue behind each other. A sender that dies leaves its row "sending"; after the
-lease another sender reclaims it and asks Twilio first whether the message already exists.
+lease another sender reclaims it and asks the provider first whether the text already exists.
+Each school's texts go through its provider (Twilio or Aliyun); a row remembers the provider
+that may hold it, so the lookup asks that one.
 """
 
 import logging
@@ -16,19 +18,22 @@ from datetime import timedelta
 from flask import current_app
 from requests.exceptions import RequestException
 from sqlalchemy import and_, or_, update
+from Tea.exceptions import TeaException
 from twilio.base.exceptions import TwilioException
 
 from rollcall import audit, clock
 from rollcall.extensions import db
 from rollcall.models import Guardian, School
-from rollcall.notify.gateway import OPTED_OUT, SendResult
-from rollcall.notify.models import OutboxText, TextStatus
+from rollcall.notify.gateway import OPTED_OUT, Gateways, SendResult
+from rollcall.notify.models import WENT_OUT, OutboxText, TextStatus
 from rollcall.notify.settings import in_window, text_settings
 from rollcall.phones import mask
 
 log = logging.getLogger(__name__)
 # Why a queued text was cancelled instead of sent (labels.py has what staff read).
 TEXTS_STOPPED = "guardian can no longer receive texts"
+# What may be raised while asking a provider about a text (it cannot be asked right now).
+LOOKUP_ERRORS = (TwilioException, RequestException, TeaException)
 
 
 @dataclass
@@ -57,9 +62,13 @@ class Pacer:
         self.last = time.monotonic()
 
 
-def send_queued_texts(gateway, limit: int | None = None) -> SendStats:
-    """Send every due text of every school that is inside its sending window today."""
+def send_queued_texts(gateway=None, limit: int | None = None) -> SendStats:
+    """Send every due text of every school that is inside its sending window today.
+
+    Without a gateway each school's texts go through its own provider's.
+    """
     stats, config = SendStats(), current_app.config
+    gateways = gateway if isinstance(gateway, Gateways) else Gateways(config, fixed=gateway)
     pacer = Pacer(float(config["SMS_RATE_PER_SECOND"]))
     for school in db.session.scalars(db.select(School).order_by(School.id)).all():
         try:
@@ -75,8 +84,8 @@ def send_queued_texts(gateway, limit: int | None = None) -> SendStats:
                 break
             text, token = claimed
             pacer.wait()
-            result = _attempt(gateway, text)
-            record_result(text.id, token, result)
+            result, used = _attempt(gateways, settings.provider, text)
+            record_result(text.id, token, result, provider=used)
             _count(stats, result)
     return stats
 
@@ -121,24 +130,29 @@ def claim_next(school_id: int, day) -> tuple[OutboxText, str] | None:
     return None
 
 
-def _attempt(gateway, text: OutboxText) -> SendResult:
-    """Look first when an earlier attempt may have reached Twilio; send only if it did not."""
+def _attempt(gateways: Gateways, provider: str, text: OutboxText) -> tuple[SendResult, str]:
+    """Look first when an earlier attempt may have reached a provider; send only if it did not.
+
+    Returns the result and the provider that holds (or may hold) the text.
+    """
     if text.needs_lookup:
         since = text.first_claimed_at - timedelta(minutes=5)
+        holder = text.provider or provider
         try:
-            found = gateway.find_sent(text, since)
-        except (TwilioException, RequestException):  # Twilio cannot be asked right now
-            return SendResult(TextStatus.QUEUED, ambiguous=True)
+            found = gateways.get(holder).find_sent(text, since)
+        except LOOKUP_ERRORS:  # the provider cannot be asked right now
+            return SendResult(TextStatus.QUEUED, ambiguous=True), holder
         if found is not None:
-            log.info("text %s to %s: Twilio already had it", text.id, mask(text.to_e164))
-            return found
+            log.info("text %s to %s: %s already had it", text.id, mask(text.to_e164), holder)
+            return found, holder
     if text.guardian is not None and not text.guardian.can_receive_texts:
         # Not at Twilio (never sent, or the lookup found nothing): the parent said STOP or
         # the office switched their texts off since it was queued.
         log.info("text %s to %s: cancelled, the guardian can no longer receive texts",
                  text.id, mask(text.to_e164))
-        return SendResult(TextStatus.CANCELLED, error_message=TEXTS_STOPPED)
-    return gateway.send(text, status_callback=status_callback_url(text))
+        return SendResult(TextStatus.CANCELLED, error_message=TEXTS_STOPPED), text.provider
+    gateway = gateways.get(provider)
+    return gateway.send(text, status_callback=status_callback_url(text)), gateway.name
 
 
 def status_callback_url(text) -> str | None:
@@ -146,22 +160,27 @@ def status_callback_url(text) -> str | None:
     return f"{base.rstrip('/')}/twilio/status?text={text.id}" if base else None
 
 
-def record_result(text_id: int, token: str, result: SendResult) -> None:
+def record_result(text_id: int, token: str, result: SendResult,
+                  provider: str | None = None) -> None:
     """Write the outcome, if this sender still owns the row (a status callback may be first)."""
     now, config = clock.now(), current_app.config
     text = db.session.get(OutboxText, text_id)
     values = {"status": result.status, "status_at": now, "error_code": result.error_code,
-              "error_message": result.error_message}
+              "error_message": result.error_message, "provider_error": result.provider_error}
+    if provider:
+        values["provider"] = provider
     if result.status == TextStatus.QUEUED:
         if text.attempts >= int(config["SMS_MAX_ATTEMPTS"]):
             values.update(status=TextStatus.FAILED,
-                          error_message="gave up: Twilio kept failing or limiting the rate")
+                          error_message="gave up: Twilio kept failing or limiting the rate"
+                          if (provider or "twilio") == "twilio" else
+                          "gave up: the SMS provider kept failing or limiting the rate")
         else:
             values.update(next_attempt_at=now + backoff(text.attempts),
                           needs_lookup=text.needs_lookup or result.ambiguous)
     else:
         values.update(twilio_sid=result.sid, needs_lookup=False, claim_token=None)
-        if result.sid:
+        if result.sid or result.status in WENT_OUT:
             values["sent_at"] = now
     owned = db.session.execute(
         update(OutboxText).where(OutboxText.id == text_id, OutboxText.claim_token == token,

@@ -1,21 +1,26 @@
 """Parent texts as services: the send pass, delivery callbacks, replies, and what staff see."""
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit, clock
 from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, School, Student
+from rollcall.notify.carrier import carrier_ready, is_mainland, replies_possible, signature
 from rollcall.notify.compose import queue_due_texts
 from rollcall.notify.gateway import (
+    ALIYUN,
     OPTED_OUT,
     TWILIO_STATUSES,
-    gateway_from_config,
+    Gateways,
     has_twilio,
 )
 from rollcall.notify.models import (
@@ -27,7 +32,7 @@ from rollcall.notify.models import (
     TextKind,
     TextStatus,
 )
-from rollcall.notify.sender import SendStats, opt_out_phone, send_queued_texts
+from rollcall.notify.sender import LOOKUP_ERRORS, SendStats, opt_out_phone, send_queued_texts
 from rollcall.notify.settings import render, text_settings
 from rollcall.phones import mask
 from rollcall.school_days import is_school_day
@@ -51,7 +56,9 @@ def send_due_absence_alerts(gateway=None, limit: int | None = None) -> tuple[int
     queued = 0
     for school in db.session.scalars(db.select(School).order_by(School.id)).all():
         queued += per_school(queue_due_texts, school)
-    stats = send_queued_texts(gateway or gateway_from_config(current_app.config), limit)
+    gateways = Gateways(current_app.config, fixed=gateway)
+    stats = send_queued_texts(gateways, limit)
+    poll_delivery_reports(gateways)
     return queued, stats
 
 
@@ -62,6 +69,40 @@ def send_pass(gateway=None, limit: int | None = None) -> tuple[int, int, SendSta
         reminded += per_school(remind_overdue_teachers, school)
     queued, stats = send_due_absence_alerts(gateway, limit)
     return reminded, queued, stats
+
+
+# Delivery reports are asked for this long after the text was accepted, then no more.
+REPORT_WINDOW = timedelta(days=2)
+
+
+def poll_delivery_reports(gateways) -> int:
+    """Ask Aliyun for the carrier's report of every text it accepted that has none yet.
+
+    Aliyun pushes no callback here, so each pass polls QuerySendDetails until the status is
+    final (delivered or not delivered); "not delivered" shows "Call this parent".
+    """
+    texts = db.session.scalars(db.select(OutboxText).where(
+        OutboxText.provider == ALIYUN,
+        OutboxText.status.in_([TextStatus.SUBMITTED, TextStatus.SENT]),
+        OutboxText.created_at >= clock.now() - REPORT_WINDOW).order_by(OutboxText.id)).all()
+    if not texts:
+        return 0
+    gateway, updated = gateways.get(ALIYUN), 0
+    if not hasattr(gateway, "delivery_status"):  # no Aliyun credentials any more
+        return 0
+    for text in texts:
+        try:
+            report = gateway.delivery_status(text)
+        except LOOKUP_ERRORS as error:  # Aliyun cannot be asked now: the next pass asks again
+            log.warning("delivery reports: %s asking Aliyun", type(error).__name__)
+            break
+        if report is None or STATUS_RANK[report.status] <= STATUS_RANK[text.status]:
+            continue
+        text.status, text.status_at = report.status, clock.now()
+        text.provider_error = report.provider_error or text.provider_error
+        updated += 1
+    db.session.commit()
+    return updated
 
 
 def per_school(function, school: School) -> int:
@@ -213,6 +254,9 @@ class AbsenceText:
     status: str  # the best status among the absence texts about this student
     call_parent: bool  # no text reached a parent: phone them
     replies: list[str] = field(default_factory=list)
+    # False when every text about the student went where no reply can come back
+    # (a +86 number, or Aliyun): the office calls instead of waiting for one.
+    replies_possible: bool = False
 
 
 def absence_text_statuses(school_id: int, day: date) -> dict[int, AbsenceText]:
@@ -230,6 +274,8 @@ def absence_text_statuses(school_id: int, day: date) -> dict[int, AbsenceText]:
             if _text_rank(row.text.status) > _text_rank(current.status):
                 current.status = row.text.status
             current.call_parent = current.call_parent and row.call_parent
+            current.replies_possible = current.replies_possible or replies_possible(
+                row.text.to_e164, row.text.provider)
             current.replies.extend(reply.body for reply in row.replies)
     return result
 
@@ -266,6 +312,12 @@ def remind_overdue_teachers(school: School) -> int:
     return reminded
 
 
+def attendance_page(homeroom, language: str) -> str:
+    """Where a teacher fills in attendance, in words (for texts that may not carry a link)."""
+    with force_locale(language):
+        return _("Rollcall › Today › %(name)s › Attendance", name=homeroom.name)
+
+
 def _remind(school, homeroom, day) -> int:
     settings = text_settings(school)
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
@@ -275,11 +327,17 @@ def _remind(school, homeroom, day) -> int:
     for teacher in (t for t in homeroom.teachers if t.active and t.phone_e164):
         language = teacher.locale or school.locale
         language = language if language in ("zh_Hans", "en") else "zh_Hans"
-        body = render(settings.templates["teacher_reminder"][language],
-                      {"school": school.name, "class": homeroom.name, "link": link})
+        values = {"school": school.name, "class": homeroom.name,
+                  "page": attendance_page(homeroom, language)}
+        # No URL to a +86 number: the reminder names the page instead of linking to it.
+        shown = values["page"] if is_mainland(teacher.phone_e164) else link
+        body = carrier_ready(render(settings.templates["teacher_reminder"][language],
+                                    {**values, "link": shown}), teacher.phone_e164,
+                             signature(school, settings.provider, current_app.config))
         db.session.add(OutboxText(school_id=school.id, school_date=day,
                                   kind=TextKind.TEACHER_REMINDER, to_e164=teacher.phone_e164,
                                   user_id=teacher.id, language=language, body=body,
+                                  template_params=json.dumps(values, ensure_ascii=False),
                                   next_attempt_at=clock.now(), created_at=clock.now()))
         reminder.texts_queued += 1
     db.session.add(reminder)

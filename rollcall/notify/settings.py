@@ -1,8 +1,9 @@
 """A school's text settings: its own values where set, the config defaults otherwise."""
 
+import json
 import math
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask import current_app
@@ -41,6 +42,8 @@ class TextSettings:
     fan_out: str
     follow_up: bool
     templates: dict
+    provider: str = "twilio"  # the SMS provider this school's texts go through
+    template_codes: dict = field(default_factory=dict)  # kind → Aliyun template code
 
 
 def parse_window(text: str) -> tuple[time, time | None]:
@@ -75,7 +78,34 @@ def text_settings(school: School) -> TextSettings:
         fan_out=own.get("fan_out", config.get("SMS_FAN_OUT", FAN_OUT_FIRST)),
         follow_up=own.get("follow_up", config.get("SMS_FOLLOW_UP", True)),
         templates=templates,
+        provider=school_provider(school, config),
+        template_codes=template_codes(school, config),
     )
+
+
+def school_provider(school: School, config) -> str:
+    """The school's own SMS provider if it chose one, else the install's SMS_PROVIDER."""
+    from rollcall.notify.gateway import PROVIDERS, install_provider
+
+    own = ((school.settings or {}).get("texts", {}) or {}).get("provider")
+    return own if own in PROVIDERS else install_provider(config)
+
+
+def install_template_codes(config) -> dict:
+    """ALIYUN_SMS_TEMPLATES as a dict (it may come from the environment as JSON text)."""
+    value = config.get("ALIYUN_SMS_TEMPLATES") or {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return {str(k): str(v) for k, v in value.items() if v} if isinstance(value, dict) else {}
+
+
+def template_codes(school: School, config) -> dict:
+    """Text kind → Aliyun template code: the school's own codes over the install's."""
+    own = ((school.settings or {}).get("texts", {}) or {}).get("template_codes", {}) or {}
+    return {**install_template_codes(config), **{k: v for k, v in own.items() if v}}
 
 
 def in_window(school: School, settings: TextSettings, instant: datetime | None = None) -> bool:

@@ -1,12 +1,22 @@
 """Reading and saving a school's text settings, and previewing its templates."""
 
+import json
+
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from rollcall import audit, clock
 from rollcall.extensions import db
 from rollcall.notify.compose import format_day
-from rollcall.notify.forms import TEMPLATE_FIELDS
-from rollcall.notify.settings import DEFAULT_TEMPLATES, render, segments
+from rollcall.notify.forms import CODE_FIELDS, TEMPLATE_FIELDS
+from rollcall.notify.settings import (
+    DEFAULT_TEMPLATES,
+    install_template_codes,
+    render,
+    school_provider,
+    segments,
+)
 
 SAMPLE_STUDENT = {"zh_Hans": "张小明", "en": "Zhang Xiaoming"}
 
@@ -25,6 +35,9 @@ def form_data(school) -> dict:
     for (kind, language), name in TEMPLATE_FIELDS.items():
         data[name] = (own.get("templates", {}).get(kind, {}).get(language)
                       or DEFAULT_TEMPLATES[kind][language])
+    data["provider"] = own.get("provider", "")
+    for kind, name in CODE_FIELDS.items():
+        data[name] = (own.get("template_codes") or {}).get(kind, "")
     return data
 
 
@@ -40,6 +53,11 @@ def save_text_settings(school, data: dict, actor) -> None:
              "templates": templates}
     if (data.get("send_time") or "").strip():
         texts["send_time"] = data["send_time"].strip()
+    if data.get("provider"):
+        texts["provider"] = data["provider"]
+    codes = {kind: (data.get(name) or "").strip() for kind, name in CODE_FIELDS.items()}
+    if any(codes.values()):
+        texts["template_codes"] = {kind: code for kind, code in codes.items() if code}
     school.alert_delay_minutes = data.get("alert_delay_minutes")
     school.sms_window = (data.get("sms_window") or "").strip() or None
     school.settings = {**(school.settings or {}), "texts": texts}  # a new dict: JSON change
@@ -69,3 +87,23 @@ def previews(school, data: dict) -> dict:
             text = template
         result[name] = (text, segments(text))
     return result
+
+
+def template_code_previews(school, data: dict) -> dict:
+    """Text kind → (the template code that will be used, the TemplateParam JSON it gets with
+    sample values), for the Aliyun part of the editor."""
+    install = install_template_codes(current_app.config)
+    sample = sample_values(school)["zh_Hans"]
+    with force_locale("zh_Hans"):
+        page = _("Rollcall › Today › %(name)s › Attendance", name=sample["class"])
+    params = {"absence": sample, "follow_up": sample,
+              "teacher_reminder": {"school": school.name, "class": sample["class"],
+                                   "page": page}}
+    return {kind: ((data.get(name) or "").strip() or install.get(kind, ""),
+                   json.dumps(params[kind], ensure_ascii=False))
+            for kind, name in CODE_FIELDS.items()}
+
+
+def effective_provider(school) -> str:
+    """The provider the school's texts go through now."""
+    return school_provider(school, current_app.config)

@@ -11,7 +11,9 @@ from rollcall.access import homeroom_or_404, roles_required
 from rollcall.models import Role
 from rollcall.notify import labels, settings_service
 from rollcall.notify.forms import TextSettingsForm
+from rollcall.notify.gateway import install_provider
 from rollcall.notify.services import replies_for_day, status_callbacks_missing, texts_for_day
+from rollcall.notify.settings import install_template_codes
 
 bp = Blueprint("notify", __name__)
 
@@ -37,7 +39,8 @@ def office_texts():
     return render_template("notify/texts.html", rows=rows, day=day, homeroom=None,
                            loose_replies=loose, labels=labels,
                            zone=clock.school_zone(current_user.school),
-                           callbacks_missing=status_callbacks_missing(current_app.config))
+                           callbacks_missing=status_callbacks_missing(current_app.config),
+                           can_switch_texts=True)
 
 
 @bp.get("/homerooms/<int:homeroom_id>/texts")
@@ -58,6 +61,8 @@ def text_settings():
     """The school's delay, window, recipients and templates, with a live preview."""
     school = current_user.school
     form = TextSettingsForm(data=settings_service.form_data(school))
+    form.install_provider = install_provider(current_app.config)
+    form.install_codes = install_template_codes(current_app.config)
     if form.validate_on_submit():
         if "preview" not in request.form:
             settings_service.save_text_settings(school, form.data, actor=current_user)
@@ -67,4 +72,7 @@ def text_settings():
         flash(_("Please correct the marked fields."), "error")
     previews = settings_service.previews(school, form.data)
     return render_template("notify/settings.html", form=form, previews=previews,
-                           sample=settings_service.sample_values(school))
+                           sample=settings_service.sample_values(school),
+                           code_previews=settings_service.template_code_previews(
+                               school, form.data),
+                           install_provider=form.install_provider)

@@ -39,7 +39,9 @@ def absence_contacts(school_id: int, day: date, student_ids) -> dict[int, dict]:
         if known is not None:
             state = "failed" if known.call_parent else OFFICE_TEXT_STATE.get(known.status, "none")
             reply = " / ".join(known.replies) or None
-            result[student_id] = {"text": state, "reply": reply, "due_at": None}
+            result[student_id] = {"text": state, "reply": reply, "due_at": None,
+                                  "no_replies": not known.replies_possible
+                                  and state in ("sent", "delivered")}
         else:
             result[student_id] = _not_yet_texted(school, day, entries.get(student_id))
     return result

@@ -193,6 +193,7 @@ def absent_list(school_id: int, day: date) -> list[dict]:
         {"entry": entry, "student": student, "homeroom": homeroom,
          "text": contacts.get(student.id, {}).get("text", "unknown"),
          "reply": contacts.get(student.id, {}).get("reply"),
+         "no_replies": contacts.get(student.id, {}).get("no_replies", False),
          "due_at": contacts.get(student.id, {}).get("due_at"),
          "call": calls.get(student.id, "unknown")}
         for entry, student, homeroom in rows

@@ -27,3 +27,31 @@ def test_the_segment_count_follows_the_template_as_it_is_typed(live_server, phon
         phone.locator("button.primary").tap()
     assert TEXT[lang]["saved"] in phone.locator(".flash").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+ALIYUN_TEXT = {
+    "zh": {"needs_code": "阿里云只发送审核通过的模板：请填写这类短信的模板代码。",
+           "saved": "短信设置已保存"},
+    "en": {"needs_code": "Aliyun sends only approved templates: enter this text's template code.",
+           "saved": "Text settings saved"},
+}
+
+
+def test_an_admin_chooses_aliyun_with_a_code_for_each_text_on_a_phone(live_server, phone, lang,
+                                                                      school, sign_in):
+    sign_in(phone, live_server.url, "admin.li", PASSWORD)
+    phone.goto(f"{live_server.url}/admin/text-settings")
+    phone.select_option("#provider", "aliyun")
+    phone.fill("#code_absence", "SMS_100")
+    with phone.expect_navigation():
+        phone.locator("button.primary").tap()
+    assert phone.locator(".error").count() == 2
+    assert ALIYUN_TEXT[lang]["needs_code"] in phone.locator("form.text-settings").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.fill("#code_follow_up", "SMS_200")
+    phone.fill("#code_teacher_reminder", "SMS_300")
+    with phone.expect_navigation():
+        phone.locator("button.primary").tap()
+    assert ALIYUN_TEXT[lang]["saved"] in phone.locator(".flash").inner_text()
+    assert phone.locator("#code-preview-teacher_reminder code").inner_text() == "SMS_300"
+    assert '"class": "九年级1班"' in phone.locator("#code-preview-absence pre").inner_text()
