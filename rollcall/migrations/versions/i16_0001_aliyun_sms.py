@@ -1,13 +1,13 @@
 """a second SMS provider: which provider took a text, its template values, its error code
 
 Revision ID: i16_0001
-Revises: lead_0003
+Revises: i9_0001
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i16_0001"
-down_revision = "lead_0003"
+down_revision = "i9_0001"
 branch_labels = None
 depends_on = None
 
