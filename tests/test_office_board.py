@@ -129,7 +129,7 @@ def test_findings_newest_first_with_item_and_where_it_is(app, school, login_as):
         html = _page(client)
     section = html.split('id="findings-title"')[1].split("</section>")[0]
     assert section.index("管制刀具") < section.index("香烟一包")
-    assert "Handed to the office" in section and "Kept by the teacher" in section
+    assert "Handed to the office" in section and "Confiscated, kept by the teacher" in section
     assert 'class="dangerous"' in section
 
 

@@ -4,7 +4,9 @@ The web form and the API both call `save_check`; it commits on success and write
 when it raises (CheckInvalid, UnknownStudents, NotEditable, CheckConflict).
 """
 
-from datetime import date
+import hashlib
+import json
+from datetime import UTC, date, datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -73,6 +75,26 @@ def default_entries(homeroom, day: date, kind: CheckKind, students) -> dict[int,
 def entry_values(entry: CheckEntry) -> dict:
     """A saved entry as the same dict that clean_entries produces."""
     return {"status": entry.status} | {name: getattr(entry, name) for name in DETAILS}
+
+
+NO_ENTRY = "-"  # the base of a row that had no saved entry when the page was loaded
+
+
+def fingerprint(values: dict | None) -> str:
+    """A short, stable token of a row's saved value: what the page was loaded with, sent back
+    with a save so that only the rows this person changed are applied."""
+    if values is None or values.get("status") is None:
+        return NO_ENTRY
+    shown = {"status": str(values["status"])}
+    for name in DETAILS:
+        value = values.get(name)
+        if isinstance(value, datetime):  # to the minute, in UTC: what a time input carries
+            value = (value.replace(tzinfo=UTC) if value.tzinfo is None
+                     else value.astimezone(UTC)).strftime("%Y-%m-%dT%H:%M")
+        if value not in (None, ""):
+            shown[name] = str(value)
+    digest = hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
+    return digest[:16]
 
 
 def current_entries(homeroom, day: date, kind: CheckKind) -> tuple[Check | None, dict]:

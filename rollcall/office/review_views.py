@@ -8,12 +8,13 @@ from flask_login import current_user, login_required
 
 from rollcall import clock
 from rollcall.access import homeroom_or_404, roles_required, student_or_404
+from rollcall.checks.models import FindingCategory
 from rollcall.extensions import db
 from rollcall.models import User
 from rollcall.office import alerts, audit_trail, charts, history, services, weekly
 from rollcall.office.forms import AuditFilterForm
-from rollcall.office.labels import CATEGORY_LABELS
 from rollcall.office.views import OFFICE_ROLES, bp
+from rollcall.vocabulary import named
 
 WEEKDAY_NAMES = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
 
@@ -64,7 +65,7 @@ def chart_page():
     weekdays = [(str(WEEKDAY_NAMES[weekday]), count) for weekday, count in
                 charts.absences_by_weekday(school, alerts.term_start(school, today), today)]
     mondays, categories, counts = charts.findings_per_week(school, today)
-    series = [(code, str(CATEGORY_LABELS.get(code, code))) for code in categories]
+    series = [(code, named(FindingCategory, code)) for code in categories]
     columns = [(monday, monday.strftime("%m-%d")) for monday in mondays]
     return render_template(
         "office/charts.html", rates=rates, weekdays=weekdays,

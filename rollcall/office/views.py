@@ -17,7 +17,7 @@ from flask_login import current_user
 from rollcall import clock
 from rollcall.access import roles_required
 from rollcall.models import Role
-from rollcall.office import alerts, labels, logs, services
+from rollcall.office import alerts, logs, services
 from rollcall.office.forms import LogFilterForm
 
 bp = Blueprint("office", __name__)
@@ -26,7 +26,6 @@ OFFICE_ROLES = (Role.OFFICE, Role.ADMIN)
 
 @bp.record_once
 def _template_helpers(state) -> None:
-    labels.register(state.app)
     state.app.jinja_env.globals["check_url"] = check_url
 
 
