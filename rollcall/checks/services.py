@@ -8,6 +8,7 @@ import hashlib
 import json
 from datetime import UTC, date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -22,7 +23,7 @@ from rollcall.checks.models import (
     CheckEntry,
     CheckKind,
 )
-from rollcall.checks.validation import DETAILS, clean_entries
+from rollcall.checks.validation import DETAILS, CheckInvalid, FieldError, clean_entries
 from rollcall.checks.window import ensure_editable
 from rollcall.extensions import db
 from rollcall.models import Student, StudentGuardian
@@ -126,6 +127,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     wanted = clean_entries(kind, school, day, entries, {
         s.student_number: s for s in homeroom.students if s.active
     }, not_here={s.student_number for s in homeroom.students if s.active and s.id not in here})
+    _agree_with_the_other_check(homeroom, day, kind, entries, wanted)
     check = find_check(homeroom.id, day, kind)
     saved = {} if check is None else {e.student_id: entry_values(e) for e in check.entries}
     defaults = default_entries(homeroom, day, kind, students) if check is None else {}
@@ -139,6 +141,61 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     if check is None:
         return _create(homeroom, day, kind, target, actor, campus_checked)
     return _update(check, saved, target, actor, campus_checked)
+
+
+def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entries,
+                                wanted: dict) -> None:
+    """Bag check and attendance never contradict each other about who was here.
+
+    A bag finding for a student marked absent (or excused) is refused, from either side: the
+    student whose bag was searched was there. A 'nothing found' for an absent student becomes
+    'not checked (absent)'.
+    """
+    if kind == CheckKind.ATTENDANCE:
+        other = _statuses(homeroom.id, day, CheckKind.BAG)
+        refused = {sid for sid, values in wanted.items()
+                   if values["status"] in NOT_HERE and other.get(sid) == BagStatus.FOUND}
+        message = _l("This student's bag was searched this morning, so they were here: mark "
+                     "them late instead, or correct the bag check first.")
+    elif kind == CheckKind.BAG:
+        other = _statuses(homeroom.id, day, CheckKind.ATTENDANCE)
+        absent = {sid for sid in wanted if other.get(sid) in NOT_HERE}
+        refused = {sid for sid in absent if wanted[sid]["status"] == BagStatus.FOUND}
+        message = _l("This student is marked absent at attendance: mark them late there "
+                     "first, then record what was found.")
+        for sid in absent - refused:
+            wanted[sid] = dict.fromkeys(DETAILS) | {"status": BagStatus.NOT_CHECKED.value}
+    else:
+        return
+    if not refused:
+        return
+    numbers = {s.id: s.student_number for s in homeroom.students if s.id in refused}
+    where = {raw.get("student_number"): index for index, raw in enumerate(raw_entries)}
+    raise CheckInvalid([FieldError(f"entries[{where[numbers[sid]]}].status", message,
+                                   numbers[sid]) for sid in sorted(refused)])
+
+
+def _mark_absent_students_not_checked(homeroom, day: date, target: dict, actor) -> None:
+    """Attendance saved: students not here are 'not checked (absent)' on the day's bag check,
+    whichever check was saved first (a finding was refused before this point)."""
+    bag = find_check(homeroom.id, day, CheckKind.BAG)
+    if bag is None:
+        return  # a bag check created later starts them as not checked
+    away = {sid for sid, values in target.items() if values["status"] in NOT_HERE}
+    changed = [entry for entry in bag.entries
+               if entry.student_id in away and entry.status == BagStatus.CLEAR]
+    if not changed:
+        return
+    now = clock.now()
+    bag.version += 1
+    bag.updated_at, bag.updated_by = now, actor
+    numbers = _numbers({entry.student_id: None for entry in changed})
+    for entry in changed:
+        before = entry_values(entry)
+        entry.status, entry.status_since = BagStatus.NOT_CHECKED.value, now
+        audit.record("check.entry", bag, actor=actor, object_type="Check",
+                     before=_audit_values(before, numbers[entry.student_id]),
+                     after=_audit_values(entry_values(entry), numbers[entry.student_id]))
 
 
 def _newly_campus_checked(check: Check, campus_checked: bool) -> bool:
@@ -177,6 +234,8 @@ def _create(homeroom, day, kind, target, actor, campus_checked) -> Check:
                     if v["status"] != DEFAULT_STATUS[kind]},
     })
     _flag_dangerous(check, target, {}, actor, numbers)
+    if kind == CheckKind.ATTENDANCE:
+        _mark_absent_students_not_checked(homeroom, day, target, actor)
     db.session.commit()
     return check
 
@@ -212,6 +271,8 @@ def _update(check, saved, target, actor, campus_checked) -> Check:
         check.campus_checked_at = now
         audit.record("check.campus_checked", check, actor=actor, after={"at": now.isoformat()})
     _flag_dangerous(check, target, saved, actor, numbers)
+    if check.kind == CheckKind.ATTENDANCE:
+        _mark_absent_students_not_checked(check.homeroom, check.school_date, target, actor)
     db.session.commit()
     return check
 

@@ -19,7 +19,7 @@ from rollcall.checks.forms import (
     row_field,
 )
 from rollcall.checks.models import CheckKind
-from rollcall.checks.validation import ENUM_DETAILS, CheckInvalid, UnknownStudents
+from rollcall.checks.validation import DETAILS, ENUM_DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.models import Role
 from rollcall.school_days import calendar_entry, school_day_by
@@ -138,13 +138,15 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
     students += kept
     by_number = {s.student_number: s.id for s in students}
     for entry in submitted or ():
-        values[by_number[entry["student_number"]]] = entry
+        values[by_number[entry["student_number"]]] = dict.fromkeys(DETAILS) | entry
     if check is not None:
         form.version.data = str(check.version)
     refusal = edit_refusal(current_user, homeroom.school, day)
     saved = {e.student_id: services.entry_values(e) for e in (check.entries if check else [])}
     loaded = {s.id: services.fingerprint(saved.get(s.id)) for s in students}
-    context = {"homeroom": homeroom, "loaded": loaded, "day": day, "kind": kind, "form": form,
+    context = {"homeroom": homeroom, "loaded": loaded,
+               "is_today": day == clock.school_today(homeroom.school),
+               "day": day, "kind": kind, "form": form,
                "check": check, "students": students, "values": values, "refusal": refusal,
                "read_only": {s.id: _read_only_note(homeroom, s) for s in kept},
                "errors": {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message
