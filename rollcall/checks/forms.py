@@ -66,6 +66,9 @@ def entries_from_form(formdata, students) -> list[dict]:
         if status is None:
             continue
         entry = {"student_number": student.student_number, "status": status}
+        base = formdata.get(row_field("base", student.id))
+        if base is not None:  # the row as the page was loaded: the save merges per row
+            entry["base"] = base
         for name in STATUS_DETAILS.get(status, {}):
             value = formdata.get(row_field(name, student.id), "")
             entry[name] = value

@@ -110,6 +110,14 @@ def check_page(homeroom_id, day, kind):
         flash(_("Some rows need attention; nothing was saved."), "error")
         return _render_check(homeroom, day, kind, form, submitted=entries,
                              errors=getattr(error, "errors", [])), 422
+    except services.RowConflicts as error:
+        flash(_("Someone else changed the same rows while you worked; nothing was saved. "
+                "Those rows now show what is saved: tap them again if you still mean your "
+                "value, then save. Your other changes are still on the screen."), "warning")
+        clashing = {row.student.student_number for row in error.rows}
+        return _render_check(homeroom, day, kind, CheckForm(formdata=None), submitted=[
+            entry for entry in entries if entry["student_number"] not in clashing],
+            conflicts=error.rows), 409
     except services.CheckConflict as error:
         _flash_conflict(error.current)
         # Against a saved check, list where the screen differed; a vanished one has no "now".
@@ -130,20 +138,26 @@ def _flash_conflict(current) -> None:
             time=summary.wall_time(current.homeroom.school, current.updated_at)), "warning")
 
 
-def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=()):
+def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=(),
+                  conflicts=()):
     check, values = services.current_entries(homeroom, day, kind)
     students = services.roster(homeroom, day, kind)
     known = {s.id for s in students}
     kept = [e.student for e in (check.entries if check else []) if e.student_id not in known]
     students += kept
     by_number = {s.student_number: s.id for s in students}
+    posted_bases = {}
     for entry in submitted or ():
-        values[by_number[entry["student_number"]]] = dict.fromkeys(DETAILS) | entry
+        sid = by_number[entry["student_number"]]
+        values[sid] = dict.fromkeys(DETAILS) | entry
+        if "base" in entry:  # the row keeps the base it was loaded with, to merge next time
+            posted_bases[sid] = entry["base"]
     if check is not None:
         form.version.data = str(check.version)
     refusal = edit_refusal(current_user, homeroom.school, day)
     saved = {e.student_id: services.entry_values(e) for e in (check.entries if check else [])}
-    loaded = {s.id: services.fingerprint(saved.get(s.id)) for s in students}
+    loaded = {s.id: services.fingerprint(saved.get(s.id) if check else values.get(s.id))
+              for s in students} | posted_bases
     context = {"homeroom": homeroom, "loaded": loaded,
                "is_today": day == clock.school_today(homeroom.school),
                "day": day, "kind": kind, "form": form,
@@ -153,6 +167,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                           for e in errors},
                "history": summary.check_history(check) if check else [],
                "unsaved": summary.unsaved_rows(homeroom.school, kind, students, values, unsaved),
+               "conflicts": conflicts,
                "names": {s.student_number: s.name for s in students},
                "school": homeroom.school, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,
