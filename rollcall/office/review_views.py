@@ -11,7 +11,7 @@ from rollcall.access import homeroom_or_404, roles_required, student_or_404
 from rollcall.checks.models import FindingCategory
 from rollcall.extensions import db
 from rollcall.models import User
-from rollcall.office import alerts, audit_trail, charts, history, services, weekly
+from rollcall.office import alerts, audit_sentences, audit_trail, charts, history, services, weekly
 from rollcall.office.forms import AuditFilterForm
 from rollcall.office.views import OFFICE_ROLES, bp
 from rollcall.vocabulary import named
@@ -83,11 +83,11 @@ def audit():
                                 .order_by(User.display_name))
     form.set_choices(people, services.active_homerooms(school.id))
     if not form.validate():
-        return render_template("office/audit.html", form=form, result=None), 400
+        return render_template("office/audit.html", form=form, pagination=None), 400
     filters = audit_trail.AuditFilter(
         actor_id=form.person.data, homeroom_id=form.homeroom.data,
         student=(form.student.data or "").strip(), date_from=form.date_from.data,
         date_to=form.date_to.data)
-    result = audit_trail.audit_page(school, filters, form.page.data or 1)
-    return render_template("office/audit.html", form=form, result=result,
-                           changed_fields=audit_trail.changed_fields)
+    pagination = audit_trail.audit_page(school, filters, form.page.data or 1)
+    return render_template("office/audit.html", form=form, pagination=pagination,
+                           cards=audit_sentences.audit_cards(list(pagination.items)))
