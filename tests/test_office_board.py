@@ -88,7 +88,7 @@ def test_totals_count_the_school(app, school, login_as):
     found = re.findall(r'<span class="figure">(\d+)</span> ([^<]+?)</li>', html)
     figures = {label: int(n) for n, label in found}
     assert figures == {"Present": 2, "Late": 1, "Absent": 1, "Excused": 1,
-                       "Not recorded yet": 5, "Dangerous items": 1, "Items found": 2,
+                       "Not recorded yet": 5, "Dangerous items": 1, "Item found": 2,
                        "Still on campus": 1}
 
 
