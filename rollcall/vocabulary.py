@@ -5,7 +5,10 @@ read their words here. `tests/test_vocabulary.py` fails on an enum member withou
 """
 
 import enum
+from datetime import date, timedelta
 
+from babel.dates import format_skeleton, get_day_names
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from rollcall.checks.models import (
@@ -215,12 +218,43 @@ def text_error(code, message) -> str:
     return message or ""
 
 
+def short_date(day: date) -> str:
+    """'12月1日' / 'Dec 1': a day in the reader's language (Babel's skeleton)."""
+    return format_skeleton("MMMd", day, locale=get_locale())
+
+
+def month_title(day: date) -> str:
+    """'2026年12月' / 'Dec 2026'."""
+    return format_skeleton("yMMM", day, locale=get_locale())
+
+
+def weekday_name(day_or_index) -> str:
+    """'周一' / 'Mon' from Babel, for a date or a weekday number (Monday is 0)."""
+    index = day_or_index.weekday() if isinstance(day_or_index, date) else day_or_index
+    return get_day_names("abbreviated", locale=get_locale())[index]
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday, abbreviated, in the reader's language."""
+    return [weekday_name(index) for index in range(7)]
+
+
+def week_title(monday: date, last: date | None = None) -> str:
+    """'第49周（12月1日–12月5日）' / 'Week 49 (Dec 1 – Dec 5)': never '2026-W49 周'. The
+    week runs to last (its last day shown), else to Friday."""
+    return str(_l("Week %(number)s (%(first)s – %(last)s)", number=monday.isocalendar()[1],
+                  first=short_date(monday),
+                  last=short_date(last or monday + timedelta(days=4))))
+
+
 def init_app(app) -> None:
     """Templates name codes through these, never through copies of the tables."""
     app.jinja_env.globals.update(
         vocab_name=name, status_name=status_name, detail_name=detail_name,
         is_dangerous_category=is_dangerous, check_kinds=KINDS, row_statuses=ROW_STATUSES,
-        text_status=text_status, text_error=text_error)
+        text_status=text_status, text_error=text_error, short_date=short_date,
+        month_title=month_title, weekday_name=weekday_name, weekday_names=weekday_names,
+        week_title=week_title)
     for filter_name, enum_class in (
             ("kind_name", CheckKind), ("category_name", FindingCategory),
             ("finding_action_name", FindingAction), ("dismissal_reason_name", DismissalReason),

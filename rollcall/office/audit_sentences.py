@@ -2,10 +2,9 @@
 with the vocabulary's words and the school's clock."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from babel.dates import format_skeleton
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 
 from rollcall import vocabulary
@@ -13,6 +12,7 @@ from rollcall.checks.models import DEFAULT_STATUS, Check, CheckKind
 from rollcall.checks.summary import describe_row
 from rollcall.extensions import db
 from rollcall.models import AuditLog, Student
+from rollcall.vocabulary import short_date
 
 # What each kind of change is called (the check changes get whole sentences below).
 ACTIONS = {
@@ -51,11 +51,6 @@ class AuditCard:
     who: str
     sentence: str
     details: list[str] = field(default_factory=list)
-
-
-def short_date(day: date) -> str:
-    """"12月1日" / "Dec 1": a day in the reader's language (Babel's skeleton)."""
-    return format_skeleton("MMMd", day, locale=get_locale())
 
 
 def wall_time(instant: datetime) -> str:

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from rollcall import clock
@@ -14,9 +13,7 @@ from rollcall.models import User
 from rollcall.office import alerts, audit_sentences, audit_trail, charts, history, services, weekly
 from rollcall.office.forms import AuditFilterForm
 from rollcall.office.views import OFFICE_ROLES, bp
-from rollcall.vocabulary import named
-
-WEEKDAY_NAMES = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
+from rollcall.vocabulary import named, weekday_name
 
 
 @bp.get("/students/<int:student_id>")
@@ -26,7 +23,8 @@ def student(student_id: int):
     pupil = student_or_404(current_user, student_id)
     school = current_user.school
     found = history.student_history(school, pupil, clock.school_today(school))
-    return render_template("office/student.html", history=found, student=pupil)
+    return render_template("office/student.html", history=found, student=pupil,
+                           marks=history.DAY_MARKS)
 
 
 @bp.get("/homerooms/<int:homeroom_id>/week")
@@ -62,7 +60,7 @@ def chart_page():
     school = current_user.school
     today = clock.school_today(school)
     rates = charts.attendance_rate_by_class(school, today)
-    weekdays = [(str(WEEKDAY_NAMES[weekday]), count) for weekday, count in
+    weekdays = [(weekday_name(weekday), count) for weekday, count in
                 charts.absences_by_weekday(school, alerts.term_start(school, today), today)]
     mondays, categories, counts = charts.findings_per_week(school, today)
     series = [(code, named(FindingCategory, code)) for code in categories]

@@ -67,7 +67,8 @@ def test_bag_check_first_then_two_absent_everyone_agrees(live_server, browser, p
         # The student's history: today is an absence, in the same word.
         phone.goto(f"{base}/students/{seat[2]}")
         cell = phone.locator("td.day[title^='2027-03-02']")
-        assert cell.get_attribute("title") == f"2027-03-02: {absent}"
+        colon = "：" if lang == "zh" else ": "
+        assert cell.get_attribute("title") == f"2027-03-02{colon}{absent}"
         # And the office's log agrees about the bag check.
         phone.goto(f"{base}/office/log?kind=bag&date_from=2027-03-02&date_to=2027-03-02"
                    f"&student={names[2]}")
