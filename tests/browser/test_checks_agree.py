@@ -10,7 +10,6 @@ from rollcall.extensions import db
 from rollcall.models import Student
 from tests.browser.test_checks_morning import (
     checked,
-    demo_class,  # noqa: F401  (fixture)
     open_check,
     school_clock,
     submit,
@@ -26,7 +25,7 @@ def words(app, lang, *members) -> list[str]:
 
 
 def test_bag_check_first_then_two_absent_everyone_agrees(live_server, browser, phone, lang,
-                                                         demo_class, sign_in):  # noqa: F811
+                                                         demo_class, sign_in):
     base, (homeroom_id, seat) = live_server.url, demo_class
     clear, not_checked, absent = words(live_server.app, lang, BagStatus.CLEAR,
                                        BagStatus.NOT_CHECKED, AttendanceStatus.ABSENT)

@@ -6,11 +6,9 @@ an absent student, the dismissal sweep with one student still on campus; the off
 
 from contextlib import contextmanager
 
-import pytest
-
 from rollcall import clock
 from rollcall.checks import services
-from rollcall.demo.school import DEMO_PASSWORD, build_demo_school
+from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
 from rollcall.models import Homeroom, User
 from tests.checks_support import at
@@ -28,16 +26,6 @@ TEXT = {
 def school_clock(hour, minute=0):
     with clock.frozen(at(hour, minute)):
         yield
-
-
-@pytest.fixture
-def demo_class(live_server):
-    """The demo school (history before 2027-03-02); seat -> student id of 九年级1班."""
-    with live_server.app.app_context(), clock.frozen(at(6, 0)):
-        build_demo_school()
-        db.session.commit()
-        room = db.session.scalar(db.select(Homeroom).where(Homeroom.name == "九年级1班"))
-        return room.id, {s.seat: s.id for s in room.students}
 
 
 def tap_status(page, sid, status):
