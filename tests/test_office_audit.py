@@ -51,7 +51,7 @@ def _actions(client, query=""):
 def test_every_change_of_the_school_newest_first(trail, login_as):
     actions, html = _actions(login_as("office"))
     assert actions == ["check.submit", "homeroom.rename", "student.move", "guardian.update"]
-    assert "name: 家长1-1 → 李四" in html and "张主任" in html
+    assert "Name: 家长1-1 → 李四" in html and "张主任" in html
 
 
 @pytest.mark.parametrize(("query", "expected"), [

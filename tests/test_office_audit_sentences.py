@@ -88,5 +88,6 @@ def test_the_trail_is_paged_in_cards(app, school, login_as):
     assert "45 entries · page 1 of 3" in first and "changed a class" in first
     last = _page(client, "en", "page=3")
     assert last.count('<li class="card audit-card"') == 5
-    assert "name: 班0 → 班1" in last
+    assert "Class name: 班0 → 班1" in last
+    assert "班级名称：班0 → 班1" in _page(client, "zh", "page=3")
     assert _page(client, "en", "page=99").count('<li class="card audit-card"') == 5

@@ -8,7 +8,7 @@ from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 
 from rollcall import vocabulary
-from rollcall.checks.models import DEFAULT_STATUS, Check, CheckKind
+from rollcall.checks.models import DEFAULT_STATUS, Check, CheckKind, ContactMethod, ContactOutcome
 from rollcall.checks.summary import describe_row
 from rollcall.extensions import db
 from rollcall.models import AuditLog, Student
@@ -41,6 +41,23 @@ ACTIONS = {
     "user.created": _l("created an account"),
     "user.password_changed": _l("changed their password"),
 }
+
+
+# The stored field names of the other changes, as the office reads them (unknown ones as stored).
+FIELDS = {
+    "name": _l("Name"), "seat": _l("Seat"), "active": _l("Active"), "role": _l("Role"),
+    "student_number": _l("Student number"), "grade": _l("Grade"), "phone": _l("Phone"),
+    "language": _l("Language"), "display_name": _l("Display name"),
+    "homeroom_id": _l("Class"), "homeroom": _l("Class"),
+    "relationship_label": _l("Relationship"), "absence_texts": _l("Absence texts"),
+    "graduating": _l("Graduating"), "timezone": _l("Time zone"), "username": _l("Username"),
+    "password_changed": _l("Password changed"), "opted_out": _l("Opted out"),
+    "contact_order": _l("Contact order"), "note": _l("Note"), "outcome": _l("Outcome"),
+    "method": _l("How"), "person": _l("Who was reached (or tried)"), "via": _l("Via"),
+}
+# Where a field means something else on one kind of record.
+OBJECT_FIELDS = {("Homeroom", "name"): _l("Class name")}
+VALUES = {"method": ContactMethod, "outcome": ContactOutcome}
 
 
 @dataclass
@@ -132,13 +149,17 @@ def _changes(before: dict, after: dict, row: AuditLog) -> list[str]:
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if old != new:
-            lines.append(f"{key}: {_plain(old)} → {_plain(new)}")
+            words = OBJECT_FIELDS.get((row.object_type, key)) or FIELDS.get(key) or key
+            lines.append(str(_l("%(field)s: %(before)s → %(after)s", field=words,
+                                before=_plain(old, key), after=_plain(new, key))))
     return lines
 
 
-def _plain(value) -> str:
+def _plain(value, key: str = "") -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return str(_l("yes")) if value else str(_l("no"))
+    if key in VALUES:
+        return vocabulary.named(VALUES[key], value)
     return str(value)
