@@ -176,3 +176,19 @@ def test_a_late_arrival_on_a_past_day_over_the_api_is_never_the_time_of_the_save
     assert response.status_code == 200
     entry = next(e for e in response.get_json()["entries"] if e["student_number"] == na)
     assert entry["status"] == "late" and entry["arrived_at"] is None
+
+
+def test_over_the_api_a_finding_for_an_absent_student_is_422(app, school, api):
+    (a, na), (b, nb), *_rest = _ids(app, school)
+    with school_time(7, 30):
+        assert api("attendance", {"version": None, "entries": [
+            {"student_number": na, "status": "absent"}]}).status_code == 200
+    before = _snapshot(app)
+    with school_time(7, 40):
+        refused = api("bag", {"version": None, "entries": [
+            {"student_number": nb, "status": "clear"},
+            {"student_number": na, "status": "found", "category": "knife",
+             "action": "handed_to_office"}]})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.get_json()["errors"]] == ["entries[1].status"]
+    assert _snapshot(app) == before
