@@ -1,4 +1,5 @@
-"""One vocabulary: every code has its words, and every page names a code the same way."""
+"""One vocabulary: every code has its words, and every page names a code the same way: the
+teacher's pages, the office board, log, CSV and student history, and the audit trail."""
 
 import enum
 import html
@@ -110,6 +111,8 @@ def test_every_page_names_a_code_with_the_same_words(app, school, login_as, kind
                                                headers=lang)).split("<tbody>")[1],
                 "CSV": _text(office.get(f"/office/log.csv?kind={kind}&student={number}",
                                         headers=lang)),
+                "audit trail": _text(office.get("/office/audit", headers=lang))
+                .split('class="audit-cards"')[1],
             }
             if status in (BagStatus.FOUND, DismissalStatus.ON_CAMPUS, AttendanceStatus.ABSENT,
                           AttendanceStatus.EXCUSED):
