@@ -65,3 +65,14 @@ def test_chinese_sentences_carry_full_width_punctuation(app, school, login_as):
     finding = board.split('class="list findings"')[1].split("</ul>")[0]
     assert not re.search(r"·\s*·", finding)
     assert not re.search(r"[\u4e00-\u9fff][:;]", re.sub(r"<[^>]+>", "", check + board))
+
+
+def test_todays_checks_before_their_cutoff_are_a_dash_not_a_gap(app, school, login_as):
+    _week(app, school)
+    with clock.frozen(at(7, 0, THURSDAY)):  # before every cut-off of Thursday
+        page = _text(login_as("teacher").get(
+            f"/homerooms/{school.homeroom_ids['room1']}/week/{WEEK}",
+            headers={"Accept-Language": "zh"}))
+    thursday = _day(page, THURSDAY)
+    assert "未记录" not in thursday.split("<h3>")[0]  # attendance is not due yet
+    assert thursday.split("<h3>")[0].count('class="future">—') == 1

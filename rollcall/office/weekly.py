@@ -25,6 +25,7 @@ class LogDay:
     exceptions: list = field(default_factory=list)  # CheckEntry (still on campus)
     calendar: object = None  # the school calendar's entry (holiday, make-up day), if any
     future: bool = False  # a day to come: shown as "—", never as a gap in the record
+    not_yet_due: set = field(default_factory=set)  # today's checks before their cut-off
 
     @property
     def recorded(self) -> bool:
@@ -65,6 +66,9 @@ def week_log(homeroom: Homeroom, monday: date) -> list[LogDay]:
         day = monday + timedelta(days=offset)
         log_day = LogDay(day, {kind: by_key.get((day, str(kind))) for kind in services.KINDS},
                          calendar=entries.get(day), future=day > today)
+        if day == today:
+            log_day.not_yet_due = {kind for kind in services.KINDS
+                                   if not services.cutoff_passed(homeroom.school, day, kind)}
         if not (log_day.recorded or log_day.calendar or is_weekday(day)):
             continue  # an ordinary weekend
         _fill(homeroom, log_day)
