@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from rollcall import i18n, models, security, static_files  # noqa: F401  (models: tables)
+    from rollcall import i18n, models, security, static_files, vocabulary  # noqa: F401
     from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
     from rollcall.checks import models as check_models  # noqa: F401
@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     loader.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    vocabulary.init_app(app)
     static_files.init_app(app)
 
 

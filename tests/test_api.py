@@ -287,6 +287,8 @@ def test_openapi_document_lists_every_enum(client):
     assert "lingering" in schemas["DismissalReason"]["enum"]
     assert set(doc["paths"]) == {"/homerooms", "/homerooms/{homeroom_id}/students",
                                  "/homerooms/{homeroom_id}/checks/{date}",
-                                 "/homerooms/{homeroom_id}/checks/{date}/{kind}"}
-    put_responses = doc["paths"]["/homerooms/{homeroom_id}/checks/{date}/{kind}"]["put"]
+                                 "/homerooms/{homeroom_id}/checks/{date}/bag",
+                                 "/homerooms/{homeroom_id}/checks/{date}/attendance",
+                                 "/homerooms/{homeroom_id}/checks/{date}/dismissal"}
+    put_responses = doc["paths"]["/homerooms/{homeroom_id}/checks/{date}/bag"]["put"]
     assert {"200", "403", "404", "409", "422"} <= set(put_responses["responses"])

@@ -117,7 +117,7 @@ def test_a_refused_save_lists_the_rows_where_the_screen_differed(app, login_as, 
     assert "Not saved: where your screen differed" in text
     unsaved = text.split('class="flash flash-warning unsaved"')[1].split("</section>")[0]
     assert f"{names[0]}: saved now Absent; your screen Present" in unsaved
-    assert f"{names[1]}: saved now Present; your screen Late · 08:35" in unsaved
+    assert f"{names[1]}: saved now Present; your screen Late · arrived 08:35" in unsaved
     assert names[2] not in unsaved
     with app.app_context():
         check = services.find_check(homeroom(school).id, DAY, "attendance")
@@ -134,7 +134,7 @@ def test_history_of_changes_is_visible_on_the_check(app, login_as, school):
             "version": "1", f"s{students[0]}": "late", f"t{students[0]}": "08:40"})
         text = page(teacher.get(check_url(school, "attendance"),
                                 headers={"Accept-Language": "en"}))
-    assert "Absent → Late · 08:40" in text
+    assert "Absent → Late · arrived 08:40" in text
     assert "Last changed at 08:40".lower() in text.lower()
 
 

@@ -88,7 +88,7 @@ def test_totals_count_the_school(app, school, login_as):
     found = re.findall(r'<span class="figure">(\d+)</span> ([^<]+?)</li>', html)
     figures = {label: int(n) for n, label in found}
     assert figures == {"Present": 2, "Late": 1, "Absent": 1, "Excused": 1,
-                       "Not recorded yet": 5, "Dangerous items": 1, "Items found": 2,
+                       "Not recorded yet": 5, "Dangerous items": 1, "Item found": 2,
                        "Still on campus": 1}
 
 
@@ -129,7 +129,7 @@ def test_findings_newest_first_with_item_and_where_it_is(app, school, login_as):
         html = _page(client)
     section = html.split('id="findings-title"')[1].split("</section>")[0]
     assert section.index("管制刀具") < section.index("香烟一包")
-    assert "Handed to the office" in section and "Kept by the teacher" in section
+    assert "Handed to the office" in section and "Confiscated, kept by the teacher" in section
     assert 'class="dangerous"' in section
 
 

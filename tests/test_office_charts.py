@@ -56,7 +56,7 @@ def test_absences_on_a_make_up_saturday_get_their_own_bar(app, school, login_as)
     weekdays = html.split('id="weekday-title"')[1].split("</section>")[0]
     assert "Sat</th><td>1</td>" in weekdays and "Sun</th>" not in weekdays
     findings = html.split('id="findings-chart-title"')[1].split("</section>")[0]
-    assert "Knife or blade" in findings and "Cigarettes" in findings
+    assert "Controlled knife or blade" in findings and "Cigarettes" in findings
     assert "2026-11-23</th><td>1</td><td>1</td>" in findings
 
 

@@ -53,7 +53,7 @@ def test_a_week_with_gaps_and_edits(app, school, login_as):
     response = _get(login_as("teacher"), school)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Class work log · 九年级1班" in html and "2026-11-23 to 2026-11-27" in html
+    assert "Class work log · 九年级1班" in html and "Week 48 (Nov 23 – Nov 27)" in html
     monday = _day(html, MONDAY)
     assert "07:05" in monday and "08:05" in monday and "17:05" in monday
     assert "王老师" in monday and "Everyone was there." in monday and "Everyone left." in monday

@@ -39,3 +39,14 @@ def empty_check_json(day, kind) -> dict:
     return {"kind": str(kind), "date": day.isoformat(), "status": "not_started",
             "version": None, "submitted_at": None, "submitted_by": None, "updated_at": None,
             "updated_by": None, "campus_checked_at": None, "entries": []}
+
+
+def _values(values: dict) -> dict:
+    return {name: (_iso(value) if name == "arrived_at" else value)
+            for name, value in values.items() if value is not None and name != "base"}
+
+
+def row_conflict_json(row) -> dict:
+    """A row both the caller and someone else changed: both values and who."""
+    return {"student_number": row.student.student_number, "yours": _values(row.mine),
+            "saved": _values(row.theirs), "changed_by": row.changed_by}

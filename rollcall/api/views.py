@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from rollcall.access import can_see_homeroom, visible_homerooms
 from rollcall.api import tokens
 from rollcall.api.openapi import openapi_document
-from rollcall.api.serialize import check_json, empty_check_json
+from rollcall.api.serialize import check_json, empty_check_json, row_conflict_json
 from rollcall.checks import services
 from rollcall.checks.models import CheckKind
 from rollcall.checks.summary import DAY_ORDER
@@ -130,6 +130,10 @@ def put_check(homeroom_id, day, kind):
     except CheckInvalid as exc:
         return error(422, "invalid", "some entries are not valid",
                      [e.as_dict() for e in exc.errors])
+    except services.RowConflicts as exc:
+        return error(409, "conflict", "rows were changed by someone else since your read",
+                     current=check_json(exc.check) if exc.check else None,
+                     conflicts=[row_conflict_json(row) for row in exc.rows])
     except services.CheckConflict as exc:
         return error(409, "conflict", "the check was changed since your version",
                      current=check_json(exc.current) if exc.current else None)

@@ -16,27 +16,13 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from rollcall.checks.models import ContactMethod, ContactOutcome
 from rollcall.checks.validation import STATUS_DETAILS
+from rollcall.vocabulary import choices
 
-# Form field names per student: s12 (status), t12 (arrived), r12 (reason), ...
-FIELD_PREFIX = {"arrived_at": "t", "reason": "r", "category": "c", "description": "d",
-                "action": "a", "location": "l"}
+# Form field names per student: s12 (status), t12 (arrived), r12 (reason), ...; b12 carries
+# the row as the page was loaded, for the per-row merge of a save.
+FIELD_PREFIX = {"status": "s", "base": "b", "arrived_at": "t", "reason": "r", "category": "c",
+                "description": "d", "action": "a", "location": "l"}
 _STATUS_NAME = re.compile(r"^s(\d+)$")
-
-METHOD_LABELS = {
-    ContactMethod.PHONE: _l("Phone call"),
-    ContactMethod.TEXT: _l("Text message"),
-    ContactMethod.MESSAGING_APP: _l("Messaging app"),
-    ContactMethod.IN_PERSON: _l("In person"),
-    ContactMethod.OTHER: _l("Other"),
-}
-OUTCOME_LABELS = {
-    ContactOutcome.REASON_GIVEN: _l("Reached: family explained the absence"),
-    ContactOutcome.ON_THE_WAY: _l("Reached: student is on the way"),
-    ContactOutcome.UNAWARE: _l("Reached: family did not know"),
-    ContactOutcome.NO_ANSWER: _l("No answer"),
-    ContactOutcome.OTHER: _l("Other"),
-}
-
 
 class CheckForm(FlaskForm):
     """CSRF and the version the page was rendered from; the rows are read separately."""
@@ -54,12 +40,17 @@ class ContactForm(FlaskForm):
     student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])
     person = StringField(_l("Who was reached (or tried)"),
                          validators=[DataRequired(), Length(max=64)])
-    method = SelectField(_l("How"), choices=[SelectChoice(k.value, v)
-                                               for k, v in METHOD_LABELS.items()])
-    outcome = SelectField(_l("Outcome"), choices=[SelectChoice(k.value, v)
-                                                    for k, v in OUTCOME_LABELS.items()])
+    method = SelectField(_l("How"), choices=[SelectChoice(code, words)
+                                               for code, words in choices(ContactMethod)])
+    outcome = SelectField(_l("Outcome"), choices=[SelectChoice(code, words)
+                                                    for code, words in choices(ContactOutcome)])
     contacted_at = TimeField(_l("Time"), validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+def row_field(name: str, student_id: int) -> str:
+    """The form field of one student's row: row_field("reason", 12) is "r12"."""
+    return f"{FIELD_PREFIX[name]}{student_id}"
 
 
 def posted_student_ids(formdata) -> set[int]:
@@ -71,12 +62,15 @@ def entries_from_form(formdata, students) -> list[dict]:
     """API-shaped entries from the posted rows, with only the details each status takes."""
     entries = []
     for student in students:
-        status = formdata.get(f"s{student.id}")
+        status = formdata.get(row_field("status", student.id))
         if status is None:
             continue
         entry = {"student_number": student.student_number, "status": status}
+        base = formdata.get(row_field("base", student.id))
+        if base is not None:  # the row as the page was loaded: the save merges per row
+            entry["base"] = base
         for name in STATUS_DETAILS.get(status, {}):
-            value = formdata.get(f"{FIELD_PREFIX[name]}{student.id}", "")
+            value = formdata.get(row_field(name, student.id), "")
             entry[name] = value
         entries.append(entry)
     return entries

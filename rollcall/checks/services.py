@@ -4,8 +4,13 @@ The web form and the API both call `save_check`; it commits on success and write
 when it raises (CheckInvalid, UnknownStudents, NotEditable, CheckConflict).
 """
 
-from datetime import date
+import contextlib
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -20,10 +25,10 @@ from rollcall.checks.models import (
     CheckEntry,
     CheckKind,
 )
-from rollcall.checks.validation import DETAILS, clean_entries
+from rollcall.checks.validation import DETAILS, CheckInvalid, FieldError, clean_entries
 from rollcall.checks.window import ensure_editable
 from rollcall.extensions import db
-from rollcall.models import Student, StudentGuardian
+from rollcall.models import AuditLog, Student, StudentGuardian
 
 NOT_HERE = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
 
@@ -75,6 +80,26 @@ def entry_values(entry: CheckEntry) -> dict:
     return {"status": entry.status} | {name: getattr(entry, name) for name in DETAILS}
 
 
+NO_ENTRY = "-"  # the base of a row that had no saved entry when the page was loaded
+
+
+def fingerprint(values: dict | None) -> str:
+    """A short, stable token of a row's saved value: what the page was loaded with, sent back
+    with a save so that only the rows this person changed are applied."""
+    if values is None or values.get("status") is None:
+        return NO_ENTRY
+    shown = {"status": str(values["status"])}
+    for name in DETAILS:
+        value = values.get(name)
+        if isinstance(value, datetime):  # to the minute, in UTC: what a time input carries
+            value = (value.replace(tzinfo=UTC) if value.tzinfo is None
+                     else value.astimezone(UTC)).strftime("%Y-%m-%dT%H:%M")
+        if value not in (None, ""):
+            shown[name] = str(value)
+    digest = hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
+    return digest[:16]
+
+
 def current_entries(homeroom, day: date, kind: CheckKind) -> tuple[Check | None, dict]:
     """(check, {student_id: values}) for display: what was saved, else the defaults.
 
@@ -89,34 +114,194 @@ def current_entries(homeroom, day: date, kind: CheckKind) -> tuple[Check | None,
     return check, values | {e.student_id: entry_values(e) for e in check.entries}
 
 
+@dataclass
+class RowConflict:
+    """A row both this person and someone else changed since the page (or read) was loaded."""
+
+    student: Student
+    mine: dict  # what this person posted
+    theirs: dict  # what is saved now
+    changed_by: str  # who made the other change
+    changed_at: datetime | None
+
+
+class RowConflicts(Exception):
+    """Rows changed by two people at once; nothing was written. `rows` lists them."""
+
+    def __init__(self, check: Check | None, rows: list[RowConflict]):
+        super().__init__(f"{len(rows)} row(s) changed by someone else")
+        self.check = check
+        self.rows = rows
+
+
 def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *,
                campus_checked: bool = True) -> Check:
     """Validate and save one check; students left out keep their saved entry.
 
     Only a check being created gives the students left out their default entry: a saved
     check (a correction of an earlier day, say) gains entries only for students posted.
+
+    When every posted entry carries its ``base`` (the row as the caller loaded it: the page's
+    fingerprint, or over the API the entry as read, null for none), the save merges per row:
+    rows the caller did not change are left alone, rows nobody else changed are applied
+    whatever the check's version, and rows both changed raise RowConflicts. Without bases the
+    whole check's version must match (CheckConflict).
     """
     kind = CheckKind(kind)
     school = homeroom.school
     ensure_editable(actor, school, day)
     students = roster(homeroom, day, kind)
     here = {s.id for s in students}
+    entries, bases = _split_bases(entries)
     wanted = clean_entries(kind, school, day, entries, {
         s.student_number: s for s in homeroom.students if s.active
     }, not_here={s.student_number for s in homeroom.students if s.active and s.id not in here})
+    _agree_with_the_other_check(homeroom, day, kind, entries, wanted)
     check = find_check(homeroom.id, day, kind)
     saved = {} if check is None else {e.student_id: entry_values(e) for e in check.entries}
     defaults = default_entries(homeroom, day, kind, students) if check is None else {}
+    merging = bool(wanted) and bases is not None
+    if merging:
+        wanted = _merge(homeroom, check, wanted, bases, saved if check else defaults,
+                        defaults or default_entries(homeroom, day, kind, students))
     target = defaults | saved | wanted
     _fill_arrival_times(target, saved, clock.now() if day == clock.school_today(school) else None)
     if check is not None and saved == target and not _newly_campus_checked(check,
                                                                            campus_checked):
         return check  # a repeat of what is already saved: nothing to do
-    if (check is None) != (version is None) or (check is not None and version != check.version):
+    if not merging and ((check is None) != (version is None)
+                        or (check is not None and version != check.version)):
         raise CheckConflict(check)
     if check is None:
         return _create(homeroom, day, kind, target, actor, campus_checked)
     return _update(check, saved, target, actor, campus_checked)
+
+
+def _split_bases(entries):
+    """(entries without their base, {student_number: base fingerprint}) or (entries, None)
+    when any entry has no base (the caller asks for the whole-check version rule)."""
+    if not isinstance(entries, list):
+        return entries, None
+    with_base = [isinstance(raw, dict) and "base" in raw for raw in entries]
+    if not any(with_base):
+        return entries, None
+    if not all(with_base):
+        raise CheckInvalid([FieldError(f"entries[{with_base.index(False)}].base",
+                                       _l("Give every entry its base, or none."))])
+    bases = {}
+    for raw in entries:
+        base = raw["base"]
+        if isinstance(base, dict):
+            base = fingerprint(_parsed_base(base))
+        elif base is None:
+            base = NO_ENTRY
+        bases[raw.get("student_number")] = str(base)
+    return [{k: v for k, v in raw.items() if k != "base"} for raw in entries], bases
+
+
+def _parsed_base(base: dict) -> dict:
+    """An entry as the API returned it, with its arrival time read back as an instant."""
+    arrived = base.get("arrived_at")
+    if isinstance(arrived, str):
+        # Not an instant: the fingerprint will not match, which makes a changed row a conflict.
+        with contextlib.suppress(ValueError):
+            base = base | {"arrived_at": datetime.fromisoformat(arrived)}
+    return base
+
+
+def _merge(homeroom, check, wanted: dict, bases: dict, current: dict, defaults: dict) -> dict:
+    """The rows of wanted this person changed from their base; RowConflicts when someone
+    else changed one of them too (to something else). A caller who read no entry (null base)
+    and finds the row's default saved by someone else has not been overtaken."""
+    by_id = {s.id: s for s in homeroom.students}
+    applied, conflicts = {}, []
+    for student_id, values in wanted.items():
+        base = bases.get(by_id[student_id].student_number, NO_ENTRY)
+        mine, now = fingerprint(values), fingerprint(current.get(student_id))
+        if mine in (base, now):
+            continue  # untouched here, or both made the same change
+        if base == NO_ENTRY and now == fingerprint(defaults.get(student_id)):
+            base = now
+        if now != base:
+            who, when = _last_change(check, by_id[student_id].student_number)
+            conflicts.append(RowConflict(by_id[student_id], values,
+                                         current.get(student_id) or {}, who, when))
+            continue
+        applied[student_id] = values
+    if conflicts:
+        raise RowConflicts(check, conflicts)
+    return applied
+
+
+def _last_change(check: Check | None, number: str) -> tuple[str, datetime | None]:
+    """Who last changed a student's row of a check, and when (from the audit trail)."""
+    if check is None:
+        return "?", None
+    changes = db.session.scalars(
+        db.select(AuditLog).where(AuditLog.object_type == "Check",
+                                  AuditLog.object_id == str(check.id),
+                                  AuditLog.action.in_(("check.entry", "check.submit")))
+        .order_by(AuditLog.created_at.desc(), AuditLog.id.desc()))
+    for change in changes:
+        after = change.after or {}
+        if after.get("student_number") == number or change.action == "check.submit":
+            return (change.actor.display_name if change.actor else "?"), change.created_at
+    return (check.updated_by.display_name if check.updated_by else "?"), check.updated_at
+
+
+def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entries,
+                                wanted: dict) -> None:
+    """Bag check and attendance never contradict each other about who was here.
+
+    A bag finding for a student marked absent (or excused) is refused, from either side: the
+    student whose bag was searched was there. A 'nothing found' for an absent student becomes
+    'not checked (absent)'.
+    """
+    if kind == CheckKind.ATTENDANCE:
+        other = _statuses(homeroom.id, day, CheckKind.BAG)
+        refused = {sid for sid, values in wanted.items()
+                   if values["status"] in NOT_HERE and other.get(sid) == BagStatus.FOUND}
+        message = _l("This student's bag was searched this morning, so they were here: mark "
+                     "them late instead, or correct the bag check first.")
+    elif kind == CheckKind.BAG:
+        other = _statuses(homeroom.id, day, CheckKind.ATTENDANCE)
+        absent = {sid for sid in wanted if other.get(sid) in NOT_HERE}
+        refused = {sid for sid in absent if wanted[sid]["status"] == BagStatus.FOUND}
+        message = _l("This student is marked absent at attendance: mark them late there "
+                     "first, then record what was found.")
+        for sid in absent - refused:
+            wanted[sid] = dict.fromkeys(DETAILS) | {"status": BagStatus.NOT_CHECKED.value}
+    else:
+        return
+    if not refused:
+        return
+    numbers = {s.id: s.student_number for s in homeroom.students if s.id in refused}
+    where = {raw.get("student_number"): index for index, raw in enumerate(raw_entries)}
+    raise CheckInvalid([FieldError(f"entries[{where[numbers[sid]]}].status", message,
+                                   numbers[sid]) for sid in sorted(refused)])
+
+
+def _mark_absent_students_not_checked(homeroom, day: date, target: dict, actor) -> None:
+    """Attendance saved: students not here are 'not checked (absent)' on the day's bag check,
+    whichever check was saved first (a finding was refused before this point)."""
+    bag = find_check(homeroom.id, day, CheckKind.BAG)
+    if bag is None:
+        return  # a bag check created later starts them as not checked
+    away = {sid for sid, values in target.items() if values["status"] in NOT_HERE}
+    changed = [entry for entry in bag.entries
+               if entry.student_id in away and entry.status == BagStatus.CLEAR]
+    if not changed:
+        return
+    now = clock.now()
+    bag.version += 1
+    bag.updated_at, bag.updated_by = now, actor
+    numbers = _numbers({entry.student_id: None for entry in changed})
+    for entry in changed:
+        before = entry_values(entry)
+        entry.status, entry.status_since = BagStatus.NOT_CHECKED.value, now
+        audit.record("check.entry", bag, actor=actor, object_type="Check",
+                     before=_audit_values(before, numbers[entry.student_id]),
+                     after=_audit_values(entry_values(entry), numbers[entry.student_id]))
 
 
 def _newly_campus_checked(check: Check, campus_checked: bool) -> bool:
@@ -155,6 +340,8 @@ def _create(homeroom, day, kind, target, actor, campus_checked) -> Check:
                     if v["status"] != DEFAULT_STATUS[kind]},
     })
     _flag_dangerous(check, target, {}, actor, numbers)
+    if kind == CheckKind.ATTENDANCE:
+        _mark_absent_students_not_checked(homeroom, day, target, actor)
     db.session.commit()
     return check
 
@@ -190,6 +377,8 @@ def _update(check, saved, target, actor, campus_checked) -> Check:
         check.campus_checked_at = now
         audit.record("check.campus_checked", check, actor=actor, after={"at": now.isoformat()})
     _flag_dangerous(check, target, saved, actor, numbers)
+    if check.kind == CheckKind.ATTENDANCE:
+        _mark_absent_students_not_checked(check.homeroom, check.school_date, target, actor)
     db.session.commit()
     return check
 

@@ -4,11 +4,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from rollcall import clock
-from rollcall.checks import labels
-from rollcall.checks.models import DANGEROUS_CATEGORIES, BagStatus, Check, CheckEntry, CheckKind
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+
+from rollcall import clock, vocabulary
+from rollcall.checks.models import (
+    DANGEROUS_CATEGORIES,
+    AttendanceStatus,
+    BagStatus,
+    Check,
+    CheckEntry,
+    CheckKind,
+)
 from rollcall.checks.services import find_check
-from rollcall.checks.validation import DETAILS, ENUM_DETAILS
+from rollcall.checks.validation import DETAILS
 from rollcall.extensions import db
 from rollcall.models import AuditLog
 
@@ -100,16 +109,52 @@ class UnsavedRow:
 
 
 def describe_row(school, kind: CheckKind, values: dict) -> str:
-    """A row's status and details as one line of screen text, saved or as posted."""
-    parts = [labels.label(values.get("status"))]
+    """A row's status and details as one line of screen text, saved or as posted: the
+    vocabulary's words, typed text as typed, nothing for a detail left empty."""
+    status = values.get("status")
+    parts = [vocabulary.status_name(status)]
     for name in DETAILS:
         value = values.get(name)
-        if isinstance(value, datetime):
-            value = wall_time(school, value)
-        value = str(value or "").strip()
-        if value:  # a choice from a list by its label; typed text as typed
-            parts.append(labels.label(value) if (kind, name) in ENUM_DETAILS else value)
+        if name == "arrived_at":
+            if status == AttendanceStatus.LATE:
+                parts.append(_arrival_text(school, value))
+            continue
+        parts.append(vocabulary.detail_name(kind, name, value).strip())
     return " · ".join(part for part in parts if part)
+
+
+def _arrival_text(school, value) -> str:
+    if isinstance(value, str):
+        value = _parse_instant(value) if "T" in value else value
+    if isinstance(value, datetime):
+        return str(_l("arrived %(time)s", time=wall_time(school, value)))
+    if value:
+        return str(_l("arrived %(time)s", time=value))
+    return str(_l("time not recorded"))
+
+
+def _parse_instant(text: str) -> datetime | str:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return text
+
+
+def entry_details(kind, entry, *skip: str) -> str:
+    """A saved entry's details (not its status) as one line, the empty ones left out."""
+    values = {name: getattr(entry, name) for name in DETAILS if name not in skip}
+    parts = []
+    if entry.status == AttendanceStatus.LATE and "arrived_at" not in skip:
+        parts.append(str(_l("arrived %(time)s", time=format_datetime(entry.arrived_at, "HH:mm")))
+                     if entry.arrived_at else str(_l("time not recorded")))
+    parts += [vocabulary.detail_name(kind, name, value).strip()
+              for name, value in values.items() if name != "arrived_at"]
+    return " · ".join(part for part in parts if part)
+
+
+def describe_audit_values(school, kind, values: dict | None) -> str:
+    """A check entry as the audit trail stored it (ISO times, codes) as one line of text."""
+    return describe_row(school, kind, values or {})
 
 
 def unsaved_rows(school, kind: CheckKind, students, saved: dict,

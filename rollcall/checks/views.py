@@ -8,19 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from rollcall import clock
+from rollcall import clock, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
-from rollcall.checks import contacts, labels, services, summary
+from rollcall.checks import contacts, services, summary
 from rollcall.checks.forms import (
-    METHOD_LABELS,
-    OUTCOME_LABELS,
     CheckForm,
     ContactForm,
     entries_from_form,
     posted_student_ids,
+    row_field,
 )
 from rollcall.checks.models import CheckKind
-from rollcall.checks.validation import CheckInvalid, UnknownStudents
+from rollcall.checks.validation import DETAILS, ENUM_DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.models import Role
 from rollcall.school_days import calendar_entry, school_day_by
@@ -46,16 +45,17 @@ def parse_kind(text: str) -> CheckKind:
         abort(404)
 
 
-@bp.app_template_global()
-def check_label(value) -> str:
-    """Templates: the screen name of a status, category, action or reason."""
-    return labels.label(value)
+@bp.record_once
+def _template_helpers(state) -> None:
+    state.app.jinja_env.globals.update(
+        row_field=row_field, detail_choices=detail_choices, describe_row=summary.describe_row,
+        describe_audit_values=summary.describe_audit_values,
+        entry_details=summary.entry_details)
 
 
-@bp.app_template_global()
-def contact_label(value) -> str:
-    """Templates: the screen name of a contact method or outcome."""
-    return str(METHOD_LABELS.get(value) or OUTCOME_LABELS.get(value) or value)
+def detail_choices(kind, field: str) -> list[tuple[str, str]]:
+    """Templates: the (code, words) choices of an entry detail picked from a list."""
+    return vocabulary.choices(ENUM_DETAILS[(CheckKind(kind), field)])
 
 
 @bp.get("/today")
@@ -79,7 +79,6 @@ def homeroom_today(homeroom_id):
     return render_template("checks/today.html", homeroom=homeroom, day=day,
                            school_day=school_day, calendar=calendar,
                            states=summary.day_overview(homeroom, day, school_day),
-                           row_statuses=labels.ROW_STATUSES,
                            findings=[f for f in summary.dangerous_findings(homeroom.school_id, day)
                                      if f.check.homeroom_id == homeroom.id])
 
@@ -111,12 +110,20 @@ def check_page(homeroom_id, day, kind):
         flash(_("Some rows need attention; nothing was saved."), "error")
         return _render_check(homeroom, day, kind, form, submitted=entries,
                              errors=getattr(error, "errors", [])), 422
+    except services.RowConflicts as error:
+        flash(_("Someone else changed the same rows while you worked; nothing was saved. "
+                "Those rows now show what is saved: tap them again if you still mean your "
+                "value, then save. Your other changes are still on the screen."), "warning")
+        clashing = {row.student.student_number for row in error.rows}
+        return _render_check(homeroom, day, kind, CheckForm(formdata=None), submitted=[
+            entry for entry in entries if entry["student_number"] not in clashing],
+            conflicts=error.rows), 409
     except services.CheckConflict as error:
         _flash_conflict(error.current)
         # Against a saved check, list where the screen differed; a vanished one has no "now".
         unsaved = entries if error.current is not None else ()
         return _render_check(homeroom, day, kind, CheckForm(formdata=None), unsaved=unsaved), 409
-    flash(_("%(check)s saved.", check=labels.KINDS[kind]), "success")
+    flash(_("%(check)s saved.", check=vocabulary.name(kind)), "success")
     return redirect(url_for("checks.check_page", homeroom_id=homeroom.id,
                             day=day.isoformat(), kind=kind.value))
 
@@ -131,27 +138,38 @@ def _flash_conflict(current) -> None:
             time=summary.wall_time(current.homeroom.school, current.updated_at)), "warning")
 
 
-def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=()):
+def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=(),
+                  conflicts=()):
     check, values = services.current_entries(homeroom, day, kind)
     students = services.roster(homeroom, day, kind)
     known = {s.id for s in students}
     kept = [e.student for e in (check.entries if check else []) if e.student_id not in known]
     students += kept
     by_number = {s.student_number: s.id for s in students}
+    posted_bases = {}
     for entry in submitted or ():
-        values[by_number[entry["student_number"]]] = entry
+        sid = by_number[entry["student_number"]]
+        values[sid] = dict.fromkeys(DETAILS) | entry
+        if "base" in entry:  # the row keeps the base it was loaded with, to merge next time
+            posted_bases[sid] = entry["base"]
     if check is not None:
         form.version.data = str(check.version)
     refusal = edit_refusal(current_user, homeroom.school, day)
-    context = {"homeroom": homeroom, "day": day, "kind": kind, "form": form, "check": check,
-               "students": students, "values": values, "refusal": refusal,
+    saved = {e.student_id: services.entry_values(e) for e in (check.entries if check else [])}
+    loaded = {s.id: services.fingerprint(saved.get(s.id) if check else values.get(s.id))
+              for s in students} | posted_bases
+    context = {"homeroom": homeroom, "loaded": loaded,
+               "is_today": day == clock.school_today(homeroom.school),
+               "day": day, "kind": kind, "form": form,
+               "check": check, "students": students, "values": values, "refusal": refusal,
                "read_only": {s.id: _read_only_note(homeroom, s) for s in kept},
                "errors": {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message
                           for e in errors},
                "history": summary.check_history(check) if check else [],
                "unsaved": summary.unsaved_rows(homeroom.school, kind, students, values, unsaved),
+               "conflicts": conflicts,
                "names": {s.student_number: s.name for s in students},
-               "school": homeroom.school, "labels": labels, "wall_time": summary.wall_time,
+               "school": homeroom.school, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,
                "is_dangerous": summary.is_dangerous}
     if kind == CheckKind.ATTENDANCE:

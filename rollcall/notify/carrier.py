@@ -48,3 +48,8 @@ def signature(school, provider: str, config) -> str:
 def replies_possible(phone: str | None, provider: str | None) -> bool:
     """False where a reply can never come back: a +86 number, or a provider without replies."""
     return not is_mainland(phone) and provider != ALIYUN
+
+
+def text_gets_no_replies(text) -> bool:
+    """A parent's text whose replies can never come back (a +86 number or Aliyun)."""
+    return text.kind != "teacher_reminder" and not replies_possible(text.to_e164, text.provider)

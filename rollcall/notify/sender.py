@@ -30,7 +30,7 @@ from rollcall.notify.settings import in_window, text_settings
 from rollcall.phones import mask
 
 log = logging.getLogger(__name__)
-# Why a queued text was cancelled instead of sent (labels.py has what staff read).
+# Why a queued text was cancelled instead of sent (rollcall.vocabulary has what staff read).
 TEXTS_STOPPED = "guardian can no longer receive texts"
 # What may be raised while asking a provider about a text (it cannot be asked right now).
 LOOKUP_ERRORS = (TwilioException, RequestException, TeaException)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from rollcall import clock
 from rollcall.access import homeroom_or_404, roles_required
 from rollcall.models import Role
-from rollcall.notify import labels, settings_service
+from rollcall.notify import carrier, settings_service
 from rollcall.notify.forms import TextSettingsForm
 from rollcall.notify.gateway import install_provider
 from rollcall.notify.services import replies_for_day, status_callbacks_missing, texts_for_day
@@ -37,8 +37,9 @@ def office_texts():
     loose = [reply for reply in replies_for_day(current_user.school_id, day)
              if reply.text_id is None]
     return render_template("notify/texts.html", rows=rows, day=day, homeroom=None,
-                           loose_replies=loose, labels=labels,
+                           loose_replies=loose,
                            zone=clock.school_zone(current_user.school),
+                           no_replies=carrier.text_gets_no_replies,
                            callbacks_missing=status_callbacks_missing(current_app.config),
                            can_switch_texts=True)
 
@@ -51,7 +52,7 @@ def homeroom_texts(homeroom_id):
     day = _day_arg()
     rows = texts_for_day(current_user.school_id, day, homeroom_ids=[homeroom.id])
     return render_template("notify/texts.html", rows=rows, day=day, homeroom=homeroom,
-                           loose_replies=[], labels=labels,
+                           loose_replies=[], no_replies=carrier.text_gets_no_replies,
                            zone=clock.school_zone(current_user.school))
 
 

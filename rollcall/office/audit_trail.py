@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, or_
 
 from rollcall import clock
 from rollcall.checks.models import Check, CheckEntry
 from rollcall.extensions import db
 from rollcall.models import AuditLog, School, Student, StudentGuardian
 
-PER_PAGE = 50
+PER_PAGE = 20  # cards on a phone: a page stays a few screens tall
 
 
 @dataclass
@@ -97,22 +97,10 @@ def _midnight(school: School, day: date):
 
 
 def audit_page(school: School, filters: AuditFilter, page: int = 1):
-    """(rows, total, page, pages) of the filtered audit trail."""
-    query = audit_select(school, filters)
-    total = db.session.scalar(db.select(func.count()).select_from(
-        query.order_by(None).with_only_columns(AuditLog.id).subquery()))
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
-    page = min(max(page, 1), pages)
-    paged = query.options(db.joinedload(AuditLog.actor)).limit(PER_PAGE)
-    rows = list(db.session.scalars(paged.offset((page - 1) * PER_PAGE)))
-    return rows, total, page, pages
-
-
-def changed_fields(entry: AuditLog) -> list[tuple[str, object, object]]:
-    """(field, before, after) for every field that differs, in name order."""
-    before, after = entry.before or {}, entry.after or {}
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return [("", entry.before, entry.after)]
-    keys = sorted(set(before) | set(after))
-    return [(key, before.get(key), after.get(key)) for key in keys
-            if before.get(key) != after.get(key)]
+    """One page (Flask-SQLAlchemy's Pagination) of the filtered trail; past the end, the last."""
+    query = audit_select(school, filters).options(db.joinedload(AuditLog.actor))
+    pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    if pagination.pages and page > pagination.pages:
+        pagination = db.paginate(query, page=pagination.pages, per_page=PER_PAGE,
+                                 error_out=False)
+    return pagination

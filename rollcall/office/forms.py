@@ -11,8 +11,8 @@ except ImportError:  # pragma: no cover - older WTForms
     def SelectChoice(value, label):  # noqa: N802
         return (value, label)
 
-from rollcall.checks.models import FindingCategory
-from rollcall.office.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
+from rollcall.checks.models import CheckKind, FindingCategory
+from rollcall.vocabulary import STATUSES, choices
 
 
 def _choices(everything, pairs, none="") -> list:
@@ -42,11 +42,13 @@ class LogFilterForm(GetForm):
     homeroom = SelectField(_l("Class"), coerce=_optional_int, validators=[Optional()])
     student = StringField(_l("Student name or number"), validators=[Optional(), Length(max=64)])
     kind = SelectField(_l("Check"), validators=[Optional()],
-                       choices=_choices(_l("All checks"), KIND_LABELS.items()))
+                       choices=_choices(_l("All checks"), choices(CheckKind)))
     status = SelectField(_l("Status"), validators=[Optional()],
-                         choices=_choices(_l("All statuses"), STATUS_LABELS.items()))
+                         choices=_choices(_l("All statuses"), [
+                             (code.value, words) for table in STATUSES.values()
+                             for code, words in table.items()]))
     category = SelectField(_l("Finding"), validators=[Optional()], choices=_choices(
-        _l("All findings"), [(str(c), CATEGORY_LABELS[str(c)]) for c in FindingCategory]))
+        _l("All findings"), choices(FindingCategory)))
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)])
 
     def set_homerooms(self, homerooms) -> None:

@@ -10,6 +10,9 @@ from rollcall.extensions import db
 from rollcall.models import School, Student
 from rollcall.office import alerts, parent_texts
 
+# The calendar's marks: shapes, not letters, so no language needs a legend to decode them.
+DAY_MARKS = {"present": "✓", "late": "◔", "absent": "✗", "excused": "○"}
+
 
 @dataclass
 class DayCell:

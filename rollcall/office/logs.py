@@ -11,9 +11,10 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
 from rollcall.checks.models import Check, CheckEntry
+from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Student, User
-from rollcall.office.labels import ACTION_LABELS, CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, label
+from rollcall.vocabulary import KINDS, STATUSES, name
 
 PER_PAGE = 50
 # Counting a year of entries takes longer than showing a page: count this far, then say "more".
@@ -145,10 +146,12 @@ def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local)
     # Plain column tuples, fetched in batches: no ORM objects pile up over a year of rows.
     query = log_select(school_id, filters, columns=CSV_SOURCE).execution_options(
         yield_per=CSV_BATCH)
-    # Translate each label once, not once per row.
-    words = {name: {code: str(text) for code, text in mapping.items()} for name, mapping in (
-        ("kind", KIND_LABELS), ("status", STATUS_LABELS), ("category", CATEGORY_LABELS),
-        ("action", ACTION_LABELS))}
+    # Translate each label once, not once per row (the vocabulary's words, by kind and field).
+    words = {("kind", None): {code.value: str(text) for code, text in KINDS.items()}}
+    for kind, table in STATUSES.items():
+        words[("status", kind.value)] = {code.value: str(text) for code, text in table.items()}
+    for (kind, field), enum_class in ENUM_DETAILS.items():
+        words[(field, kind.value)] = {member.value: name(member) for member in enum_class}
     for batch in db.session.execute(query).partitions():
         buffer.seek(0)
         buffer.truncate()
@@ -157,12 +160,20 @@ def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local)
         yield buffer.getvalue()
 
 
+def _word(words: dict, key: tuple, code) -> str:
+    """The vocabulary's words for a code (typed text and unknown codes as stored)."""
+    if code is None:
+        return ""
+    return words.get(key, {}).get(code, str(code))
+
+
 def _csv_values(row, words: dict, to_local) -> tuple:
     (day, homeroom, number, name, kind, status, category, description, action, reason,
      location, since, teacher) = row
     # Only text people typed can start with a formula sign; dates and labels cannot.
     return (day.isoformat(), _cell(homeroom), _cell(number), _cell(name),
-            label(words["kind"], kind), label(words["status"], status),
-            label(words["category"], category), _cell(description),
-            label(words["action"], action), _cell(label(words["action"], reason)),
+            _word(words, ("kind", None), kind), _word(words, ("status", kind), status),
+            _word(words, ("category", kind), category), _cell(description),
+            _cell(_word(words, ("action", kind), action)),
+            _cell(_word(words, ("reason", kind), reason)),
             _cell(location), to_local(since), _cell(teacher))

@@ -15,13 +15,15 @@ from rollcall.models import School
 from rollcall.notify import services as notify
 from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply, TextStatus
 from rollcall.notify.settings import text_settings
+from rollcall.office.states import ParentTextState
 
 # The outbox's own states, as the office reads them.
 OFFICE_TEXT_STATE = {
-    TextStatus.QUEUED: "queued", TextStatus.SENDING: "queued", TextStatus.SUBMITTED: "sent",
-    TextStatus.SENT: "sent", TextStatus.DELIVERED: "delivered",
-    TextStatus.UNDELIVERED: "failed", TextStatus.FAILED: "failed",
-    TextStatus.NOT_SENT: "not_sent", TextStatus.CANCELLED: "none",
+    TextStatus.QUEUED: ParentTextState.QUEUED, TextStatus.SENDING: ParentTextState.QUEUED,
+    TextStatus.SUBMITTED: ParentTextState.SENT, TextStatus.SENT: ParentTextState.SENT,
+    TextStatus.DELIVERED: ParentTextState.DELIVERED, TextStatus.UNDELIVERED: ParentTextState.FAILED,
+    TextStatus.FAILED: ParentTextState.FAILED, TextStatus.NOT_SENT: ParentTextState.NOT_SENT,
+    TextStatus.CANCELLED: ParentTextState.NONE,
 }
 
 
@@ -37,7 +39,8 @@ def absence_contacts(school_id: int, day: date, student_ids) -> dict[int, dict]:
     for student_id in ids:
         known = texts.get(student_id)
         if known is not None:
-            state = "failed" if known.call_parent else OFFICE_TEXT_STATE.get(known.status, "none")
+            state = (ParentTextState.FAILED if known.call_parent
+                     else OFFICE_TEXT_STATE.get(known.status, ParentTextState.NONE))
             reply = " / ".join(known.replies) or None
             result[student_id] = {"text": state, "reply": reply, "due_at": None,
                                   "no_replies": not known.replies_possible
@@ -49,33 +52,33 @@ def absence_contacts(school_id: int, day: date, student_ids) -> dict[int, dict]:
 
 def _not_yet_texted(school: School, day: date, entry: CheckEntry | None) -> dict:
     """No text in the outbox yet: will one go, when, or why not."""
-    blank = {"text": "none", "reply": None, "due_at": None}
+    blank = {"text": ParentTextState.NONE, "reply": None, "due_at": None}
     if entry is None or entry.status != AttendanceStatus.ABSENT:
         return blank  # excused absences are never texted
     guardians = [link.guardian for link in entry.student.guardian_links]
     if not any(guardian.phone_e164 for guardian in guardians):
-        return {**blank, "text": "no_phone"}
+        return {**blank, "text": ParentTextState.NO_PHONE}
     if not any(guardian.can_receive_texts for guardian in guardians):
         return {**blank, "text": _why_no_texts(guardians)}
     if day != clock.school_today(school):
-        return {**blank, "text": "not_texted"}  # only today's absences are texted
+        return {**blank, "text": ParentTextState.NOT_TEXTED}  # only today's absences are texted
     try:
         settings = text_settings(school)
     except ValueError:  # the school's text settings are broken: the sender skips it too
-        return {**blank, "text": "not_texted"}
+        return {**blank, "text": ParentTextState.NOT_TEXTED}
     due = _due_at(school, day, entry, settings)
     closes = settings.window[1]
     if closes is not None and due >= clock.school_datetime(school, day, closes):
-        return {**blank, "text": "window_closed"}
-    return {**blank, "text": "due", "due_at": due}
+        return {**blank, "text": ParentTextState.WINDOW_CLOSED}
+    return {**blank, "text": ParentTextState.DUE, "due_at": due}
 
 
 def _why_no_texts(guardians) -> str:
     """Opted out only when every guardian with a phone said STOP; else the office's switch."""
     phoned = [guardian for guardian in guardians if guardian.phone_e164]
     if all(guardian.opted_out_at is not None for guardian in phoned):
-        return "opted_out"
-    return "texts_off"
+        return ParentTextState.OPTED_OUT
+    return ParentTextState.TEXTS_OFF
 
 
 def _due_at(school: School, day: date, entry: CheckEntry, settings) -> datetime:
@@ -104,7 +107,7 @@ def student_texts(student_id: int) -> list[dict]:
         replies.setdefault(reply.text_id, []).append(reply.body)
     return [
         {"at": text.sent_at or text.created_at, "kind": text.kind,
-         "status": OFFICE_TEXT_STATE.get(text.status, "none"),
+         "status": OFFICE_TEXT_STATE.get(text.status, ParentTextState.NONE),
          "reply": " / ".join(replies.get(text.id, [])) or None}
         for text in texts
     ]

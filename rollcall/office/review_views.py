@@ -3,19 +3,17 @@
 from datetime import timedelta
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from rollcall import clock
 from rollcall.access import homeroom_or_404, roles_required, student_or_404
+from rollcall.checks.models import FindingCategory
 from rollcall.extensions import db
 from rollcall.models import User
-from rollcall.office import alerts, audit_trail, charts, history, services, weekly
+from rollcall.office import alerts, audit_sentences, audit_trail, charts, history, services, weekly
 from rollcall.office.forms import AuditFilterForm
-from rollcall.office.labels import CATEGORY_LABELS
 from rollcall.office.views import OFFICE_ROLES, bp
-
-WEEKDAY_NAMES = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
+from rollcall.vocabulary import named, weekday_name
 
 
 @bp.get("/students/<int:student_id>")
@@ -25,7 +23,8 @@ def student(student_id: int):
     pupil = student_or_404(current_user, student_id)
     school = current_user.school
     found = history.student_history(school, pupil, clock.school_today(school))
-    return render_template("office/student.html", history=found, student=pupil)
+    return render_template("office/student.html", history=found, student=pupil,
+                           marks=history.DAY_MARKS)
 
 
 @bp.get("/homerooms/<int:homeroom_id>/week")
@@ -61,10 +60,10 @@ def chart_page():
     school = current_user.school
     today = clock.school_today(school)
     rates = charts.attendance_rate_by_class(school, today)
-    weekdays = [(str(WEEKDAY_NAMES[weekday]), count) for weekday, count in
+    weekdays = [(weekday_name(weekday), count) for weekday, count in
                 charts.absences_by_weekday(school, alerts.term_start(school, today), today)]
     mondays, categories, counts = charts.findings_per_week(school, today)
-    series = [(code, str(CATEGORY_LABELS.get(code, code))) for code in categories]
+    series = [(code, named(FindingCategory, code)) for code in categories]
     columns = [(monday, monday.strftime("%m-%d")) for monday in mondays]
     return render_template(
         "office/charts.html", rates=rates, weekdays=weekdays,
@@ -82,11 +81,11 @@ def audit():
                                 .order_by(User.display_name))
     form.set_choices(people, services.active_homerooms(school.id))
     if not form.validate():
-        return render_template("office/audit.html", form=form, result=None), 400
+        return render_template("office/audit.html", form=form, pagination=None), 400
     filters = audit_trail.AuditFilter(
         actor_id=form.person.data, homeroom_id=form.homeroom.data,
         student=(form.student.data or "").strip(), date_from=form.date_from.data,
         date_to=form.date_to.data)
-    result = audit_trail.audit_page(school, filters, form.page.data or 1)
-    return render_template("office/audit.html", form=form, result=result,
-                           changed_fields=audit_trail.changed_fields)
+    pagination = audit_trail.audit_page(school, filters, form.page.data or 1)
+    return render_template("office/audit.html", form=form, pagination=pagination,
+                           cards=audit_sentences.audit_cards(list(pagination.items)))

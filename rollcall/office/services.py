@@ -23,6 +23,7 @@ from rollcall.checks.models import (
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
 from rollcall.office.parent_texts import absence_contacts, overdue_reminders
+from rollcall.office.states import CallState, ParentTextState
 from rollcall.school_days import calendar_entry, school_day_by
 
 KINDS = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
@@ -40,7 +41,8 @@ def family_calls(school_id: int, day: date, student_ids) -> dict[int, str]:
     """
     ids = list(student_ids)
     logged = contact_logged(ids, day)
-    return {student_id: "yes" if student_id in logged else "no" for student_id in ids}
+    return {student_id: CallState.YES if student_id in logged else CallState.NO
+            for student_id in ids}
 
 
 # --- The board -------------------------------------------------------------------------------
@@ -191,10 +193,10 @@ def absent_list(school_id: int, day: date) -> list[dict]:
     calls = family_calls(school_id, day, ids)
     return [
         {"entry": entry, "student": student, "homeroom": homeroom,
-         "text": contacts.get(student.id, {}).get("text", "unknown"),
+         "text": contacts.get(student.id, {}).get("text", ParentTextState.UNKNOWN),
          "reply": contacts.get(student.id, {}).get("reply"),
          "no_replies": contacts.get(student.id, {}).get("no_replies", False),
          "due_at": contacts.get(student.id, {}).get("due_at"),
-         "call": calls.get(student.id, "unknown")}
+         "call": calls.get(student.id, CallState.UNKNOWN)}
         for entry, student, homeroom in rows
     ]

@@ -1,6 +1,6 @@
 """The office's desk: today's board (and its self-refreshing fragment) and the searchable log."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -17,7 +17,7 @@ from flask_login import current_user
 from rollcall import clock
 from rollcall.access import roles_required
 from rollcall.models import Role
-from rollcall.office import alerts, labels, logs, services
+from rollcall.office import alerts, logs, services, weekly
 from rollcall.office.forms import LogFilterForm
 
 bp = Blueprint("office", __name__)
@@ -26,8 +26,13 @@ OFFICE_ROLES = (Role.OFFICE, Role.ADMIN)
 
 @bp.record_once
 def _template_helpers(state) -> None:
-    labels.register(state.app)
     state.app.jinja_env.globals["check_url"] = check_url
+    state.app.jinja_env.globals["week_label"] = week_label
+
+
+def week_label(day: date) -> str:
+    """The work log's URL segment (YYYY-Www) of the week holding day."""
+    return weekly.week_label(day - timedelta(days=day.weekday()))
 
 
 def check_url(homeroom_id: int, day: date, kind: str) -> str:

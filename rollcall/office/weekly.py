@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from rollcall import clock
 from rollcall.checks.contacts import contacts_for
 from rollcall.checks.models import AttendanceStatus, BagStatus, Check, CheckKind, DismissalStatus
 from rollcall.extensions import db
@@ -23,6 +24,8 @@ class LogDay:
     findings: list = field(default_factory=list)  # CheckEntry
     exceptions: list = field(default_factory=list)  # CheckEntry (still on campus)
     calendar: object = None  # the school calendar's entry (holiday, make-up day), if any
+    future: bool = False  # a day to come: shown as "—", never as a gap in the record
+    not_yet_due: set = field(default_factory=set)  # today's checks before their cut-off
 
     @property
     def recorded(self) -> bool:
@@ -50,6 +53,7 @@ def week_log(homeroom: Homeroom, monday: date) -> list[LogDay]:
     """The week's school days (a make-up weekend day too), holidays by name, and any other
     day a check was done, with what happened."""
     sunday = monday + timedelta(days=6)
+    today = clock.school_today(homeroom.school)
     entries = calendar(homeroom.school, monday, sunday)
     checks = list(db.session.scalars(
         db.select(Check).where(Check.homeroom_id == homeroom.id,
@@ -61,7 +65,10 @@ def week_log(homeroom: Homeroom, monday: date) -> list[LogDay]:
     for offset in range(7):
         day = monday + timedelta(days=offset)
         log_day = LogDay(day, {kind: by_key.get((day, str(kind))) for kind in services.KINDS},
-                         calendar=entries.get(day))
+                         calendar=entries.get(day), future=day > today)
+        if day == today:
+            log_day.not_yet_due = {kind for kind in services.KINDS
+                                   if not services.cutoff_passed(homeroom.school, day, kind)}
         if not (log_day.recorded or log_day.calendar or is_weekday(day)):
             continue  # an ordinary weekend
         _fill(homeroom, log_day)

@@ -119,3 +119,19 @@ def too_wide(page, base_url, paths, width=390) -> dict:
         if scroll_width > width:
             wide[path] = scroll_width
     return wide
+
+
+@pytest.fixture
+def demo_class(live_server):
+    """The demo school (history before 2027-03-02); seat -> student id of 九年级1班."""
+    from rollcall import clock
+    from rollcall.demo.school import build_demo_school
+    from rollcall.extensions import db
+    from rollcall.models import Homeroom
+    from tests.checks_support import at
+
+    with live_server.app.app_context(), clock.frozen(at(6, 0)):
+        build_demo_school()
+        db.session.commit()
+        room = db.session.scalar(db.select(Homeroom).where(Homeroom.name == "九年级1班"))
+        return room.id, {s.seat: s.id for s in room.students}

@@ -6,11 +6,9 @@ an absent student, the dismissal sweep with one student still on campus; the off
 
 from contextlib import contextmanager
 
-import pytest
-
 from rollcall import clock
 from rollcall.checks import services
-from rollcall.demo.school import DEMO_PASSWORD, build_demo_school
+from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
 from rollcall.models import Homeroom, User
 from tests.checks_support import at
@@ -28,16 +26,6 @@ TEXT = {
 def school_clock(hour, minute=0):
     with clock.frozen(at(hour, minute)):
         yield
-
-
-@pytest.fixture
-def demo_class(live_server):
-    """The demo school (history before 2027-03-02); seat -> student id of 九年级1班."""
-    with live_server.app.app_context(), clock.frozen(at(6, 0)):
-        build_demo_school()
-        db.session.commit()
-        room = db.session.scalar(db.select(Homeroom).where(Homeroom.name == "九年级1班"))
-        return room.id, {s.seat: s.id for s in room.students}
 
 
 def tap_status(page, sid, status):
@@ -160,34 +148,46 @@ def test_the_check_works_as_a_plain_form_without_javascript(live_server, browser
 
 def test_two_people_on_one_check_nothing_is_overwritten(live_server, phone, lang, demo_class,
                                                         sign_in):
-    """The office corrects attendance while the teacher's page is open; the teacher's save is
-    refused with who and when, the rows that differed are listed, and a second save keeps both."""
+    """The office corrects attendance while the teacher's page is open: the teacher's change of
+    another row merges; a change of the office's row is refused with both values and who, and
+    tapping it again saves it."""
     homeroom_id, seat = demo_class
-    differed = {"zh": "未保存", "en": "Not saved"}[lang]
+    both = {"zh": "他人也修改了这些行", "en": "Changed by someone else too"}[lang]
     with school_clock(8, 5):
         sign_in(phone, live_server.url, "teacher1", DEMO_PASSWORD)
         open_check(phone, live_server.url, homeroom_id, "attendance")
         submit(phone)
         open_check(phone, live_server.url, homeroom_id, "attendance")
-        with live_server.app.app_context():
-            room = db.session.get(Homeroom, homeroom_id)
-            office = db.session.scalar(db.select(User).where(User.username == "office1"))
-            marked = room.students[3]
-            services.save_check(room, at(8, 5).date(), "attendance",
-                                [{"student_number": marked.student_number,
-                                  "status": "absent"}], 1, office)
-            db.session.commit()
-            marked_id = marked.id
+
+        def office_marks_absent(student_index, version):
+            with live_server.app.app_context():
+                room = db.session.get(Homeroom, homeroom_id)
+                office = db.session.scalar(db.select(User).where(User.username == "office1"))
+                marked = room.students[student_index]
+                services.save_check(room, at(8, 5).date(), "attendance",
+                                    [{"student_number": marked.student_number,
+                                      "status": "absent"}], version, office)
+                db.session.commit()
+                return marked.id, office.display_name
+
+        marked_id, _office = office_marks_absent(3, 1)
         tap_status(phone, seat[7], "absent")
-        submit(phone)
-        warning = phone.locator(".unsaved").inner_text()
-        assert differed in warning
-        changed = phone.locator(".unsaved li").all_inner_texts()
-        assert len(changed) == 2  # the office's row and the teacher's tap
-        assert checked(phone, seat[7]) == "present"  # what is saved now, not the tap
-        assert checked(phone, marked_id) == "absent"
-        tap_status(phone, seat[7], "absent")
-        submit(phone)
-        assert phone.locator(".unsaved").count() == 0
+        submit(phone)  # another row: merged
+        assert phone.locator(".conflicts").count() == 0
         assert checked(phone, seat[7]) == "absent"
         assert checked(phone, marked_id) == "absent"
+        other_id, office_name = office_marks_absent(5, 3)
+        tap_status(phone, other_id, "excused")
+        phone.fill(f"input[name='r{other_id}']", "看病")
+        tap_status(phone, seat[9], "late")
+        phone.fill(f"input[name='t{seat[9]}']", "08:02")
+        submit(phone)  # the same row: refused, both values and who shown
+        conflict = phone.locator(".conflicts").inner_text()
+        assert both in conflict and office_name in conflict and "看病" in conflict
+        assert checked(phone, other_id) == "absent"  # what is saved now
+        assert checked(phone, seat[9]) == "late"  # the other change is still on screen
+        tap_status(phone, other_id, "excused")
+        phone.fill(f"input[name='r{other_id}']", "看病")
+        submit(phone)
+        assert phone.locator(".conflicts").count() == 0
+        assert checked(phone, other_id) == "excused" and checked(phone, seat[9]) == "late"

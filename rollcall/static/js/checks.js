@@ -1,5 +1,7 @@
 /* Check pages: live counts, the row's details shown as its status changes, a late arrival
-   stamped with the time of the tap, and one submission per tap. Works without it too. */
+   stamped with the time of the tap (only on today's check: on another day the teacher types
+   the time, or it is saved as "time not recorded"), and one submission per tap. Works without
+   it too. */
 (function () {
   "use strict";
   var form = document.querySelector("form.check-form");
@@ -22,7 +24,7 @@
     if (input.type !== "radio") { return; }
     var row = input.closest(".row");
     row.setAttribute("data-s", input.value);
-    if (input.value === "late") {
+    if (input.value === "late" && form.getAttribute("data-today")) {
       var time = row.querySelector("input[type=time]");
       if (time && !time.value) {
         var now = new Date();
