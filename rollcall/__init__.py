@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall import i18n, models, security  # noqa: F401  (models: register tables)
     from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
+    from rollcall.auth import models as auth_models  # noqa: F401
     from rollcall.checks import models as check_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
     from rollcall.notify import models as notify_models  # noqa: F401
