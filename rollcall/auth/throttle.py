@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from rollcall import clock
-from rollcall.extensions import db
+from rollcall.extensions import db, insert_unless_present
 from rollcall.models import LoginThrottle
 
 CLAIM_TRIES = 100  # compare-and-set retries under contention before refusing for a second
@@ -126,8 +124,8 @@ def _claim_one(key: str, rule: _Rule) -> Refusal | None:
 
 
 def _insert_if_missing(connection, key: str):
-    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    return insert(LoginThrottle.__table__).values(key=key, failures=0).on_conflict_do_nothing()
+    return insert_unless_present(LoginThrottle.__table__, connection.dialect.name,
+                                 key=key, failures=0)
 
 
 def _seconds(delta: timedelta) -> int:
