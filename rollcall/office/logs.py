@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
 from rollcall.checks.models import Check, CheckEntry
+from rollcall.exports import spreadsheet_row
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Student, User
 from rollcall.office.labels import ACTION_LABELS, CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, label
@@ -19,8 +20,6 @@ PER_PAGE = 50
 # Counting a year of entries takes longer than showing a page: count this far, then say "more".
 COUNT_CAP = 10_000
 CSV_BATCH = 1000
-# Cells Excel would run as a formula get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -128,11 +127,6 @@ CSV_SOURCE = (Check.school_date, Homeroom.name, Student.student_number, Student.
               Teacher.display_name)
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local) -> Iterator[str]:
     """The filtered log as CSV text in chunks: a BOM, the header, then rows in batches.
 
@@ -153,16 +147,17 @@ def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local)
         buffer.seek(0)
         buffer.truncate()
         for row in batch:
-            writer.writerow(_csv_values(row, words, to_local))
+            writer.writerow(spreadsheet_row(_csv_values(row, words, to_local)))
         yield buffer.getvalue()
 
 
 def _csv_values(row, words: dict, to_local) -> tuple:
     (day, homeroom, number, name, kind, status, category, description, action, reason,
      location, since, teacher) = row
-    # Only text people typed can start with a formula sign; dates and labels cannot.
-    return (day.isoformat(), _cell(homeroom), _cell(number), _cell(name),
+    # Free text (a dismissal's "what was done" is stored in action) sits beside labels:
+    # the caller defuses every cell alike.
+    return (day.isoformat(), homeroom, number, name,
             label(words["kind"], kind), label(words["status"], status),
-            label(words["category"], category), _cell(description),
-            label(words["action"], action), _cell(label(words["action"], reason)),
-            _cell(location), to_local(since), _cell(teacher))
+            label(words["category"], category), description,
+            label(words["action"], action), label(words["action"], reason),
+            location, to_local(since), teacher)
