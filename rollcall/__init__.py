@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rollcall.config import load_config
@@ -21,8 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder=_template_folder())
     load_config(app, test_config)
     register_extensions(app)
+    register_errorhandlers(app)  # first: it sets the <int:…> converter the routes use
     register_blueprints(app)
-    register_errorhandlers(app)
     register_commands(app)
     if app.config["TRUSTED_PROXY_HOPS"]:
         hops = int(app.config["TRUSTED_PROXY_HOPS"])
@@ -74,16 +74,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFError
+    from rollcall import errors, limits
 
-    def render_error(error):
-        code = getattr(error, "code", 500)
-        return render_template("errors/error.html", code=code), code
-
-    for code in (400, 403, 404, 405, 429, 500):
-        app.register_error_handler(code, render_error)
-    app.register_error_handler(CSRFError, lambda error: (
-        render_template("errors/error.html", code=400, csrf=True), 400))
+    errors.init_app(app)
+    limits.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -40,6 +40,12 @@ class DefaultConfig:
     LOGIN_ACCOUNT_PAUSE_SECONDS = 2
     LOGIN_LOCK_MINUTES = 15
 
+    # Request bodies (rollcall.limits): the default, sign-in's, the API's; the roster upload
+    # takes ROSTER_MAX_FILE_BYTES. Bigger bodies get 413 before they are read.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    SIGN_IN_MAX_CONTENT_LENGTH = 16 * 1024
+    API_MAX_CONTENT_LENGTH = 512 * 1024
+
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     LANGUAGES = ("zh_Hans", "en")
 

@@ -5,7 +5,6 @@ audit. Errors are JSON: {"error": code, "message": ..., "errors": [{"field", "me
 """
 
 from flask import Blueprint, abort, g, jsonify, request
-from werkzeug.exceptions import HTTPException
 
 from rollcall.access import can_see_homeroom, visible_homerooms
 from rollcall.api import tokens
@@ -34,15 +33,7 @@ def error(status: int, code: str, message: str, errors=None, **extra):
     return jsonify(body), status
 
 
-def http_error(exc: HTTPException):
-    """Every HTTP error of the API as JSON, never an HTML page."""
-    return error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"),
-                 exc.description or "")
-
-
-# Per code: the app's own per-code HTML handlers would otherwise win over a generic one.
-for _code in (400, 401, 403, 404, 405, 413, 415, 429, 500):
-    bp.register_error_handler(_code, http_error)
+# Errors raised here (abort(404, …)) become JSON in rollcall.errors, like every /api/ error.
 
 
 @bp.before_request
