@@ -178,3 +178,36 @@ def test_a_post_to_an_ordinary_page_over_the_default_limit_gets_413(login_as):
 def test_json_error_bodies_parse(client):
     response = client.get("/api/v1/homerooms")
     assert json.loads(response.get_data(as_text=True))["error"] == "unauthorized"
+
+
+def test_version_1_0_is_the_integer_1_as_the_document_says(app, client, school, bearer):
+    with app.app_context():
+        number = numbers(school)[0]
+    entries = [{"student_number": number, "status": "present"}]
+    with school_time(8, 20):
+        assert put_attendance(client, school, bearer,
+                              {"version": None, "entries": entries}).status_code == 200
+        entries[0]["status"] = "absent"
+        response = put_attendance(client, school, bearer, {"version": 1.0, "entries": entries})
+    assert response.status_code == 200 and response.json["version"] == 2
+
+
+@pytest.mark.parametrize("version", [1.5, 2**31, True, "1"])
+def test_a_version_that_is_no_integer_in_range_gets_422(app, client, school, bearer, version):
+    with school_time(8, 20):
+        response = put_attendance(client, school, bearer, {"version": version, "entries": []})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json["errors"]] == ["version"]
+
+
+def test_an_empty_student_number_gets_422_as_the_document_says(app, client, school, bearer):
+    from rollcall.api.openapi import openapi_document
+
+    schema = openapi_document()["components"]["schemas"]["EntryIn"]
+    assert schema["properties"]["student_number"]["minLength"] == 1
+    with school_time(8, 20):
+        response = put_attendance(client, school, bearer, {
+            "version": None, "entries": [{"student_number": "", "status": "present"}]})
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "entries[0].student_number"
+    assert checks_stored(app) == 0

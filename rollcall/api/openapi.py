@@ -28,7 +28,7 @@ def _error(description: str) -> dict:
 ENTRY_IN = {
     "type": "object", "required": ["student_number", "status"], "additionalProperties": False,
     "properties": {
-        "student_number": {"type": "string"},
+        "student_number": {"type": "string", "minLength": 1},
         "status": {"type": "string", "enum": [
             *_values(AttendanceStatus), *_values(BagStatus), *_values(DismissalStatus)],
             "description": "attendance: " + "|".join(_values(AttendanceStatus))
@@ -61,7 +61,7 @@ SCHEMAS = {
     "CheckIn": {
         "type": "object", "required": ["version", "entries"], "additionalProperties": False,
         "properties": {
-            "version": {"type": ["integer", "null"], "minimum": 1,
+            "version": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1,
                         "description": "null to create; else the version you read"},
             "entries": {"type": "array", "maxItems": 500,
                         "items": {"$ref": "#/components/schemas/EntryIn"},

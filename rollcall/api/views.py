@@ -16,6 +16,7 @@ from rollcall.checks.summary import DAY_ORDER
 from rollcall.checks.validation import CheckInvalid, FieldError, UnknownStudents
 from rollcall.checks.views import parse_day
 from rollcall.checks.window import NotEditable
+from rollcall.errors import MAX_ID
 from rollcall.extensions import db
 from rollcall.models import Homeroom
 from rollcall.school_days import calendar_entry, school_day_by
@@ -132,7 +133,9 @@ def _body_problems(body) -> list[FieldError]:
         return [FieldError("body", "must be a JSON object")]
     problems = [FieldError(key, "unknown field") for key in body if key not in PUT_KEYS]
     version = body.get("version")
-    if version is not None and (type(version) is not int or version < 1):
+    if isinstance(version, float) and version.is_integer():
+        body["version"] = version = int(version)  # JSON's 1.0 is the integer 1
+    if version is not None and (type(version) is not int or not 1 <= version <= MAX_ID):
         problems.append(FieldError("version", "must be null or a positive integer"))
     if "version" not in body:
         problems.append(FieldError("version", "required (null for a new check)"))
