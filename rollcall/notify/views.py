@@ -11,6 +11,7 @@ from rollcall.access import homeroom_or_404, roles_required
 from rollcall.models import Role
 from rollcall.notify import labels, settings_service
 from rollcall.notify.forms import TextSettingsForm
+from rollcall.notify.health import texts_stopped
 from rollcall.notify.services import replies_for_day, status_callbacks_missing, texts_for_day
 
 bp = Blueprint("notify", __name__)
@@ -37,7 +38,8 @@ def office_texts():
     return render_template("notify/texts.html", rows=rows, day=day, homeroom=None,
                            loose_replies=loose, labels=labels,
                            zone=clock.school_zone(current_user.school),
-                           callbacks_missing=status_callbacks_missing(current_app.config))
+                           callbacks_missing=status_callbacks_missing(current_app.config),
+                           texts_stopped=texts_stopped(current_user.school, current_app.config))
 
 
 @bp.get("/homerooms/<int:homeroom_id>/texts")
