@@ -211,3 +211,44 @@ def test_an_empty_student_number_gets_422_as_the_document_says(app, client, scho
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "entries[0].student_number"
     assert checks_stored(app) == 0
+
+
+@pytest.fixture
+def office_bearer(app, school):
+    with app.app_context():
+        token = tokens.create_token(user(school, "office"))
+        db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize("day", ["1000-06-15", "1899-12-31", "1999-12-31"])
+def test_the_office_cannot_record_checks_for_absurd_dates(app, client, school, office_bearer,
+                                                         login_as, day):
+    path = f"/api/v1/homerooms/{school.homeroom_ids['room1']}/checks/{day}/attendance"
+    with school_time(8, 20):
+        response = client.put(path, json={"version": None, "entries": []},
+                              headers=office_bearer)
+        page = login_as("office").get(
+            f"/homerooms/{school.homeroom_ids['room1']}/checks/{day}/attendance")
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "date"
+    assert page.status_code == 404
+    assert checks_stored(app) == 0
+
+
+def test_the_office_cannot_record_checks_before_the_schools_first_term(app, client, school,
+                                                                      office_bearer):
+    from rollcall.models import School
+
+    with app.app_context():
+        db.session.get(School, school.school_id).settings = {"first_term_start": "2026-09-01"}
+        db.session.commit()
+    room = school.homeroom_ids["room1"]
+    with school_time(8, 20):
+        before = client.put(f"/api/v1/homerooms/{room}/checks/2026-08-31/attendance",
+                            json={"version": None, "entries": []}, headers=office_bearer)
+        first = client.put(f"/api/v1/homerooms/{room}/checks/2026-09-01/attendance",
+                           json={"version": None, "entries": []}, headers=office_bearer)
+    assert before.status_code == 422 and "2026-09-01" in before.json["message"]
+    assert first.status_code == 200
+    assert checks_stored(app) == 1
