@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rollcall.config import load_config
+from rollcall.logs import configure_logger
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -20,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the Rollcall app: settings, extensions, areas, error pages, commands."""
     app = Flask(__name__, instance_relative_config=True, template_folder=_template_folder())
     load_config(app, test_config)
+    configure_logger(app)
     register_extensions(app)
     register_errorhandlers(app)  # first: it sets the <int:…> converter the routes use
     register_blueprints(app)

@@ -27,6 +27,9 @@ class DefaultConfig:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # a form left open since morning reading must still submit
 
+    # Rollcall's own log lines to stderr (rollcall.logs): INFO shows what the scheduler did.
+    LOG_LEVEL = "INFO"
+
     # Reverse proxies in front of the app (X-Forwarded-For/-Proto hops to trust).
     TRUSTED_PROXY_HOPS = 0
 
