@@ -60,8 +60,11 @@ def handle_http_error(error: HTTPException):
                             "message": error.description or ""})
         response.status_code = code
     else:
+        limit_mb = (f"{request.max_content_length / 2**20:.1f}"
+                    if code == 413 and request.max_content_length else None)
         response = make_response(render_template(
-            "errors/error.html", code=code, csrf=isinstance(error, CSRFError)), code)
+            "errors/error.html", code=code, csrf=isinstance(error, CSRFError),
+            limit_mb=limit_mb), code)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response

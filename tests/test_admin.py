@@ -286,9 +286,9 @@ def test_an_upload_over_the_limit_is_refused(make_app, school):
     client.post("/login", data={"username": "admin.li", "password": PASSWORD})
     client.post("/language", data={"locale": "en"})
     response = upload(client, b"x" * (300 * 1024), "big.csv")
-    assert response.status_code == 422
-    assert "big.csv:0: -: the file is 0.3 MB; the limit is 0.0976562 MB per file" in \
-        response.get_data(as_text=True)
+    assert response.status_code == 413  # refused before it is read
+    assert "too large for this page. At most 0.2 MB." in \
+        " ".join(response.get_data(as_text=True).split())
 
 
 def test_the_format_page_documents_every_column_and_links_the_template(school, english):
