@@ -57,7 +57,8 @@ babel = Babel()
 
 
 def insert_unless_present(table, dialect_name: str, **values):
-    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: rowcount says if it went in."""
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL. To learn whether the row went
+    in, add .returning(a column): a row comes back only then (rowcount is not reliable)."""
     insert = postgresql_insert if dialect_name == "postgresql" else sqlite_insert
     return insert(table).values(**values).on_conflict_do_nothing()
 

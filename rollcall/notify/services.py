@@ -128,10 +128,11 @@ def handle_inbound(phone: str, body: str, sid: str) -> str:
     Each MessageSid is acted on once: a replayed webhook (an old START after a later STOP)
     changes nothing. The sid is stored in the same transaction as what it caused.
     """
-    seen = db.session.execute(insert_unless_present(
-        InboundMessage.__table__, db.session.get_bind().dialect.name,
-        twilio_sid=sid, received_at=clock.now()))
-    if seen.rowcount != 1:
+    table = InboundMessage.__table__
+    first_time = db.session.execute(insert_unless_present(
+        table, db.session.get_bind().dialect.name, twilio_sid=sid, received_at=clock.now(),
+    ).returning(table.c.twilio_sid)).scalar_one_or_none()
+    if first_time is None:
         db.session.rollback()
         log.info("inbound text %s already handled: ignored", sid)
         return "duplicate"
