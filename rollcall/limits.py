@@ -1,4 +1,5 @@
-"""Request body size limits per route, enforced before the body is read.
+"""Request body size limits per route, enforced before the body is read; no NUL bytes in
+form fields or query strings (PostgreSQL refuses them in text, SQLite stores them silently).
 
 MAX_CONTENT_LENGTH is the default for every route; sign-in and the API take less, the roster
 upload as much as a roster file may be. A bigger declared body is refused at once with 413;
@@ -31,6 +32,17 @@ def enforce_body_limit():
         abort(413, f"the request body may hold at most {limit} bytes")
 
 
+def refuse_nul_bytes():
+    """400 for a NUL byte in any query or form value (uploaded files are the roster's job)."""
+    values = list(request.args.values())
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400, "a NUL byte is not allowed in a form or query value")
+
+
 def init_app(app: Flask) -> None:
     # First of all before_request hooks, so CSRF checking never reads an oversized form.
-    app.before_request_funcs.setdefault(None, []).insert(0, enforce_body_limit)
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks[0:0] = [enforce_body_limit, refuse_nul_bytes]

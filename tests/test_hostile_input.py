@@ -252,3 +252,19 @@ def test_the_office_cannot_record_checks_before_the_schools_first_term(app, clie
     assert before.status_code == 422 and "2026-09-01" in before.json["message"]
     assert first.status_code == 200
     assert checks_stored(app) == 1
+
+
+def test_a_nul_byte_in_a_form_field_gets_400_and_writes_nothing(app, login_as):
+    from rollcall.models import Homeroom
+
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count()).select_from(Homeroom))
+    response = login_as("admin").post("/admin/homerooms/new",
+                                      data={"name": "九年级\x004班", "grade": "9"})
+    assert response.status_code == 400 and "<html" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Homeroom)) == before
+
+
+def test_a_nul_byte_in_a_query_gets_400(login_as):
+    assert login_as("office").get("/office/log?student=%00x").status_code == 400
