@@ -257,11 +257,12 @@ class AuditLog(db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Failed sign-in counters, one row per account name or per client address."""
+    """Guess counters (rollcall.auth.throttle), one row per account and address pair, per
+    account, and per account's change-password form; forgotten rows are pruned."""
 
     __tablename__ = "login_throttle"
 
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    last_failure_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(default=0)  # guesses counted (before checking)
+    last_failure_at: Mapped[datetime | None] = mapped_column(index=True)  # the last guess
     locked_until: Mapped[datetime | None]

@@ -322,3 +322,13 @@ def test_an_account_without_a_password_costs_a_real_hash_check(app, school, monk
     assert sign_in(app.test_client(), "t.wang", "anything").status_code == 200
     assert len(checked) == 1
     assert checked[0].startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
+
+
+def test_forgotten_guess_counters_are_pruned(app, client, school):
+    with clock.frozen(T0):
+        sign_in(client, "ghost1", "wrong")
+    with clock.frozen(T0 + timedelta(minutes=31)):
+        sign_in(client, "ghost2", "wrong")
+    with app.app_context():
+        keys = set(db.session.scalars(db.select(LoginThrottle.key)))
+    assert keys == {"pair:ghost2|127.0.0.1", "user:ghost2"}

@@ -91,7 +91,10 @@ def clear(keys: list[tuple[str, _Rule]]) -> None:
 def _claim_one(key: str, rule: _Rule) -> Refusal | None:
     table = LoginThrottle.__table__
     with db.engine.begin() as connection:
-        connection.execute(_insert_if_missing(connection, key))
+        created = connection.execute(
+            _insert_if_missing(connection, key).returning(table.c.key)).first()
+    if created is not None:
+        _prune()
     for _ in range(CLAIM_TRIES):
         now = clock.now()
         with db.engine.begin() as connection:
@@ -121,6 +124,15 @@ def _claim_one(key: str, rule: _Rule) -> Refusal | None:
         if taken == 1:
             return None
     return Refusal(False, 1)
+
+
+def _prune() -> None:
+    """Forget counters whose last guess is older than the window and any lock (a stranger's
+    random names and addresses must not pile up)."""
+    table = LoginThrottle.__table__
+    with db.engine.begin() as connection:
+        connection.execute(table.delete().where(
+            table.c.last_failure_at < clock.now() - 2 * _window()))
 
 
 def _insert_if_missing(connection, key: str):
