@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rollcall.config import load_config
+from rollcall.logs import configure_logger
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -20,9 +21,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the Rollcall app: settings, extensions, areas, error pages, commands."""
     app = Flask(__name__, instance_relative_config=True, template_folder=_template_folder())
     load_config(app, test_config)
+    configure_logger(app)
     register_extensions(app)
+    register_errorhandlers(app)  # first: it sets the <int:…> converter the routes use
     register_blueprints(app)
-    register_errorhandlers(app)
     register_commands(app)
     if app.config["TRUSTED_PROXY_HOPS"]:
         hops = int(app.config["TRUSTED_PROXY_HOPS"])
@@ -34,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall import i18n, models, security, static_files, vocabulary  # noqa: F401
     from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
+    from rollcall.auth import models as auth_models  # noqa: F401
     from rollcall.checks import models as check_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
     from rollcall.notify import models as notify_models  # noqa: F401
@@ -76,16 +79,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFError
+    from rollcall import errors, limits
 
-    def render_error(error):
-        code = getattr(error, "code", 500)
-        return render_template("errors/error.html", code=code), code
-
-    for code in (400, 403, 404, 405, 429, 500):
-        app.register_error_handler(code, render_error)
-    app.register_error_handler(CSRFError, lambda error: (
-        render_template("errors/error.html", code=400, csrf=True), 400))
+    errors.init_app(app)
+    limits.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

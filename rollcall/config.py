@@ -27,15 +27,27 @@ class DefaultConfig:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # a form left open since morning reading must still submit
 
+    # Rollcall's own log lines to stderr (rollcall.logs): INFO shows what the scheduler did.
+    LOG_LEVEL = "INFO"
+
     # Reverse proxies in front of the app (X-Forwarded-For/-Proto hops to trust).
     TRUSTED_PROXY_HOPS = 0
 
-    # Login throttling: after SLOWDOWN_AFTER failures each attempt must wait longer;
-    # after LOCK_AFTER the account (or address) is locked for LOCK_MINUTES.
+    # Guess throttling, per account and address pair: after SLOWDOWN_AFTER guesses each one
+    # waits longer (2, 4, 8 … s); after PAIR_LOCK_AFTER the pair (never the whole account) is
+    # locked for LOCK_MINUTES. The account as a whole only slows down: past
+    # ACCOUNT_SLOWDOWN_AFTER guesses from anywhere, one guess per ACCOUNT_PAUSE_SECONDS.
     LOGIN_SLOWDOWN_AFTER = 3
-    LOGIN_ACCOUNT_LOCK_AFTER = 8
-    LOGIN_IP_LOCK_AFTER = 30
+    LOGIN_PAIR_LOCK_AFTER = 8
+    LOGIN_ACCOUNT_SLOWDOWN_AFTER = 10
+    LOGIN_ACCOUNT_PAUSE_SECONDS = 2
     LOGIN_LOCK_MINUTES = 15
+
+    # Request bodies (rollcall.limits): the default, sign-in's, the API's; the roster upload
+    # takes ROSTER_MAX_FILE_BYTES. Bigger bodies get 413 before they are read.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    SIGN_IN_MAX_CONTENT_LENGTH = 16 * 1024
+    API_MAX_CONTENT_LENGTH = 512 * 1024
 
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     LANGUAGES = ("zh_Hans", "en")

@@ -181,7 +181,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     phone_e164: Mapped[str | None] = mapped_column(String(20))
     locale: Mapped[str | None] = mapped_column(String(16))
-    # Changes with the password, so "stay signed in" cookies elsewhere stop working.
+    # Changes with the password, so every session and "stay signed in" cookie made before
+    # the change stops working (see rollcall.auth.models.UserSession).
     session_token: Mapped[str] = mapped_column(
         String(64), unique=True, default=lambda: secrets.token_urlsafe(32)
     )
@@ -192,8 +193,11 @@ class User(UserMixin, db.Model):
         secondary=homeroom_teachers, back_populates="teachers", order_by=Homeroom.name
     )
 
-    def get_id(self) -> str:
-        return self.session_token
+    login_token = None  # the UserSession token (str) this request signed in with
+
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the cookies: this sign-in's session token, never the id."""
+        return self.login_token
 
     @property
     def is_active(self) -> bool:
@@ -204,10 +208,26 @@ class User(UserMixin, db.Model):
         self.session_token = secrets.token_urlsafe(32)
 
     def check_password(self, password: str) -> bool:
+        """Whether password is right; an account without one costs the same hash check."""
+        if not self.password_hash.startswith(("scrypt:", "pbkdf2:")):
+            check_password_hash(_dummy_hash(), password)
+            return False
         return check_password_hash(self.password_hash, password)
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+UNUSABLE_HASH = "!"  # an account without a password (a "!" prefix never matches anything)
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of no one's password, made with the method real hashes use (so equally slow)."""
+    method = _hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def _hash_method() -> str:
@@ -237,11 +257,12 @@ class AuditLog(db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Failed sign-in counters, one row per account name or per client address."""
+    """Guess counters (rollcall.auth.throttle), one row per account and address pair, per
+    account, and per account's change-password form; forgotten rows are pruned."""
 
     __tablename__ = "login_throttle"
 
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    last_failure_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(default=0)  # guesses counted (before checking)
+    last_failure_at: Mapped[datetime | None] = mapped_column(index=True)  # the last guess
     locked_until: Mapped[datetime | None]

@@ -1,6 +1,7 @@
 """Security headers on every response."""
 
-from flask import Flask
+from flask import Flask, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -27,8 +28,19 @@ def add_security_headers(response):
     return response
 
 
+def no_store_for_people(response):
+    """Pages, exports and API answers for a signed-in person (phone numbers, names) never
+    stay in a browser's or a proxy's cache; static files and the sign-in page may."""
+    if request.endpoint != "static" and (current_user.is_authenticated
+                                         or request.blueprint == "api"):
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.after_request(no_store_for_people)
     if app.config["ENV"] == "production":
         app.after_request(_hsts)
 

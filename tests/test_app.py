@@ -50,7 +50,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/wal.sqlite3"})
     with app.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
@@ -139,3 +139,33 @@ def test_forms_are_csrf_protected(make_app, school):
     assert response.status_code == 400
     assert client.get("/").status_code == 302
     assert client.post("/language", data={"locale": "en"}).status_code == 400
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    ("admin", "/admin/guardians"), ("admin", "/admin/guardians?q=138"),
+    ("office", "/office/texts"), ("office", "/office/"), ("office", "/office/log.csv"),
+    ("office", "/office/log"), ("teacher", "/today"), ("teacher", "/account/password"),
+])
+def test_signed_in_pages_and_exports_are_never_cached(login_as, role, path):
+    response = login_as(role).get(path, follow_redirects=True)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_api_answers_are_never_cached(app, school):
+    from rollcall.api import tokens
+    from rollcall.extensions import db
+    from tests.checks_support import user
+
+    with app.app_context():
+        token = tokens.create_token(user(school, "teacher"))
+        db.session.commit()
+    response = app.test_client().get("/api/v1/homerooms",
+                                     headers={"Authorization": f"Bearer {token}"})
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_may_be_cached(login_as):
+    response = login_as("teacher").get("/static/css/rollcall.css")
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    response.close()

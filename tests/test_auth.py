@@ -84,13 +84,44 @@ def test_lock_applies_to_unknown_usernames_too(client, school):
         assert sign_in(client, "ghost", "wrong").status_code == 429
 
 
-def test_one_address_is_locked_after_many_failures_across_accounts(make_app, school):
-    app = make_app(LOGIN_IP_LOCK_AFTER=5)
+def test_failures_from_one_address_lock_that_pair_not_the_account(make_app, school):
+    app = make_app(TRUSTED_PROXY_HOPS=1)
+    stranger, owner = app.test_client(), app.test_client()
+    attempt_at = T0
+    for _ in range(8):
+        attempt_at += timedelta(seconds=61)
+        with clock.frozen(attempt_at):
+            assert sign_in(stranger, "t.wang", "wrong").status_code == 200
+    with clock.frozen(attempt_at + timedelta(seconds=1)):
+        assert sign_in(stranger, "t.wang", PASSWORD).status_code == 429
+    with clock.frozen(attempt_at + timedelta(seconds=3)):
+        response = owner.post("/login", data={"username": "t.wang", "password": PASSWORD},
+                              headers={"X-Forwarded-For": "10.0.0.2"})
+        assert response.status_code == 302
+
+
+def test_many_accounts_tried_from_one_address_do_not_lock_the_address(client, school):
+    with clock.frozen(T0):
+        for n in range(40):
+            sign_in(client, f"guess{n}", "wrong")
+        assert sign_in(client, "t.wang", PASSWORD).status_code == 302
+
+
+def test_the_account_as_a_whole_only_slows_down(make_app, school):
+    app = make_app(TRUSTED_PROXY_HOPS=1)
     client = app.test_client()
     with clock.frozen(T0):
-        for n in range(5):
-            sign_in(client, f"guess{n}", "wrong")
-        assert sign_in(client, "t.wang", PASSWORD).status_code == 429
+        for n in range(10):  # ten addresses, one guess each: the account's tenth guess
+            client.post("/login", data={"username": "t.wang", "password": "wrong"},
+                        headers={"X-Forwarded-For": f"10.0.1.{n}"})
+        slowed = client.post("/login", data={"username": "t.wang", "password": PASSWORD},
+                             headers={"X-Forwarded-For": "10.0.2.1", "Accept-Language": "en"})
+        assert slowed.status_code == 429
+        assert "Wait 2 seconds" in slowed.get_data(as_text=True)
+    with clock.frozen(T0 + timedelta(seconds=2)):
+        response = client.post("/login", data={"username": "t.wang", "password": PASSWORD},
+                               headers={"X-Forwarded-For": "10.0.2.1"})
+        assert response.status_code == 302
 
 
 def test_success_clears_the_account_counter(app, client, school):
@@ -99,6 +130,7 @@ def test_success_clears_the_account_counter(app, client, school):
         sign_in(client, "t.wang", PASSWORD)
     with app.app_context():
         assert db.session.get(LoginThrottle, "user:t.wang") is None
+        assert db.session.get(LoginThrottle, "pair:t.wang|127.0.0.1") is None
 
 
 def test_old_failures_are_forgotten(client, school):
@@ -222,3 +254,81 @@ def test_create_user_refuses_a_name_that_differs_only_in_case(runner, school):
     result = runner.invoke(args=["create-user", "T.Wang", "--role", "teacher", "--school",
                                  "测试中学", "--password-stdin"], input="a long password\n")
     assert result.exit_code == 1 and "is taken" in result.output
+
+
+def test_signing_out_ends_the_session_and_its_remember_cookie(app, school):
+    phone = app.test_client()
+    sign_in(phone, "t.wang", PASSWORD, remember="y")
+    session_cookie = phone.get_cookie("session").value
+    remember_cookie = phone.get_cookie("remember_token").value
+    assert phone.post("/logout").status_code == 302
+    copied_session, copied_remember = app.test_client(), app.test_client()
+    copied_session.set_cookie("session", session_cookie)
+    copied_remember.set_cookie("remember_token", remember_cookie)
+    assert copied_session.get("/account/password").status_code == 302
+    assert copied_remember.get("/account/password").status_code == 302
+
+
+def test_signing_out_on_one_device_keeps_the_others(app, school):
+    phone, laptop = app.test_client(), app.test_client()
+    sign_in(phone, "t.wang", PASSWORD)
+    sign_in(laptop, "t.wang", PASSWORD)
+    phone.post("/logout")
+    assert laptop.get("/account/password").status_code == 200
+
+
+def test_disabling_an_account_ends_its_sessions_and_remember_cookies(app, school):
+    phone = app.test_client()
+    sign_in(phone, "t.wang", PASSWORD, remember="y")
+    remember_cookie = phone.get_cookie("remember_token").value
+    with app.app_context():
+        db.session.get(User, school.user_ids["teacher"]).active = False
+        db.session.commit()
+    assert phone.get("/account/password").status_code == 302
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", remember_cookie)
+    assert remembered.get("/account/password").status_code == 302
+
+
+def test_guesses_of_the_current_password_are_throttled(app, login_as):
+    client = login_as("teacher")
+    guess = {"new_password": "a new long secret", "confirm": "a new long secret"}
+    with clock.frozen(T0):
+        for _ in range(3):
+            response = client.post("/account/password", data={"current_password": "no",
+                                                              **guess})
+            assert response.status_code == 200
+        refused = client.post("/account/password", data={"current_password": PASSWORD,
+                                                          **guess},
+                              headers={"Accept-Language": "en"})
+    assert refused.status_code == 429
+    assert "Wait 2 seconds" in refused.get_data(as_text=True)
+    assert sign_in(app.test_client(), "t.wang", PASSWORD).status_code == 302  # unchanged
+
+
+def test_an_account_without_a_password_costs_a_real_hash_check(app, school, monkeypatch):
+    """Imported staff accounts have no password yet: refusing them must not be faster."""
+    from rollcall import models
+
+    with app.app_context():
+        account = db.session.get(User, school.user_ids["teacher"])
+        account.password_hash = "!" + "0" * 32  # as the roster import stores it
+        db.session.commit()
+    checked = []
+    real_check = models.check_password_hash
+    monkeypatch.setattr(models, "check_password_hash",
+                        lambda stored, given: checked.append(stored) or real_check(stored,
+                                                                                   given))
+    assert sign_in(app.test_client(), "t.wang", "anything").status_code == 200
+    assert len(checked) == 1
+    assert checked[0].startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
+
+
+def test_forgotten_guess_counters_are_pruned(app, client, school):
+    with clock.frozen(T0):
+        sign_in(client, "ghost1", "wrong")
+    with clock.frozen(T0 + timedelta(minutes=31)):
+        sign_in(client, "ghost2", "wrong")
+    with app.app_context():
+        keys = set(db.session.scalars(db.select(LoginThrottle.key)))
+    assert keys == {"pair:ghost2|127.0.0.1", "user:ghost2"}

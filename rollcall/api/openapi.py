@@ -93,7 +93,8 @@ def _kind_schemas(kind: CheckKind) -> dict:
     entry_in = {
         "type": "object", "required": ["student_number", "status"],
         "additionalProperties": False,
-        "properties": {"student_number": {"type": "string"}, "status": _ref(status), **fields,
+        "properties": {"student_number": {"type": "string", "minLength": 1},
+                       "status": _ref(status), **fields,
                        "base": {"anyOf": [_ref(f"{name}Entry"), {"type": "null"}],
                                 "description": "optional: the entry as you read it (null: "
                                                "none). Given on every entry, the save merges "
@@ -106,7 +107,7 @@ def _kind_schemas(kind: CheckKind) -> dict:
     check_in = {
         "type": "object", "required": ["version", "entries"], "additionalProperties": False,
         "properties": {
-            "version": {"type": ["integer", "null"], "minimum": 1,
+            "version": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1,
                         "description": "null to create; else the version you read (not "
                                        "checked when every entry has its base)"},
             "entries": {"type": "array", "maxItems": 500, "items": _ref(f"{name}EntryIn"),

@@ -5,7 +5,6 @@ audit. Errors are JSON: {"error": code, "message": ..., "errors": [{"field", "me
 """
 
 from flask import Blueprint, abort, g, jsonify, request
-from werkzeug.exceptions import HTTPException
 
 from rollcall.access import can_see_homeroom, visible_homerooms
 from rollcall.api import tokens
@@ -17,6 +16,7 @@ from rollcall.checks.summary import DAY_ORDER
 from rollcall.checks.validation import CheckInvalid, FieldError, UnknownStudents
 from rollcall.checks.views import parse_day
 from rollcall.checks.window import NotEditable
+from rollcall.errors import MAX_ID
 from rollcall.extensions import db
 from rollcall.models import Homeroom
 from rollcall.school_days import calendar_entry, school_day_by
@@ -34,15 +34,7 @@ def error(status: int, code: str, message: str, errors=None, **extra):
     return jsonify(body), status
 
 
-def http_error(exc: HTTPException):
-    """Every HTTP error of the API as JSON, never an HTML page."""
-    return error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"),
-                 exc.description or "")
-
-
-# Per code: the app's own per-code HTML handlers would otherwise win over a generic one.
-for _code in (400, 401, 403, 404, 405, 413, 415, 429, 500):
-    bp.register_error_handler(_code, http_error)
+# Errors raised here (abort(404, …)) become JSON in rollcall.errors, like every /api/ error.
 
 
 @bp.before_request
@@ -145,7 +137,9 @@ def _body_problems(body) -> list[FieldError]:
         return [FieldError("body", "must be a JSON object")]
     problems = [FieldError(key, "unknown field") for key in body if key not in PUT_KEYS]
     version = body.get("version")
-    if version is not None and (type(version) is not int or version < 1):
+    if isinstance(version, float) and version.is_integer():
+        body["version"] = version = int(version)  # JSON's 1.0 is the integer 1
+    if version is not None and (type(version) is not int or not 1 <= version <= MAX_ID):
         problems.append(FieldError("version", "must be null or a positive integer"))
     if "version" not in body:
         problems.append(FieldError("version", "required (null for a new check)"))

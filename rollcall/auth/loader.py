@@ -1,15 +1,23 @@
-"""Flask-Login wiring: sessions identify a user by a token that changes with the password."""
+"""Flask-Login wiring: cookies carry a server-side session's token, never the user's id."""
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from rollcall.auth.models import UserSession
 from rollcall.extensions import db, login_manager
 from rollcall.models import User
 
 
 @login_manager.user_loader
-def load_user(session_token: str) -> User | None:
-    return db.session.scalar(db.select(User).where(User.session_token == session_token))
+def load_user(token: str) -> User | None:
+    """The user of a live session: not signed out, no password change since, account active."""
+    user = db.session.scalar(
+        db.select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token == token, UserSession.user_stamp == User.session_token,
+               User.active.is_(True)))
+    if user is not None:
+        user.login_token = token
+    return user
 
 
 def init_app(app: Flask) -> None:

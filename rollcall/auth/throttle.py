@@ -1,7 +1,13 @@
-"""Login throttling: failures per account name and per client address slow, then lock, sign-in.
+"""Guess throttling: every password guess is counted before it is checked, per account and
+client address pair, with a gentle slowdown per account.
 
-Counters live in the database so every gunicorn worker sees the same ones. Names that
-match no account are counted exactly like real ones, so the answers reveal nothing.
+A pair (this account from this address) gets a few fast guesses, then waits longer and longer,
+then is locked for a while; strangers elsewhere never lock the owner out. The account as a
+whole only slows down (one guess every few seconds) once many guesses failed from anywhere.
+Names that match no account are counted exactly like real ones, so the answers reveal nothing.
+
+Counting is one compare-and-set UPDATE of the row per key, on its own short transaction, so
+parallel guesses each take a slot (no read-check-write race) on SQLite and PostgreSQL alike.
 """
 
 from dataclasses import dataclass
@@ -10,8 +16,10 @@ from datetime import timedelta
 from flask import current_app
 
 from rollcall import clock
-from rollcall.extensions import db
+from rollcall.extensions import db, insert_unless_present
 from rollcall.models import LoginThrottle
+
+CLAIM_TRIES = 100  # compare-and-set retries under contention before refusing for a second
 
 
 @dataclass(frozen=True)
@@ -20,79 +28,116 @@ class Refusal:
     wait_seconds: int
 
 
-def _keys(username: str, ip: str | None) -> list[tuple[str, str]]:
-    keys = [("account", "user:" + username.strip().lower()[:100])]
-    if ip:
-        keys.append(("ip", "ip:" + ip))
-    return keys
+@dataclass(frozen=True)
+class _Rule:
+    slowdown_after: int  # this many guesses go fast; then each waits longer (2, 4, 8 … s)
+    lock_after: int | None  # this many guesses lock the key for the window
+    pause_seconds: int | None = None  # gentle: a fixed pause instead of a growing one
 
 
-def _lock_after(kind: str) -> int:
-    setting = "LOGIN_ACCOUNT_LOCK_AFTER" if kind == "account" else "LOGIN_IP_LOCK_AFTER"
-    return current_app.config[setting]
+def _name(username: str) -> str:
+    return username.strip().lower()[:60]
+
+
+def sign_in_keys(username: str, ip: str | None) -> list[tuple[str, _Rule]]:
+    """The pair that locks, then the account that only slows down."""
+    config = current_app.config
+    pair = _Rule(config["LOGIN_SLOWDOWN_AFTER"], config["LOGIN_PAIR_LOCK_AFTER"])
+    account = _Rule(config["LOGIN_ACCOUNT_SLOWDOWN_AFTER"], None,
+                    config["LOGIN_ACCOUNT_PAUSE_SECONDS"])
+    return [(f"pair:{_name(username)}|{ip or '-'}", pair), (f"user:{_name(username)}", account)]
+
+
+def password_change_keys(user_id: int) -> list[tuple[str, _Rule]]:
+    """Guesses of the current password on the change-password form, per account."""
+    config = current_app.config
+    return [(f"change:{user_id}",
+             _Rule(config["LOGIN_SLOWDOWN_AFTER"], config["LOGIN_PAIR_LOCK_AFTER"]))]
 
 
 def _window() -> timedelta:
     return timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
 
 
-def _delay_for(failures: int) -> timedelta:
-    over = failures - current_app.config["LOGIN_SLOWDOWN_AFTER"]
+def _delay_after(guesses: int, rule: _Rule) -> timedelta:
+    """How long the next guess must wait after this many guesses."""
+    over = guesses - rule.slowdown_after
     if over < 0:
         return timedelta(0)
+    if rule.pause_seconds is not None:
+        return timedelta(seconds=rule.pause_seconds)
     return timedelta(seconds=min(2 ** (over + 1), 60))
 
 
-def _fresh(row: LoginThrottle | None) -> LoginThrottle | None:
-    """The row, unless its failures are old enough to be forgotten."""
-    if row is None:
-        return None
-    now = clock.now()
-    if row.locked_until and row.locked_until > now:
-        return row
-    if row.last_failure_at and now - row.last_failure_at > _window():
-        return None
-    return row
+def claim(keys: list[tuple[str, _Rule]]) -> Refusal | None:
+    """Count one guess against every key, in order, unless one refuses it (None: go ahead).
 
-
-def check(username: str, ip: str | None) -> Refusal | None:
-    """Whether a sign-in attempt may go ahead now; a Refusal says how long to wait."""
-    now = clock.now()
-    for _kind, key in _keys(username, ip):
-        row = _fresh(db.session.get(LoginThrottle, key))
-        if row is None:
-            continue
-        if row.locked_until and row.locked_until > now:
-            return Refusal(True, _seconds(row.locked_until - now))
-        wait_until = row.last_failure_at + _delay_for(row.failures) if row.last_failure_at else now
-        if row.failures >= current_app.config["LOGIN_SLOWDOWN_AFTER"] and wait_until > now:
-            return Refusal(False, _seconds(wait_until - now))
+    A key that refuses stops the count there, so a locked pair does not slow its account.
+    """
+    for key, rule in keys:
+        refusal = _claim_one(key, rule)
+        if refusal is not None:
+            return refusal
     return None
 
 
-def record_failure(username: str, ip: str | None) -> None:
-    """Count a failed attempt against the account name and the address; lock past the limit."""
-    now = clock.now()
-    for kind, key in _keys(username, ip):
-        row = db.session.get(LoginThrottle, key)
-        if _fresh(row) is None:
-            if row is None:
-                row = LoginThrottle(key=key)
-                db.session.add(row)
-            row.failures, row.locked_until = 0, None
-        row.failures += 1
-        row.last_failure_at = now
-        if row.failures >= _lock_after(kind):
-            row.locked_until = now + _window()
-    db.session.commit()
+def clear(keys: list[tuple[str, _Rule]]) -> None:
+    """A right password forgets the guesses counted against these keys."""
+    table = LoginThrottle.__table__
+    with db.engine.begin() as connection:
+        connection.execute(table.delete().where(table.c.key.in_([key for key, _ in keys])))
 
 
-def record_success(username: str) -> None:
-    """A correct password clears the account's counter (not the address's)."""
-    row = db.session.get(LoginThrottle, _keys(username, None)[0][1])
-    if row is not None:
-        db.session.delete(row)
-    db.session.commit()
+def _claim_one(key: str, rule: _Rule) -> Refusal | None:
+    table = LoginThrottle.__table__
+    with db.engine.begin() as connection:
+        created = connection.execute(
+            _insert_if_missing(connection, key).returning(table.c.key)).first()
+    if created is not None:
+        _prune()
+    for _ in range(CLAIM_TRIES):
+        now = clock.now()
+        with db.engine.begin() as connection:
+            row = connection.execute(db.select(table).where(table.c.key == key)).one_or_none()
+        if row is None:  # cleared by a right password meanwhile
+            with db.engine.begin() as connection:
+                connection.execute(_insert_if_missing(connection, key))
+            continue
+        guesses = row.failures
+        stale = row.last_failure_at is None or now - row.last_failure_at > _window()
+        if row.locked_until and row.locked_until > now:
+            return Refusal(True, _seconds(row.locked_until - now))
+        if stale:
+            guesses = 0
+        else:
+            wait_until = row.last_failure_at + _delay_after(guesses, rule)
+            if wait_until > now:
+                return Refusal(False, _seconds(wait_until - now))
+        counted = guesses + 1
+        lock = now + _window() if rule.lock_after and counted >= rule.lock_after else None
+        with db.engine.begin() as connection:
+            taken = connection.execute(
+                table.update()
+                .where(table.c.key == key, table.c.failures == row.failures)
+                .values(failures=counted, last_failure_at=now, locked_until=lock)
+            ).rowcount
+        if taken == 1:
+            return None
+    return Refusal(False, 1)
+
+
+def _prune() -> None:
+    """Forget counters whose last guess is older than the window and any lock (a stranger's
+    random names and addresses must not pile up)."""
+    table = LoginThrottle.__table__
+    with db.engine.begin() as connection:
+        connection.execute(table.delete().where(
+            table.c.last_failure_at < clock.now() - 2 * _window()))
+
+
+def _insert_if_missing(connection, key: str):
+    return insert_unless_present(LoginThrottle.__table__, connection.dialect.name,
+                                 key=key, failures=0)
 
 
 def _seconds(delta: timedelta) -> int:

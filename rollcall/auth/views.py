@@ -1,6 +1,6 @@
 """Sign in, sign out, change one's password."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -22,28 +22,32 @@ def login():
         result = services.authenticate(form.username.data, form.password.data,
                                        request.remote_addr)
         if result.user is not None:
+            services.start_session(result.user, current_app.config["REMEMBER_COOKIE_DURATION"])
             login_user(result.user, remember=form.remember.data)
             return redirect(local_path(request.args.get("next")) or url_for("main.home"))
         if result.refusal is None:
             flash(_("Wrong username or password."), "error")
-        elif result.refusal.locked:
-            minutes = max(1, (result.refusal.wait_seconds + 59) // 60)
-            flash(_("Too many failed sign-ins. Try again in %(minutes)d minutes.",
-                    minutes=minutes), "error")
-            status = 429
         else:
-            flash(_("Too many failed sign-ins. Wait %(seconds)d seconds and try again.",
-                    seconds=result.refusal.wait_seconds), "error")
+            flash(_refusal_message(result.refusal), "error")
             status = 429
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
 
 
+def _refusal_message(refusal) -> str:
+    if refusal.locked:
+        minutes = max(1, (refusal.wait_seconds + 59) // 60)
+        return _("Too many failed sign-ins. Try again in %(minutes)d minutes.", minutes=minutes)
+    return _("Too many failed sign-ins. Wait %(seconds)d seconds and try again.",
+             seconds=refusal.wait_seconds)
+
+
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out on this device."""
+    """Sign out on this device: the session ends on the server too, with its remember cookie."""
+    services.end_session(current_user.login_token)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -54,11 +58,19 @@ def logout():
 def change_password():
     """Change one's own password."""
     form = ChangePasswordForm()
+    status = 200
     if form.validate_on_submit():
-        if services.change_password(current_user, form.current_password.data,
-                                    form.new_password.data):
-            login_user(current_user._get_current_object())  # keep this device signed in
+        user = current_user._get_current_object()
+        result = services.change_password(user, form.current_password.data,
+                                          form.new_password.data)
+        if result.changed:
+            services.start_session(user, current_app.config["REMEMBER_COOKIE_DURATION"])
+            login_user(user)  # keep this device signed in, on a new session
             flash(_("Your password is changed. Other devices are signed out."), "info")
             return redirect(url_for("main.home"))
-        form.current_password.errors.append(_("The current password is wrong."))
-    return render_template("auth/password.html", form=form)
+        if result.refusal is not None:
+            form.current_password.errors.append(_refusal_message(result.refusal))
+            status = 429
+        else:
+            form.current_password.errors.append(_("The current password is wrong."))
+    return render_template("auth/password.html", form=form), status

@@ -40,6 +40,7 @@ ENUM_DETAILS = {
 # A late arrival noted a few minutes ahead of the server's clock is still "now".
 CLOCK_SKEW = timedelta(minutes=5)
 _WALL_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _clean_entry(kind, school, day, raw, where, number) -> tuple[dict, list[Fiel
         errors.append(FieldError(f"{where}.{field}", message, number))
 
     status = raw.get("status")
-    if status not in {member.value for member in STATUSES[kind]}:
+    if not isinstance(status, str) or status not in {member.value for member in STATUSES[kind]}:
         fail("status", _l("Not a status of this check."))
         return {}, errors
     allowed = STATUS_DETAILS.get(status, {})
@@ -144,6 +145,8 @@ def _clean_detail(kind, school, day, name, value):
         return _clean_arrival(school, day, value)
     if not isinstance(value, str):
         return None, _l("Must be text.")
+    if _CONTROL.search(value):  # a NUL byte, which PostgreSQL refuses, and its kin
+        return None, _l("Must not contain control characters.")
     value = value.strip()
     choices = ENUM_DETAILS.get((kind, name))
     if choices is not None:

@@ -13,10 +13,13 @@ from rollcall.models import Role
 from rollcall.school_days import previous_school_day
 
 DEFAULT_CORRECTION_CUTOFF = time(12, 0)
+# No school kept these records before this; an earlier date is a typing slip or a probe.
+EARLIEST_CHECK_DAY = date(2000, 1, 1)
 
 
 class NotEditable(Exception):
-    """This user may not write this day's checks; `future` tells a date error from a refusal."""
+    """This user may not write this day's checks; `future` tells a date error (a future day or
+    one before the school's first term) from a refusal."""
 
     def __init__(self, message, future: bool = False):
         super().__init__("future date" if future else "day closed")
@@ -33,11 +36,25 @@ def correction_cutoff(school) -> time:
         return DEFAULT_CORRECTION_CUTOFF
 
 
+def first_day(school) -> date:
+    """The first day checks may be recorded for: settings["first_term_start"] (ISO date), the
+    start of the school's first term with Rollcall, else an absurd floor."""
+    configured = (school.settings or {}).get("first_term_start")
+    try:
+        start = date.fromisoformat(configured) if configured else None
+    except (TypeError, ValueError):
+        start = None
+    return max(start or EARLIEST_CHECK_DAY, EARLIEST_CHECK_DAY)
+
+
 def edit_refusal(user, school, day: date):
     """None if user may write checks of day; else the reason (a NotEditable to raise)."""
     today = clock.school_today(school)
     if day > today:
         return NotEditable(_l("Checks cannot be recorded for a future date."), future=True)
+    if day < first_day(school):
+        return NotEditable(_l("Checks cannot be recorded before the school's first term "
+                              "(%(day)s).", day=first_day(school).isoformat()), future=True)
     if user.role in (Role.OFFICE, Role.ADMIN) or day == today:
         return None
     if day == previous_school_day(school, today) and clock.school_now(school).time() < \

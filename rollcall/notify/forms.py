@@ -15,9 +15,11 @@ except ImportError:  # wtforms < 3.3 takes plain (value, label) pairs
 from rollcall.notify.settings import (
     FAN_OUT_ALL,
     FAN_OUT_FIRST,
+    MAX_TEXT_CHARACTERS,
     PLACEHOLDERS,
     parse_time,
     parse_window,
+    template_problem,
     unknown_placeholders,
 )
 
@@ -33,14 +35,21 @@ TEMPLATE_FIELDS = {
 
 
 def _template_check(form, field):
-    try:
-        unknown = unknown_placeholders(field.data or "")
-    except ValueError:
-        raise ValidationError(_l("Braces { } must come in pairs around a placeholder.")) from None
-    if unknown:
+    """Rendered with sample values in every language before it may be saved."""
+    problem = template_problem(field.data or "")
+    if problem == "braces":
+        raise ValidationError(_l("Braces { } must come in pairs around a placeholder."))
+    if problem == "unknown":
+        unknown = unknown_placeholders(field.data)
         raise ValidationError(_l("Unknown placeholder: %(names)s. Use %(known)s.",
                                  names=", ".join(f"{{{name}}}" for name in unknown),
                                  known=", ".join(f"{{{name}}}" for name in PLACEHOLDERS)))
+    if problem == "format":
+        raise ValidationError(_l("Write placeholders as a name in braces, such as {student}, "
+                                 "with nothing after the name."))
+    if problem == "length":
+        raise ValidationError(_l("With real names filled in, this text would be longer than "
+                                 "%(count)d characters.", count=MAX_TEXT_CHARACTERS))
 
 
 class TextSettingsForm(FlaskForm):

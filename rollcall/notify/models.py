@@ -117,6 +117,16 @@ class SmsReply(db.Model):
     guardian: Mapped[Guardian | None] = relationship()
 
 
+class InboundMessage(db.Model):
+    """Every inbound text's MessageSid, so a replayed webhook (a START after a later STOP)
+    is answered but never acted on twice."""
+
+    __tablename__ = "inbound_messages"
+
+    twilio_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
 class TeacherReminder(db.Model):
     """The attendance check of a homeroom was overdue at the cut-off; the teacher was told."""
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit, clock
 from rollcall.checks.models import Check, CheckKind
-from rollcall.extensions import db
+from rollcall.extensions import db, insert_unless_present
 from rollcall.models import Guardian, Homeroom, School, Student
 from rollcall.notify.carrier import carrier_ready, is_mainland, replies_possible, signature
 from rollcall.notify.compose import queue_due_texts
@@ -25,6 +25,7 @@ from rollcall.notify.gateway import (
 )
 from rollcall.notify.models import (
     CALL_INSTEAD,
+    InboundMessage,
     OutboxStudent,
     OutboxText,
     SmsReply,
@@ -163,13 +164,26 @@ def apply_status_callback(sid: str, status: str, error_code, text_id=None) -> bo
 
 
 def handle_inbound(phone: str, body: str, sid: str) -> str:
-    """A text from a parent: STOP/START/HELP keep opt-outs in step; anything else is a reply."""
+    """A text from a parent: STOP/START/HELP keep opt-outs in step; anything else is a reply.
+
+    Each MessageSid is acted on once: a replayed webhook (an old START after a later STOP)
+    changes nothing. The sid is stored in the same transaction as what it caused.
+    """
+    table = InboundMessage.__table__
+    first_time = db.session.execute(insert_unless_present(
+        table, db.session.get_bind().dialect.name, twilio_sid=sid, received_at=clock.now(),
+    ).returning(table.c.twilio_sid)).scalar_one_or_none()
+    if first_time is None:
+        db.session.rollback()
+        log.info("inbound text %s already handled: ignored", sid)
+        return "duplicate"
     keyword = (body or "").strip().upper()
     guardians = db.session.scalars(db.select(Guardian).where(Guardian.phone_e164 == phone)).all()
     if keyword in OPT_OUT_WORDS or keyword in OPT_IN_WORDS:
         _set_opt_out(guardians, keyword in OPT_OUT_WORDS)
         return "opt_out" if keyword in OPT_OUT_WORDS else "opt_in"
     if keyword in HELP_WORDS:
+        db.session.commit()
         return "help"
     return _store_reply(phone, body, sid, guardians)
 
@@ -186,6 +200,7 @@ def _set_opt_out(guardians, out: bool) -> None:
 
 def _store_reply(phone, body, sid, guardians) -> str:
     if db.session.scalar(db.select(SmsReply.id).where(SmsReply.twilio_sid == sid)):
+        db.session.commit()  # stored before sids were remembered on their own
         return "duplicate"
     text = db.session.scalar(
         db.select(OutboxText).where(OutboxText.to_e164 == phone,
@@ -194,6 +209,7 @@ def _store_reply(phone, body, sid, guardians) -> str:
     school_id = text.school_id if text else (guardians[0].school_id if guardians else None)
     if school_id is None:
         log.info("reply from unknown number %s ignored", mask(phone))
+        db.session.commit()
         return "unknown"
     school = db.session.get(School, school_id)
     today = clock.school_today(school)

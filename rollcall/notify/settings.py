@@ -128,14 +128,67 @@ def unknown_placeholders(template: str) -> list[str]:
     return [name for name in names if name not in PLACEHOLDERS + ("link",)]
 
 
+def formatted_placeholders(template: str) -> list[str]:
+    """Placeholders written with a format or conversion ({student:d}, {student!r}): refused,
+    since one can fail every send or blow a text up to megabytes ({student:>20000000})."""
+    return [field for _, field, spec, conversion in string.Formatter().parse(template)
+            if field is not None and (spec or conversion)]
+
+
+# What Twilio takes in one message body; a longer rendering is cut there.
+MAX_TEXT_CHARACTERS = 1600
+SAMPLE_VALUES = {
+    "zh_Hans": {"student": "张小明", "class": "九年级1班", "date": "11月23日星期一",
+                "time": "08:42", "school": "育英中学", "school_phone": "010-12345678",
+                "link": "https://rollcall.example/checks"},
+    "en": {"student": "Zhang Xiaoming", "class": "Grade 9 Class 1", "date": "Mon, Nov 23",
+           "time": "08:42", "school": "Yuying Middle School", "school_phone": "010-12345678",
+           "link": "https://rollcall.example/checks"},
+}
+
+
+def template_problem(template: str) -> str | None:
+    """Why a template cannot be sent ("braces", "unknown", "format", "length"), or None.
+
+    Rendered with sample values in every language, as a send would render it.
+    """
+    try:
+        if unknown_placeholders(template):
+            return "unknown"
+        if formatted_placeholders(template):
+            return "format"
+    except ValueError:
+        return "braces"
+    for values in SAMPLE_VALUES.values():
+        if len(_PlainFormatter().vformat(template, (), values)) > MAX_TEXT_CHARACTERS:
+            return "length"
+    return None
+
+
 def render(template: str, values: dict) -> str:
-    """Fill the placeholders; a missing value renders empty rather than failing a send."""
-    return string.Formatter().vformat(template, (), _Blank(values))
+    """Fill the placeholders; a missing value renders empty rather than failing a send.
+
+    Formats and conversions are ignored and the result is capped, so even a template stored
+    before these were refused renders (never raises, never grows past one message).
+    """
+    try:
+        text = _PlainFormatter().vformat(template, (), values)
+    except ValueError:  # unbalanced braces: send the words as written
+        text = template
+    return text[:MAX_TEXT_CHARACTERS]
 
 
-class _Blank(dict):
-    def __missing__(self, key):
-        return ""
+class _PlainFormatter(string.Formatter):
+    """Only {name} → the value as text: no attributes, indexes, formats or conversions."""
+
+    def get_field(self, field_name, args, kwargs):
+        return kwargs.get(field_name, ""), field_name
+
+    def convert_field(self, value, conversion):
+        return value
+
+    def format_field(self, value, format_spec):
+        return "" if value is None else str(value)
 
 
 GSM7 = set(

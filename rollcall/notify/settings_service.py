@@ -81,10 +81,7 @@ def previews(school, data: dict) -> dict:
     result = {}
     for (kind, language), name in TEMPLATE_FIELDS.items():
         template = (data.get(name) or "").strip() or DEFAULT_TEMPLATES[kind][language]
-        try:
-            text = render(template, samples[language])
-        except (ValueError, IndexError, KeyError, AttributeError):
-            text = template
+        text = render(template, samples[language])  # never raises; capped at one message
         result[name] = (text, segments(text))
     return result
 

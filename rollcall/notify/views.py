@@ -12,6 +12,7 @@ from rollcall.models import Role
 from rollcall.notify import carrier, settings_service
 from rollcall.notify.forms import TextSettingsForm
 from rollcall.notify.gateway import install_provider
+from rollcall.notify.health import texts_stopped
 from rollcall.notify.services import replies_for_day, status_callbacks_missing, texts_for_day
 from rollcall.notify.settings import install_template_codes
 
@@ -41,7 +42,8 @@ def office_texts():
                            zone=clock.school_zone(current_user.school),
                            no_replies=carrier.text_gets_no_replies,
                            callbacks_missing=status_callbacks_missing(current_app.config),
-                           can_switch_texts=True)
+                           can_switch_texts=True,
+                           texts_stopped=texts_stopped(current_user.school, current_app.config))
 
 
 @bp.get("/homerooms/<int:homeroom_id>/texts")

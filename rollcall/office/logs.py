@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from rollcall.checks.models import Check, CheckEntry
 from rollcall.checks.validation import ENUM_DETAILS
+from rollcall.exports import spreadsheet_row
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Student, User
 from rollcall.vocabulary import KINDS, STATUSES, name
@@ -20,8 +21,6 @@ PER_PAGE = 50
 # Counting a year of entries takes longer than showing a page: count this far, then say "more".
 COUNT_CAP = 10_000
 CSV_BATCH = 1000
-# Cells Excel would run as a formula get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -129,11 +128,6 @@ CSV_SOURCE = (Check.school_date, Homeroom.name, Student.student_number, Student.
               Teacher.display_name)
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local) -> Iterator[str]:
     """The filtered log as CSV text in chunks: a BOM, the header, then rows in batches.
 
@@ -156,7 +150,7 @@ def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local)
         buffer.seek(0)
         buffer.truncate()
         for row in batch:
-            writer.writerow(_csv_values(row, words, to_local))
+            writer.writerow(spreadsheet_row(_csv_values(row, words, to_local)))
         yield buffer.getvalue()
 
 
@@ -170,10 +164,9 @@ def _word(words: dict, key: tuple, code) -> str:
 def _csv_values(row, words: dict, to_local) -> tuple:
     (day, homeroom, number, name, kind, status, category, description, action, reason,
      location, since, teacher) = row
-    # Only text people typed can start with a formula sign; dates and labels cannot.
-    return (day.isoformat(), _cell(homeroom), _cell(number), _cell(name),
+    # The caller defuses every cell alike (spreadsheet_row): typed text sits beside words.
+    return (day.isoformat(), homeroom, number, name,
             _word(words, ("kind", None), kind), _word(words, ("status", kind), status),
-            _word(words, ("category", kind), category), _cell(description),
-            _cell(_word(words, ("action", kind), action)),
-            _cell(_word(words, ("reason", kind), reason)),
-            _cell(location), to_local(since), _cell(teacher))
+            _word(words, ("category", kind), category), description,
+            _word(words, ("action", kind), action), _word(words, ("reason", kind), reason),
+            location, to_local(since), teacher)

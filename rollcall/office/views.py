@@ -17,6 +17,7 @@ from flask_login import current_user
 from rollcall import clock
 from rollcall.access import roles_required
 from rollcall.models import Role
+from rollcall.notify.health import texts_stopped
 from rollcall.office import alerts, logs, services, weekly
 from rollcall.office.forms import LogFilterForm
 
@@ -45,6 +46,7 @@ def _board_context() -> dict:
     board = services.build_board(school)
     standing = alerts.with_students(alerts.school_alerts(school, board.day))
     return {"board": board, "alerts": standing, "school": school,
+            "texts_stopped": texts_stopped(school, current_app.config),
             "refreshed_at": clock.now(),
             "refresh_seconds": current_app.config.get("OFFICE_BOARD_REFRESH_SECONDS", 60)}
 

@@ -38,9 +38,11 @@ def parse_week(text: str) -> date | None:
     if not match:
         return None
     try:
-        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
+        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        monday + timedelta(days=7)  # the page links the next week: it must exist too
+    except (ValueError, OverflowError):
         return None
+    return monday
 
 
 def week_label(monday: date) -> str:
