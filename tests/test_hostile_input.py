@@ -203,8 +203,9 @@ def test_a_version_that_is_no_integer_in_range_gets_422(app, client, school, bea
 def test_an_empty_student_number_gets_422_as_the_document_says(app, client, school, bearer):
     from rollcall.api.openapi import openapi_document
 
-    schema = openapi_document()["components"]["schemas"]["EntryIn"]
-    assert schema["properties"]["student_number"]["minLength"] == 1
+    schemas = openapi_document()["components"]["schemas"]
+    for kind in ("Bag", "Attendance", "Dismissal"):
+        assert schemas[f"{kind}EntryIn"]["properties"]["student_number"]["minLength"] == 1
     with school_time(8, 20):
         response = put_attendance(client, school, bearer, {
             "version": None, "entries": [{"student_number": "", "status": "present"}]})
