@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall import i18n, models, security, static_files, vocabulary  # noqa: F401
     from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
+    from rollcall.cases import models as case_models  # noqa: F401
     from rollcall.checks import models as check_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
     from rollcall.notify import models as notify_models  # noqa: F401
@@ -54,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from rollcall.admin.views import bp as admin_bp
     from rollcall.api.views import bp as api_bp
     from rollcall.auth.views import bp as auth_bp
+    from rollcall.cases.views import bp as cases_bp
     from rollcall.checks.views import bp as checks_bp
     from rollcall.extensions import csrf
     from rollcall.main.views import bp as main_bp
@@ -71,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contacts_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(notify_bp)
+    app.register_blueprint(cases_bp)
     app.register_blueprint(twilio_hooks_bp)
 
 

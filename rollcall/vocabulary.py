@@ -11,6 +11,7 @@ from babel.dates import format_skeleton, get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from rollcall.cases.models import CaseEventKind, CaseOutcome, CaseTrigger
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     AttendanceStatus,
@@ -47,6 +48,7 @@ BAG_STATUSES = {
 DISMISSAL_STATUSES = {
     DismissalStatus.LEFT: _l("Left campus"),
     DismissalStatus.ON_CAMPUS: _l("Still on campus"),
+    DismissalStatus.NOT_FOUND: _l("Not found: missing"),
 }
 CATEGORIES = {
     FindingCategory.KNIFE: _l("Controlled knife or blade"),
@@ -87,6 +89,7 @@ TEXT_KINDS = {
     TextKind.ABSENCE: _l("Absence"),
     TextKind.FOLLOW_UP: _l("Arrived after all"),
     TextKind.TEACHER_REMINDER: _l("Reminder to teacher"),
+    TextKind.MISSING_STUDENT: _l("Missing student (to the office)"),
 }
 TEXT_STATUSES = {
     TextStatus.QUEUED: _l("Waiting to send"),
@@ -133,6 +136,24 @@ CALL_STATES = {
     CallState.YES: _l("Yes"),
     CallState.NO: _l("No"),
 }
+CASE_TRIGGERS = {
+    CaseTrigger.FAMILY_UNAWARE: _l("the family was reached and did not know"),
+    CaseTrigger.NOT_FOUND: _l("not found at the dismissal sweep"),
+    CaseTrigger.UNREACHED: _l("absent, and no family reached by the set time"),
+}
+CASE_OUTCOMES = {
+    CaseOutcome.FOUND_AT_SCHOOL: _l("Found at school"),
+    CaseOutcome.FOUND_AT_HOME: _l("Found at home"),
+    CaseOutcome.WITH_FAMILY: _l("With the family"),
+    CaseOutcome.POLICE: _l("Handed to the police"),
+    CaseOutcome.OTHER: _l("Other"),
+}
+CASE_EVENTS = {
+    CaseEventKind.OPENED: _l("Case opened"),
+    CaseEventKind.RAISED_AGAIN: _l("Raised again"),
+    CaseEventKind.NOTE: _l("Note"),
+    CaseEventKind.CLOSED: _l("Case closed"),
+}
 
 # Every enum with words, by enum class: what `name` looks a member up in.
 TABLES: dict[type[enum.Enum], dict] = {
@@ -149,6 +170,9 @@ TABLES: dict[type[enum.Enum], dict] = {
     TextStatus: TEXT_STATUSES,
     ParentTextState: PARENT_TEXT_STATES,
     CallState: CALL_STATES,
+    CaseTrigger: CASE_TRIGGERS,
+    CaseOutcome: CASE_OUTCOMES,
+    CaseEventKind: CASE_EVENTS,
 }
 # The statuses of each check kind, in the order of the status buttons (first is the default).
 STATUSES = {
@@ -260,7 +284,9 @@ def init_app(app) -> None:
             ("finding_action_name", FindingAction), ("dismissal_reason_name", DismissalReason),
             ("contact_method_name", ContactMethod), ("contact_outcome_name", ContactOutcome),
             ("text_kind_name", TextKind), ("text_status_name", TextStatus),
-            ("parent_text_name", ParentTextState), ("call_name", CallState)):
+            ("parent_text_name", ParentTextState), ("call_name", CallState),
+            ("case_trigger_name", CaseTrigger), ("case_outcome_name", CaseOutcome),
+            ("case_event_name", CaseEventKind)):
         app.jinja_env.filters[filter_name] = (
             lambda code, enum_class=enum_class: named(enum_class, code))
     app.jinja_env.filters["status_name"] = status_name

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from rollcall import audit
+from rollcall.cases import services as cases
 from rollcall.checks.models import ContactLog, ContactMethod, ContactOutcome
 from rollcall.extensions import db
 
@@ -21,6 +22,7 @@ def log_contact(student, day: date, actor, *, person: str, method: str, outcome:
         "method": entry.method, "outcome": entry.outcome,
         "contacted_at": contacted_at.isoformat()})
     db.session.commit()
+    cases.raise_for_contact(entry, actor)  # "family did not know": a missing student
     return entry
 
 

@@ -33,6 +33,7 @@ class BagStatus(enum.StrEnum):
 class DismissalStatus(enum.StrEnum):
     LEFT = "left"
     ON_CAMPUS = "on_campus"
+    NOT_FOUND = "not_found"  # expected at the sweep and nowhere to be found: a missing student
 
 
 class FindingCategory(enum.StrEnum):

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from rollcall import audit, clock
+from rollcall.cases import services as cases
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     DEFAULT_STATUS,
@@ -173,8 +174,11 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
                         or (check is not None and version != check.version)):
         raise CheckConflict(check)
     if check is None:
-        return _create(homeroom, day, kind, target, actor, campus_checked)
-    return _update(check, saved, target, actor, campus_checked)
+        check = _create(homeroom, day, kind, target, actor, campus_checked)
+    else:
+        check = _update(check, saved, target, actor, campus_checked)
+    cases.raise_for_sweep(check, actor)  # a student not found at the sweep is missing
+    return check
 
 
 def _split_bases(entries):

@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 
 from rollcall import clock, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
+from rollcall.cases import services as cases
 from rollcall.checks import contacts, services, summary
 from rollcall.checks.forms import (
     CheckForm,
@@ -79,6 +80,7 @@ def homeroom_today(homeroom_id):
     return render_template("checks/today.html", homeroom=homeroom, day=day,
                            school_day=school_day, calendar=calendar,
                            states=summary.day_overview(homeroom, day, school_day),
+                           open_cases=cases.open_cases(homeroom.school_id, [homeroom.id]),
                            findings=[f for f in summary.dangerous_findings(homeroom.school_id, day)
                                      if f.check.homeroom_id == homeroom.id])
 

@@ -15,6 +15,7 @@ class TextKind(enum.StrEnum):
     ABSENCE = "absence"
     FOLLOW_UP = "follow_up"
     TEACHER_REMINDER = "teacher_reminder"
+    MISSING_STUDENT = "missing_student"  # to the on-duty office phones (rollcall.cases)
 
 
 class TextStatus(enum.StrEnum):

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit, clock
+from rollcall.cases.services import raise_unreached
 from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, School, Student
@@ -60,6 +61,7 @@ def send_pass(gateway=None, limit: int | None = None) -> tuple[int, int, SendSta
     reminded = 0
     for school in db.session.scalars(db.select(School).order_by(School.id)).all():
         reminded += per_school(remind_overdue_teachers, school)
+        per_school(raise_unreached, school)  # missing-student cases: texted in this pass
     queued, stats = send_due_absence_alerts(gateway, limit)
     return reminded, queued, stats
 

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from rollcall import clock
 from rollcall.access import roles_required
+from rollcall.cases import services as cases
 from rollcall.models import Role
 from rollcall.office import alerts, logs, services
 from rollcall.office.forms import LogFilterForm
@@ -39,6 +40,7 @@ def _board_context() -> dict:
     board = services.build_board(school)
     standing = alerts.with_students(alerts.school_alerts(school, board.day))
     return {"board": board, "alerts": standing, "school": school,
+            "open_cases": cases.open_cases(school.id),
             "refreshed_at": clock.now(),
             "refresh_seconds": current_app.config.get("OFFICE_BOARD_REFRESH_SECONDS", 60)}
 
