@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from rollcall import vocabulary
 from rollcall.cases.models import CaseOutcome
@@ -47,6 +47,6 @@ class CaseSettingsForm(FlaskForm):
             try:
                 phones.append(parse_phone(line, self.region).e164)
             except InvalidPhone:
-                raise ValueError(str(_l("This is not a phone number: %(line)s",
-                                        line=line.strip()[:40]))) from None
+                raise ValidationError(_l("This is not a phone number: %(line)s",
+                                         line=line.strip()[:40])) from None
         self.parsed_phones = phones
