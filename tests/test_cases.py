@@ -256,3 +256,12 @@ def test_bad_duty_settings_are_refused_next_to_the_field_and_write_nothing(
     assert response.status_code == 422
     assert 'class="error"' in page(response)
     assert (rows(app, School), len(rows(app, AuditLog))) == before
+
+
+def test_the_audit_trail_reads_the_case_changes_as_sentences(app, login_as, school):
+    case = open_case(app, login_as, school)
+    with school_time(9, 0):
+        login_as("office").post(f'/cases/{case["id"]}/notes', data={"note": "查看监控"})
+        text = page(login_as("office").get("/office/audit", headers=EN))
+    assert "opened a missing-student case" in text
+    assert "added a note to a missing-student case" in text
