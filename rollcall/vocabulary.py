@@ -28,6 +28,7 @@ from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.notify.models import TextKind, TextStatus
 from rollcall.notify.sender import TEXTS_STOPPED
 from rollcall.office.states import CallState, ParentTextState
+from rollcall.watch.models import WatchReason
 
 KINDS = {
     CheckKind.BAG: _l("Bag check"),
@@ -154,6 +155,14 @@ CASE_EVENTS = {
     CaseEventKind.NOTE: _l("Note"),
     CaseEventKind.CLOSED: _l("Case closed"),
 }
+WATCH_REASONS = {
+    WatchReason.OUTSIDE_CONTACTS: _l("Contact with people outside school"),
+    WatchReason.TRUANCY: _l("Truancy"),
+    WatchReason.GROUP_FORMING: _l("A group forming"),
+    WatchReason.REPEATED_FINDINGS: _l("Repeated findings"),
+    WatchReason.FAMILY_SITUATION: _l("Family situation"),
+    WatchReason.OTHER: _l("Other"),
+}
 
 # Every enum with words, by enum class: what `name` looks a member up in.
 TABLES: dict[type[enum.Enum], dict] = {
@@ -173,6 +182,7 @@ TABLES: dict[type[enum.Enum], dict] = {
     CaseTrigger: CASE_TRIGGERS,
     CaseOutcome: CASE_OUTCOMES,
     CaseEventKind: CASE_EVENTS,
+    WatchReason: WATCH_REASONS,
 }
 # The statuses of each check kind, in the order of the status buttons (first is the default).
 STATUSES = {
@@ -286,7 +296,7 @@ def init_app(app) -> None:
             ("text_kind_name", TextKind), ("text_status_name", TextStatus),
             ("parent_text_name", ParentTextState), ("call_name", CallState),
             ("case_trigger_name", CaseTrigger), ("case_outcome_name", CaseOutcome),
-            ("case_event_name", CaseEventKind)):
+            ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason)):
         app.jinja_env.filters[filter_name] = (
             lambda code, enum_class=enum_class: named(enum_class, code))
     app.jinja_env.filters["status_name"] = status_name

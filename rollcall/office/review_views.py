@@ -14,6 +14,7 @@ from rollcall.office import alerts, audit_sentences, audit_trail, charts, histor
 from rollcall.office.forms import AuditFilterForm
 from rollcall.office.views import OFFICE_ROLES, bp
 from rollcall.vocabulary import named, weekday_name
+from rollcall.watch import services as watch
 
 
 @bp.get("/students/<int:student_id>")
@@ -24,7 +25,8 @@ def student(student_id: int):
     school = current_user.school
     found = history.student_history(school, pupil, clock.school_today(school))
     return render_template("office/student.html", history=found, student=pupil,
-                           marks=history.DAY_MARKS)
+                           marks=history.DAY_MARKS,
+                           watch_entries=watch.entries_for_student(current_user, pupil))
 
 
 @bp.get("/homerooms/<int:homeroom_id>/week")
