@@ -45,6 +45,9 @@ ACTIONS = {
     "school.text_settings": _l("changed the text settings"),
     "user.created": _l("created an account"),
     "user.password_changed": _l("changed their password"),
+    "watch.add": _l("put a student on the watch list"),
+    "watch.close": _l("took a student off the watch list"),
+    "watch.note": _l("wrote a note on a watched student"),
 }
 
 
