@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.extensions import csrf, db, migrate
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
+    from rollcall.screening import models as screening_models  # noqa: F401
     from rollcall.watch import models as watch_models  # noqa: F401
 
     db.init_app(app)
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from rollcall.notify.webhooks import bp as twilio_hooks_bp
     from rollcall.office import review_views  # noqa: F401  (its routes join office's blueprint)
     from rollcall.office.views import bp as office_bp
+    from rollcall.screening.views import bp as screening_bp
     from rollcall.watch.views import bp as watch_bp
 
     app.register_blueprint(auth_bp)
@@ -77,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notify_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(watch_bp)
+    app.register_blueprint(screening_bp)
     app.register_blueprint(twilio_hooks_bp)
 
 

@@ -28,6 +28,7 @@ from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.notify.models import TextKind, TextStatus
 from rollcall.notify.sender import TEXTS_STOPPED
 from rollcall.office.states import CallState, ParentTextState
+from rollcall.screening.models import ConflictSeverity, ConflictState
 from rollcall.watch.models import WatchReason
 
 KINDS = {
@@ -91,6 +92,7 @@ TEXT_KINDS = {
     TextKind.FOLLOW_UP: _l("Arrived after all"),
     TextKind.TEACHER_REMINDER: _l("Reminder to teacher"),
     TextKind.MISSING_STUDENT: _l("Missing student (to the office)"),
+    TextKind.SCREENING_REMINDER: _l("Reminder to teacher: conflict screening"),
 }
 TEXT_STATUSES = {
     TextStatus.QUEUED: _l("Waiting to send"),
@@ -163,6 +165,17 @@ WATCH_REASONS = {
     WatchReason.FAMILY_SITUATION: _l("Family situation"),
     WatchReason.OTHER: _l("Other"),
 }
+CONFLICT_SEVERITIES = {
+    ConflictSeverity.MINOR: _l("Minor"),
+    ConflictSeverity.NEEDS_MEDIATION: _l("Needs mediation"),
+    ConflictSeverity.RISK_OF_VIOLENCE: _l("Risk of violence"),
+}
+CONFLICT_STATES = {
+    ConflictState.OPEN: _l("Open"),
+    ConflictState.MEDIATING: _l("Mediating"),
+    ConflictState.RESOLVED: _l("Resolved"),
+    ConflictState.ESCALATED: _l("Escalated to the office"),
+}
 
 # Every enum with words, by enum class: what `name` looks a member up in.
 TABLES: dict[type[enum.Enum], dict] = {
@@ -183,6 +196,8 @@ TABLES: dict[type[enum.Enum], dict] = {
     CaseOutcome: CASE_OUTCOMES,
     CaseEventKind: CASE_EVENTS,
     WatchReason: WATCH_REASONS,
+    ConflictSeverity: CONFLICT_SEVERITIES,
+    ConflictState: CONFLICT_STATES,
 }
 # The statuses of each check kind, in the order of the status buttons (first is the default).
 STATUSES = {
@@ -296,7 +311,8 @@ def init_app(app) -> None:
             ("text_kind_name", TextKind), ("text_status_name", TextStatus),
             ("parent_text_name", ParentTextState), ("call_name", CallState),
             ("case_trigger_name", CaseTrigger), ("case_outcome_name", CaseOutcome),
-            ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason)):
+            ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason),
+            ("conflict_severity_name", ConflictSeverity), ("conflict_state_name", ConflictState)):
         app.jinja_env.filters[filter_name] = (
             lambda code, enum_class=enum_class: named(enum_class, code))
     app.jinja_env.filters["status_name"] = status_name

@@ -24,6 +24,7 @@ from rollcall.checks.validation import DETAILS, ENUM_DETAILS, CheckInvalid, Unkn
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.models import Role
 from rollcall.school_days import calendar_entry, school_day_by
+from rollcall.screening import services as screening
 from rollcall.watch import services as watch
 
 bp = Blueprint("checks", __name__)
@@ -83,6 +84,7 @@ def homeroom_today(homeroom_id):
                            states=summary.day_overview(homeroom, day, school_day),
                            open_cases=cases.open_cases(homeroom.school_id, [homeroom.id]),
                            reviews_due=watch.reviews_due(current_user, homeroom.id, day),
+                           screening=screening.week_state(homeroom, screening.week_start(day)),
                            findings=[f for f in summary.dangerous_findings(homeroom.school_id, day)
                                      if f.check.homeroom_id == homeroom.id])
 

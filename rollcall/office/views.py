@@ -20,6 +20,7 @@ from rollcall.cases import services as cases
 from rollcall.models import Role
 from rollcall.office import alerts, logs, services
 from rollcall.office.forms import LogFilterForm
+from rollcall.screening import services as screening
 
 bp = Blueprint("office", __name__)
 OFFICE_ROLES = (Role.OFFICE, Role.ADMIN)
@@ -41,6 +42,8 @@ def _board_context() -> dict:
     standing = alerts.with_students(alerts.school_alerts(school, board.day))
     return {"board": board, "alerts": standing, "school": school,
             "open_cases": cases.open_cases(school.id),
+            "office_conflicts": screening.for_the_office(school.id),
+            "screening_week": screening.school_week(school, screening.week_start(board.day)),
             "refreshed_at": clock.now(),
             "refresh_seconds": current_app.config.get("OFFICE_BOARD_REFRESH_SECONDS", 60)}
 
