@@ -2,12 +2,21 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional
 
 from rollcall import vocabulary
 from rollcall.screening.models import ConflictSeverity, ConflictState
 from rollcall.screening.services import TEXT_LIMIT
+
+
+class CutoffForm(FlaskForm):
+    weekday = SelectField(_l("Day the screening is due"), coerce=int)
+    time = TimeField(_l("Due by"), validators=[DataRequired(_l("Give a time."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weekday.choices = [(index, vocabulary.weekday_name(index)) for index in range(7)]
 
 
 class NoConflictsForm(FlaskForm):

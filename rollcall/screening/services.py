@@ -50,6 +50,15 @@ def cutoff(school: School) -> tuple[int, time]:
         return DEFAULT_CUTOFF
 
 
+def save_cutoff(school: School, weekday: int, wall: time, actor) -> None:
+    """Store the weekly cut-off (commits, audited)."""
+    before = (school.settings or {}).get("screening", {})
+    after = {"weekday": int(weekday), "time": wall.strftime("%H:%M")}
+    school.settings = {**(school.settings or {}), "screening": after}  # a new dict: JSON change
+    audit.record("school.screening_settings", school, actor=actor, before=before, after=after)
+    db.session.commit()
+
+
 def cutoff_at(school: School, monday: date) -> datetime:
     """The instant the screening of the week starting monday falls due."""
     weekday, wall = cutoff(school)

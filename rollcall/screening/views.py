@@ -9,7 +9,7 @@ from rollcall.access import can_see_homeroom, homeroom_or_404, roles_required
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Role, Student
 from rollcall.screening import services
-from rollcall.screening.forms import ConflictForm, NoConflictsForm, UpdateForm
+from rollcall.screening.forms import ConflictForm, CutoffForm, NoConflictsForm, UpdateForm
 from rollcall.screening.models import Conflict
 
 bp = Blueprint("screening", __name__)
@@ -122,3 +122,17 @@ def update(conflict_id):
         return _conflict_page(conflict, form, 422)
     flash(_("Conflict updated."), "success")
     return redirect(url_for("screening.conflict_page", conflict_id=conflict.id))
+
+
+@bp.route("/admin/screening", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def settings():
+    """When each week's conflict screening is due (the board marks it overdue from then)."""
+    school = current_user.school
+    weekday, wall = services.cutoff(school)
+    form = CutoffForm(data={"weekday": weekday, "time": wall})
+    if form.validate_on_submit():
+        services.save_cutoff(school, form.weekday.data, form.time.data, current_user)
+        flash(_("Saved."), "success")
+        return redirect(url_for("screening.settings"))
+    return render_template("screening/settings.html", form=form), 422 if form.errors else 200
