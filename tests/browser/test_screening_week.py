@@ -14,7 +14,8 @@ from tests.browser.conftest import LOCALES, PHONE
 from tests.checks_support import DAY, at
 
 TEXT = {
-    "zh": {"recorded": "矛盾已登记", "carried": "前几周未化解的矛盾", "office": "需政教处关注的矛盾",
+    "zh": {"recorded": "矛盾已登记", "carried": "前几周未化解的矛盾",
+           "office": "需政教处关注的矛盾",
            "updated": "矛盾处理情况已更新", "taken": "由", "empty": "请填写矛盾的起因和内容"},
     "en": {"recorded": "Conflict recorded", "carried": "Carried over from earlier weeks",
            "office": "Conflicts for the office", "updated": "Conflict updated",
