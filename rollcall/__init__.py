@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.auth import loader
     from rollcall.cases import models as case_models  # noqa: F401
     from rollcall.checks import models as check_models  # noqa: F401
+    from rollcall.custody import models as custody_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
@@ -59,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from rollcall.auth.views import bp as auth_bp
     from rollcall.cases.views import bp as cases_bp
     from rollcall.checks.views import bp as checks_bp
+    from rollcall.custody.views import bp as custody_bp
     from rollcall.extensions import csrf
     from rollcall.main.views import bp as main_bp
     from rollcall.notify.views import bp as notify_bp
@@ -80,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(watch_bp)
     app.register_blueprint(screening_bp)
+    app.register_blueprint(custody_bp)
     app.register_blueprint(twilio_hooks_bp)
 
 

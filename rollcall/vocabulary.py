@@ -25,6 +25,7 @@ from rollcall.checks.models import (
     FindingCategory,
 )
 from rollcall.checks.validation import ENUM_DETAILS
+from rollcall.custody.models import CustodyState
 from rollcall.notify.models import TextKind, TextStatus
 from rollcall.notify.sender import TEXTS_STOPPED
 from rollcall.office.states import CallState, ParentTextState
@@ -176,6 +177,12 @@ CONFLICT_STATES = {
     ConflictState.RESOLVED: _l("Resolved"),
     ConflictState.ESCALATED: _l("Escalated to the office"),
 }
+CUSTODY_STATES = {
+    CustodyState.WITH_TEACHER: _l("Kept by the teacher"),
+    CustodyState.WITH_OFFICE: _l("Handed to the office"),
+    CustodyState.RETURNED: _l("Returned to a guardian"),
+    CustodyState.DISPOSED: _l("Disposed of"),
+}
 
 # Every enum with words, by enum class: what `name` looks a member up in.
 TABLES: dict[type[enum.Enum], dict] = {
@@ -198,6 +205,7 @@ TABLES: dict[type[enum.Enum], dict] = {
     WatchReason: WATCH_REASONS,
     ConflictSeverity: CONFLICT_SEVERITIES,
     ConflictState: CONFLICT_STATES,
+    CustodyState: CUSTODY_STATES,
 }
 # The statuses of each check kind, in the order of the status buttons (first is the default).
 STATUSES = {
@@ -312,7 +320,8 @@ def init_app(app) -> None:
             ("parent_text_name", ParentTextState), ("call_name", CallState),
             ("case_trigger_name", CaseTrigger), ("case_outcome_name", CaseOutcome),
             ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason),
-            ("conflict_severity_name", ConflictSeverity), ("conflict_state_name", ConflictState)):
+            ("conflict_severity_name", ConflictSeverity), ("conflict_state_name", ConflictState),
+            ("custody_state_name", CustodyState)):
         app.jinja_env.filters[filter_name] = (
             lambda code, enum_class=enum_class: named(enum_class, code))
     app.jinja_env.filters["status_name"] = status_name

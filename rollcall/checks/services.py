@@ -28,6 +28,7 @@ from rollcall.checks.models import (
 )
 from rollcall.checks.validation import DETAILS, CheckInvalid, FieldError, clean_entries
 from rollcall.checks.window import ensure_editable
+from rollcall.custody import services as custody
 from rollcall.extensions import db
 from rollcall.models import AuditLog, Student, StudentGuardian
 
@@ -178,6 +179,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     else:
         check = _update(check, saved, target, actor, campus_checked)
     cases.raise_for_sweep(check, actor)  # a student not found at the sweep is missing
+    custody.track_findings(check, actor)  # what a bag check took has a custody trail
     return check
 
 

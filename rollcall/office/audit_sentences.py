@@ -39,6 +39,8 @@ ACTIONS = {
     "case.open": _l("opened a missing-student case"),
     "case.raised_again": _l("raised a missing-student case again"),
     "contact.log": _l("logged a contact with a family"),
+    "custody.move": _l("recorded a confiscated item changing hands"),
+    "custody.open": _l("recorded a confiscated item"),
     "contacts.guardian.update": _l("changed a guardian's phone details"),
     "guardian.opted_in": _l("recorded that a parent can receive texts again"),
     "guardian.opted_out": _l("recorded that a parent stopped texts"),
