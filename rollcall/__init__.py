@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.checks import models as check_models  # noqa: F401
     from rollcall.custody import models as custody_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
+    from rollcall.family import models as family_models  # noqa: F401
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
     from rollcall.screening import models as screening_models  # noqa: F401
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from rollcall.checks.views import bp as checks_bp
     from rollcall.custody.views import bp as custody_bp
     from rollcall.extensions import csrf
+    from rollcall.family.views import bp as family_bp
     from rollcall.main.views import bp as main_bp
     from rollcall.notify.views import bp as notify_bp
     from rollcall.notify.webhooks import bp as twilio_hooks_bp
@@ -83,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(watch_bp)
     app.register_blueprint(screening_bp)
     app.register_blueprint(custody_bp)
+    app.register_blueprint(family_bp)
     app.register_blueprint(twilio_hooks_bp)
 
 

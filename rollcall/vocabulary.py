@@ -26,6 +26,7 @@ from rollcall.checks.models import (
 )
 from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.custody.models import CustodyState
+from rollcall.family.models import ContactReason
 from rollcall.notify.models import TextKind, TextStatus
 from rollcall.notify.sender import TEXTS_STOPPED
 from rollcall.office.states import CallState, ParentTextState
@@ -79,6 +80,8 @@ CONTACT_METHODS = {
     ContactMethod.TEXT: _l("Text message"),
     ContactMethod.MESSAGING_APP: _l("Messaging app"),
     ContactMethod.IN_PERSON: _l("In person"),
+    ContactMethod.HOME_VISIT: _l("Home visit"),
+    ContactMethod.PARENT_MEETING: _l("Parent meeting"),
     ContactMethod.OTHER: _l("Other"),
 }
 CONTACT_OUTCOMES = {
@@ -183,6 +186,16 @@ CUSTODY_STATES = {
     CustodyState.RETURNED: _l("Returned to a guardian"),
     CustodyState.DISPOSED: _l("Disposed of"),
 }
+CONTACT_REASONS = {
+    ContactReason.ABSENCE: _l("Absence"),
+    ContactReason.LATENESS: _l("Lateness"),
+    ContactReason.BAG_FINDING: _l("Bag finding"),
+    ContactReason.CONDUCT: _l("Conduct"),
+    ContactReason.CONFLICT: _l("Conflict"),
+    ContactReason.PARENT_MEETING: _l("Parent meeting"),
+    ContactReason.HOME_VISIT: _l("Home visit"),
+    ContactReason.OTHER: _l("Other"),
+}
 
 # Every enum with words, by enum class: what `name` looks a member up in.
 TABLES: dict[type[enum.Enum], dict] = {
@@ -206,6 +219,7 @@ TABLES: dict[type[enum.Enum], dict] = {
     ConflictSeverity: CONFLICT_SEVERITIES,
     ConflictState: CONFLICT_STATES,
     CustodyState: CUSTODY_STATES,
+    ContactReason: CONTACT_REASONS,
 }
 # The statuses of each check kind, in the order of the status buttons (first is the default).
 STATUSES = {
@@ -321,7 +335,7 @@ def init_app(app) -> None:
             ("case_trigger_name", CaseTrigger), ("case_outcome_name", CaseOutcome),
             ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason),
             ("conflict_severity_name", ConflictSeverity), ("conflict_state_name", ConflictState),
-            ("custody_state_name", CustodyState)):
+            ("custody_state_name", CustodyState), ("contact_reason_name", ContactReason)):
         app.jinja_env.filters[filter_name] = (
             lambda code, enum_class=enum_class: named(enum_class, code))
     app.jinja_env.filters["status_name"] = status_name

@@ -7,6 +7,8 @@ from rollcall.cases import services as cases
 from rollcall.checks.models import ContactLog, ContactMethod, ContactOutcome
 from rollcall.extensions import db
 
+ABSENCE = "absence"  # the reason of the contacts this module logs (rollcall.family: the others)
+
 
 def log_contact(student, day: date, actor, *, person: str, method: str, outcome: str,
                 contacted_at: datetime, note: str | None = None) -> ContactLog:
@@ -33,7 +35,8 @@ def contacts_for(student_ids, day: date) -> list[ContactLog]:
         return []
     return list(db.session.scalars(
         db.select(ContactLog)
-        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day)
+        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day,
+               ContactLog.reason == ABSENCE)
         .order_by(ContactLog.contacted_at, ContactLog.id)))
 
 
@@ -44,4 +47,5 @@ def contact_logged(student_ids, day: date) -> set[int]:
         return set()
     return set(db.session.scalars(
         db.select(ContactLog.student_id).distinct()
-        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day)))
+        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day,
+               ContactLog.reason == ABSENCE)))

@@ -41,6 +41,7 @@ ACTIONS = {
     "contact.log": _l("logged a contact with a family"),
     "custody.move": _l("recorded a confiscated item changing hands"),
     "custody.open": _l("recorded a confiscated item"),
+    "parent_meeting.record": _l("recorded a class parent meeting"),
     "contacts.guardian.update": _l("changed a guardian's phone details"),
     "guardian.opted_in": _l("recorded that a parent can receive texts again"),
     "guardian.opted_out": _l("recorded that a parent stopped texts"),
