@@ -10,7 +10,16 @@ from rollcall.access import homeroom_or_404, roles_required, student_or_404
 from rollcall.checks.models import FindingCategory
 from rollcall.extensions import db
 from rollcall.models import User
-from rollcall.office import alerts, audit_sentences, audit_trail, charts, history, services, weekly
+from rollcall.office import (
+    alerts,
+    audit_sentences,
+    audit_trail,
+    charts,
+    history,
+    services,
+    week_routine,
+    weekly,
+)
 from rollcall.office.forms import AuditFilterForm
 from rollcall.office.views import OFFICE_ROLES, bp
 from rollcall.vocabulary import named, weekday_name
@@ -51,6 +60,7 @@ def week(homeroom_id: int, week: str):
     return render_template(
         "office/week.html", homeroom=homeroom, monday=monday, week=week,
         days=weekly.week_log(homeroom, monday),
+        routine=week_routine.week_routine(current_user, homeroom, monday),
         previous_week=weekly.week_label(monday - timedelta(weeks=1)),
         next_week=weekly.week_label(monday + timedelta(weeks=1)))
 
