@@ -29,13 +29,13 @@ def demo(live_server):
         student = next(s for s in rooms["九年级1班"].students if s.seat == 6)
         stranger = next(s for s in rooms["九年级2班"].students if s.seat == 6)
         return (rooms["九年级1班"].id, student.id, student.guardian_links[0].guardian_id,
-                stranger.guardian_links[0].guardian_id)
+                stranger.guardian_links[0].guardian_id, student.name)
 
 
 def test_an_item_from_the_bag_to_the_guardian(live_server, browser, phone, lang, demo,
                                               sign_in):
     text, base = TEXT[lang], live_server.url
-    homeroom_id, sid, guardian_id, stranger_id = demo
+    homeroom_id, sid, guardian_id, stranger_id, name = demo
     with clock.frozen(at(7, 40)):
         sign_in(phone, base, "teacher1", DEMO_PASSWORD)
         phone.goto(f"{base}/homerooms/{homeroom_id}/checks/{DAY.isoformat()}/bag")
@@ -82,7 +82,7 @@ def test_an_item_from_the_bag_to_the_guardian(live_server, browser, phone, lang,
             trail = office.locator(".custody-trail").inner_text()
             assert text["kept"] in trail and text["returned"] in trail
             office.goto(f"{base}/items/")
-            assert office.locator(".custody-item").count() == 0
+            assert name not in office.locator(".custody-list").inner_text()
             assert office.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()

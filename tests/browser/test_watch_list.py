@@ -89,13 +89,13 @@ def test_a_student_to_watch_on_a_phone(live_server, browser, phone, lang, demo_c
             sign_in(office, base, "office1", DEMO_PASSWORD)
             office.goto(f"{base}/watch/")
             with office.expect_navigation():
-                office.locator(".watch-entry a").first.tap()
+                office.locator(".watch-entry a", has_text=name).tap()
             office.fill("form[action$='/close'] textarea[name=note]", "家长每天接送，一个月无异常")
             with office.expect_navigation():
                 office.locator("form[action$='/close'] button").tap()
             assert text["off"] in office.locator(".flash-success").inner_text()
             office.goto(f"{base}/watch/")
-            assert text["empty"] in office.content()
+            assert name not in office.locator(".watch-list").inner_text()
             assert office.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         office_context.close()
