@@ -61,3 +61,29 @@ def test_another_week_shows_none_of_it(app, login_as, school):
             f"/homerooms/{school.homeroom_ids['room1']}/week/2027-W11",
             headers=EN).get_data(as_text=True)
     assert "本周的事" not in text
+
+
+def test_the_students_history_shows_contacts_conflicts_items_and_cases(app, login_as, school):
+    from rollcall.cases import services as cases
+
+    with app.app_context(), clock.frozen(at(16, 0)):
+        room = db.session.get(Homeroom, school.homeroom_ids["room1"])
+        teacher = db.session.get(User, school.user_ids["teacher"])
+        first = db.session.get(Student, school.student_ids["room1"][0])
+        family.record_contact(first, teacher, reason="lateness", method="phone", person="母亲",
+                              contacted_at=at(15, 0), said="连续迟到三天", agreed=None,
+                              follow_up_on=None)
+        screening.record_conflict(room, screening.week_start(DAY), teacher,
+                                  student_ids=[first.id], about="与同桌争吵",
+                                  severity="minor", action=None, state="open")
+        checks.save_check(room, DAY, "bag", [{
+            "student_number": first.student_number, "status": "found", "category": "tobacco",
+            "description": "香烟半包", "action": "kept_by_teacher"}], None, teacher)
+        cases.raise_case(first, DAY, "not_found", teacher)
+    with school_time(17, 0):
+        text = login_as("teacher").get(f"/students/{school.student_ids['room1'][0]}",
+                                       headers=EN).get_data(as_text=True)
+    routine = text.split('class="card student-routine"')[1]
+    assert "连续迟到三天" in routine and "Lateness" in routine
+    assert "与同桌争吵" in routine and "香烟半包" in routine and "Kept by the teacher" in routine
+    assert "not found at the dismissal sweep" in routine

@@ -35,7 +35,8 @@ def student(student_id: int):
     found = history.student_history(school, pupil, clock.school_today(school))
     return render_template("office/student.html", history=found, student=pupil,
                            marks=history.DAY_MARKS,
-                           watch_entries=watch.entries_for_student(current_user, pupil))
+                           watch_entries=watch.entries_for_student(current_user, pupil),
+                           routine=week_routine.student_routine(pupil))
 
 
 @bp.get("/homerooms/<int:homeroom_id>/week")

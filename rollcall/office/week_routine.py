@@ -62,3 +62,32 @@ def week_routine(reader: User, homeroom: Homeroom, monday: date) -> WeekRoutine:
                CustodyEvent.at < end)
         .order_by(CustodyEvent.at, CustodyEvent.id)))
     return routine
+
+
+@dataclass
+class StudentRoutine:
+    contacts: list
+    conflicts: list
+    items: list
+    cases: list
+
+
+def student_routine(student: Student) -> StudentRoutine:
+    """A student's family contacts, conflicts, confiscated items and missing-student cases, for
+    the student's history page (whose readers may see all of them)."""
+    from rollcall.cases.models import MissingCase
+    from rollcall.family.services import contacts_of_student
+    from rollcall.screening.models import conflict_students
+
+    conflicts = list(db.session.scalars(
+        db.select(Conflict).join(conflict_students,
+                                 conflict_students.c.conflict_id == Conflict.id)
+        .where(conflict_students.c.student_id == student.id)
+        .order_by(Conflict.created_at.desc())))
+    items = list(db.session.scalars(
+        db.select(ConfiscatedItem).where(ConfiscatedItem.student_id == student.id)
+        .order_by(ConfiscatedItem.found_on.desc(), ConfiscatedItem.id.desc())))
+    cases = list(db.session.scalars(
+        db.select(MissingCase).where(MissingCase.student_id == student.id)
+        .order_by(MissingCase.opened_at.desc())))
+    return StudentRoutine(contacts_of_student(student), conflicts, items, cases)
