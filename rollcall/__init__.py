@@ -37,11 +37,16 @@ def register_extensions(app: Flask) -> None:
     from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
     from rollcall.auth import models as auth_models  # noqa: F401
+    from rollcall.cases import models as case_models  # noqa: F401
     from rollcall.checks import models as check_models  # noqa: F401
+    from rollcall.custody import models as custody_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
+    from rollcall.family import models as family_models  # noqa: F401
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
     from rollcall.roster import models as roster_models  # noqa: F401
+    from rollcall.screening import models as screening_models  # noqa: F401
+    from rollcall.watch import models as watch_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
@@ -58,13 +63,18 @@ def register_blueprints(app: Flask) -> None:
     from rollcall.admin.views import bp as admin_bp
     from rollcall.api.views import bp as api_bp
     from rollcall.auth.views import bp as auth_bp
+    from rollcall.cases.views import bp as cases_bp
     from rollcall.checks.views import bp as checks_bp
+    from rollcall.custody.views import bp as custody_bp
     from rollcall.extensions import csrf
+    from rollcall.family.views import bp as family_bp
     from rollcall.main.views import bp as main_bp
     from rollcall.notify.views import bp as notify_bp
     from rollcall.notify.webhooks import bp as twilio_hooks_bp
     from rollcall.office import review_views  # noqa: F401  (its routes join office's blueprint)
     from rollcall.office.views import bp as office_bp
+    from rollcall.screening.views import bp as screening_bp
+    from rollcall.watch.views import bp as watch_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -75,6 +85,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contacts_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(notify_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(watch_bp)
+    app.register_blueprint(screening_bp)
+    app.register_blueprint(custody_bp)
+    app.register_blueprint(family_bp)
     app.register_blueprint(twilio_hooks_bp)
 
 

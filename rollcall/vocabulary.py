@@ -11,6 +11,7 @@ from babel.dates import format_skeleton, get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from rollcall.cases.models import CaseEventKind, CaseOutcome, CaseTrigger
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     AttendanceStatus,
@@ -24,11 +25,15 @@ from rollcall.checks.models import (
     FindingCategory,
 )
 from rollcall.checks.validation import ENUM_DETAILS
+from rollcall.custody.models import CustodyState
+from rollcall.family.models import ContactReason
 from rollcall.notify.aliyun import RETRY, WRONG_NUMBER, error_kind
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import TextKind, TextStatus
 from rollcall.notify.sender import TEXTS_STOPPED
 from rollcall.office.states import CallState, ParentTextState
+from rollcall.screening.models import ConflictSeverity, ConflictState
+from rollcall.watch.models import WatchReason
 
 KINDS = {
     CheckKind.BAG: _l("Bag check"),
@@ -49,6 +54,7 @@ BAG_STATUSES = {
 DISMISSAL_STATUSES = {
     DismissalStatus.LEFT: _l("Left campus"),
     DismissalStatus.ON_CAMPUS: _l("Still on campus"),
+    DismissalStatus.NOT_FOUND: _l("Not found: missing"),
 }
 CATEGORIES = {
     FindingCategory.KNIFE: _l("Controlled knife or blade"),
@@ -76,6 +82,8 @@ CONTACT_METHODS = {
     ContactMethod.TEXT: _l("Text message"),
     ContactMethod.MESSAGING_APP: _l("Messaging app"),
     ContactMethod.IN_PERSON: _l("In person"),
+    ContactMethod.HOME_VISIT: _l("Home visit"),
+    ContactMethod.PARENT_MEETING: _l("Parent meeting"),
     ContactMethod.OTHER: _l("Other"),
 }
 CONTACT_OUTCOMES = {
@@ -89,6 +97,8 @@ TEXT_KINDS = {
     TextKind.ABSENCE: _l("Absence"),
     TextKind.FOLLOW_UP: _l("Arrived after all"),
     TextKind.TEACHER_REMINDER: _l("Reminder to teacher"),
+    TextKind.MISSING_STUDENT: _l("Missing student (to the office)"),
+    TextKind.SCREENING_REMINDER: _l("Reminder to teacher: conflict screening"),
 }
 TEXT_STATUSES = {
     TextStatus.QUEUED: _l("Waiting to send"),
@@ -158,6 +168,59 @@ CALL_STATES = {
     CallState.YES: _l("Yes"),
     CallState.NO: _l("No"),
 }
+CASE_TRIGGERS = {
+    CaseTrigger.FAMILY_UNAWARE: _l("the family was reached and did not know"),
+    CaseTrigger.NOT_FOUND: _l("not found at the dismissal sweep"),
+    CaseTrigger.UNREACHED: _l("absent, and no family reached by the set time"),
+}
+CASE_OUTCOMES = {
+    CaseOutcome.FOUND_AT_SCHOOL: _l("Found at school"),
+    CaseOutcome.FOUND_AT_HOME: _l("Found at home"),
+    CaseOutcome.WITH_FAMILY: _l("With the family"),
+    CaseOutcome.POLICE: _l("Handed to the police"),
+    CaseOutcome.OTHER: _l("Other"),
+}
+CASE_EVENTS = {
+    CaseEventKind.OPENED: _l("Case opened"),
+    CaseEventKind.RAISED_AGAIN: _l("Raised again"),
+    CaseEventKind.NOTE: _l("Note"),
+    CaseEventKind.CLOSED: _l("Case closed"),
+}
+WATCH_REASONS = {
+    WatchReason.OUTSIDE_CONTACTS: _l("Contact with people outside school"),
+    WatchReason.TRUANCY: _l("Truancy"),
+    WatchReason.GROUP_FORMING: _l("A group forming"),
+    WatchReason.REPEATED_FINDINGS: _l("Repeated findings"),
+    WatchReason.FAMILY_SITUATION: _l("Family situation"),
+    WatchReason.OTHER: _l("Other"),
+}
+CONFLICT_SEVERITIES = {
+    ConflictSeverity.MINOR: _l("Minor"),
+    ConflictSeverity.NEEDS_MEDIATION: _l("Needs mediation"),
+    ConflictSeverity.RISK_OF_VIOLENCE: _l("Risk of violence"),
+}
+CONFLICT_STATES = {
+    ConflictState.OPEN: _l("Open"),
+    ConflictState.MEDIATING: _l("Mediating"),
+    ConflictState.RESOLVED: _l("Resolved"),
+    ConflictState.ESCALATED: _l("Escalated to the office"),
+}
+CUSTODY_STATES = {
+    CustodyState.WITH_TEACHER: _l("Kept by the teacher"),
+    CustodyState.WITH_OFFICE: _l("Handed to the office"),
+    CustodyState.RETURNED: _l("Returned to a guardian"),
+    CustodyState.DISPOSED: _l("Disposed of"),
+}
+CONTACT_REASONS = {
+    ContactReason.ABSENCE: _l("Absence"),
+    ContactReason.LATENESS: _l("Lateness"),
+    ContactReason.BAG_FINDING: _l("Bag finding"),
+    ContactReason.CONDUCT: _l("Conduct"),
+    ContactReason.CONFLICT: _l("Conflict"),
+    ContactReason.PARENT_MEETING: _l("Parent meeting"),
+    ContactReason.HOME_VISIT: _l("Home visit"),
+    ContactReason.OTHER: _l("Other"),
+}
 
 # Every enum with words, by enum class: what `name` looks a member up in.
 TABLES: dict[type[enum.Enum], dict] = {
@@ -174,6 +237,14 @@ TABLES: dict[type[enum.Enum], dict] = {
     TextStatus: TEXT_STATUSES,
     ParentTextState: PARENT_TEXT_STATES,
     CallState: CALL_STATES,
+    CaseTrigger: CASE_TRIGGERS,
+    CaseOutcome: CASE_OUTCOMES,
+    CaseEventKind: CASE_EVENTS,
+    WatchReason: WATCH_REASONS,
+    ConflictSeverity: CONFLICT_SEVERITIES,
+    ConflictState: CONFLICT_STATES,
+    CustodyState: CUSTODY_STATES,
+    ContactReason: CONTACT_REASONS,
 }
 # The statuses of each check kind, in the order of the status buttons (first is the default).
 STATUSES = {
@@ -298,7 +369,11 @@ def init_app(app) -> None:
             ("finding_action_name", FindingAction), ("dismissal_reason_name", DismissalReason),
             ("contact_method_name", ContactMethod), ("contact_outcome_name", ContactOutcome),
             ("text_kind_name", TextKind), ("text_status_name", TextStatus),
-            ("parent_text_name", ParentTextState), ("call_name", CallState)):
+            ("parent_text_name", ParentTextState), ("call_name", CallState),
+            ("case_trigger_name", CaseTrigger), ("case_outcome_name", CaseOutcome),
+            ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason),
+            ("conflict_severity_name", ConflictSeverity), ("conflict_state_name", ConflictState),
+            ("custody_state_name", CustodyState), ("contact_reason_name", ContactReason)):
         app.jinja_env.filters[filter_name] = (
             lambda code, enum_class=enum_class: named(enum_class, code))
     app.jinja_env.filters["status_name"] = status_name

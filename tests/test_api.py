@@ -281,7 +281,7 @@ def test_openapi_document_lists_every_enum(client):
     schemas = doc["components"]["schemas"]
     assert schemas["AttendanceStatus"]["enum"] == ["present", "late", "absent", "excused"]
     assert schemas["BagStatus"]["enum"] == ["clear", "found", "not_checked"]
-    assert schemas["DismissalStatus"]["enum"] == ["left", "on_campus"]
+    assert schemas["DismissalStatus"]["enum"] == ["left", "on_campus", "not_found"]
     assert "knife" in schemas["FindingCategory"]["enum"]
     assert "handed_to_office" in schemas["FindingAction"]["enum"]
     assert "lingering" in schemas["DismissalReason"]["enum"]

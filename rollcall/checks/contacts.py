@@ -3,8 +3,11 @@
 from datetime import date, datetime
 
 from rollcall import audit
+from rollcall.cases import services as cases
 from rollcall.checks.models import ContactLog, ContactMethod, ContactOutcome
 from rollcall.extensions import db
+
+ABSENCE = "absence"  # the reason of the contacts this module logs (rollcall.family: the others)
 
 
 def log_contact(student, day: date, actor, *, person: str, method: str, outcome: str,
@@ -21,6 +24,7 @@ def log_contact(student, day: date, actor, *, person: str, method: str, outcome:
         "method": entry.method, "outcome": entry.outcome,
         "contacted_at": contacted_at.isoformat()})
     db.session.commit()
+    cases.raise_for_contact(entry, actor)  # "family did not know": a missing student
     return entry
 
 
@@ -31,7 +35,8 @@ def contacts_for(student_ids, day: date) -> list[ContactLog]:
         return []
     return list(db.session.scalars(
         db.select(ContactLog)
-        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day)
+        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day,
+               ContactLog.reason == ABSENCE)
         .order_by(ContactLog.contacted_at, ContactLog.id)))
 
 
@@ -42,4 +47,5 @@ def contact_logged(student_ids, day: date) -> set[int]:
         return set()
     return set(db.session.scalars(
         db.select(ContactLog.student_id).distinct()
-        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day)))
+        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day,
+               ContactLog.reason == ABSENCE)))

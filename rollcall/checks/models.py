@@ -33,6 +33,7 @@ class BagStatus(enum.StrEnum):
 class DismissalStatus(enum.StrEnum):
     LEFT = "left"
     ON_CAMPUS = "on_campus"
+    NOT_FOUND = "not_found"  # expected at the sweep and nowhere to be found: a missing student
 
 
 class FindingCategory(enum.StrEnum):
@@ -130,6 +131,8 @@ class ContactMethod(enum.StrEnum):
     TEXT = "text"
     MESSAGING_APP = "messaging_app"
     IN_PERSON = "in_person"
+    HOME_VISIT = "home_visit"  # 家访
+    PARENT_MEETING = "parent_meeting"  # 家长会
     OTHER = "other"
 
 
@@ -152,9 +155,16 @@ class ContactLog(db.Model):
     school_date: Mapped[date] = mapped_column(index=True)
     person: Mapped[str] = mapped_column(String(64))  # who was reached (or tried)
     method: Mapped[str] = mapped_column(String(16))
-    outcome: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str | None] = mapped_column(Text)
+    # Absences only (rollcall.family records contacts of every other reason without one).
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)  # what was said
     contacted_at: Mapped[datetime]
+    # Why the family was contacted (rollcall.family.models.ContactReason); absences by default.
+    reason: Mapped[str] = mapped_column(String(20), default="absence", server_default="absence",
+                                        index=True)
+    agreed: Mapped[str | None] = mapped_column(Text)  # what was agreed
+    follow_up_on: Mapped[date | None] = mapped_column(index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("parent_meetings.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from rollcall import audit, clock
+from rollcall.cases import services as cases
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     DEFAULT_STATUS,
@@ -27,6 +28,7 @@ from rollcall.checks.models import (
 )
 from rollcall.checks.validation import DETAILS, CheckInvalid, FieldError, clean_entries
 from rollcall.checks.window import ensure_editable
+from rollcall.custody import services as custody
 from rollcall.extensions import db
 from rollcall.models import AuditLog, Student, StudentGuardian
 
@@ -173,8 +175,12 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
                         or (check is not None and version != check.version)):
         raise CheckConflict(check)
     if check is None:
-        return _create(homeroom, day, kind, target, actor, campus_checked)
-    return _update(check, saved, target, actor, campus_checked)
+        check = _create(homeroom, day, kind, target, actor, campus_checked)
+    else:
+        check = _update(check, saved, target, actor, campus_checked)
+    cases.raise_for_sweep(check, actor)  # a student not found at the sweep is missing
+    custody.track_findings(check, actor)  # what a bag check took has a custody trail
+    return check
 
 
 def _split_bases(entries):

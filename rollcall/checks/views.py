@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 
 from rollcall import clock, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
+from rollcall.cases import services as cases
 from rollcall.checks import contacts, services, summary
 from rollcall.checks.forms import (
     CheckForm,
@@ -21,8 +22,11 @@ from rollcall.checks.forms import (
 from rollcall.checks.models import CheckKind
 from rollcall.checks.validation import DETAILS, ENUM_DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
+from rollcall.family import services as family
 from rollcall.models import Role
 from rollcall.school_days import calendar_entry, school_day_by
+from rollcall.screening import services as screening
+from rollcall.watch import services as watch
 
 bp = Blueprint("checks", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
@@ -79,6 +83,10 @@ def homeroom_today(homeroom_id):
     return render_template("checks/today.html", homeroom=homeroom, day=day,
                            school_day=school_day, calendar=calendar,
                            states=summary.day_overview(homeroom, day, school_day),
+                           open_cases=cases.open_cases(homeroom.school_id, [homeroom.id]),
+                           reviews_due=watch.reviews_due(current_user, homeroom.id, day),
+                           follow_ups=family.follow_ups(homeroom, day),
+                           screening=screening.week_state(homeroom, screening.week_start(day)),
                            findings=[f for f in summary.dangerous_findings(homeroom.school_id, day)
                                      if f.check.homeroom_id == homeroom.id])
 

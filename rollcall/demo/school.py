@@ -16,6 +16,7 @@ from rollcall.checks.models import (
     FindingCategory,
 )
 from rollcall.demo.names import mobile_number, person_name
+from rollcall.demo.routine import add_routine
 from rollcall.demo.texts import add_past_texts
 from rollcall.extensions import db
 from rollcall.models import (
@@ -74,7 +75,9 @@ def build_demo_school(seed: int = 2027, erase: bool = False) -> School:
     _add_accounts(school, homerooms)
     db.session.flush()
     _add_history(rng, school, homerooms, students)
-    add_past_texts(school)
+    add_past_texts(school)  # before anything flushes: it reads the checks not yet written
+    add_routine(school, homerooms, students,
+                previous_school_days(clock.school_today(school), HISTORY_SCHOOL_DAYS))
     _add_calendar(school)
     return school
 

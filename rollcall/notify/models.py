@@ -15,6 +15,8 @@ class TextKind(enum.StrEnum):
     ABSENCE = "absence"
     FOLLOW_UP = "follow_up"
     TEACHER_REMINDER = "teacher_reminder"
+    MISSING_STUDENT = "missing_student"  # to the on-duty office phones (rollcall.cases)
+    SCREENING_REMINDER = "screening_reminder"  # the week's conflict screening is overdue
 
 
 class TextStatus(enum.StrEnum):

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit, clock
+from rollcall.cases.services import raise_unreached
 from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db, insert_unless_present
 from rollcall.models import Guardian, Homeroom, School, Student
@@ -37,6 +38,7 @@ from rollcall.notify.sender import LOOKUP_ERRORS, SendStats, opt_out_phone, send
 from rollcall.notify.settings import render, text_settings
 from rollcall.phones import mask
 from rollcall.school_days import is_school_day
+from rollcall.screening.services import remind_overdue_screenings
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ log = logging.getLogger(__name__)
 OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
 OPT_IN_WORDS = {"START", "YES", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
+# Texts to staff phones: a reply from such a phone is not a parent's answer.
+STAFF_TEXTS = (TextKind.TEACHER_REMINDER, TextKind.MISSING_STUDENT, TextKind.SCREENING_REMINDER)
 # Reminders go from the cut-off for this long (a scheduler restarted late still catches up),
 # not all day: "attendance is not in yet" at 15:00 helps no one.
 REMIND_GRACE = timedelta(hours=1)
@@ -68,6 +72,8 @@ def send_pass(gateway=None, limit: int | None = None) -> tuple[int, int, SendSta
     reminded = 0
     for school in db.session.scalars(db.select(School).order_by(School.id)).all():
         reminded += per_school(remind_overdue_teachers, school)
+        per_school(raise_unreached, school)  # missing-student cases: texted in this pass
+        reminded += per_school(remind_overdue_screenings, school)
     queued, stats = send_due_absence_alerts(gateway, limit)
     return reminded, queued, stats
 
@@ -204,7 +210,7 @@ def _store_reply(phone, body, sid, guardians) -> str:
         return "duplicate"
     text = db.session.scalar(
         db.select(OutboxText).where(OutboxText.to_e164 == phone,
-                                    OutboxText.kind != TextKind.TEACHER_REMINDER)
+                                    OutboxText.kind.not_in(STAFF_TEXTS))
         .order_by(OutboxText.created_at.desc(), OutboxText.id.desc()).limit(1))
     school_id = text.school_id if text else (guardians[0].school_id if guardians else None)
     if school_id is None:

@@ -10,10 +10,20 @@ from rollcall.access import homeroom_or_404, roles_required, student_or_404
 from rollcall.checks.models import FindingCategory
 from rollcall.extensions import db
 from rollcall.models import User
-from rollcall.office import alerts, audit_sentences, audit_trail, charts, history, services, weekly
+from rollcall.office import (
+    alerts,
+    audit_sentences,
+    audit_trail,
+    charts,
+    history,
+    services,
+    week_routine,
+    weekly,
+)
 from rollcall.office.forms import AuditFilterForm
 from rollcall.office.views import OFFICE_ROLES, bp
 from rollcall.vocabulary import named, weekday_name
+from rollcall.watch import services as watch
 
 
 @bp.get("/students/<int:student_id>")
@@ -24,7 +34,9 @@ def student(student_id: int):
     school = current_user.school
     found = history.student_history(school, pupil, clock.school_today(school))
     return render_template("office/student.html", history=found, student=pupil,
-                           marks=history.DAY_MARKS)
+                           marks=history.DAY_MARKS,
+                           watch_entries=watch.entries_for_student(current_user, pupil),
+                           routine=week_routine.student_routine(pupil))
 
 
 @bp.get("/homerooms/<int:homeroom_id>/week")
@@ -49,6 +61,7 @@ def week(homeroom_id: int, week: str):
     return render_template(
         "office/week.html", homeroom=homeroom, monday=monday, week=week,
         days=weekly.week_log(homeroom, monday),
+        routine=week_routine.week_routine(current_user, homeroom, monday),
         previous_week=weekly.week_label(monday - timedelta(weeks=1)),
         next_week=weekly.week_label(monday + timedelta(weeks=1)))
 

@@ -16,10 +16,12 @@ from flask_login import current_user
 
 from rollcall import clock
 from rollcall.access import roles_required
+from rollcall.cases import services as cases
 from rollcall.models import Role
 from rollcall.notify.health import texts_stopped
 from rollcall.office import alerts, logs, services, weekly
 from rollcall.office.forms import LogFilterForm
+from rollcall.screening import services as screening
 
 bp = Blueprint("office", __name__)
 OFFICE_ROLES = (Role.OFFICE, Role.ADMIN)
@@ -47,6 +49,9 @@ def _board_context() -> dict:
     standing = alerts.with_students(alerts.school_alerts(school, board.day))
     return {"board": board, "alerts": standing, "school": school,
             "texts_stopped": texts_stopped(school, current_app.config),
+            "open_cases": cases.open_cases(school.id),
+            "office_conflicts": screening.for_the_office(school.id),
+            "screening_week": screening.school_week(school, screening.week_start(board.day)),
             "refreshed_at": clock.now(),
             "refresh_seconds": current_app.config.get("OFFICE_BOARD_REFRESH_SECONDS", 60)}
 

@@ -1,0 +1,1 @@
+"""Missing-student cases: raised from the checks and the scheduler, followed up by the office."""

@@ -1,0 +1,276 @@
+"""Missing-student cases: raise one (once), text the on-duty phones (once each), follow up, close.
+
+Cases are raised by the checks (a family that did not know, a student not found at the
+dismissal sweep) and by the scheduler's minute pass (an absence nobody could reach by the
+school's set time). The texts go into the notify area's outbox like every other text; the
+sender sends them.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, time
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from rollcall import audit, clock, vocabulary
+from rollcall.cases.models import (
+    CaseEvent,
+    CaseEventKind,
+    CaseOutcome,
+    CaseText,
+    CaseTrigger,
+    MissingCase,
+)
+from rollcall.checks.models import (
+    AttendanceStatus,
+    Check,
+    CheckEntry,
+    CheckKind,
+    ContactLog,
+    ContactOutcome,
+    DismissalStatus,
+)
+from rollcall.extensions import db
+from rollcall.models import School, Student
+from rollcall.notify.models import OutboxStudent, OutboxText, TextKind, TextStatus
+from rollcall.phones import mask
+from rollcall.school_days import is_school_day
+
+log = logging.getLogger(__name__)
+DEFAULT_UNREACHED_BY = time(10, 0)
+NOTE_LIMIT = 2000
+# A family "reached" in the contact log: they answered, whatever they said.
+REACHED = (ContactOutcome.REASON_GIVEN, ContactOutcome.ON_THE_WAY, ContactOutcome.UNAWARE)
+LANGUAGES = ("zh_Hans", "en")
+
+
+class CaseInvalid(ValueError):
+    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
+
+    def __init__(self, errors: dict):
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class CaseSettings:
+    duty_phones: tuple[str, ...]  # E.164 numbers of the on-duty office phones
+    unreached_by: time  # an absence nobody reached by then becomes a case
+
+
+def case_settings(school: School) -> CaseSettings:
+    """The school's on-duty phones and its 'no family reached by' time."""
+    own = (school.settings or {}).get("cases", {})
+    unreached = own.get("unreached_by")
+    return CaseSettings(tuple(own.get("duty_phones", ())),
+                        time.fromisoformat(unreached) if unreached else DEFAULT_UNREACHED_BY)
+
+
+def save_case_settings(school: School, duty_phones: list[str], unreached_by: time,
+                       actor) -> None:
+    """Store the on-duty phones (E.164, already checked) and the time; audited."""
+    before = (school.settings or {}).get("cases", {})
+    after = {"duty_phones": list(dict.fromkeys(duty_phones)),
+             "unreached_by": unreached_by.strftime("%H:%M")}
+    school.settings = {**(school.settings or {}), "cases": after}  # a new dict: JSON change
+    audit.record("school.case_settings", school, actor=actor,
+                 before={"duty_phones": [mask(p) for p in before.get("duty_phones", [])],
+                         "unreached_by": before.get("unreached_by")},
+                 after={"duty_phones": [mask(p) for p in after["duty_phones"]],
+                        "unreached_by": after["unreached_by"]})
+    db.session.commit()
+
+
+# --- Raising a case ---------------------------------------------------------------------------
+
+def raise_case(student: Student, day: date, trigger: CaseTrigger, actor=None,
+               note: str | None = None) -> MissingCase | None:
+    """Open a case for a missing student and queue one text per on-duty phone (commits).
+
+    While the student already has an open case, the trigger joins its timeline instead and
+    nobody is texted again. The same trigger on the same day never opens a second case.
+    Returns the case that was opened, or None.
+    """
+    trigger = CaseTrigger(trigger)
+    current = open_case_of(student.id)
+    if current is not None:
+        if all(event.trigger != trigger for event in current.events):
+            _event(current, CaseEventKind.RAISED_AGAIN, actor, trigger=trigger, note=note)
+            audit.record("case.raised_again", current, actor=actor,
+                         after={"trigger": str(trigger), "date": day.isoformat()})
+            db.session.commit()
+        return None
+    case = MissingCase(school_id=student.school_id, student_id=student.id,
+                       homeroom_id=student.homeroom_id, school_date=day, trigger=trigger,
+                       opened_at=clock.now(), opened_by=actor)
+    db.session.add(case)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same trigger raised it already today (maybe just now)
+        db.session.rollback()
+        return None
+    _event(case, CaseEventKind.OPENED, actor, trigger=trigger, note=note)
+    queued = _queue_duty_texts(case, student)
+    audit.record("case.open", case, actor=actor, after={
+        "student_id": student.id, "date": day.isoformat(), "trigger": str(trigger),
+        "texts": queued})
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    log.info("missing-student case %s opened (%s), %d text(s) queued", case.id, trigger, queued)
+    return case
+
+
+def _event(case, kind, actor, trigger=None, outcome=None, note=None) -> CaseEvent:
+    event = CaseEvent(kind=kind, at=clock.now(), actor=actor, trigger=trigger,
+                      outcome=outcome, note=(note or "").strip() or None)
+    case.events.append(event)
+    return event
+
+
+def _queue_duty_texts(case: MissingCase, student: Student) -> int:
+    """One outbox text per on-duty phone; the sender sends them with the other texts."""
+    school = student.school
+    phones = case_settings(school).duty_phones
+    language = school.locale if school.locale in LANGUAGES else "zh_Hans"
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    with force_locale(language):
+        body = _("%(school)s: missing student %(student)s (%(class)s): %(why)s. "
+                 "Follow the case: %(link)s", school=school.name, student=student.name,
+                 **{"class": student.homeroom.name if student.homeroom else "",
+                    "why": vocabulary.name(CaseTrigger(case.trigger)),
+                    "link": f"{base}/cases/{case.id}"})
+    today = clock.school_today(school)
+    for phone in phones:
+        text = OutboxText(school_id=school.id, school_date=today,
+                          kind=TextKind.MISSING_STUDENT, to_e164=phone, language=language,
+                          body=body, next_attempt_at=clock.now(), created_at=clock.now())
+        db.session.add(text)
+        case.texts.append(CaseText(text=text, to_e164=phone))
+    return len(phones)
+
+
+def open_case_of(student_id: int) -> MissingCase | None:
+    """The student's open case, if any."""
+    return db.session.scalar(db.select(MissingCase).where(
+        MissingCase.student_id == student_id, MissingCase.closed_at.is_(None))
+        .order_by(MissingCase.id).limit(1))
+
+
+def raise_for_contact(contact: ContactLog, actor) -> MissingCase | None:
+    """Trigger one: the family was reached and did not know where the student is."""
+    if contact.outcome != ContactOutcome.UNAWARE:
+        return None
+    return raise_case(contact.student, contact.school_date, CaseTrigger.FAMILY_UNAWARE, actor,
+                      note=contact.note)
+
+
+def raise_for_sweep(check: Check, actor) -> list[MissingCase]:
+    """Trigger two: students marked 'not found' at the dismissal sweep."""
+    if check.kind != CheckKind.DISMISSAL:
+        return []
+    missing = [e.student for e in check.entries if e.status == DismissalStatus.NOT_FOUND]
+    opened = [raise_case(student, check.school_date, CaseTrigger.NOT_FOUND, actor)
+              for student in missing]
+    return [case for case in opened if case is not None]
+
+
+def raise_unreached(school: School) -> int:
+    """Trigger three, from the minute pass: at the school's set time, every absence of today
+    with no absence text delivered and no family reached becomes a case."""
+    day = clock.school_today(school)
+    settings = case_settings(school)
+    if clock.now() < clock.school_datetime(school, day, settings.unreached_by) \
+            or not is_school_day(school, day):
+        return 0
+    absent = db.session.scalars(
+        db.select(CheckEntry.student_id).join(Check)
+        .where(Check.school_id == school.id, Check.school_date == day,
+               Check.kind == CheckKind.ATTENDANCE,
+               CheckEntry.status == AttendanceStatus.ABSENT)).all()
+    if not absent:
+        return 0
+    delivered = set(db.session.scalars(
+        db.select(OutboxStudent.student_id).join(OutboxText)
+        .where(OutboxStudent.student_id.in_(absent), OutboxStudent.school_date == day,
+               OutboxStudent.kind == TextKind.ABSENCE,
+               OutboxText.status == TextStatus.DELIVERED)))
+    reached = set(db.session.scalars(
+        db.select(ContactLog.student_id)
+        .where(ContactLog.student_id.in_(absent), ContactLog.school_date == day,
+               ContactLog.outcome.in_(REACHED))))
+    raised = set(db.session.scalars(
+        db.select(MissingCase.student_id)
+        .where(MissingCase.student_id.in_(absent), MissingCase.school_date == day)))
+    opened = 0
+    for student_id in absent:
+        if student_id in delivered | reached | raised:
+            continue
+        student = db.session.get(Student, student_id)
+        opened += raise_case(student, day, CaseTrigger.UNREACHED) is not None
+    return opened
+
+
+# --- Following a case up -------------------------------------------------------------------
+
+def add_note(case: MissingCase, note: str, actor) -> CaseEvent:
+    """A dated line on the case's timeline (commits, audited). CaseInvalid when empty."""
+    note = (note or "").strip()
+    if not note:
+        raise CaseInvalid({"note": _("Write what happened.")})
+    if len(note) > NOTE_LIMIT:
+        raise CaseInvalid({"note": _("At most %(count)d characters.", count=NOTE_LIMIT)})
+    event = _event(case, CaseEventKind.NOTE, actor, note=note)
+    db.session.flush()
+    audit.record("case.note", case, actor=actor, after={"event_id": event.id})
+    db.session.commit()
+    return event
+
+
+def close_case(case: MissingCase, outcome: str, note: str, actor) -> None:
+    """End a case with where the student was and a note (both required; commits, audited)."""
+    errors = {}
+    if not case.is_open:
+        errors["outcome"] = _("This case is already closed.")
+    try:
+        outcome = CaseOutcome(outcome)
+    except ValueError:
+        errors["outcome"] = _("Choose how the case ended.")
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = _("Closing a case needs a note: where the student was, who saw them.")
+    elif len(note) > NOTE_LIMIT:
+        errors["note"] = _("At most %(count)d characters.", count=NOTE_LIMIT)
+    if errors:
+        raise CaseInvalid(errors)
+    case.outcome, case.closed_at, case.closed_by = outcome, clock.now(), actor
+    _event(case, CaseEventKind.CLOSED, actor, outcome=outcome, note=note)
+    audit.record("case.close", case, actor=actor, before={"outcome": None},
+                 after={"outcome": str(outcome)})
+    db.session.commit()
+
+
+def open_cases(school_id: int, homeroom_ids=None) -> list[MissingCase]:
+    """Every open case of the school (a teacher: of their classes), oldest first; open cases
+    stay from one day to the next until someone closes them."""
+    query = (db.select(MissingCase)
+             .where(MissingCase.school_id == school_id, MissingCase.closed_at.is_(None))
+             .order_by(MissingCase.opened_at, MissingCase.id))
+    if homeroom_ids is not None:
+        query = query.where(MissingCase.homeroom_id.in_(list(homeroom_ids)))
+    return list(db.session.scalars(query))
+
+
+def recent_closed(school_id: int, homeroom_ids=None, limit: int = 10) -> list[MissingCase]:
+    """The latest closed cases, newest first."""
+    query = (db.select(MissingCase)
+             .where(MissingCase.school_id == school_id, MissingCase.closed_at.is_not(None))
+             .order_by(MissingCase.closed_at.desc(), MissingCase.id.desc()).limit(limit))
+    if homeroom_ids is not None:
+        query = query.where(MissingCase.homeroom_id.in_(list(homeroom_ids)))
+    return list(db.session.scalars(query))

@@ -1,0 +1,104 @@
+"""Missing-student cases: the case page with its timeline, notes, closing; the admin's phones."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from rollcall.access import can_see_homeroom, roles_required
+from rollcall.cases import services
+from rollcall.cases.forms import CaseSettingsForm, CloseForm, NoteForm
+from rollcall.cases.models import MissingCase
+from rollcall.extensions import db
+from rollcall.models import Role
+
+bp = Blueprint("cases", __name__)
+EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
+
+
+def case_or_404(case_id: int) -> MissingCase:
+    """The case, if the user may see it: the office and admin of its school, and the
+    homeroom teachers of the student's class."""
+    case = db.session.get(MissingCase, case_id)
+    if case is None or case.school_id != current_user.school_id:
+        abort(404)
+    if current_user.role == Role.TEACHER and not can_see_homeroom(current_user, case.homeroom):
+        abort(404)
+    return case
+
+
+def _page(case, note_form=None, close_form=None, status=200):
+    return render_template("cases/case.html", case=case, note_form=note_form or NoteForm(
+        formdata=None), close_form=close_form or CloseForm(formdata=None)), status
+
+
+@bp.get("/cases/")
+@roles_required(*EVERYONE)
+def case_list():
+    """Open cases first (oldest first), then the latest closed ones."""
+    homerooms = None
+    if current_user.role == Role.TEACHER:
+        homerooms = [h.id for h in current_user.homerooms]
+    return render_template(
+        "cases/list.html",
+        open_cases=services.open_cases(current_user.school_id, homerooms),
+        closed=services.recent_closed(current_user.school_id, homerooms))
+
+
+@bp.get("/cases/<int:case_id>")
+@roles_required(*EVERYONE)
+def case_page(case_id):
+    """A case: the student, what raised it, its timeline, the texts, and its outcome."""
+    return _page(case_or_404(case_id))
+
+
+@bp.post("/cases/<int:case_id>/notes")
+@roles_required(*EVERYONE)
+def add_note(case_id):
+    """Add a line to the timeline."""
+    case = case_or_404(case_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _page(case, note_form=form, status=422)
+    try:
+        services.add_note(case, form.note.data, current_user)
+    except services.CaseInvalid as error:
+        form.note.errors = [error.errors["note"]]
+        return _page(case, note_form=form, status=422)
+    flash(_("Note added."), "success")
+    return redirect(url_for("cases.case_page", case_id=case.id))
+
+
+@bp.post("/cases/<int:case_id>/close")
+@roles_required(*EVERYONE)
+def close(case_id):
+    """Close the case with its outcome and a note (both required)."""
+    case = case_or_404(case_id)
+    form = CloseForm()
+    if not case.is_open:
+        abort(409)
+    if not form.validate_on_submit():
+        return _page(case, close_form=form, status=422)
+    try:
+        services.close_case(case, form.outcome.data, form.note.data, current_user)
+    except services.CaseInvalid as error:
+        for name, message in error.errors.items():
+            form[name].errors = [message]
+        return _page(case, close_form=form, status=422)
+    flash(_("Case closed."), "success")
+    return redirect(url_for("cases.case_page", case_id=case.id))
+
+
+@bp.route("/admin/missing-students", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def settings():
+    """The on-duty office phones told of every missing student, and the 'reached by' time."""
+    school = current_user.school
+    current = services.case_settings(school)
+    form = CaseSettingsForm(region=school.phone_region, data={
+        "duty_phones": "\n".join(current.duty_phones), "unreached_by": current.unreached_by})
+    if form.validate_on_submit():
+        services.save_case_settings(school, form.parsed_phones, form.unreached_by.data,
+                                    current_user)
+        flash(_("Saved."), "success")
+        return redirect(url_for("cases.settings"))
+    return render_template("cases/settings.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,1 @@
+"""Confiscated items: who holds what was taken from a bag, from the teacher to its end."""

@@ -1,0 +1,86 @@
+"""Confiscated items: the list of what is still held, and one item's custody trail."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from rollcall import clock
+from rollcall.access import can_see_homeroom, roles_required
+from rollcall.custody import services
+from rollcall.custody.forms import MoveForm
+from rollcall.custody.models import ConfiscatedItem, CustodyState
+from rollcall.extensions import db
+from rollcall.models import Role, User
+
+bp = Blueprint("custody", __name__)
+EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
+
+
+def item_or_404(item_id: int) -> ConfiscatedItem:
+    """The item, for the teachers of its class, the office and the admin of its school."""
+    item = db.session.get(ConfiscatedItem, item_id)
+    if item is None or not can_see_homeroom(current_user, item.check.homeroom):
+        abort(404)
+    return item
+
+
+def _form(item, formdata=None):
+    office_people = db.session.scalars(db.select(User).where(
+        User.school_id == item.school_id, User.role.in_([Role.OFFICE, Role.ADMIN]),
+        User.active.is_(True)).order_by(User.display_name)).all()
+    form = MoveForm(formdata=formdata, moves=services.MOVES.get(CustodyState(item.state), ()),
+                    office_people=office_people,
+                    guardians=[link.guardian for link in item.student.guardian_links])
+    if formdata is None:
+        form.at.data = clock.school_now(item.check.homeroom.school).replace(
+            second=0, microsecond=0, tzinfo=None)
+        if current_user.role in (Role.OFFICE, Role.ADMIN):
+            form.received_by_id.data = current_user.id
+    return form
+
+
+def _page(item, form=None, status=200):
+    return render_template("custody/item.html", item=item, form=form or _form(item)), status
+
+
+@bp.get("/items/")
+@roles_required(*EVERYONE)
+def held():
+    """Every item not yet returned or disposed of, oldest first (a teacher: their classes')."""
+    school = current_user.school
+    homerooms = [h.id for h in current_user.homerooms] \
+        if current_user.role == Role.TEACHER else None
+    return render_template("custody/list.html", items=services.held_items(school, homerooms),
+                           flag_days=services.flag_days(school))
+
+
+@bp.get("/items/<int:item_id>")
+@roles_required(*EVERYONE)
+def item_page(item_id):
+    """An item: what, whose, and each change of hands."""
+    return _page(item_or_404(item_id))
+
+
+@bp.post("/items/<int:item_id>/move")
+@roles_required(*EVERYONE)
+def move(item_id):
+    """Record a change of hands."""
+    item = item_or_404(item_id)
+    if not item.held:
+        abort(409)
+    form = _form(item, request.form)
+    if not form.validate_on_submit():
+        return _page(item, form, 422)
+    zone = clock.school_zone(item.check.homeroom.school)
+    try:
+        services.move(item, form.to.data, current_user,
+                      at=form.at.data.replace(tzinfo=zone) if form.at.data else None,
+                      received_by_id=form.received_by_id.data or None,
+                      guardian_id=form.guardian_id.data or None,
+                      disposed_by=form.disposed_by.data, how=form.how.data)
+    except services.CustodyInvalid as error:
+        for name, message in error.errors.items():
+            form[name].errors = [message]
+        return _page(item, form, 422)
+    flash(_("Custody recorded."), "success")
+    return redirect(url_for("custody.item_page", item_id=item.id))

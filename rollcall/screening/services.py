@@ -1,0 +1,267 @@
+"""The weekly conflict screening as services: record it, record and follow conflicts (open ones
+carry over to the next week), the cut-off and its reminder, and what the office must see."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from rollcall import audit, clock
+from rollcall.extensions import db
+from rollcall.models import Homeroom, School, Student, User
+from rollcall.notify.models import OutboxText, TextKind
+from rollcall.screening.models import (
+    Conflict,
+    ConflictSeverity,
+    ConflictState,
+    ConflictUpdate,
+    Screening,
+    ScreeningReminder,
+)
+
+DEFAULT_CUTOFF = (4, time(17, 0))  # Friday 17:00
+REMIND_GRACE = timedelta(hours=1)
+TEXT_LIMIT = 2000
+
+
+class ScreeningInvalid(ValueError):
+    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
+
+    def __init__(self, errors: dict):
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+def week_start(day: date) -> date:
+    """The Monday of day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def cutoff(school: School) -> tuple[int, time]:
+    """(weekday, time) by which each week's screening is due: the school's, else Friday 17:00."""
+    own = (school.settings or {}).get("screening", {})
+    try:
+        return int(own["weekday"]), time.fromisoformat(own["time"])
+    except (KeyError, TypeError, ValueError):
+        return DEFAULT_CUTOFF
+
+
+def save_cutoff(school: School, weekday: int, wall: time, actor) -> None:
+    """Store the weekly cut-off (commits, audited)."""
+    before = (school.settings or {}).get("screening", {})
+    after = {"weekday": int(weekday), "time": wall.strftime("%H:%M")}
+    school.settings = {**(school.settings or {}), "screening": after}  # a new dict: JSON change
+    audit.record("school.screening_settings", school, actor=actor, before=before, after=after)
+    db.session.commit()
+
+
+def cutoff_at(school: School, monday: date) -> datetime:
+    """The instant the screening of the week starting monday falls due."""
+    weekday, wall = cutoff(school)
+    return clock.school_datetime(school, monday + timedelta(days=weekday), wall)
+
+
+@dataclass(frozen=True)
+class WeekState:
+    homeroom: Homeroom
+    monday: date
+    screening: Screening | None
+    due_at: datetime
+    overdue: bool
+
+
+def week_state(homeroom: Homeroom, monday: date) -> WeekState:
+    """Done, due, or overdue: the screening of a homeroom's week."""
+    screening = db.session.scalar(db.select(Screening).where(
+        Screening.homeroom_id == homeroom.id, Screening.week_start == monday))
+    due = cutoff_at(homeroom.school, monday)
+    return WeekState(homeroom, monday, screening, due,
+                     screening is None and clock.now() >= due)
+
+
+def _clean_text(value, field, errors, required=None):
+    value = (value or "").strip()
+    if not value and required:
+        errors[field] = required
+    elif len(value) > TEXT_LIMIT:
+        errors[field] = _l("At most %(count)d characters.", count=TEXT_LIMIT)
+    return value or None
+
+
+def _ensure_screening(homeroom: Homeroom, monday: date, actor, no_conflicts: bool) -> Screening:
+    screening = db.session.scalar(db.select(Screening).where(
+        Screening.homeroom_id == homeroom.id, Screening.week_start == monday))
+    if screening is None:
+        screening = Screening(school_id=homeroom.school_id, homeroom_id=homeroom.id,
+                              week_start=monday, no_conflicts=no_conflicts,
+                              recorded_at=clock.now(), recorded_by=actor)
+        db.session.add(screening)
+    elif not no_conflicts:
+        screening.no_conflicts = False
+    return screening
+
+
+def record_no_conflicts(homeroom: Homeroom, monday: date, actor: User) -> Screening:
+    """The week's screening found no new conflict (commits, audited)."""
+    existing = week_state(homeroom, monday).screening
+    if existing is not None:
+        return existing
+    screening = _ensure_screening(homeroom, monday, actor, True)
+    db.session.flush()
+    audit.record("screening.record", screening, actor=actor, after={
+        "homeroom_id": homeroom.id, "week": monday.isoformat(), "no_conflicts": True})
+    try:
+        db.session.commit()
+    except IntegrityError:  # recorded a moment ago from another phone
+        db.session.rollback()
+    return week_state(homeroom, monday).screening
+
+
+def record_conflict(homeroom: Homeroom, monday: date, actor: User, *, student_ids,
+                    about: str, severity: str, action: str | None, state: str) -> Conflict:
+    """A conflict found by the week's screening (records the screening too; commits, audited).
+    Students may be of any class of the school, never of another school."""
+    errors = {}
+    ids = sorted({int(i) for i in student_ids or ()})
+    students = list(db.session.scalars(db.select(Student).where(Student.id.in_(ids)))) \
+        if ids else []
+    if not ids:
+        errors["student_ids"] = _l("Name the students involved.")
+    elif len(students) != len(ids) or any(s.school_id != homeroom.school_id
+                                          for s in students):
+        errors["student_ids"] = _l("Only students of this school can be named.")
+    about = _clean_text(about, "about", errors, _l("Say what the conflict is about."))
+    action = _clean_text(action, "action", errors)
+    try:
+        severity = ConflictSeverity(severity)
+    except ValueError:
+        errors["severity"] = _l("Choose how serious it is.")
+    try:
+        state = ConflictState(state)
+    except ValueError:
+        errors["state"] = _l("Choose its state.")
+    if errors:
+        raise ScreeningInvalid(errors)
+    screening = _ensure_screening(homeroom, monday, actor, False)
+    conflict = Conflict(school_id=homeroom.school_id, homeroom_id=homeroom.id, week_start=monday,
+                        about=about, severity=severity, state=state, action=action,
+                        created_at=clock.now(), created_by=actor, updated_at=clock.now(),
+                        students=students)
+    conflict.updates.append(ConflictUpdate(week_start=monday, at=clock.now(), actor=actor,
+                                           state=state, note=action))
+    db.session.add(conflict)
+    db.session.flush()
+    audit.record("conflict.record", conflict, actor=actor, after={
+        "homeroom_id": homeroom.id, "week": monday.isoformat(), "screening_id": screening.id,
+        "students": ids, "severity": str(severity), "state": str(state)})
+    db.session.commit()
+    return conflict
+
+
+def update_conflict(conflict: Conflict, actor: User, *, state: str, note: str | None,
+                    take_over: bool = False) -> ConflictUpdate:
+    """A new state and what was done (a mediation); the office may take the conflict over.
+    Commits, audited; ScreeningInvalid writes nothing."""
+    errors = {}
+    try:
+        state = ConflictState(state)
+    except ValueError:
+        errors["state"] = _l("Choose its state.")
+    note = _clean_text(note, "note", errors, _l("Write what was done."))
+    if errors:
+        raise ScreeningInvalid(errors)
+    before = {"state": conflict.state, "office_owner_id": conflict.office_owner_id}
+    today = clock.school_today(conflict.homeroom.school)
+    conflict.state, conflict.action, conflict.updated_at = state, note, clock.now()
+    if take_over:
+        conflict.office_owner = actor
+    update = ConflictUpdate(week_start=week_start(today), at=clock.now(), actor=actor,
+                            state=state, note=note)
+    conflict.updates.append(update)
+    audit.record("conflict.update", conflict, actor=actor, before=before, after={
+        "state": str(state), "office_owner_id": conflict.office_owner_id})
+    db.session.commit()
+    return update
+
+
+def carried_over(homeroom: Homeroom, monday: date) -> list[Conflict]:
+    """Conflicts of earlier weeks not yet resolved: they come back every week until they are."""
+    return list(db.session.scalars(
+        db.select(Conflict).where(Conflict.homeroom_id == homeroom.id,
+                                  Conflict.week_start < monday,
+                                  Conflict.state != ConflictState.RESOLVED)
+        .order_by(Conflict.week_start, Conflict.id)))
+
+
+def found_in_week(homeroom: Homeroom, monday: date) -> list[Conflict]:
+    """Conflicts this week's screening found."""
+    return list(db.session.scalars(
+        db.select(Conflict).where(Conflict.homeroom_id == homeroom.id,
+                                  Conflict.week_start == monday).order_by(Conflict.id)))
+
+
+def for_the_office(school_id: int) -> list[Conflict]:
+    """Unresolved conflicts with a risk of violence or escalated to the office, oldest first."""
+    return [c for c in db.session.scalars(
+        db.select(Conflict).where(Conflict.school_id == school_id,
+                                  Conflict.state != ConflictState.RESOLVED)
+        .order_by(Conflict.created_at, Conflict.id)) if c.needs_office]
+
+
+def school_week(school: School, monday: date) -> list[WeekState]:
+    """Every active homeroom's screening of the week, for the office board."""
+    homerooms = db.session.scalars(db.select(Homeroom).where(
+        Homeroom.school_id == school.id, Homeroom.active.is_(True))
+        .order_by(Homeroom.grade, Homeroom.name)).all()
+    return [week_state(homeroom, monday) for homeroom in homerooms]
+
+
+def remind_overdue_screenings(school: School) -> int:
+    """At the weekly cut-off: remind the teachers of each class whose screening is not in,
+    once, by text through the outbox (as for a missing attendance)."""
+    monday = week_start(clock.school_today(school))
+    due = cutoff_at(school, monday)
+    if not due <= clock.now() < due + REMIND_GRACE:
+        return 0
+    reminded = 0
+    for state in school_week(school, monday):
+        if state.screening is None:
+            reminded += _remind(school, state.homeroom, monday)
+    return reminded
+
+
+def _remind(school: School, homeroom: Homeroom, monday: date) -> int:
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    link = f"{base}/homerooms/{homeroom.id}/screening"
+    reminder = ScreeningReminder(school_id=school.id, homeroom_id=homeroom.id, week_start=monday,
+                                 created_at=clock.now(), texts_queued=0)
+    today = clock.school_today(school)
+    for teacher in (t for t in homeroom.teachers if t.active and t.phone_e164):
+        language = teacher.locale or school.locale
+        language = language if language in ("zh_Hans", "en") else "zh_Hans"
+        with force_locale(language):
+            body = _("%(school)s: this week's conflict screening for %(class)s is not in yet. "
+                     "Please record it: %(link)s", school=school.name, link=link,
+                     **{"class": homeroom.name})
+        db.session.add(OutboxText(school_id=school.id, school_date=today,
+                                  kind=TextKind.SCREENING_REMINDER, to_e164=teacher.phone_e164,
+                                  user_id=teacher.id, language=language, body=body,
+                                  next_attempt_at=clock.now(), created_at=clock.now()))
+        reminder.texts_queued += 1
+    db.session.add(reminder)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # reminded already this week
+        return 0
+    return 1
+
+
+def reminded_at(homeroom_id: int, monday: date) -> datetime | None:
+    """When the teachers were reminded of that week's screening, if they were."""
+    return db.session.scalar(db.select(ScreeningReminder.created_at).where(
+        ScreeningReminder.homeroom_id == homeroom_id, ScreeningReminder.week_start == monday))

@@ -1,0 +1,160 @@
+"""The watch list as services: put a student on it, write notes, take them off, and read it
+only within what the reader may see (the student's homeroom teachers, the office, the admin)."""
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from rollcall import audit, clock
+from rollcall.extensions import db
+from rollcall.models import Role, Student, User
+from rollcall.watch.models import WatchEntry, WatchNote, WatchReason
+
+TEXT_LIMIT = 2000
+# A review date this close shows on the teacher's Today.
+REVIEW_NOTICE = timedelta(days=3)
+
+
+class WatchInvalid(ValueError):
+    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
+
+    def __init__(self, errors: dict):
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+def may_see(user: User, student: Student) -> bool:
+    """The watch list of a student is for their homeroom teachers, the office and the admin."""
+    if student is None or student.school_id != user.school_id:
+        return False
+    if user.role == Role.TEACHER:
+        return student.homeroom_id is not None and any(
+            own.id == student.homeroom_id for own in user.homerooms)
+    return user.role in (Role.OFFICE, Role.ADMIN)
+
+
+def _text(value, field, errors, required_message=None):
+    value = (value or "").strip()
+    if not value and required_message:
+        errors[field] = required_message
+    elif len(value) > TEXT_LIMIT:
+        errors[field] = _l("At most %(count)d characters.", count=TEXT_LIMIT)
+    return value or None
+
+
+def add_to_watch(student: Student, reason: str, review_on: date | None, details: str | None,
+                 actor: User) -> WatchEntry:
+    """Put a student on the watch list (commits, audited); WatchInvalid writes nothing."""
+    errors = {}
+    try:
+        reason = WatchReason(reason)
+    except ValueError:
+        errors["reason"] = _l("Choose a reason.")
+    today = clock.school_today(student.school)
+    if review_on is None:
+        errors["review_on"] = _l("Give a review date.")
+    elif review_on < today:
+        errors["review_on"] = _l("The review date cannot be in the past.")
+    details = _text(details, "details", errors)
+    if current_entry(student.id) is not None:
+        errors["student_id"] = _l("This student is already on the watch list.")
+    if errors:
+        raise WatchInvalid(errors)
+    entry = WatchEntry(school_id=student.school_id, student_id=student.id, reason=reason,
+                       details=details, review_on=review_on, added_at=clock.now(),
+                       added_by=actor)
+    db.session.add(entry)
+    db.session.flush()
+    audit.record("watch.add", entry, actor=actor, after={
+        "student_id": student.id, "reason": str(reason), "review_on": review_on.isoformat()})
+    db.session.commit()
+    return entry
+
+
+def add_note(entry: WatchEntry, day: date | None, note: str, review_on: date | None,
+             actor: User) -> WatchNote:
+    """A dated note, and optionally the next review date (commits, audited)."""
+    errors = {}
+    today = clock.school_today(entry.student.school)
+    if not entry.is_open:
+        errors["note"] = _l("This student is no longer on the watch list.")
+    if day is None:
+        errors["day"] = _l("Give the date.")
+    elif day > today:
+        errors["day"] = _l("The date cannot be in the future.")
+    note = _text(note, "note", errors, _l("Write the note."))
+    if review_on is not None and review_on < today:
+        errors["review_on"] = _l("The review date cannot be in the past.")
+    if errors:
+        raise WatchInvalid(errors)
+    before = entry.review_on
+    written = WatchNote(day=day, note=note, author=actor, created_at=clock.now())
+    entry.notes.append(written)
+    if review_on is not None:
+        entry.review_on = review_on
+    db.session.flush()
+    audit.record("watch.note", entry, actor=actor, before={"review_on": before.isoformat()},
+                 after={"note_id": written.id, "day": day.isoformat(),
+                        "review_on": entry.review_on.isoformat()})
+    db.session.commit()
+    return written
+
+
+def take_off(entry: WatchEntry, note: str, actor: User) -> None:
+    """Take the student off the watch list with a closing note (required; commits, audited)."""
+    errors = {}
+    if not entry.is_open:
+        errors["note"] = _l("This student is no longer on the watch list.")
+    note = _text(note, "note", errors, _l("Write why the student comes off the list."))
+    if errors:
+        raise WatchInvalid(errors)
+    entry.closed_at, entry.closed_by, entry.closing_note = clock.now(), actor, note
+    audit.record("watch.close", entry, actor=actor, before={"open": True},
+                 after={"open": False})
+    db.session.commit()
+
+
+def current_entry(student_id: int) -> WatchEntry | None:
+    """The student's open watch-list entry, if any."""
+    return db.session.scalar(db.select(WatchEntry).where(
+        WatchEntry.student_id == student_id, WatchEntry.closed_at.is_(None)).limit(1))
+
+
+def _scoped(query, user: User):
+    query = query.where(WatchEntry.school_id == user.school_id)
+    if user.role == Role.TEACHER:
+        own = [homeroom.id for homeroom in user.homerooms]
+        query = query.join(Student, Student.id == WatchEntry.student_id).where(
+            Student.homeroom_id.in_(own))
+    elif user.role not in (Role.OFFICE, Role.ADMIN):
+        query = query.where(False)
+    return query
+
+
+def watch_list(user: User, open_only: bool = True) -> list[WatchEntry]:
+    """The entries this user may see, soonest review first."""
+    query = db.select(WatchEntry)
+    if open_only:
+        query = query.where(WatchEntry.closed_at.is_(None))
+    query = _scoped(query, user).order_by(WatchEntry.closed_at.is_not(None),
+                                          WatchEntry.review_on, WatchEntry.id)
+    return list(db.session.scalars(query))
+
+
+def reviews_due(user: User, homeroom_id: int, today: date) -> list[WatchEntry]:
+    """Open entries of a homeroom whose review date is within a few days (or past)."""
+    query = _scoped(db.select(WatchEntry), user).where(
+        WatchEntry.closed_at.is_(None), WatchEntry.review_on <= today + REVIEW_NOTICE)
+    if user.role != Role.TEACHER:
+        query = query.join(Student, Student.id == WatchEntry.student_id)
+    query = query.where(Student.homeroom_id == homeroom_id).order_by(WatchEntry.review_on)
+    return list(db.session.scalars(query))
+
+
+def entries_for_student(user: User, student: Student) -> list[WatchEntry]:
+    """A student's watch-list history, newest first; empty for anyone who may not see it."""
+    if not may_see(user, student):
+        return []
+    return list(db.session.scalars(
+        db.select(WatchEntry).where(WatchEntry.student_id == student.id)
+        .order_by(WatchEntry.added_at.desc(), WatchEntry.id.desc())))

@@ -1,0 +1,29 @@
+"""The demo school carries weeks of the rest of the routine, so a new user sees it filled in."""
+
+from rollcall.checks.models import ContactLog
+from rollcall.custody.models import ConfiscatedItem
+from rollcall.extensions import db
+from rollcall.family.models import ParentMeeting
+from rollcall.screening.models import Conflict, Screening
+from rollcall.watch.models import WatchEntry
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model).where(*where))
+
+
+def test_the_demo_school_carries_the_routine(app, runner):
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    with app.app_context():
+        weeks = db.session.scalars(db.select(Screening.week_start).distinct()).all()
+        assert len(weeks) >= 2 and count(Screening) == 3 * len(weeks)
+        assert count(Conflict, Conflict.state == "mediating") == 1
+        assert count(ContactLog, ContactLog.reason != "absence") >= 3
+        assert count(ParentMeeting) == 1
+        assert count(WatchEntry, WatchEntry.closed_at.is_(None)) == 1
+        assert count(ConfiscatedItem, ConfiscatedItem.state == "with_office") == 1
+    client = app.test_client()
+    client.post("/login", data={"username": "office1", "password": "rollcall-demo"})
+    watch = client.get("/watch/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    items = client.get("/items/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Truancy" in watch and "打火机一个" in items
