@@ -1,20 +1,32 @@
 # Rollcall: `make run` serves the demo school; `make test` runs the whole suite.
+# Both install the pinned versions of constraints.txt (`make lock` regenerates it from setup.cfg).
 PYTHON ?= python3
 PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app rollcall
+CONSTRAINTS := constraints.txt
+UV_VERSION := 0.13.8
 export ROLLCALL_ENV ?= development
 
-.PHONY: run test test-sqlite test-postgres lint bench translations catalogs wheel-check clean
+.PHONY: run test test-sqlite test-postgres lint lock bench translations catalogs wheel-check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/activate setup.cfg pyproject.toml setup.py
+$(VENV)/.installed: $(BIN)/activate setup.cfg pyproject.toml setup.py $(CONSTRAINTS)
+	$(PYTHON) tools/check_constraints.py setup.cfg $(CONSTRAINTS)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,dev]"
 	touch $@
+
+# Pin every package setup.cfg's ranges allow (the test and dev extras too) into constraints.txt
+# with uv. Pins that still fit are kept; `make lock UPGRADE=1` moves them all to the newest.
+lock: $(BIN)/activate
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile setup.cfg --extra test --extra dev --python-version 3.11 --universal \
+		--quiet --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o $(CONSTRAINTS)
+	$(PYTHON) tools/check_constraints.py setup.cfg $(CONSTRAINTS)
 
 catalogs: $(VENV)/.installed
 	$(BIN)/pybabel compile -d rollcall/translations
@@ -51,7 +63,7 @@ wheel-check: $(VENV)/.installed
 	rm -rf build dist /tmp/rollcall-wheel-venv
 	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
 	$(PYTHON) -m venv /tmp/rollcall-wheel-venv
-	/tmp/rollcall-wheel-venv/bin/pip install --quiet dist/rollcall-*.whl
+	/tmp/rollcall-wheel-venv/bin/pip install --quiet -c $(CONSTRAINTS) dist/rollcall-*.whl
 	cd /tmp && /tmp/rollcall-wheel-venv/bin/python -c "import sys; from rollcall import create_app; \
 	app = create_app({'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); \
 	page = app.test_client().get('/login', headers={'Accept-Language': 'zh-CN'}); \

@@ -31,13 +31,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from rollcall import i18n, models, security, vocabulary  # noqa: F401  (models: tables)
+    from rollcall import i18n, models, security, static_files, vocabulary  # noqa: F401
     from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
     from rollcall.checks import models as check_models  # noqa: F401
     from rollcall.extensions import csrf, db, migrate
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
+    from rollcall.roster import models as roster_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     vocabulary.init_app(app)
+    static_files.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -87,13 +89,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from rollcall import database, demo
+    from rollcall import backup, database, demo
     from rollcall.api import commands as api_commands
     from rollcall.auth import commands as auth_commands
     from rollcall.notify import commands as notify_commands
     from rollcall.roster import commands as roster_commands
 
     database.init_app(app)
+    backup.init_app(app)
     demo.init_app(app)
     auth_commands.init_app(app)
     api_commands.init_app(app)

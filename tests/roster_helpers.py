@@ -35,3 +35,16 @@ def simple_csv(tmp_path: Path, rows: str, name: str = "roster.csv",
     path = tmp_path / name
     path.write_bytes((header + rows).encode(encoding))
     return path
+
+
+def problem_rows(html: str, kind: str = "problems") -> list[list[str]]:
+    """The web's problem table as [file, row, column, what is wrong] per row, unescaped."""
+    import html as html_module
+    import re
+
+    tables = re.findall(rf'<table class="{kind}">(.*?)</table>', html, re.S)
+    rows = []
+    for table in tables:
+        for row in re.findall(r"<tr><td>(.*?)</td></tr>", table, re.S):
+            rows.append([html_module.unescape(cell) for cell in row.split("</td><td>")])
+    return rows

@@ -55,6 +55,7 @@ ADMIN_ROWS = [
     Row("POST", lambda s: "/admin/school", admin_only(200), data={"timezone": "Mars/Base"}),
     Row("GET", lambda s: "/admin/import", admin_only()),
     Row("POST", lambda s: "/admin/import", admin_only(200), data={}),
+    Row("POST", lambda s: "/admin/import/confirm", admin_only(302), data={"token": "nope"}),
     Row("GET", lambda s: "/admin/import/format", admin_only()),
     Row("GET", lambda s: "/admin/calendar", admin_only()),
     Row("POST", lambda s: "/admin/calendar", admin_only(200), data={"name": ""}),

@@ -1,6 +1,7 @@
 """Managing the roster in the app: every change saved whole, audited, errors by the field."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -9,7 +10,7 @@ from rollcall.checks.models import Check, CheckEntry
 from rollcall.extensions import db
 from rollcall.models import AuditLog, Guardian, Homeroom, School, Student, User
 from tests.factories import PASSWORD
-from tests.roster_helpers import ONEROSTER, SIMPLE_CLEAN, snapshot, zipped
+from tests.roster_helpers import ONEROSTER, SIMPLE_CLEAN, problem_rows, snapshot, zipped
 
 
 @pytest.fixture
@@ -239,15 +240,26 @@ def test_school_settings_are_saved_and_checked(app, school, english):
         assert audit_rows("admin.school.update")[0].before["bag_check_cutoff"] == "07:50:00"
 
 
+def confirm_check(client, checked):
+    """Press "Confirm" on a check page: post its token with its CSRF-free test form."""
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"',
+                      checked.get_data(as_text=True))[1]
+    return client.post("/admin/import/confirm", data={"token": token})
+
+
 def upload(client, data: bytes, name: str, **form):
     return client.post("/admin/import", data={"file": (io.BytesIO(data), name), **form},
                        content_type="multipart/form-data")
 
 
 def test_uploading_the_simple_csv_imports_it(app, school, english):
-    response = upload(english("admin"), SIMPLE_CLEAN.read_bytes(), "clean.csv")
+    client = english("admin")
+    response = upload(client, SIMPLE_CLEAN.read_bytes(), "clean.csv")
     assert response.status_code == 200
     assert "3 students read from clean.csv." in response.get_data(as_text=True)
+    response = confirm_check(client, response)
+    assert response.status_code == 200
+    assert "Imported." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(Student).where(Student.student_number == "2027101"))
         assert audit_rows("roster.import")[0].actor_id == school.user_ids["admin"]
@@ -255,16 +267,19 @@ def test_uploading_the_simple_csv_imports_it(app, school, english):
 
 def test_uploading_a_oneroster_zip_imports_it(app, school, english, tmp_path):
     data = zipped(ONEROSTER / "clean", tmp_path).read_bytes()
-    response = upload(english("admin"), data, "oneroster.zip", dry_run="y")
+    response = upload(english("admin"), data, "oneroster.zip")
     text = response.get_data(as_text=True)
-    assert "Dry run: nothing was written." in text
+    assert "Checked: nothing is written until you confirm." in text
 
 
 @pytest.mark.parametrize(("data", "name", "message"), [
-    (b"", "empty.csv", "empty.csv:1: -: the file is empty"),
-    (b"x,y\n1,2\n", "wrong.csv", "wrong.csv:1: header: missing column(s): homeroom"),
+    (b"", "empty.csv", ["empty.csv", "1", "", "", "the file is empty"]),
+    (b"x,y\n1,2\n", "wrong.csv", ["wrong.csv", "1", "header", "",
+                                  "missing column(s): homeroom (班级), student_number (学号), "
+                                  "student_name (姓名)"]),
     (SIMPLE_CLEAN.read_bytes().replace(b"138 1234 5678", b"12"), "phones.csv",
-     "phones.csv:2: guardian_phone: &#39;12&#39; is not a phone number"),
+     ["phones.csv", "2", "Guardian's phone", "12",
+      "not a phone number: write a mobile number of 11 digits, e.g. 138 1234 5678"]),
 ])
 def test_a_bad_upload_lists_its_errors_and_changes_nothing(app, school, english, data, name,
                                                            message):
@@ -274,7 +289,7 @@ def test_a_bad_upload_lists_its_errors_and_changes_nothing(app, school, english,
     response = upload(client, data, name)
     assert response.status_code == 422
     text = response.get_data(as_text=True)
-    assert message in text and "nothing was imported" in text
+    assert message in problem_rows(text) and "nothing was imported" in text
     with app.app_context():
         assert snapshot() == before
 
@@ -286,8 +301,8 @@ def test_an_upload_over_the_limit_is_refused(make_app, school):
     client.post("/language", data={"locale": "en"})
     response = upload(client, b"x" * (300 * 1024), "big.csv")
     assert response.status_code == 422
-    assert "big.csv:0: -: the file is 0.3 MB; the limit is 0.0976562 MB per file" in \
-        response.get_data(as_text=True)
+    assert problem_rows(response.get_data(as_text=True)) == [
+        ["big.csv", "", "", "", "the file is 0.3 MB; the limit is 0.0976562 MB per file"]]
 
 
 def test_the_format_page_documents_every_column_and_links_the_template(school, english):
@@ -304,10 +319,13 @@ def test_the_format_page_documents_every_column_and_links_the_template(school, e
 
 
 def test_a_partial_upload_keeps_the_students_it_does_not_list(app, school, english):
-    response = upload(english("admin"), SIMPLE_CLEAN.read_bytes(), "clean.csv", partial="y")
-    assert response.status_code == 200
+    client = english("admin")
+    response = confirm_check(client, upload(client, SIMPLE_CLEAN.read_bytes(), "clean.csv",
+                                            partial="y"))
+    assert "Imported." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Student, school.student_ids["room1"][0]).active is True
+        assert db.session.scalar(db.select(Student).where(Student.student_number == "2027101"))
 
 
 def test_admin_sets_a_teachers_reminder_phone_and_password_in_one_save(app, school, english):

@@ -1,5 +1,8 @@
 """Configuration, security headers, health check, languages and error pages."""
 
+import hashlib
+from pathlib import Path
+
 import pytest
 
 from rollcall import create_app
@@ -49,6 +52,15 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_static_urls_carry_a_hash_of_the_file_so_proxies_may_cache_them_long(app, client):
+    css = Path(app.static_folder) / "css" / "rollcall.css"
+    version = hashlib.sha256(css.read_bytes()).hexdigest()[:12]
+    page = client.get("/login").get_data(as_text=True)
+    assert f'href="/static/css/rollcall.css?v={version}"' in page
+    with client.get(f"/static/css/rollcall.css?v={version}") as response:
+        assert response.status_code == 200 and response.data == css.read_bytes()
 
 
 def test_every_page_carries_the_security_headers(client):

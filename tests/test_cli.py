@@ -23,7 +23,7 @@ def test_init_db_is_repeatable(runner):
     assert "up to date" in result.output
 
 
-@pytest.mark.parametrize("command", ["init-db", "demo-data", "create-user"])
+@pytest.mark.parametrize("command", ["init-db", "demo-data", "create-user", "backup", "restore"])
 def test_every_command_has_help(runner, command):
     result = runner.invoke(args=[command, "--help"])
     assert result.exit_code == 0

@@ -140,7 +140,7 @@ def test_the_fragment_is_the_board_without_the_page_around_it(app, school, login
         fragment = _page(client, "/office/board.fragment")
     assert "<html" not in fragment and 'class="check-grid"' in fragment
     assert 'data-refresh-url="/office/board.fragment"' in page
-    assert '<script src="/static/js/office.js"' in page and "<script>" not in page
+    assert '<script src="/static/js/office.js?v=' in page and "<script>" not in page
 
 
 def test_the_board_speaks_chinese(app, school, login_as):

@@ -33,7 +33,9 @@ def test_access_log_keeps_paths_but_not_query_strings_or_referrers(app, tmp_path
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_file = tmp_path / "access.log"
-    env = {**os.environ, "ROLLCALL_SECRET_KEY": "x" * 32,
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "ROLLCALL_SECRET_KEY": "x" * 32,
            "ROLLCALL_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with log_file.open("w") as log:
@@ -57,3 +59,4 @@ def test_access_log_keeps_paths_but_not_query_strings_or_referrers(app, tmp_path
     assert PHONE not in written
     assert "?q=" not in written
     assert '"GET /healthz HTTP/1.1" 200' in written
+    assert list(home.iterdir()) == []  # no control socket left in the service user's home

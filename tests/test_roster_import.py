@@ -11,7 +11,8 @@ from tests.roster_helpers import SIMPLE_CLEAN, simple_csv, snapshot
 
 
 def run_import(runner, path, *args):
-    return runner.invoke(args=["import-roster", str(path), "--school", "测试中学", *args])
+    return runner.invoke(args=["import-roster", str(path), "--school", "测试中学",
+                               "--allow-deactivate", *args])
 
 
 def student(number):

@@ -9,12 +9,12 @@ GOOD_ROW = "九年级1班,9,9001,张三,1,李四,母亲,13812345678,zh\n"
 CASES = {
     "wrong header": (
         b"class,name,phone\n1,a,b\n",
-        "roster.csv:1: header: missing column(s): homeroom, grade, student_number, "
-        "student_name, seat, guardian_name, guardian_relationship, guardian_phone, "
-        "guardian_language"),
+        "roster.csv:1: header: missing column(s): homeroom (班级), student_number (学号), "
+        "student_name (姓名)"),
     "bad phone": (
         (HEADER + "九年级1班,9,9001,张三,1,李四,母亲,abc,zh\n").encode(),
-        "roster.csv:2: guardian_phone: 'abc' is not a phone number"),
+        "roster.csv:2: guardian_phone: 'abc': not a phone number: write a mobile number of 11 "
+        "digits, e.g. 138 1234 5678"),
     "duplicate student number": (
         (HEADER + GOOD_ROW + "九年级2班,9,9001,王五,3,赵六,父亲,13912345678,zh\n").encode(),
         "roster.csv:3: student_number: duplicate student number 9001: line 2 gives "
@@ -23,17 +23,18 @@ CASES = {
         (HEADER + ",9,9001,张三,1,李四,母亲,13812345678,zh\n").encode(),
         "roster.csv:2: homeroom: required, but blank"),
     "non-UTF-8 bytes": (
-        HEADER.encode() + b"\xff\xfe\x00bad\n",
+        HEADER.encode() + b"\xff\xfebad\n",
         "roster.csv:2: -: the file is not UTF-8 text (byte 0xFF)"),
     "empty file": (b"", "roster.csv:1: -: the file is empty"),
     "only a BOM": (b"\xef\xbb\xbf\r\n", "roster.csv:1: -: the file is empty"),
     "header only": (HEADER.encode(), "roster.csv:2: -: the file lists no students"),
     "unknown language": (
         (HEADER + "九年级1班,9,9001,张三,1,李四,母亲,13812345678,fr\n").encode(),
-        "roster.csv:2: guardian_language: unknown language 'fr' (use zh_Hans or en)"),
+        "roster.csv:2: guardian_language: 'fr': unknown language: write zh_Hans or en (also "
+        "中文 or English), or leave it blank"),
     "seat not a number": (
         (HEADER + "九年级1班,9,9001,张三,一,李四,母亲,13812345678,zh\n").encode(),
-        "roster.csv:2: seat: '一' is not a whole number"),
+        "roster.csv:2: seat: '一': not a whole number: write digits only, e.g. 4"),
     "not a zip": (b"PK\x03\x04 broken", "roster.csv:0: -: not a readable .zip file"),
 }
 

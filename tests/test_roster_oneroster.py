@@ -72,8 +72,8 @@ def test_bad_phones_are_all_reported_and_nothing_is_written(app, runner, school)
         before = snapshot()
     result = run_import(runner, ONEROSTER / "bad_phones", "--school", "测试中学")
     assert result.exit_code == 1
-    assert "users.csv:7: sms: '138-1234-5678-999' is not a phone number" in result.output
-    assert "users.csv:10: sms: '手机号' is not a phone number" in result.output
+    assert "users.csv:7: sms: '138-1234-5678-999': not a phone number" in result.output
+    assert "users.csv:10: sms: '手机号': not a phone number" in result.output
     assert "users.csv:9: sms: not a mobile number" in result.output
     assert "2 error(s): nothing was imported." in result.output
     with app.app_context():

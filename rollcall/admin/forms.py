@@ -9,6 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -187,11 +188,28 @@ class SchoolForm(PhoneMixin, SchoolScopedForm):
             )) from None
 
 
+HOMEROOM_CHOICES = [SelectChoice("homeroom", _l("Its homeroom classes (classType homeroom)"))] + [
+    SelectChoice(f"period={period}", _l(
+        "Its classes of period %(period)d (for sets without homerooms)", period=period))
+    for period in range(1, 9)]
+
+
 class ImportForm(FlaskForm):
-    file = FileField(_l("Roster file (.csv or OneRoster .zip)"),
+    """Upload a roster to check it: nothing is written until the check is confirmed."""
+
+    file = FileField(_l("Roster file (.csv, .xlsx or OneRoster .zip)"),
                      validators=[FileRequired(_l("Choose a file."))])
-    dry_run = BooleanField(_l("Dry run: only show what would change"))
     partial = BooleanField(_l("Part of the school only: keep students the file does not list"))
+    homerooms = SelectField(_l("OneRoster: the roll-call groups are"),
+                            choices=HOMEROOM_CHOICES, default="homeroom")
+    set_school = StringField(_l("OneRoster: the school to import, when the set holds several"),
+                             validators=[Optional(), Length(max=128)])
+
+
+class ConfirmImportForm(FlaskForm):
+    """Apply the file that was checked (it is kept on the server, not sent again)."""
+
+    token = HiddenField(validators=[DataRequired()])
 
 
 class CalendarForm(SchoolScopedForm):

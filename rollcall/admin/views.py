@@ -6,13 +6,12 @@ from flask_login import current_user
 
 from rollcall.access import roles_required
 from rollcall.admin import services
-from rollcall.admin.forms import ImportForm, SchoolForm
+from rollcall.admin.forms import ConfirmImportForm, ImportForm, SchoolForm
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, Student, User
+from rollcall.roster import checks as roster_checks
 from rollcall.roster import services as roster_services
-from rollcall.roster.problems import RosterRejected
-from rollcall.roster.reading import load_upload
-from rollcall.roster.simple import COLUMNS
+from rollcall.roster.simple import CHINESE_NAMES, COLUMNS, LABELS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 SCHOOL_FIELDS = ("phone", "timezone", "locale", "bag_check_cutoff", "attendance_cutoff",
@@ -55,29 +54,50 @@ def school_settings():
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_roster():
-    """Upload a roster: every problem is listed; nothing is written unless all is well."""
+    """Upload a roster to check it: every problem, or every change, is listed; nothing is
+    written until the admin confirms the check."""
     form = ImportForm()
-    report = None
+    report = check = None
     if form.validate_on_submit():
         upload = form.file.data
-        limit = roster_services.max_file_bytes()
         name = upload.filename or "roster.csv"
-        try:
-            source = load_upload(name, upload.stream, limit)
-        except RosterRejected as rejected:
-            report = roster_services.rejected_report(name, rejected, form.dry_run.data)
-        else:
-            report = roster_services.import_roster(source, current_user.school, current_user,
-                                                   dry_run=form.dry_run.data,
-                                                   partial=form.partial.data)
+        report, check = roster_checks.check_upload(
+            name, upload.stream, current_user.school, current_user,
+            partial=form.partial.data, homerooms=form.homerooms.data,
+            set_school=(form.set_school.data or "").strip() or None)
     status = 422 if report and report.errors else 200
-    return render_template("admin/import.html", form=form, report=report), status
+    return render_template("admin/import.html", form=form, report=report, check=check,
+                           confirm=ConfirmImportForm(token=check.token) if check else None,
+                           labels=roster_checks.column_labels()), status
+
+
+@bp.post("/import/confirm")
+def confirm_import():
+    """Apply the checked file, unless the school's roster changed since the check."""
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        flash(_("This check is no longer available: upload the file again."), "error")
+        return redirect(url_for("admin.import_roster"))
+    try:
+        report = roster_checks.confirm(form.token.data, current_user.school, current_user)
+    except roster_checks.CheckGone:
+        flash(_("This check is no longer available: upload the file again."), "error")
+        return redirect(url_for("admin.import_roster"))
+    except roster_checks.RosterChanged:
+        flash(_("The school's roster changed after this file was checked, so nothing was "
+                "imported: upload the file again to check it against the roster as it is "
+                "now."), "error")
+        return redirect(url_for("admin.import_roster"))
+    status = 422 if report.errors else 200
+    return render_template("admin/import.html", form=ImportForm(), report=report, check=None,
+                           confirm=None, labels=roster_checks.column_labels()), status
 
 
 @bp.get("/import/format")
 def import_format():
     """How to write the simple roster CSV, with the template to download."""
-    return render_template("admin/format.html", columns=COLUMNS,
+    return render_template("admin/format.html", columns=COLUMNS, labels=LABELS,
+                           chinese=CHINESE_NAMES,
                            max_mb=roster_services.max_file_bytes() // (1024 * 1024),
                            template=current_app.url_for(
                                "static", filename="roster/simple-roster-template.csv"))

@@ -72,7 +72,7 @@ class Reconciler:
         self.counts: dict[str, Counter] = {kind: Counter() for kind in
                                            ("homerooms", "students", "guardians", "teachers")}
         self.students = list(db.session.scalars(
-            db.select(Student).where(Student.school_id == school.id)
+            db.select(Student).where(Student.school_id == school.id).order_by(Student.id)
             .options(selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian))))
         # Usernames are one account whatever their case (sign-in ignores case too).
         names = [teacher.username.lower() for teacher in roster.teachers]
@@ -83,9 +83,12 @@ class Reconciler:
         self.new_guardians: list[Pending] = []
         self.new_links: list[tuple] = []  # (student, guardian, contact order)
         self._touched: set[int] = set()
+        self.active_before = sum(1 for student in self.students if student.active)
+        self.deactivated: dict[str, list[str]] = {"students": [], "homerooms": []}
         self.by = Index()
         self.homerooms = list(db.session.scalars(db.select(Homeroom).where(
-            Homeroom.school_id == school.id).options(selectinload(Homeroom.teachers))))
+            Homeroom.school_id == school.id).order_by(Homeroom.id)
+            .options(selectinload(Homeroom.teachers))))
         for homeroom in self.homerooms:
             self.by.add(homeroom, "sourced_id", "name")
         for student in self.students:
@@ -112,6 +115,8 @@ class Reconciler:
                 if student.active and gone:
                     student.active = False
                     self.counts["students"]["deactivated"] += 1
+                    self.deactivated["students"].append(
+                        f"{student.name} ({student.student_number})")
             self._deactivate_homerooms()
 
     def _deactivate_homerooms(self) -> None:
@@ -124,6 +129,15 @@ class Reconciler:
             if homeroom.active and gone and id(homeroom) not in listed:
                 homeroom.active = False
                 self.counts["homerooms"]["deactivated"] += 1
+                self.deactivated["homerooms"].append(homeroom.name)
+
+    def destructive(self) -> bool:
+        """True when the import would deactivate any class, or more than a tenth of the
+        school's active students: the admin must confirm that (--allow-deactivate)."""
+        if not self.roster.full:  # a delta or a partial file deactivates only what it names
+            return False
+        students = len(self.deactivated["students"])
+        return bool(self.deactivated["homerooms"]) or students * 10 > self.active_before
 
     def write(self) -> None:
         """Flush the changed rows, then insert the new ones in bulk (ids in input order)."""
@@ -209,7 +223,8 @@ class Reconciler:
         roster_phone = record.phone_e164 or ""
         if guardian is None:
             guardian = Pending(Guardian, school_id=self.school.id, sourced_id=record.sourced_id,
-                               absence_texts=True, sms_consent=True, roster_phone=roster_phone,
+                               absence_texts=record.absence_texts, sms_consent=True,
+                               roster_phone=roster_phone,
                                **values)
             self.new_guardians.append(guardian)
             self.by.add(guardian, *GUARDIAN_KEYS)

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from rollcall.cli_support import clean_errors, resolve_school
 from rollcall.extensions import db
 from rollcall.models import School
-from rollcall.roster import services
+from rollcall.roster import oneroster, services
 from rollcall.roster.problems import RosterRejected
 from rollcall.roster.reading import load_path
 
@@ -22,26 +22,43 @@ CHANGES = {"added": "would add", "updated": "would update", "deactivated": "woul
 
 @click.command("import-roster")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--school", "school_name", help="The school to import into (created if new).")
+@click.option("--school", "school_name",
+              help="The school to import into (the first import creates it).")
+@click.option("--create-school", is_flag=True,
+              help="Create the --school named when the install has other schools but not it.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--partial", is_flag=True,
               help="Only add and update: keep students the file does not list.")
+@click.option("--allow-deactivate", is_flag=True,
+              help="Allow a full import to deactivate classes or over 10% of the students.")
+@click.option("--homerooms", "homerooms", default="homeroom", show_default=True,
+              help="OneRoster: the roll-call classes: 'homeroom' (classType=homeroom) or "
+                   "'period=P' (the scheduled classes meeting in period P).")
+@click.option("--set-school", help="OneRoster: the school of a district set to import, when "
+                                    "the set names it otherwise than Rollcall does.")
+@click.option("--sheet", help="An .xlsx workbook's sheet to read (default: the first).")
 @with_appcontext
 @clean_errors
-def import_roster_command(path, school_name, dry_run, partial):
-    """Import a OneRoster 1.1/1.2 set (folder or .zip) or a simple roster CSV."""
+def import_roster_command(path, school_name, create_school, dry_run, partial,
+                          allow_deactivate, homerooms, set_school, sheet):
+    """Import a OneRoster 1.1/1.2 set (folder or .zip), or a simple roster (.csv or .xlsx)."""
+    if oneroster.homeroom_choice(homerooms) is None:
+        raise click.BadParameter("use 'homeroom' or 'period=P'", param_hint="--homerooms")
     with force_locale("en"):
-        school = _school(school_name)
         try:
             source = load_path(path, services.max_file_bytes())
         except RosterRejected as rejected:
             report = services.rejected_report(path.name, rejected, dry_run)
         else:
-            roster = services.read_roster(source, school, partial=partial)
+            source.sheet = sheet
+            school = _school(school_name, create_school, source)
+            roster = services.read_roster(source, school, partial=partial,
+                                          homerooms=homerooms.strip(), set_school=set_school)
             with click.progressbar(length=len(roster.students), label="importing students",
                                    file=sys.stderr) as bar:
                 report = services.apply_roster(roster, school, None, dry_run=dry_run,
-                                               progress=bar.update, origin=_origin())
+                                               progress=bar.update, origin=_origin(),
+                                               allow_deactivate=allow_deactivate)
         _print(report)
     if not report.applied:
         db.session.rollback()  # also undoes a school created for this import
@@ -57,13 +74,34 @@ def _origin() -> str:
         return "command line"
 
 
-def _school(name: str | None) -> School:
-    if name and db.session.scalar(db.select(School).where(School.name == name)) is None:
-        school = School(name=name)
-        db.session.add(school)
-        db.session.flush()  # rolled back with the import if it fails or is a dry run
-        return school
-    return resolve_school(name)
+def _school(name: str | None, create: bool, source) -> School:
+    """The school to import into. The install's first import creates it (named by --school,
+    or by the set's one school); later, an unknown --school is refused unless --create-school,
+    so a typo never makes a second school."""
+    schools = db.session.scalars(db.select(School).order_by(School.name)).all()
+    if name and any(school.name == name for school in schools):
+        return resolve_school(name)
+    if schools and not name:
+        return resolve_school(None)
+    if schools and not create:
+        raise click.ClickException(
+            f"no school named {name!r}; the schools are: "
+            f"{', '.join(school.name for school in schools)} "
+            "(add --create-school to create a new one)")
+    if not name:
+        names = oneroster.school_names(source) if source.kind == "oneroster" else []
+        if len(names) > 1:
+            raise click.ClickException(
+                f"the set holds {len(names)} schools: {', '.join(names)}; "
+                "choose one with --school NAME")
+        if not names:
+            raise click.ClickException(
+                "there is no school yet: name it with --school NAME")
+        name = names[0]
+    school = School(name=name)
+    db.session.add(school)
+    db.session.flush()  # rolled back with the import if it fails or is a dry run
+    return school
 
 
 def _print(report) -> None:

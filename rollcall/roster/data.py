@@ -14,6 +14,7 @@ class GuardianRecord:
     language: str
     sourced_id: str | None = None
     phone_at: tuple[str, int, str] | None = None  # (file, line, column) of the phone
+    absence_texts: bool = True  # a new guardian's switch (a registry member marked 否: off)
 
 
 @dataclass
@@ -60,8 +61,8 @@ class Roster:
     warnings: list[Problem] = field(default_factory=list)
     school_name: str | None = None
 
-    def error(self, file: str, line: int, column: str, message) -> None:
-        self.errors.append(Problem(file, line, column, message))
+    def error(self, file: str, line: int, column: str, message, value: str | None = None) -> None:
+        self.errors.append(Problem(file, line, column, message, value))
 
     def warn(self, file: str, line: int, column: str, message) -> None:
         self.warnings.append(Problem(file, line, column, message))

@@ -1,5 +1,8 @@
 """Checks of single values shared by both formats: phones, languages, numbers, lengths."""
 
+import re
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 
 from rollcall.phones import InvalidPhone, parse_phone
@@ -13,18 +16,53 @@ LANGUAGES = {
 }
 
 
+SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?e\+?\d+$", re.IGNORECASE)
+FLOAT_ZERO = re.compile(r"^(\+?\d+)\.0+$")
+SEPARATORS = re.compile(r"[;/,|\n\u3001]")  # after NFKC: ；／，become ; / ,
+MAX_DIGITS = 15  # E.164; even 0086 and a mobile number stay within it
+CHINESE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                   "九": 9, "十": 10, "十一": 11, "十二": 12}
+STAGES = {"初": 6, "高": 9}  # 初一 is grade 7, 高一 grade 10
+GRADE = re.compile(r"^(?:(?P<number>\d{1,2}|[一二三四五六七八九十]{1,2})年级|"
+                   r"(?P<stage>[初高])(?:中)?(?P<year>[一二三]))$")
+
+
+def spreadsheet_phone(roster: Roster, where: tuple[str, int], column: str, raw: str):
+    """The number a spreadsheet cell means, or None with an error: 138….0 is a float's
+    rendering of 138…; 1.38123E+10 has lost digits; two numbers belong on two rows."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if SCIENTIFIC.match(text.replace(" ", "")):
+        roster.error(*where, column, _l(
+            "the number is in scientific notation (科学计数法), so its last digits are lost: "
+            "set the column's format to Text (文本) and type the numbers again"), raw)
+        return None
+    if match := FLOAT_ZERO.match(text):
+        return match[1]
+    digits = sum(char.isdigit() for char in text)
+    parts = [part for part in SEPARATORS.split(text) if any(c.isdigit() for c in part)]
+    if len(parts) > 1 or digits > MAX_DIGITS:
+        roster.error(*where, column, _l(
+            "one number per cell: put the second guardian on a row of their own"), raw)
+        return None
+    return raw
+
+
 def phone(roster: Roster, where: tuple[str, int], column: str, raw: str, region: str):
     """(E.164, raw) for a phone cell; an error if impossible, a warning if it cannot take texts."""
     if not raw:
         return None, None
+    meant = spreadsheet_phone(roster, where, column, raw)
+    if meant is None:
+        return None, raw[:64]
     try:
-        parsed = parse_phone(raw, region)
+        parsed = parse_phone(meant, region)
     except InvalidPhone:
-        roster.error(*where, column, _l("%(raw)r is not a phone number", raw=raw))
+        roster.error(*where, column, _l(
+            "not a phone number: write a mobile number of 11 digits, e.g. 138 1234 5678"), raw)
         return None, raw
     if parsed.warning:
         roster.warn(*where, column, phone_warning_text(parsed.warning))
-    return parsed.e164, raw[:64]
+    return parsed.e164, meant[:64]
 
 
 def language(roster: Roster, where: tuple[str, int], column: str, raw: str, default: str):
@@ -33,7 +71,9 @@ def language(roster: Roster, where: tuple[str, int], column: str, raw: str, defa
         return default
     code = LANGUAGES.get(raw.strip().lower())
     if code is None:
-        roster.error(*where, column, _l("unknown language %(raw)r (use zh_Hans or en)", raw=raw))
+        roster.error(*where, column, _l(
+            "unknown language: write zh_Hans or en (also 中文 or English), or leave it blank"),
+            raw)
         return default
     return code
 
@@ -56,10 +96,26 @@ def number(roster: Roster, where: tuple[str, int], column: str, value: str,
     try:
         result = int(value.lstrip("0") or "0")
     except ValueError:
-        roster.error(*where, column, _l("%(value)r is not a whole number", value=value))
+        roster.error(*where, column, _l("not a whole number: write digits only, e.g. 4"), value)
         return None
     if not low <= result <= high:
         roster.error(*where, column, _l("must be between %(low)d and %(high)d",
                                         low=low, high=high))
         return None
     return result
+
+
+def grade(roster: Roster, where: tuple[str, int], column: str, value: str) -> int | None:
+    """A grade as 9, 9年级, 九年级, 初三 or 高一 (1 to 12); may be blank."""
+    match = GRADE.match(value.replace(" ", ""))
+    if match and match["number"]:
+        written = match["number"]
+        value = str(CHINESE_NUMBERS.get(written, written))
+    elif match:
+        value = str(STAGES[match["stage"]] + CHINESE_NUMBERS[match["year"]])
+    return number(roster, where, column, value, 1, 12)
+
+
+def seat(roster: Roster, where: tuple[str, int], column: str, value: str) -> int | None:
+    """A seat as 4 or 4号 (1 to 999); may be blank."""
+    return number(roster, where, column, value.removesuffix("号").strip(), 1, 999)

@@ -31,6 +31,7 @@ class OneRosterSet:
     def __init__(self, source: RosterSource, roster: Roster):
         self.roster = roster
         self.rows: dict[str, list[Row]] = {}
+        self.deleted: dict[str, dict[str, Row]] = {}  # file → {sourcedId: row} tobedeleted
         for name in ("manifest.csv", "orgs.csv", "roles.csv", *REQUIRED):
             if name in source.files:
                 try:
@@ -41,9 +42,10 @@ class OneRosterSet:
                     continue
                 self.rows[name] = [row for row in rows if row.get("status").lower()
                                    != "tobedeleted"]
+                self.deleted[name] = {row.get("sourcedId"): row for row in rows
+                                      if row.get("status").lower() == "tobedeleted"}
                 if name in ("users.csv", "classes.csv"):  # a delta's "this one has left"
-                    roster.leaving |= {row.get("sourcedId") for row in rows
-                                       if row.get("status").lower() == "tobedeleted"}
+                    roster.leaving |= set(self.deleted[name])
             elif name in REQUIRED:
                 roster.error(name, 0, "-", _l("the file is missing from the OneRoster set"))
 
@@ -65,8 +67,30 @@ def person_name(row: Row) -> str:
     return " ".join(part for part in (given, family) if part)
 
 
+def school_names(source: RosterSource) -> list[str]:
+    """The names of the schools a set's orgs.csv lists (none if it cannot be read)."""
+    data = source.files.get("orgs.csv")
+    if data is None:
+        return []
+    try:
+        _header, rows = read_csv("orgs.csv", decode("orgs.csv", data), ())
+    except RosterRejected:
+        return []
+    return [row.get("name") for row in rows if row.get("type") == "school"
+            and row.get("status").lower() != "tobedeleted" and row.get("name")]
+
+
+def homeroom_choice(value: str) -> str | None:
+    """`homeroom` or `period=P`; None when the value is neither."""
+    value = (value or "homeroom").strip()
+    if value == "homeroom" or (value.startswith("period=") and value[7:].strip()):
+        return value
+    return None
+
+
 def parse_oneroster(source: RosterSource, region: str, default_language: str,
-                    school_name: str | None = None, progress=None) -> Roster:
+                    school_name: str | None = None, progress=None,
+                    homerooms: str = "homeroom") -> Roster:
     """Read a OneRoster set; every problem found is collected with its file and line."""
     roster = Roster(source.name, "oneroster")
     files = OneRosterSet(source, roster)
@@ -77,8 +101,12 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
     users = _index_users(roster, files)
     roles = _roles(files, users)
     school_ids = _school_scope(roster, files, school_name)
-    _read_homerooms(roster, files, school_ids)
-    members, teachers = _read_enrollments(roster, files, users, roles)
+    _read_homerooms(roster, files, school_ids, homerooms)
+    if roster.full and not roster.homerooms and not roster.errors:
+        _no_homerooms(roster, files, homerooms)
+        return roster
+    _skip_deleted(roster, files)
+    members, teachers = _read_enrollments(roster, files, users, roles, homerooms)
     guardian_of = _agents(roster, users, roles)
     cache: dict[str, GuardianRecord] = {}
     for user_id, (homeroom_key, _line) in members.items():
@@ -102,7 +130,48 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
             progress(1)
     roster.teachers = [_teacher(roster, users[t], keys) for t, keys in teachers.items()]
     _check_duplicate_numbers(roster)
+    if roster.full and not roster.students and not roster.errors:
+        roster.error("enrollments.csv", 0, "-", _l(
+            "no student is enrolled in any of the %(count)d roll-call classes: nothing to "
+            "import", count=len(roster.homerooms)))
     return roster
+
+
+def _no_homerooms(roster, files, homerooms: str) -> None:
+    """Why no class became a roll-call group, and what to choose instead."""
+    kinds: dict[str, int] = {}
+    for row in files.rows["classes.csv"]:
+        kind = row.get("classType").lower() or "?"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    total = sum(kinds.values())
+    found = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    if homerooms == "homeroom":
+        roster.error("classes.csv", 0, "classType", _l(
+            "none of the %(total)d classes is a homeroom (classType=homeroom): %(found)s; "
+            "choose which classes are the roll-call groups, e.g. the classes of the first "
+            "period (--homerooms period=1)", total=total, found=found or "0"))
+    else:
+        roster.error("classes.csv", 0, "periods", _l(
+            "none of the %(total)d classes is a scheduled class meeting in period "
+            "%(period)s (%(found)s): choose another period", total=total,
+            period=homerooms[7:], found=found or "0"))
+
+
+def _skip_deleted(roster, files) -> None:
+    """A class or user marked tobedeleted is left out with its enrollments, with a warning."""
+    for name, label in (("classes.csv", "classSourcedId"), ("users.csv", "userSourcedId")):
+        deleted = files.deleted.get(name, {})
+        if not deleted:
+            continue
+        skipped = [row for row in files.rows["enrollments.csv"] if row.get(label) in deleted]
+        files.rows["enrollments.csv"] = [row for row in files.rows["enrollments.csv"]
+                                         if row.get(label) not in deleted]
+        for sourced_id, row in deleted.items():
+            count = sum(1 for enrollment in skipped if enrollment.get(label) == sourced_id)
+            title = row.get("title") or person_name(row) or sourced_id
+            roster.warn(name, row.line, "status", _l(
+                "%(title)s (%(id)s) is marked tobedeleted: skipped, with its %(count)d "
+                "enrollment(s)", title=title, id=sourced_id, count=count))
 
 
 def _index_users(roster, files) -> dict[str, Row]:
@@ -139,17 +208,26 @@ def _school_scope(roster, files, school_name) -> set[str] | None:
     named = [row for row in schools if row.get("name") == school_name]
     if not named:
         roster.error("orgs.csv", 0, "name", _l(
-            "the set holds several schools and none is named %(name)r; name one with --school",
-            name=school_name or ""))
+            "the set holds %(count)d schools (%(names)s) and none is named %(name)s: choose "
+            "the one to import (--set-school NAME)", count=len(schools), name=school_name or "-",
+            names=", ".join(row.get("name") for row in schools)))
         return set()
     roster.school_name = school_name
     return {row.get("sourcedId") for row in named}
 
 
-def _read_homerooms(roster, files, school_ids) -> None:
+def _is_roll_call_class(row: Row, homerooms: str) -> bool:
+    """classType=homeroom, or with `period=P` a scheduled class meeting in period P."""
+    kind = row.get("classType").lower()
+    if homerooms == "homeroom":
+        return kind == "homeroom"
+    return kind == "scheduled" and homerooms[7:].strip() in split(row.get("periods"))
+
+
+def _read_homerooms(roster, files, school_ids, homerooms="homeroom") -> None:
     titles: dict[str, int] = {}
     for row in files.rows["classes.csv"]:
-        if row.get("classType").lower() != "homeroom":
+        if not _is_roll_call_class(row, homerooms):
             continue
         if school_ids is not None and row.get("schoolSourcedId") not in school_ids:
             continue
@@ -161,14 +239,19 @@ def _read_homerooms(roster, files, school_ids) -> None:
         titles[title] = row.line
         grades = split(row.get("grades"))
         grade = int(grades[0]) if grades and grades[0].isdigit() else None
+        grade = grade if grade is not None and 1 <= grade <= 12 else None
         roster.homerooms[row.get("sourcedId")] = HomeroomRecord(
             row.get("sourcedId"), title, grade, sourced_id=row.get("sourcedId"))
 
 
-def _read_enrollments(roster, files, users, roles):
+def _read_enrollments(roster, files, users, roles, homerooms="homeroom"):
+    """Students and teachers of the roll-call classes; of a period's class, the teacher
+    enrolled as primary (all of them when none is)."""
     all_classes = {row.get("sourcedId") for row in files.rows["classes.csv"]}
     members: dict[str, tuple[str, int]] = {}
     teachers: dict[str, list[str]] = {}
+    staff: list[tuple[str, str, bool]] = []
+    primary: dict[str, bool] = {}
     for row in files.rows["enrollments.csv"]:
         where = ("enrollments.csv", row.line)
         class_id, user_id = row.get("classSourcedId"), row.get("userSourcedId")
@@ -185,10 +268,16 @@ def _read_enrollments(roster, files, users, roles):
         if role == "student":
             if user_id in members and members[user_id][0] != class_id:
                 roster.error(*where, "classSourcedId", _l(
-                    "the student is already in another homeroom (line %(line)d)",
-                    line=members[user_id][1]))
+                    "the student is in two roll-call classes: %(first)s (line %(line)d) and "
+                    "%(second)s", first=roster.homerooms[members[user_id][0]].name,
+                    line=members[user_id][1], second=roster.homerooms[class_id].name))
             members.setdefault(user_id, (class_id, row.line))
         elif role in ("teacher", "aide"):
+            primary[class_id] = primary.get(class_id, False) or \
+                row.get("primary").lower() == "true"
+            staff.append((user_id, class_id, row.get("primary").lower() == "true"))
+    for user_id, class_id, is_primary in staff:
+        if homerooms == "homeroom" or is_primary or not primary.get(class_id):
             teachers.setdefault(user_id, []).append(class_id)
     return members, teachers
 

@@ -13,9 +13,29 @@ class Problem:
     line: int
     column: str
     message: str  # a lazy string: translated when shown
+    value: str | None = None  # the cell as written, when the message does not quote it
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+        quoted = f"{self.value!r}: " if self.value is not None else ""
+        return f"{self.file}:{self.line}: {self.column}: {quoted}{self.message}"
+
+    @property
+    def shown_value(self) -> str:
+        """The value for a page: phone cells with their middle digits hidden."""
+        if self.value is None:
+            return ""
+        phone = any(word in self.column for word in PHONE_COLUMN_WORDS)
+        return mask_typed(self.value) if phone else self.value
+
+
+PHONE_COLUMN_WORDS = ("phone", "sms", "电话")
+
+
+def mask_typed(raw: str) -> str:
+    """A phone as typed, with all digits but the first three and the last two hidden."""
+    digits = [index for index, char in enumerate(raw) if char.isdigit()]
+    hidden = set(digits[3:-2])
+    return "".join("*" if index in hidden else char for index, char in enumerate(raw))
 
 
 class RosterRejected(Exception):

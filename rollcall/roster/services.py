@@ -1,12 +1,14 @@
 """Importing a roster: read and check it all, then write it in one transaction (or not at all)."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from rollcall import audit
 from rollcall.extensions import db
-from rollcall.models import School, User
+from rollcall.models import Guardian, Homeroom, School, Student, StudentGuardian, User
 from rollcall.roster.apply import Reconciler
 from rollcall.roster.data import Roster
 from rollcall.roster.oneroster import parse_oneroster
@@ -25,6 +27,9 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     students_read: int = 0
+    deactivated: dict[str, list[str]] = field(default_factory=dict)  # names, for the check
+    set_schools: list[str] = field(default_factory=list)  # a district set's schools, to choose
+    destructive: bool = False  # it deactivates a class or over a tenth of the students
 
     @property
     def applied(self) -> bool:
@@ -36,15 +41,17 @@ def max_file_bytes() -> int:
     return int(current_app.config.get("ROSTER_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
 
 
-def read_roster(source: RosterSource, school: School, *, partial: bool = False) -> Roster:
+def read_roster(source: RosterSource, school: School, *, partial: bool = False,
+                homerooms: str = "homeroom", set_school: str | None = None) -> Roster:
     """Parse and check the source against the school's phone region and language.
 
     A partial roster (say, one class) only adds and updates: nobody is deactivated."""
     try:
-        if source.kind == "simple":
+        if source.kind in ("simple", "xlsx"):
             roster = parse_simple(source, school.phone_region, school.locale)
         else:
-            roster = parse_oneroster(source, school.phone_region, school.locale, school.name)
+            roster = parse_oneroster(source, school.phone_region, school.locale,
+                                     set_school or school.name, homerooms=homerooms)
     except RosterRejected as rejected:
         return Roster(source.name, source.kind, errors=rejected.problems)
     roster.full = roster.full and not partial
@@ -52,8 +59,12 @@ def read_roster(source: RosterSource, school: School, *, partial: bool = False) 
 
 
 def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run: bool = False,
-                 progress=None, origin: str = "web") -> ImportReport:
-    """Write the roster if it has no errors: add, update in place, deactivate the missing."""
+                 progress=None, origin: str = "web",
+                 allow_deactivate: bool = False) -> ImportReport:
+    """Write the roster if it has no errors: add, update in place, deactivate the missing.
+
+    Deactivating any class or over a tenth of the school's students needs allow_deactivate:
+    a file that lists too little must never empty a school by accident."""
     report = ImportReport(roster.source_name, dry_run, roster.errors, roster.warnings,
                           students_read=len(roster.students))
     if roster.errors:
@@ -61,6 +72,14 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
     reconciler = Reconciler(school, roster)
     reconciler.run(progress)
     report.counts = {kind: dict(counter) for kind, counter in reconciler.counts.items()}
+    report.deactivated = reconciler.deactivated
+    report.destructive = reconciler.destructive()
+    if report.destructive and not allow_deactivate:
+        roster.error(roster.source_name, 0, "-", _l(
+            "this import would deactivate %(students)d of the school's %(active)d active "
+            "students and %(homerooms)d class(es): if the file really is the whole school, "
+            "confirm it (--allow-deactivate)", students=len(reconciler.deactivated["students"]),
+            active=reconciler.active_before, homerooms=len(reconciler.deactivated["homerooms"])))
     if roster.errors or dry_run:
         db.session.rollback()
         return report
@@ -75,10 +94,39 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
 
 
 def import_roster(source: RosterSource, school: School, actor: User | None, *,
-                  dry_run: bool = False, partial: bool = False) -> ImportReport:
+                  dry_run: bool = False, partial: bool = False, allow_deactivate: bool = False,
+                  homerooms: str = "homeroom", set_school: str | None = None) -> ImportReport:
     """Read, check and (unless a dry run or on error) write a roster in one go."""
-    return apply_roster(read_roster(source, school, partial=partial), school, actor,
-                        dry_run=dry_run)
+    roster = read_roster(source, school, partial=partial, homerooms=homerooms,
+                         set_school=set_school)
+    return apply_roster(roster, school, actor, dry_run=dry_run,
+                        allow_deactivate=allow_deactivate)
+
+
+def roster_fingerprint(school: School) -> str:
+    """A digest of the school's homerooms, students and guardians: a confirmation applies the
+    checked file only while this is what the check compared it with."""
+    digest = hashlib.sha256()
+    queries = (
+        db.select(Homeroom.id, Homeroom.name, Homeroom.grade, Homeroom.active,
+                  Homeroom.sourced_id).where(Homeroom.school_id == school.id)
+        .order_by(Homeroom.id),
+        db.select(Student.id, Student.student_number, Student.name, Student.seat,
+                  Student.active, Student.homeroom_id, Student.sourced_id)
+        .where(Student.school_id == school.id).order_by(Student.id),
+        db.select(Guardian.id, Guardian.name, Guardian.phone_e164, Guardian.language,
+                  Guardian.relationship_label).where(Guardian.school_id == school.id)
+        .order_by(Guardian.id),
+        db.select(StudentGuardian.student_id, StudentGuardian.guardian_id,
+                  StudentGuardian.contact_order).join(Student)
+        .where(Student.school_id == school.id)
+        .order_by(StudentGuardian.student_id, StudentGuardian.guardian_id),
+    )
+    for query in queries:
+        for row in db.session.execute(query):
+            digest.update(repr(tuple(row)).encode())
+        digest.update(b"|")
+    return digest.hexdigest()
 
 
 def rejected_report(name: str, rejected: RosterRejected, dry_run: bool) -> ImportReport:

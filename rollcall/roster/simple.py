@@ -1,31 +1,132 @@
-"""The simple roster CSV: one row per student and guardian (documented at /admin/import/format)."""
+"""The simple roster: one row per student and guardian, or one row per student with several
+guardians side by side (guardian2_*, or the national registry's 成员N… columns); as CSV or
+.xlsx, with English or Chinese column names (documented at /admin/import/format)."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from rollcall.roster import fields
 from rollcall.roster.data import GuardianRecord, HomeroomRecord, Roster, StudentRecord
-from rollcall.roster.reading import RosterSource, decode, read_csv
+from rollcall.roster.reading import (
+    MAX_TITLE_ROWS,
+    RosterSource,
+    csv_lines,
+    decode,
+    table_rows,
+)
 
 COLUMNS = ("homeroom", "grade", "student_number", "student_name", "seat", "guardian_name",
            "guardian_relationship", "guardian_phone", "guardian_language")
+REQUIRED = ("homeroom", "student_number", "student_name")
+CHINESE_NAMES = {
+    "homeroom": ("班级", "班号"),
+    "grade": ("年级",),
+    "student_number": ("学号", "学籍号", "学籍辅号"),
+    "student_name": ("姓名", "学生姓名"),
+    "seat": ("座号", "班内学号"),
+    "guardian_name": ("家长姓名", "监护人姓名"),
+    "guardian_relationship": ("关系", "与学生关系"),
+    "guardian_phone": ("联系电话", "家长电话", "手机号"),
+    "guardian_language": ("语言",),
+}
+ALIASES = {alias: column for column, names in CHINESE_NAMES.items() for alias in names}
+LABELS = {
+    "homeroom": _l("Homeroom"), "grade": _l("Grade"), "student_number": _l("Student number"),
+    "student_name": _l("Student name"), "seat": _l("Seat"),
+    "guardian_name": _l("Guardian's name"), "guardian_relationship": _l("Relationship"),
+    "guardian_phone": _l("Guardian's phone"), "guardian_language": _l("Language"),
+}
+WIDE = re.compile(r"^guardian(\d)_(name|relationship|phone|language)$")
+MEMBER = re.compile(r"^成员(\d+)(姓名|关系|联系电话|是否监护人)$")
+NAMED_GUARDIAN = re.compile(r"^监护人\((.+)\)$")
+MEMBER_PARTS = {"姓名": "name", "关系": "relationship", "联系电话": "phone",
+                "是否监护人": "is_guardian"}
+NO = {"否", "不是", "no", "n", "false", "0"}
+
+
+def header_name(cell: str) -> str:
+    """A header cell as a column id: English ids in any case, or a Chinese name."""
+    text = unicodedata.normalize("NFKC", cell).strip().replace(" ", "")
+    lowered = text.lower()
+    return ALIASES.get(text, lowered if lowered in COLUMNS or WIDE.match(lowered) else text)
+
+
+@dataclass
+class GuardianColumns:
+    """Where one guardian's cells are in a row; `needs_phone` members without one are skipped."""
+
+    name: str
+    relationship: str | None = None
+    phone: str | None = None
+    language: str | None = None
+    is_guardian: str | None = None
+    fixed_relationship: str | None = None
+    needs_phone: bool = False
+
+
+def guardian_columns(header: list[str]) -> list[GuardianColumns]:
+    """Each guardian the header has room for, in column order."""
+    found: list[tuple[int, GuardianColumns]] = []
+    if "guardian_name" in header or "guardian_phone" in header:
+        found.append((header.index("guardian_name") if "guardian_name" in header
+                      else header.index("guardian_phone"),
+                      GuardianColumns("guardian_name", "guardian_relationship",
+                                      "guardian_phone", "guardian_language")))
+    wide: dict[str, dict[str, str]] = {}
+    members: dict[str, dict[str, str]] = {}
+    for column in header:
+        if match := WIDE.match(column):
+            wide.setdefault(match[1], {})[match[2]] = column
+        elif match := MEMBER.match(column):
+            members.setdefault(match[1], {})[MEMBER_PARTS[match[2]]] = column
+        elif (match := NAMED_GUARDIAN.match(column)) and f"{column}电话" in header:
+            found.append((header.index(column), GuardianColumns(
+                column, phone=f"{column}电话", fixed_relationship=match[1], needs_phone=True)))
+    for parts in wide.values():
+        if "name" in parts:
+            found.append((header.index(parts["name"]), GuardianColumns(
+                parts["name"], parts.get("relationship"), parts.get("phone"),
+                parts.get("language"))))
+    for parts in members.values():
+        if "name" in parts:
+            found.append((header.index(parts["name"]), GuardianColumns(
+                parts["name"], parts.get("relationship"), parts.get("phone"),
+                is_guardian=parts.get("is_guardian"), needs_phone=True)))
+    return [columns for _index, columns in sorted(found, key=lambda item: item[0])]
+
+
+def source_lines(source: RosterSource) -> tuple[str, list[tuple[int, list[str]]]]:
+    """The rows of the one file of a simple roster, from CSV text or an .xlsx sheet."""
+    (name, data), = source.files.items()
+    if source.kind == "xlsx":
+        from rollcall.roster.workbook import sheet_lines
+        return name, sheet_lines(name, data, source.sheet)
+    return name, csv_lines(name, decode(name, data, allow_gb18030=True))
 
 
 def parse_simple(source: RosterSource, region: str, default_language: str,
                  progress=None) -> Roster:
     """Read and check every row; all problems are collected, none stops the reading."""
-    (name, data), = source.files.items()
-    header, rows = read_csv(name, decode(name, data, allow_gb18030=True), COLUMNS,
-                            normalize=lambda cell: cell.lower().replace(" ", "_"))
+    name, lines = source_lines(source)
+    header, rows = table_rows(name, lines, REQUIRED, header_name, title_rows=MAX_TITLE_ROWS,
+                              describe=lambda column: f"{column} ({CHINESE_NAMES[column][0]})")
+    header_line = rows[0].line - 1 if rows else lines[-1][0]
     roster = Roster(source.name, "simple")
-    extra = [column for column in header if column and column not in COLUMNS]
+    groups = guardian_columns(header)
+    used = set(COLUMNS) | {getattr(group, part) for group in groups for part in
+                           ("name", "relationship", "phone", "language", "is_guardian")}
+    extra = [column for column in header if column and column not in used]
     if extra:
-        roster.warn(name, 1, "header", _l("ignored column(s): %(columns)s",
-                                          columns=", ".join(extra)))
+        roster.warn(name, header_line, "header", _l("ignored column(s): %(columns)s",
+                                                    columns=", ".join(extra)))
     if not rows:
-        roster.error(name, 2, "-", _l("the file lists no students"))
+        roster.error(name, header_line + 1, "-", _l("the file lists no students"))
     students: dict[str, StudentRecord] = {}
     for row in rows:
-        _read_row(roster, students, name, row, region, default_language)
+        _read_row(roster, students, groups, name, row, region, default_language)
         if progress:
             progress(1)
     roster.students = list(students.values())
@@ -36,13 +137,13 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
     return roster
 
 
-def _read_row(roster, students, name, row, region, default_language) -> None:
+def _read_row(roster, students, groups, name, row, region, default_language) -> None:
     where = (name, row.line)
     number = fields.text(roster, where, "student_number", row.get("student_number"), 32)
     student_name = fields.text(roster, where, "student_name", row.get("student_name"), 64)
     homeroom = fields.text(roster, where, "homeroom", row.get("homeroom"), 64)
-    grade = fields.number(roster, where, "grade", row.get("grade"), 1, 12)
-    seat = fields.number(roster, where, "seat", row.get("seat"), 1, 999)
+    grade = fields.grade(roster, where, "grade", row.get("grade"))
+    seat = fields.seat(roster, where, "seat", row.get("seat"))
     if homeroom:
         _note_homeroom(roster, where, homeroom, grade)
     student = students.get(number)
@@ -55,11 +156,12 @@ def _read_row(roster, students, name, row, region, default_language) -> None:
             "duplicate student number %(number)s: line %(line)d gives another student",
             number=number, line=student.line))
         return
-    guardian = _read_guardian(roster, where, row, region, default_language)
-    if guardian and student:
-        if any(g.name == guardian.name for g in student.guardians):
-            roster.error(*where, "guardian_name", _l("this guardian is listed twice"))
-        student.guardians.append(guardian)
+    for columns in groups:
+        guardian = _read_guardian(roster, where, row, columns, region, default_language)
+        if guardian and student:
+            if any(g.name == guardian.name for g in student.guardians):
+                roster.error(*where, columns.name, _l("this guardian is listed twice"))
+            student.guardians.append(guardian)
 
 
 def _note_homeroom(roster, where, name, grade) -> None:
@@ -71,23 +173,33 @@ def _note_homeroom(roster, where, name, grade) -> None:
                                          homeroom=name, grade=known.grade))
 
 
-def _read_guardian(roster, where, row, region, default_language):
-    name = fields.text(roster, where, "guardian_name", row.get("guardian_name"), 64,
-                       required=False)
-    raw_phone = row.get("guardian_phone")
+def _read_guardian(roster, where, row, columns: GuardianColumns, region, default_language):
+    name = row.get(columns.name)
+    raw_phone = row.get(columns.phone) if columns.phone else ""
+    if columns.needs_phone and not raw_phone:
+        return None  # a family member the registry lists without a phone is not a contact
+    name = fields.text(roster, where, columns.name, name, 64, required=False)
     if not name:
         if raw_phone:
-            roster.error(*where, "guardian_name", _l("required when a phone is given"))
+            roster.error(*where, columns.name, _l("required when a phone is given"))
         return None
-    e164, raw = fields.phone(roster, where, "guardian_phone", raw_phone, region)
+    e164, raw = fields.phone(roster, where, columns.phone or "guardian_phone", raw_phone,
+                             region)
     if not raw_phone:
-        roster.warn(*where, "guardian_phone", _l("no phone: this guardian cannot get texts"))
+        roster.warn(*where, columns.phone or "guardian_phone",
+                    _l("no phone: this guardian cannot get texts"))
+    relationship = columns.fixed_relationship or (
+        row.get(columns.relationship) if columns.relationship else "")
     return GuardianRecord(
         name=name,
-        relationship=fields.text(roster, where, "guardian_relationship",
-                                 row.get("guardian_relationship"), 32, required=False) or None,
+        relationship=fields.text(roster, where, columns.relationship or columns.name,
+                                 relationship, 32, required=False) or None,
         phone_e164=e164, phone_raw=raw,
-        language=fields.language(roster, where, "guardian_language",
-                                 row.get("guardian_language"), default_language),
-        phone_at=(*where, "guardian_phone"),
+        language=fields.language(roster, where, columns.language or "guardian_language",
+                                 row.get(columns.language) if columns.language else "",
+                                 default_language),
+        phone_at=(*where, columns.phone or "guardian_phone"),
+        absence_texts=not (columns.is_guardian
+                           and row.get(columns.is_guardian).lower() in NO),
     )
+

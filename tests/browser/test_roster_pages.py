@@ -12,8 +12,7 @@ from tests.checks_support import at
 from tests.factories import PASSWORD
 from tests.roster_helpers import SIMPLE_CLEAN
 
-TEXT = {"zh": {"saved": "已保存", "imported": "已导入"},
-        "en": {"saved": "Saved", "imported": "Imported"}}
+TEXT = {"zh": {"saved": "已保存"}, "en": {"saved": "Saved"}}
 
 
 def guardian_id(app, school):
@@ -44,15 +43,34 @@ def test_teacher_reads_class_contacts_on_a_phone(live_server, phone, lang, schoo
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_admin_uploads_a_roster(live_server, phone, lang, school, sign_in):
+def test_admin_checks_then_confirms_a_roster_on_a_phone(live_server, phone, lang, school,
+                                                        sign_in):
+    """Upload, read what would change (the deactivations highlighted), then confirm."""
+    text = {"zh": ("已检查：确认之前不会写入任何内容。", "将被停用", "确认：导入并停用", "已导入"),
+            "en": ("Checked: nothing is written until you confirm.", "Would be deactivated",
+                   "Confirm: import and deactivate", "Imported")}[lang]
     sign_in(phone, live_server.url, "admin.li", PASSWORD)
     phone.goto(f"{live_server.url}/admin/import")
     phone.set_input_files("input[name=file]", str(SIMPLE_CLEAN))
     with phone.expect_navigation():
-        phone.locator("form.card button[type=submit]").tap()
-    assert TEXT[lang]["imported"] in phone.locator(".import-report").inner_text()
+        phone.locator("form.upload button[type=submit]").tap()
+    report = phone.locator(".import-report")
+    assert text[0] in report.inner_text()
+    deactivations = phone.locator(".deactivations")
+    assert text[1] in deactivations.inner_text() and "学生01 (1班001)" in \
+        deactivations.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    with live_server.app.app_context():  # nothing written before the confirmation
+        assert db.session.scalar(db.select(Student).where(Student.student_number == "2027101")) \
+            is None
+    confirm = phone.locator("form.confirm button[type=submit]")
+    assert confirm.inner_text().strip() == text[2]
+    with phone.expect_navigation():
+        confirm.tap()
+    assert text[3] in phone.locator(".import-report").inner_text()
     with live_server.app.app_context():
         assert db.session.scalar(db.select(Student).where(Student.student_number == "2027101"))
+        assert db.session.get(Student, school.student_ids["room1"][0]).active is False
 
 
 def test_admin_marks_a_holiday_and_the_teacher_sees_it_on_today(live_server, phone, lang,
