@@ -102,7 +102,8 @@ def check_page(homeroom_id, day, kind):
         abort(404)
     entries = entries_from_form(request.form, students)
     try:
-        services.save_check(homeroom, day, kind, entries, form.version_value(), current_user)
+        check = services.save_check(homeroom, day, kind, entries, form.version_value(),
+                                    current_user)
     except NotEditable as error:
         flash(str(error.message), "error")
         return _render_check(homeroom, day, kind, form), 403
@@ -124,8 +125,11 @@ def check_page(homeroom_id, day, kind):
         unsaved = entries if error.current is not None else ()
         return _render_check(homeroom, day, kind, CheckForm(formdata=None), unsaved=unsaved), 409
     flash(_("%(check)s saved.", check=vocabulary.name(kind)), "success")
-    return redirect(url_for("checks.check_page", homeroom_id=homeroom.id,
-                            day=day.isoformat(), kind=kind.value))
+    page = url_for("checks.check_page", homeroom_id=homeroom.id, day=day.isoformat(),
+                   kind=kind.value)
+    if request.accept_mimetypes.best == "application/json":  # a save sent by checks.js
+        return {"saved": True, "version": check.version, "next": page}
+    return redirect(page)
 
 
 def _flash_conflict(current) -> None:
