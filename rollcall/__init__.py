@@ -35,7 +35,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
     from rollcall.checks import models as check_models  # noqa: F401
-    from rollcall.extensions import csrf, db, migrate
+    from rollcall.extensions import compress, csrf, db, migrate
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
     from rollcall.roster import models as roster_models  # noqa: F401
@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     vocabulary.init_app(app)
+    compress.init_app(app)  # before static_files: its after_request hands Compress whole files
     static_files.init_app(app)
 
 
