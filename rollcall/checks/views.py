@@ -22,7 +22,7 @@ from rollcall.checks.models import CheckKind
 from rollcall.checks.validation import DETAILS, ENUM_DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.models import Role
-from rollcall.school_days import calendar_entry, school_day_by
+from rollcall.school_days import calendar_entry, previous_school_day, school_day_by
 
 bp = Blueprint("checks", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
@@ -78,6 +78,7 @@ def homeroom_today(homeroom_id):
     school_day = school_day_by(calendar, day)
     return render_template("checks/today.html", homeroom=homeroom, day=day,
                            school_day=school_day, calendar=calendar,
+                           yesterday=correctable_yesterday(homeroom, day),
                            states=summary.day_overview(homeroom, day, school_day),
                            findings=[f for f in summary.dangerous_findings(homeroom.school_id, day)
                                      if f.check.homeroom_id == homeroom.id])
@@ -132,6 +133,14 @@ def check_page(homeroom_id, day, kind):
     return redirect(page)
 
 
+def correctable_yesterday(homeroom, day: date) -> date | None:
+    """The previous school day, when day is today and this user may still correct it."""
+    if day != clock.school_today(homeroom.school):
+        return None
+    yesterday = previous_school_day(homeroom.school, day)
+    return yesterday if edit_refusal(current_user, homeroom.school, yesterday) is None else None
+
+
 def _flash_conflict(current) -> None:
     if current is None:
         flash(_("This check was removed or never saved. Review it and save again."), "warning")
@@ -164,6 +173,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
               for s in students} | posted_bases
     context = {"homeroom": homeroom, "loaded": loaded,
                "is_today": day == clock.school_today(homeroom.school),
+               "yesterday": correctable_yesterday(homeroom, day),
                "day": day, "kind": kind, "form": form,
                "check": check, "students": students, "values": values, "refusal": refusal,
                "read_only": {s.id: _read_only_note(homeroom, s) for s in kept},

@@ -141,6 +141,35 @@
     });
   }
 
+  /* --- jump to a seat number or a name ------------------------------------------------- */
+  var search = document.querySelector(".jump-search");
+  if (search) {
+    search.hidden = false;
+    var box = search.querySelector("input");
+    var jump = function () {
+      var wanted = box.value.trim();
+      if (!wanted) { return; }
+      var found = null;
+      form.querySelectorAll(".row").forEach(function (row) {
+        if (found) { return; }
+        var seat = row.querySelector(".seat").textContent.trim();
+        var name = row.querySelector("legend").textContent.replace(seat, "").trim();
+        if (seat === wanted || name.indexOf(wanted) !== -1) { found = row; }
+      });
+      form.querySelectorAll(".row.jumped").forEach(function (row) {
+        row.classList.remove("jumped");
+      });
+      if (found) {
+        found.classList.add("jumped");
+        found.scrollIntoView({block: "start"});
+      }
+    };
+    box.addEventListener("input", jump);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); jump(); box.blur(); }
+    });
+  }
+
   var kept = load();
   if (kept && kept.fields && !form.querySelector("fieldset[disabled]")) {
     restore(kept);
