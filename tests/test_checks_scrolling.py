@@ -75,3 +75,20 @@ def test_the_cutoff_is_the_schools(app, login_as, school):
         text = text_of(login_as("teacher").get(
             f"/homerooms/{school.homeroom_ids['room1']}/today"))
     assert YESTERDAY.isoformat() not in text
+
+
+def test_a_saved_check_offers_the_next_open_check_in_one_tap(app, login_as, school):
+    client = login_as("teacher")
+    with app.app_context(), school_time(7, 45):
+        services.save_check(homeroom(school), DAY, "bag", [], None, user(school))
+    with school_time(7, 46):
+        bag = text_of(client.get(check_url(school, "bag")))
+        attendance = text_of(client.get(check_url(school, "attendance")))
+    link = f'<a class="button primary big" href="{check_url(school, "attendance")}"'
+    assert f'class="next-check">{link}' in bag
+    assert "next-check" not in attendance  # not saved yet: nothing to move on from
+    with app.app_context(), school_time(7, 50):
+        services.save_check(homeroom(school), DAY, "attendance", [], None, user(school))
+        services.save_check(homeroom(school), DAY, "dismissal", [], None, user(school))
+    with school_time(17, 40):
+        assert "next-check" not in text_of(client.get(check_url(school, "attendance")))

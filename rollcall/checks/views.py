@@ -141,6 +141,12 @@ def correctable_yesterday(homeroom, day: date) -> date | None:
     return yesterday if edit_refusal(current_user, homeroom.school, yesterday) is None else None
 
 
+def next_open_check(homeroom, day: date, kind: CheckKind) -> CheckKind | None:
+    """The first of today's later checks not saved yet: one tap away once this one is saved."""
+    later = list(CheckKind)[list(CheckKind).index(kind) + 1:]
+    return next((k for k in later if services.find_check(homeroom.id, day, k) is None), None)
+
+
 def _flash_conflict(current) -> None:
     if current is None:
         flash(_("This check was removed or never saved. Review it and save again."), "warning")
@@ -174,6 +180,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
     context = {"homeroom": homeroom, "loaded": loaded,
                "is_today": day == clock.school_today(homeroom.school),
                "yesterday": correctable_yesterday(homeroom, day),
+               "next_kind": next_open_check(homeroom, day, kind)
+               if check is not None and day == clock.school_today(homeroom.school) else None,
                "day": day, "kind": kind, "form": form,
                "check": check, "students": students, "values": values, "refusal": refusal,
                "read_only": {s.id: _read_only_note(homeroom, s) for s in kept},
