@@ -105,3 +105,19 @@ def test_the_service_worker_is_served_from_the_root_for_the_whole_site(client):
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert "no-cache" in response.headers["Cache-Control"]
     assert b"addEventListener(\"fetch\"" in response.data
+
+
+def test_a_bag_check_saved_from_the_phone_goes_on_to_attendance(app, login_as, school):
+    client = login_as("teacher")
+    bag, attendance = check_url(school, "bag"), check_url(school, "attendance")
+    with school_time(7, 40):
+        data = loaded_form(client, bag)
+        sid = min(int(key[1:]) for key in data if key.startswith("s"))
+        answer = client.post(bag, data=data | {f"s{sid}": "found", f"c{sid}": "knife",
+                                               f"a{sid}": "kept_by_teacher"}, headers=JSON)
+        assert answer.json["next"] == attendance
+        text = client.get(attendance, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Flagged to the office" in text and "Controlled knife or blade" in text
+    with school_time(7, 41):  # saved again later: attendance is still to do, so on again;
+        again = client.post(bag, data=loaded_form(client, bag), headers=JSON)
+    assert again.json["next"] == attendance

@@ -18,7 +18,7 @@ from rollcall.checks.forms import (
     posted_student_ids,
     row_field,
 )
-from rollcall.checks.models import CheckKind
+from rollcall.checks.models import COMMON_DETAIL, CheckKind
 from rollcall.checks.validation import DETAILS, ENUM_DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.models import Role
@@ -48,7 +48,8 @@ def parse_kind(text: str) -> CheckKind:
 @bp.record_once
 def _template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
-        row_field=row_field, detail_choices=detail_choices, describe_row=summary.describe_row,
+        row_field=row_field, detail_choices=detail_choices, common_detail=common_detail,
+        describe_row=summary.describe_row,
         describe_audit_values=summary.describe_audit_values,
         entry_details=summary.entry_details)
 
@@ -56,6 +57,12 @@ def _template_helpers(state) -> None:
 def detail_choices(kind, field: str) -> list[tuple[str, str]]:
     """Templates: the (code, words) choices of an entry detail picked from a list."""
     return vocabulary.choices(ENUM_DETAILS[(CheckKind(kind), field)])
+
+
+def common_detail(kind, field: str) -> str | None:
+    """Templates: the code a detail list starts on (the most common choice), or None."""
+    common = COMMON_DETAIL.get((CheckKind(kind), field))
+    return None if common is None else common.value
 
 
 @bp.get("/today")
@@ -129,8 +136,23 @@ def check_page(homeroom_id, day, kind):
     page = url_for("checks.check_page", homeroom_id=homeroom.id, day=day.isoformat(),
                    kind=kind.value)
     if request.accept_mimetypes.best == "application/json":  # a save sent by checks.js
-        return {"saved": True, "version": check.version, "next": page}
+        return {"saved": True, "version": check.version,
+                "next": _after_save(homeroom, day, kind, check) or page}
     return redirect(page)
+
+
+def _after_save(homeroom, day: date, kind: CheckKind, check) -> str | None:
+    """Where a phone goes after saving: from the bag check at morning reading straight on to
+    attendance, when it is still to do (the office's flag goes along as a message)."""
+    if kind != CheckKind.BAG or next_open_check(homeroom, day, kind) != CheckKind.ATTENDANCE \
+            or day != clock.school_today(homeroom.school):
+        return None
+    for entry in check.entries:
+        if entry.status == "found" and summary.is_dangerous({"category": entry.category}):
+            flash(_("Flagged to the office") + _(": ") + entry.student.name + " · "
+                  + vocabulary.detail_name(kind, "category", entry.category), "error")
+    return url_for("checks.check_page", homeroom_id=homeroom.id, day=day.isoformat(),
+                   kind=CheckKind.ATTENDANCE.value)
 
 
 def correctable_yesterday(homeroom, day: date) -> date | None:

@@ -27,7 +27,48 @@
     });
   }
 
-  function showDetails(row, status) { row.setAttribute("data-s", status); }
+  /* A row's lists (what was found, the action, why on campus) as one-tap buttons, made when
+     the row first needs them; the select stays the form's field. */
+  function chips(row) {
+    row.querySelectorAll("select[data-chips]").forEach(function (select) {
+      if (select.getAttribute("data-chipped")) { return; }
+      select.setAttribute("data-chipped", "1");
+      var group = document.createElement("span");
+      group.className = "chips";
+      group.setAttribute("role", "group");
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) { return; }
+        var chip = document.createElement("button");
+        chip.type = "button";
+        chip.textContent = option.textContent;
+        chip.setAttribute("data-value", option.value);
+        chip.setAttribute("aria-pressed", String(option.selected));
+        group.appendChild(chip);
+      });
+      group.addEventListener("click", function (event) {
+        var chip = event.target.closest("button");
+        if (!chip) { return; }
+        select.value = chip.getAttribute("data-value");
+        group.querySelectorAll("button").forEach(function (other) {
+          other.setAttribute("aria-pressed", String(other === chip));
+        });
+        select.dispatchEvent(new Event("change", {bubbles: true}));
+      });
+      select.classList.add("chipped");
+      select.parentNode.insertBefore(group, select);
+    });
+  }
+  function syncChips(row) {
+    row.querySelectorAll("select[data-chipped]").forEach(function (select) {
+      select.previousSibling.querySelectorAll("button").forEach(function (chip) {
+        chip.setAttribute("aria-pressed", String(chip.getAttribute("data-value") === select.value));
+      });
+    });
+  }
+  function showDetails(row, status) {
+    row.setAttribute("data-s", status);
+    if (row.querySelector(".m-" + status + " select")) { chips(row); syncChips(row); }
+  }
 
   /* --- the taps kept on the phone ------------------------------------------------------ */
   function load() {
@@ -62,6 +103,7 @@
       var field = form.elements.namedItem(name);
       if (field && field.name !== "csrf_token") { field.value = value; }
     });
+    form.querySelectorAll(".row").forEach(syncChips);
     recount();
   }
   function say(state) {
@@ -117,6 +159,8 @@
         }
       }
       recount();
+    } else if (input.tagName === "SELECT" && input.getAttribute("data-chipped")) {
+      syncChips(input.closest(".row"));
     }
     store(false);
   });
@@ -169,6 +213,11 @@
       if (event.key === "Enter") { event.preventDefault(); jump(); box.blur(); }
     });
   }
+
+  form.querySelectorAll(".row").forEach(function (row) {
+    var status = row.getAttribute("data-s");
+    if (status) { showDetails(row, status); }
+  });
 
   var kept = load();
   if (kept && kept.fields && !form.querySelector("fieldset[disabled]")) {
