@@ -57,3 +57,26 @@ def test_sign_out_stands_apart_from_its_neighbours(live_server, phone, lang, dem
                                        box.top - out.bottom, out.top - box.bottom));
         }""")
     assert gaps and min(gaps) >= 16, gaps
+
+
+def test_status_buttons_stay_on_one_line_at_360_px(live_server, phone, lang, demo_class,
+                                                   sign_in):
+    homeroom_id, _seat = demo_class
+    phone.set_viewport_size({"width": 360, "height": 740})
+    tall = {}
+    with school_clock(7, 35):
+        sign_in(phone, live_server.url, "teacher1", DEMO_PASSWORD)
+        for kind in ("bag", "attendance", "dismissal"):
+            phone.goto(f"{live_server.url}/homerooms/{homeroom_id}/checks/2027-03-02/{kind}")
+            seg = phone.locator(".seg").first.bounding_box()
+            span = phone.locator(".seg span").first.bounding_box()
+            if seg["height"] > span["height"] + 1:
+                tall[kind] = seg["height"]
+            clipped = phone.evaluate("""() => [...document.querySelectorAll('.seg span')]
+                .filter((s) => s.scrollWidth > s.clientWidth + 1
+                        || s.getBoundingClientRect().right > s.parentNode.parentNode
+                           .getBoundingClientRect().right + 1)
+                .map((s) => s.textContent).slice(0, 3)""")
+            if clipped:
+                tall[kind] = clipped
+    assert tall == {}
