@@ -114,7 +114,8 @@ def test_a_bag_check_saved_from_the_phone_goes_on_to_attendance(app, login_as, s
         data = loaded_form(client, bag)
         sid = min(int(key[1:]) for key in data if key.startswith("s"))
         answer = client.post(bag, data=data | {f"s{sid}": "found", f"c{sid}": "knife",
-                                               f"a{sid}": "kept_by_teacher"}, headers=JSON)
+                                               f"a{sid}": "kept_by_teacher"},
+                             headers=JSON | {"Accept-Language": "en"})
         assert answer.json["next"] == attendance
         text = client.get(attendance, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Flagged to the office" in text and "Controlled knife or blade" in text
