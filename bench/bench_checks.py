@@ -46,13 +46,16 @@ def main() -> None:
                                     "password": factories.PASSWORD})
         url = f"/homerooms/{school.homeroom_ids['room1']}/checks/2027-03-02/attendance"
         page = client.get(url).data
-        assets = {name: len(client.get(f"/static/{name}").data)
-                  for name in ("css/rollcall.css", "js/checks.js", "favicon.svg")}
+        names = ("css/rollcall.css", "js/checks.js", "js/offline.js", "favicon.svg")
+        assets = {name: len(client.get(f"/static/{name}").data) for name in names}
+        sent = {name: len(client.get(f"/static/{name}", headers={
+            "Accept-Encoding": "br, gzip"}).data) for name in names}  # as a phone receives them
         total = len(page) + sum(assets.values())
-        print(f"attendance page (50 students), HTML: {len(page):,} bytes")
+        print(f"attendance page (50 students), HTML: {len(page):,} bytes (sent uncompressed)")
         for name, size in assets.items():
-            print(f"  {name}: {size:,} bytes")
-        print(f"  total bodies: {total:,} bytes (budget 61,440 incl. headers)")
+            print(f"  {name}: {size:,} bytes, {sent[name]:,} compressed")
+        print(f"  total bodies: {total:,} bytes, {len(page) + sum(sent.values()):,} as sent "
+              "(budget 61,440 incl. headers); a repeat visit: the HTML only")
         new = _timed(client, url)
         client.post(url, data={})  # submit: the page now shows saved entries and history
         saved = _timed(client, url)

@@ -40,7 +40,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.cases import models as case_models  # noqa: F401
     from rollcall.checks import models as check_models  # noqa: F401
     from rollcall.custody import models as custody_models  # noqa: F401
-    from rollcall.extensions import csrf, db, migrate
+    from rollcall.extensions import compress, csrf, db, migrate
     from rollcall.family import models as family_models  # noqa: F401
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     vocabulary.init_app(app)
+    compress.init_app(app)  # before static_files: its after_request hands Compress whole files
     static_files.init_app(app)
 
 

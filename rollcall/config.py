@@ -29,6 +29,11 @@ class DefaultConfig:
 
     # Rollcall's own log lines to stderr (rollcall.logs): INFO shows what the scheduler did.
     LOG_LEVEL = "INFO"
+    # Flask-Compress: static files and JSON only. HTML pages carry the CSRF token next to text
+    # a visitor can make the page reflect (a search, a name), which over TLS is what BREACH
+    # needs to read the token back from compressed sizes; they go out uncompressed.
+    COMPRESS_MIMETYPES = ["text/css", "text/javascript", "application/javascript",
+                          "application/json", "image/svg+xml"]
 
     # Reverse proxies in front of the app (X-Forwarded-For/-Proto hops to trust).
     TRUSTED_PROXY_HOPS = 0

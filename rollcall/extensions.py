@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -54,6 +55,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()
 
 
 def insert_unless_present(table, dialect_name: str, **values):

@@ -1,13 +1,16 @@
 """Static file URLs carry a hash of the file, so a proxy may let browsers keep them for a year.
 
 `url_for('static', filename='css/rollcall.css')` gives `/static/css/rollcall.css?v=<hash>`: an
-upgrade that changes the file changes its URL, and no phone keeps yesterday's stylesheet.
+upgrade that changes the file changes its URL, and no phone keeps yesterday's stylesheet. A
+request that names the file's current hash may be kept for a year without asking again.
 """
 
 import hashlib
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
+
+YEAR = 365 * 24 * 3600
 
 
 def init_app(app: Flask) -> None:
@@ -30,3 +33,19 @@ def init_app(app: Flask) -> None:
             return
         if found := version(values["filename"]):
             values["v"] = found
+
+    @app.after_request
+    def keep_for_a_year(response):
+        if request.endpoint == "static" and response.direct_passthrough:
+            # Read the (small) file whole: Flask-Compress then compresses it in one piece, and
+            # the file is closed with the response instead of being left to the collector.
+            response.direct_passthrough = False
+            response.make_sequence()
+        if (request.endpoint == "static" and response.status_code in (200, 304)
+                and request.args.get("v") and request.view_args
+                and request.args["v"] == version(request.view_args.get("filename", ""))):
+            response.cache_control.public = True
+            response.cache_control.max_age = YEAR
+            response.cache_control.immutable = True
+            response.cache_control.no_cache = None
+        return response

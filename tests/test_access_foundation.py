@@ -10,6 +10,7 @@ ROWS = [
     Row("POST", lambda s: "/logout", signed_in(302, anon=302)),
     Row("GET", lambda s: "/login", everyone(302, anon=200)),
     Row("GET", lambda s: "/healthz", everyone(200)),
+    Row("GET", lambda s: "/sw.js", everyone(200)),  # the service worker: no data, all static
     Row("POST", lambda s: "/language", everyone(302), data={"locale": "en"}),
     Row("POST", lambda s: "/language", everyone(400), data={"locale": "fr"}),
 ]

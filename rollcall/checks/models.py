@@ -69,6 +69,12 @@ STATUSES = {
     CheckKind.ATTENDANCE: AttendanceStatus,
     CheckKind.DISMISSAL: DismissalStatus,
 }
+# The detail a new finding or a student still on campus starts with: the most common one.
+COMMON_DETAIL = {
+    (CheckKind.BAG, "action"): FindingAction.KEPT_BY_TEACHER,
+    (CheckKind.DISMISSAL, "reason"): DismissalReason.WAITING_FOR_PARENT,
+}
+
 DEFAULT_STATUS = {
     CheckKind.BAG: BagStatus.CLEAR,
     CheckKind.ATTENDANCE: AttendanceStatus.PRESENT,

@@ -19,12 +19,12 @@ from rollcall.checks.forms import (
     posted_student_ids,
     row_field,
 )
-from rollcall.checks.models import CheckKind
+from rollcall.checks.models import COMMON_DETAIL, CheckKind
 from rollcall.checks.validation import DETAILS, ENUM_DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.family import services as family
 from rollcall.models import Role
-from rollcall.school_days import calendar_entry, school_day_by
+from rollcall.school_days import calendar_entry, previous_school_day, school_day_by
 from rollcall.screening import services as screening
 from rollcall.watch import services as watch
 
@@ -52,7 +52,8 @@ def parse_kind(text: str) -> CheckKind:
 @bp.record_once
 def _template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
-        row_field=row_field, detail_choices=detail_choices, describe_row=summary.describe_row,
+        row_field=row_field, detail_choices=detail_choices, common_detail=common_detail,
+        describe_row=summary.describe_row,
         describe_audit_values=summary.describe_audit_values,
         entry_details=summary.entry_details)
 
@@ -60,6 +61,12 @@ def _template_helpers(state) -> None:
 def detail_choices(kind, field: str) -> list[tuple[str, str]]:
     """Templates: the (code, words) choices of an entry detail picked from a list."""
     return vocabulary.choices(ENUM_DETAILS[(CheckKind(kind), field)])
+
+
+def common_detail(kind, field: str) -> str | None:
+    """Templates: the code a detail list starts on (the most common choice), or None."""
+    common = COMMON_DETAIL.get((CheckKind(kind), field))
+    return None if common is None else common.value
 
 
 @bp.get("/today")
@@ -82,6 +89,7 @@ def homeroom_today(homeroom_id):
     school_day = school_day_by(calendar, day)
     return render_template("checks/today.html", homeroom=homeroom, day=day,
                            school_day=school_day, calendar=calendar,
+                           yesterday=correctable_yesterday(homeroom, day),
                            states=summary.day_overview(homeroom, day, school_day),
                            open_cases=cases.open_cases(homeroom.school_id, [homeroom.id]),
                            reviews_due=watch.reviews_due(current_user, homeroom.id, day),
@@ -110,7 +118,8 @@ def check_page(homeroom_id, day, kind):
         abort(404)
     entries = entries_from_form(request.form, students)
     try:
-        services.save_check(homeroom, day, kind, entries, form.version_value(), current_user)
+        check = services.save_check(homeroom, day, kind, entries, form.version_value(),
+                                    current_user)
     except NotEditable as error:
         flash(str(error.message), "error")
         return _render_check(homeroom, day, kind, form), 403
@@ -132,8 +141,40 @@ def check_page(homeroom_id, day, kind):
         unsaved = entries if error.current is not None else ()
         return _render_check(homeroom, day, kind, CheckForm(formdata=None), unsaved=unsaved), 409
     flash(_("%(check)s saved.", check=vocabulary.name(kind)), "success")
-    return redirect(url_for("checks.check_page", homeroom_id=homeroom.id,
-                            day=day.isoformat(), kind=kind.value))
+    page = url_for("checks.check_page", homeroom_id=homeroom.id, day=day.isoformat(),
+                   kind=kind.value)
+    if request.accept_mimetypes.best == "application/json":  # a save sent by checks.js
+        return {"saved": True, "version": check.version,
+                "next": _after_save(homeroom, day, kind, check) or page}
+    return redirect(page)
+
+
+def _after_save(homeroom, day: date, kind: CheckKind, check) -> str | None:
+    """Where a phone goes after saving: from the bag check at morning reading straight on to
+    attendance, when it is still to do (the office's flag goes along as a message)."""
+    if kind != CheckKind.BAG or next_open_check(homeroom, day, kind) != CheckKind.ATTENDANCE \
+            or day != clock.school_today(homeroom.school):
+        return None
+    for entry in check.entries:
+        if entry.status == "found" and summary.is_dangerous({"category": entry.category}):
+            flash(_("Flagged to the office") + _(": ") + entry.student.name + " · "
+                  + vocabulary.detail_name(kind, "category", entry.category), "error")
+    return url_for("checks.check_page", homeroom_id=homeroom.id, day=day.isoformat(),
+                   kind=CheckKind.ATTENDANCE.value)
+
+
+def correctable_yesterday(homeroom, day: date) -> date | None:
+    """The previous school day, when day is today and this user may still correct it."""
+    if day != clock.school_today(homeroom.school):
+        return None
+    yesterday = previous_school_day(homeroom.school, day)
+    return yesterday if edit_refusal(current_user, homeroom.school, yesterday) is None else None
+
+
+def next_open_check(homeroom, day: date, kind: CheckKind) -> CheckKind | None:
+    """The first of today's later checks not saved yet: one tap away once this one is saved."""
+    later = list(CheckKind)[list(CheckKind).index(kind) + 1:]
+    return next((k for k in later if services.find_check(homeroom.id, day, k) is None), None)
 
 
 def _flash_conflict(current) -> None:
@@ -168,6 +209,9 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
               for s in students} | posted_bases
     context = {"homeroom": homeroom, "loaded": loaded,
                "is_today": day == clock.school_today(homeroom.school),
+               "yesterday": correctable_yesterday(homeroom, day),
+               "next_kind": next_open_check(homeroom, day, kind)
+               if check is not None and day == clock.school_today(homeroom.school) else None,
                "day": day, "kind": kind, "form": form,
                "check": check, "students": students, "values": values, "refusal": refusal,
                "read_only": {s.id: _read_only_note(homeroom, s) for s in kept},

@@ -1,5 +1,7 @@
 """The landing page after sign-in, the language switch, and the health check."""
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     abort,
@@ -46,6 +48,14 @@ def set_language():
         current_user.locale = locale
         db.session.commit()
     return redirect(local_path(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, from the site's root so that it may serve every page (scope /)."""
+    script = Path(current_app.static_folder, "js", "sw.js").read_bytes()
+    return current_app.response_class(script, mimetype="text/javascript", headers={
+        "Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
 
 
 @bp.get("/healthz")

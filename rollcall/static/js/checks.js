@@ -1,11 +1,19 @@
 /* Check pages: live counts, the row's details shown as its status changes, a late arrival
    stamped with the time of the tap (only on today's check: on another day the teacher types
-   the time, or it is saved as "time not recorded"), and one submission per tap. Works without
-   it too. */
+   the time, or it is saved as "time not recorded"), and one submission per tap.
+
+   Nothing lost without signal: every tap is kept in localStorage (per page) until the server
+   confirms the save. A save that cannot reach the server says so, keeps the taps and sends
+   them again by itself when the phone is back online; reopening the page puts unsent taps back
+   with a banner and one button. The rows carry the values they were loaded with (b<id>), kept
+   with the taps, so the server merges a late save per row and applies a repeated one once.
+   Works without it too: then the form is a plain form. */
 (function () {
   "use strict";
   var form = document.querySelector("form.check-form");
   if (!form) { return; }
+  var KEY = "rollcall:unsent:" + window.location.pathname;
+  var banner = document.getElementById("unsent");
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
@@ -19,25 +27,203 @@
     });
   }
 
+  /* A row's lists (what was found, the action, why on campus) as one-tap buttons, made when
+     the row first needs them; the select stays the form's field. */
+  function chips(row) {
+    row.querySelectorAll("select[data-chips]").forEach(function (select) {
+      if (select.getAttribute("data-chipped")) { return; }
+      select.setAttribute("data-chipped", "1");
+      var group = document.createElement("span");
+      group.className = "chips";
+      group.setAttribute("role", "group");
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) { return; }
+        var chip = document.createElement("button");
+        chip.type = "button";
+        chip.textContent = option.textContent;
+        chip.setAttribute("data-value", option.value);
+        chip.setAttribute("aria-pressed", String(option.selected));
+        group.appendChild(chip);
+      });
+      group.addEventListener("click", function (event) {
+        var chip = event.target.closest("button");
+        if (!chip) { return; }
+        select.value = chip.getAttribute("data-value");
+        group.querySelectorAll("button").forEach(function (other) {
+          other.setAttribute("aria-pressed", String(other === chip));
+        });
+        select.dispatchEvent(new Event("change", {bubbles: true}));
+      });
+      select.classList.add("chipped");
+      select.parentNode.insertBefore(group, select);
+    });
+  }
+  function syncChips(row) {
+    row.querySelectorAll("select[data-chipped]").forEach(function (select) {
+      select.previousSibling.querySelectorAll("button").forEach(function (chip) {
+        chip.setAttribute("aria-pressed", String(chip.getAttribute("data-value") === select.value));
+      });
+    });
+  }
+  function showDetails(row, status) {
+    row.setAttribute("data-s", status);
+    if (row.querySelector(".m-" + status + " select")) { chips(row); syncChips(row); }
+  }
+
+  /* --- the taps kept on the phone ------------------------------------------------------ */
+  function load() {
+    try { return JSON.parse(window.localStorage.getItem(KEY) || "null"); }
+    catch (error) { return null; }
+  }
+  function store(queued) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrf_token") { fields.push([name, value]); }
+    });
+    var kept = load();
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify({
+        fields: fields, at: Date.now(), queued: queued || (kept && kept.queued) || false}));
+    } catch (error) { /* storage full or off: the form still posts as a plain form */ }
+  }
+  function forget() {
+    try { window.localStorage.removeItem(KEY); } catch (error) { /* nothing kept */ }
+  }
+  function restore(kept) {
+    kept.fields.forEach(function (pair) {
+      var name = pair[0], value = pair[1];
+      var radios = form.querySelectorAll("input[type=radio][name='" + name + "']");
+      if (radios.length) {
+        radios.forEach(function (radio) {
+          radio.checked = radio.value === value;
+          if (radio.checked) { showDetails(radio.closest(".row"), value); }
+        });
+        return;
+      }
+      var field = form.elements.namedItem(name);
+      if (field && field.name !== "csrf_token") { field.value = value; }
+    });
+    form.querySelectorAll(".row").forEach(syncChips);
+    recount();
+  }
+  function say(state) {
+    if (!banner) { return; }
+    banner.hidden = false;
+    banner.setAttribute("data-state", state);
+  }
+
+  /* --- sending --------------------------------------------------------------------------- */
+  var sending = false;
+  function send() {
+    if (sending) { return; }
+    sending = true;
+    store(true);
+    var body = new FormData(form);
+    fetch(form.action || window.location.href, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: {"Accept": "application/json"}
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (response.ok && type.indexOf("application/json") === 0) {
+        return response.json().then(function (answer) {
+          forget();
+          window.location.assign(answer.next || window.location.href);
+        });
+      }
+      sending = false;
+      if (response.redirected) {  // signed out meanwhile: the taps stay for after sign-in
+        window.location.assign(response.url);
+        return;
+      }
+      // The server answered (nothing saved: rows to fix, a conflict): it shows why.
+      forget();
+      form.setAttribute("data-plain", "1");
+      form.submit();
+    }, function () {
+      sending = false;
+      form.removeAttribute("data-sent");
+      say("offline");
+    });
+  }
+
   form.addEventListener("change", function (event) {
     var input = event.target;
-    if (input.type !== "radio") { return; }
-    var row = input.closest(".row");
-    row.setAttribute("data-s", input.value);
-    if (input.value === "late" && form.getAttribute("data-today")) {
-      var time = row.querySelector("input[type=time]");
-      if (time && !time.value) {
-        var now = new Date();
-        time.value = pad(now.getHours()) + ":" + pad(now.getMinutes());
+    if (input.type === "radio") {
+      var row = input.closest(".row");
+      showDetails(row, input.value);
+      if (input.value === "late" && form.getAttribute("data-today")) {
+        var time = row.querySelector("input[type=time]");
+        if (time && !time.value) {
+          var now = new Date();
+          time.value = pad(now.getHours()) + ":" + pad(now.getMinutes());
+        }
       }
+      recount();
+    } else if (input.tagName === "SELECT" && input.getAttribute("data-chipped")) {
+      syncChips(input.closest(".row"));
     }
-    recount();
+    store(false);
   });
+  form.addEventListener("input", function () { store(false); });
 
   form.addEventListener("submit", function (event) {
-    if (form.getAttribute("data-sent")) { event.preventDefault(); return; }
+    if (form.getAttribute("data-plain")) { return; }
+    event.preventDefault();
+    if (form.getAttribute("data-sent")) { return; }
     form.setAttribute("data-sent", "1");
+    send();
   });
   window.addEventListener("pageshow", function () { form.removeAttribute("data-sent"); });
+  window.addEventListener("online", function () {
+    var kept = load();
+    if (kept && kept.queued) { send(); }
+  });
+  if (banner) {
+    banner.querySelector("[data-send]").addEventListener("click", function () {
+      form.setAttribute("data-sent", "1");
+      send();
+    });
+  }
+
+  /* --- jump to a seat number or a name ------------------------------------------------- */
+  var search = document.querySelector(".jump-search");
+  if (search) {
+    search.hidden = false;
+    var box = search.querySelector("input");
+    var jump = function () {
+      var wanted = box.value.trim();
+      if (!wanted) { return; }
+      var found = null;
+      form.querySelectorAll(".row").forEach(function (row) {
+        if (found) { return; }
+        var seat = row.querySelector(".seat").textContent.trim();
+        var name = row.querySelector("legend").textContent.replace(seat, "").trim();
+        if (seat === wanted || name.indexOf(wanted) !== -1) { found = row; }
+      });
+      form.querySelectorAll(".row.jumped").forEach(function (row) {
+        row.classList.remove("jumped");
+      });
+      if (found) {
+        found.classList.add("jumped");
+        found.scrollIntoView({block: "start"});
+      }
+    };
+    box.addEventListener("input", jump);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); jump(); box.blur(); }
+    });
+  }
+
+  form.querySelectorAll(".row").forEach(function (row) {
+    var status = row.getAttribute("data-s");
+    if (status) { showDetails(row, status); }
+  });
+
+  var kept = load();
+  if (kept && kept.fields && !form.querySelector("fieldset[disabled]")) {
+    restore(kept);
+    say(kept.queued ? "offline" : "restored");
+    if (kept.queued && navigator.onLine) { send(); }
+  }
   recount();
 })();

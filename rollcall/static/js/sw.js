@@ -1,0 +1,81 @@
+/* Rollcall's service worker: Today and the check pages a teacher opened (or that Today lists)
+   open without signal. Pages: network first, the last copy when the network fails. Static
+   files: their URLs carry a hash of the file (?v=), so a cached copy is always right. Saves
+   (POST) are never touched here: the page keeps unsent taps itself (checks.js). Signing out
+   forgets every cached page. */
+"use strict";
+var PAGES = "rollcall-pages-v1";
+var STATIC = "rollcall-static-v1";
+var OFFLINE_PAGE = /^\/homerooms\/\d+\/(today|checks\/\d{4}-\d{2}-\d{2}\/(bag|attendance|dismissal))$/;
+
+self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name !== PAGES && name !== STATIC;
+    }).map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+function keep(cacheName, request, response) {
+  if (response && response.ok && !response.redirected && response.type === "basic") {
+    var copy = response.clone();
+    return caches.open(cacheName).then(function (cache) {
+      return cache.put(request, copy);
+    }).then(function () { return response; });
+  }
+  return Promise.resolve(response);
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) { return; }
+  if (request.method === "POST" && url.pathname === "/logout") {
+    event.waitUntil(caches.delete(PAGES));
+    return;
+  }
+  if (request.method !== "GET") { return; }
+  if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(caches.match(request).then(function (hit) {
+      return hit || fetch(request).then(function (response) {
+        return keep(STATIC, request, response);
+      });
+    }));
+    return;
+  }
+  if (OFFLINE_PAGE.test(url.pathname) && request.mode === "navigate") {
+    var key = url.origin + url.pathname;
+    event.respondWith(fetch(request).then(function (response) {
+      return keep(PAGES, key, response);
+    }).catch(function () {
+      return caches.match(key).then(function (hit) {
+        return hit || Response.error();
+      });
+    }));
+  }
+});
+
+/* Today asks for its check pages and the page's static files to be kept for later. */
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (!data.pages) { return; }
+  var source = event.source;
+  event.waitUntil(Promise.all(data.pages.map(function (path) {
+    var key = self.location.origin + path;
+    return fetch(key, {credentials: "same-origin"}).then(function (response) {
+      return keep(PAGES, key, response);
+    });
+  }).concat((data.files || []).map(function (path) {
+    var key = self.location.origin + path;
+    return caches.match(key).then(function (hit) {
+      return hit || fetch(key).then(function (response) {
+        return keep(STATIC, key, response);
+      });
+    });
+  }))).then(function () {
+    if (source) { source.postMessage({kept: data.pages.length}); }
+  }, function () {
+    if (source) { source.postMessage({kept: 0}); }
+  }));
+});
