@@ -39,3 +39,18 @@ def numbers(school, key="room1") -> list[str]:
 
 def check_url(school, kind, day=DAY, key="room1") -> str:
     return f"/homerooms/{school.homeroom_ids[key]}/checks/{day.isoformat()}/{kind}"
+
+
+def page(response) -> str:
+    """The response's body as text."""
+    return response.get_data(as_text=True)
+
+
+def table_rows(app, model) -> list[dict]:
+    """Every row of one model's table as a dict, in id order: equal lists mean nothing changed."""
+    with app.app_context():
+        found = db.session.scalars(db.select(model).order_by(model.id)).all()
+        result = [{c.name: getattr(row, c.name) for c in model.__table__.columns}
+                  for row in found]
+        db.session.remove()
+        return result

@@ -11,16 +11,12 @@ from rollcall.models import AuditLog, School
 from rollcall.notify import services as notify
 from rollcall.notify.models import OutboxText, TextStatus
 from tests import factories, notify_support
-from tests.checks_support import DAY, at, check_url, school_time
+from tests.checks_support import DAY, at, check_url, page, school_time, table_rows
 
 standin = notify_support.standin  # fixtures
 twilio_app = notify_support.twilio_app
 DUTY = ["+8613900000001", "+8613900000002"]
 EN = {"Accept-Language": "en"}
-
-
-def page(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def set_duty_phones(app, school, phones=DUTY, unreached_by="10:00"):
@@ -31,19 +27,10 @@ def set_duty_phones(app, school, phones=DUTY, unreached_by="10:00"):
         db.session.commit()
 
 
-def rows(app, model) -> list:
-    with app.app_context():
-        found = db.session.scalars(db.select(model).order_by(model.id)).all()
-        result = [{c.name: getattr(row, c.name) for c in model.__table__.columns}
-                  for row in found]
-        db.session.remove()
-        return result
-
-
 def snapshot(app) -> tuple:
     """Everything a case write could touch."""
-    return (rows(app, MissingCase), rows(app, CaseEvent), rows(app, CaseText),
-            len(rows(app, AuditLog)))
+    return (table_rows(app, MissingCase), table_rows(app, CaseEvent), table_rows(app, CaseText),
+            len(table_rows(app, AuditLog)))
 
 
 def mark_absent(client, school, student_id):
@@ -65,7 +52,7 @@ def open_case(app, login_as, school):
     with school_time(8, 20):
         mark_absent(teacher, school, student)
         assert log_unaware(teacher, school, student).status_code == 302
-    [case] = rows(app, MissingCase)
+    [case] = table_rows(app, MissingCase)
     return case
 
 
@@ -87,8 +74,8 @@ def test_a_family_that_did_not_know_raises_a_case_texted_once_to_each_duty_phone
     for phone in DUTY:
         [sent] = standin.sent_to(phone)
         assert "学生失联" in sent["body"] and "学生03" in sent["body"]
-    assert len(rows(app, MissingCase)) == 1
-    [event] = rows(app, CaseEvent)
+    assert len(table_rows(app, MissingCase)) == 1
+    [event] = table_rows(app, CaseEvent)
     assert event["kind"] == "opened" and event["note"] == "母亲以为孩子在学校"
 
 
@@ -99,7 +86,7 @@ def test_a_student_not_found_at_the_dismissal_sweep_raises_a_case(app, login_as,
         response = login_as("teacher").post(check_url(school, "dismissal"),
                                             data={f"s{student}": "not_found"})
     assert response.status_code == 302
-    [case] = rows(app, MissingCase)
+    [case] = table_rows(app, MissingCase)
     assert case["student_id"] == student and case["trigger"] == "not_found"
     assert sorted(t["to"] for t in notify_support.outbox(app)) == DUTY
 
@@ -125,11 +112,11 @@ def test_an_absence_nobody_reached_by_the_set_time_raises_a_case(app, twilio_app
         db.session.commit()
     with twilio_app.app_context(), clock.frozen(at(9, 59)):
         notify.send_pass()
-    assert rows(app, MissingCase) == []
+    assert table_rows(app, MissingCase) == []
     for minute in (0, 1):
         with twilio_app.app_context(), clock.frozen(at(10, minute)):
             notify.send_pass()
-    [case] = rows(app, MissingCase)
+    [case] = table_rows(app, MissingCase)
     assert case["student_id"] == unreached and case["trigger"] == "unreached"
     assert case["opened_by_id"] is None
     assert len(standin.sent_to(DUTY[0])) == 1
@@ -141,8 +128,8 @@ def test_a_second_trigger_joins_the_open_case_and_texts_nobody_again(app, login_
     with app.app_context(), clock.frozen(at(10, 5)):
         from rollcall.models import Student
         assert cases.raise_case(db.session.get(Student, student), DAY, "unreached") is None
-    assert len(rows(app, MissingCase)) == 1
-    assert [e["kind"] for e in rows(app, CaseEvent)] == ["opened", "raised_again"]
+    assert len(table_rows(app, MissingCase)) == 1
+    assert [e["kind"] for e in table_rows(app, CaseEvent)] == ["opened", "raised_again"]
     assert len(notify_support.outbox(app)) == len(DUTY)
 
 
@@ -185,10 +172,10 @@ def test_a_note_joins_the_timeline_with_its_author_and_an_audit_entry(app, login
         response = login_as("office").post(f'/cases/{case["id"]}/notes',
                                            data={"note": "已通知保卫处查看监控"})
     assert response.status_code == 302
-    note = rows(app, CaseEvent)[-1]
+    note = table_rows(app, CaseEvent)[-1]
     assert note["kind"] == "note" and note["note"] == "已通知保卫处查看监控"
     assert note["actor_id"] == school.user_ids["office"]
-    assert "case.note" in [a["action"] for a in rows(app, AuditLog)]
+    assert "case.note" in [a["action"] for a in table_rows(app, AuditLog)]
 
 
 @pytest.mark.parametrize("data, field, message", [
@@ -217,13 +204,13 @@ def test_closing_records_the_outcome_and_takes_the_case_off_the_board(app, login
         assert response.status_code == 302
         board = page(office.get("/office/"))
         closed = page(office.get(f'/cases/{case["id"]}', headers=EN))
-    [stored] = rows(app, MissingCase)
+    [stored] = table_rows(app, MissingCase)
     assert stored["outcome"] == "found_at_home" and stored["closed_by_id"] == school.user_ids[
         "office"]
     assert "missing-cases" not in board
     assert "Found at home" in closed and "母亲在家找到，已回电" in closed
     assert "Close the case" not in closed
-    audit = [a for a in rows(app, AuditLog) if a["action"].startswith("case.")]
+    audit = [a for a in table_rows(app, AuditLog) if a["action"].startswith("case.")]
     assert [a["action"] for a in audit] == ["case.open", "case.close"]
     with school_time(11, 5):
         again = office.post(f'/cases/{case["id"]}/close',
@@ -241,7 +228,7 @@ def test_the_admin_sets_the_duty_phones_and_the_time(app, login_as, school):
         settings = cases.case_settings(db.session.get(School, school.school_id))
     assert settings.duty_phones == tuple(DUTY) and settings.unreached_by.strftime(
         "%H:%M") == "09:30"
-    [entry] = [a for a in rows(app, AuditLog) if a["action"] == "school.case_settings"]
+    [entry] = [a for a in table_rows(app, AuditLog) if a["action"] == "school.case_settings"]
     assert DUTY[0] not in str(entry["after"])  # masked
 
 
@@ -251,11 +238,11 @@ def test_the_admin_sets_the_duty_phones_and_the_time(app, login_as, school):
 ])
 def test_bad_duty_settings_are_refused_next_to_the_field_and_write_nothing(
         app, login_as, school, data):
-    before = (rows(app, School), len(rows(app, AuditLog)))
+    before = (table_rows(app, School), len(table_rows(app, AuditLog)))
     response = login_as("admin").post("/admin/missing-students", data=data, headers=EN)
     assert response.status_code == 422
     assert 'class="error"' in page(response)
-    assert (rows(app, School), len(rows(app, AuditLog))) == before
+    assert (table_rows(app, School), len(table_rows(app, AuditLog))) == before
 
 
 def test_the_audit_trail_reads_the_case_changes_as_sentences(app, login_as, school):

@@ -8,26 +8,14 @@ import pytest
 from rollcall.custody.models import ConfiscatedItem, CustodyEvent
 from rollcall.extensions import db
 from rollcall.models import AuditLog, Guardian, School, Student
-from tests.checks_support import DAY, check_url, school_time
+from tests.checks_support import DAY, check_url, page, school_time, table_rows
 
 EN = {"Accept-Language": "en"}
 
 
-def page(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def rows(app, model) -> list:
-    with app.app_context():
-        found = db.session.scalars(db.select(model).order_by(model.id)).all()
-        result = [{c.name: getattr(row, c.name) for c in model.__table__.columns}
-                  for row in found]
-        db.session.remove()
-        return result
-
-
 def snapshot(app) -> tuple:
-    return rows(app, ConfiscatedItem), rows(app, CustodyEvent), len(rows(app, AuditLog))
+    return (table_rows(app, ConfiscatedItem), table_rows(app, CustodyEvent),
+            len(table_rows(app, AuditLog)))
 
 
 def bag_finding(client, school, seat=0, action="kept_by_teacher", description="打火机", day=DAY):
@@ -42,7 +30,7 @@ def bag_finding(client, school, seat=0, action="kept_by_teacher", description="�
 def item(app, login_as, school):
     with school_time(7, 40):
         bag_finding(login_as("teacher"), school)
-    [found] = rows(app, ConfiscatedItem)
+    [found] = table_rows(app, ConfiscatedItem)
     return found
 
 
@@ -58,8 +46,8 @@ def move(client, item, **data):
 def test_a_bag_finding_kept_by_the_teacher_opens_a_custody_trail(app, login_as, school, item):
     assert item["state"] == "with_teacher" and item["description"] == "打火机"
     assert item["found_on"] == DAY
-    assert [a["action"] for a in rows(app, AuditLog) if a["action"].startswith("custody")] == [
-        "custody.open"]
+    audited = [a["action"] for a in table_rows(app, AuditLog)]
+    assert [action for action in audited if action.startswith("custody")] == ["custody.open"]
     with school_time(8, 0):
         text = page(login_as("teacher").get(f'/items/{item["id"]}', headers=EN))
     assert "Lighter or fire source" in text and "Kept by the teacher" in text
@@ -68,7 +56,7 @@ def test_a_bag_finding_kept_by_the_teacher_opens_a_custody_trail(app, login_as, 
 def test_nothing_opens_for_an_item_returned_at_once(app, login_as, school):
     with school_time(7, 40):
         bag_finding(login_as("teacher"), school, action="returned_to_parent")
-    assert rows(app, ConfiscatedItem) == []
+    assert table_rows(app, ConfiscatedItem) == []
 
 
 def test_the_trail_through_the_office_to_a_guardian(app, login_as, school, item):
@@ -81,8 +69,8 @@ def test_the_trail_through_the_office_to_a_guardian(app, login_as, school, item)
                         guardian_id=guardian_of(app, item["student_id"]))
         assert returned.status_code == 302
         text = page(office.get(f'/items/{item["id"]}', headers=EN))
-    assert rows(app, ConfiscatedItem)[0]["state"] == "returned"
-    events = rows(app, CustodyEvent)
+    assert table_rows(app, ConfiscatedItem)[0]["state"] == "returned"
+    events = table_rows(app, CustodyEvent)
     assert [e["state"] for e in events] == ["with_teacher", "with_office", "returned"]
     assert events[1]["received_by_id"] == school.user_ids["office"]
     assert events[2]["guardian_id"] == guardian_of(app, item["student_id"])
@@ -95,9 +83,9 @@ def test_the_trail_to_disposal(app, login_as, school, item):
         response = move(login_as("office"), item, to="disposed", at=f"{DAY}T08:55",
                         disposed_by="张主任", how="当面销毁并拍照存档")
     assert response.status_code == 302
-    assert rows(app, ConfiscatedItem)[0]["state"] == "disposed"
-    assert rows(app, CustodyEvent)[-1]["how"] == "当面销毁并拍照存档"
-    assert "custody.move" in [a["action"] for a in rows(app, AuditLog)]
+    assert table_rows(app, ConfiscatedItem)[0]["state"] == "disposed"
+    assert table_rows(app, CustodyEvent)[-1]["how"] == "当面销毁并拍照存档"
+    assert "custody.move" in [a["action"] for a in table_rows(app, AuditLog)]
 
 
 def other_guardian(app, school):

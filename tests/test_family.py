@@ -6,29 +6,16 @@ from datetime import timedelta
 import pytest
 
 from rollcall.checks.models import ContactLog
-from rollcall.extensions import db
 from rollcall.family.models import ParentMeeting
 from rollcall.models import AuditLog
-from tests.checks_support import DAY, school_time
+from tests.checks_support import DAY, page, school_time, table_rows
 
 EN = {"Accept-Language": "en"}
 
 
-def page(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def rows(app, model) -> list:
-    with app.app_context():
-        found = db.session.scalars(db.select(model).order_by(model.id)).all()
-        result = [{c.name: getattr(row, c.name) for c in model.__table__.columns}
-                  for row in found]
-        db.session.remove()
-        return result
-
-
 def snapshot(app) -> tuple:
-    return rows(app, ContactLog), rows(app, ParentMeeting), len(rows(app, AuditLog))
+    return (table_rows(app, ContactLog), table_rows(app, ParentMeeting),
+            len(table_rows(app, AuditLog)))
 
 
 def contact(client, student_id, **overrides):
@@ -44,11 +31,11 @@ def test_a_contact_of_any_reason_is_recorded_with_what_was_agreed(app, login_as,
     student = school.student_ids["room1"][0]
     teacher = login_as("teacher")
     assert contact(teacher, student).status_code == 302
-    [stored] = rows(app, ContactLog)
+    [stored] = table_rows(app, ContactLog)
     assert stored["reason"] == "conduct" and stored["method"] == "home_visit"
     assert stored["agreed"] == "每周五电话沟通一次" and stored["outcome"] is None
     assert stored["follow_up_on"] == DAY + timedelta(days=3)
-    assert [a["action"] for a in rows(app, AuditLog)] == ["contact.log"]
+    assert [a["action"] for a in table_rows(app, AuditLog)] == ["contact.log"]
     with school_time(18, 5):
         text = page(teacher.get(f"/students/{student}/family-contacts", headers=EN))
     assert "Conduct" in text and "Home visit" in text and "每周五电话沟通一次" in text
@@ -102,13 +89,13 @@ def test_a_parent_meeting_is_recorded_once_with_the_families_that_came(app, logi
         text = page(login_as("teacher").get(
             f"/homerooms/{school.homeroom_ids['room1']}/parent-meetings", headers=EN))
     assert response.status_code == 302
-    [meeting] = rows(app, ParentMeeting)
-    contacts = rows(app, ContactLog)
+    [meeting] = table_rows(app, ParentMeeting)
+    contacts = table_rows(app, ContactLog)
     assert sorted(c["student_id"] for c in contacts) == sorted(came)
     assert {c["meeting_id"] for c in contacts} == {meeting["id"]}
     assert {c["reason"] for c in contacts} == {"parent_meeting"}
     assert "中考前安全教育家长会" in text and "Families that attended (3)" in text
-    assert [a["action"] for a in rows(app, AuditLog)] == ["parent_meeting.record"]
+    assert [a["action"] for a in table_rows(app, AuditLog)] == ["parent_meeting.record"]
 
 
 def test_a_meeting_with_a_family_of_another_class_writes_nothing(app, login_as, school):
@@ -131,7 +118,7 @@ def test_from_a_conflict_the_contact_form_opens_filled_in(app, login_as, school)
             "student_ids": [student], "about": "与同学争执", "severity": "minor",
             "state": "open"})
         conflict_page = page(teacher.get("/conflicts/" + str(
-            rows(app, __import__("rollcall.screening.models", fromlist=["Conflict"])
+            table_rows(app, __import__("rollcall.screening.models", fromlist=["Conflict"])
                  .Conflict)[0]["id"])))
         link = f"/students/{student}/family-contacts?reason=conflict"
         assert link in conflict_page

@@ -11,29 +11,16 @@ from rollcall.models import AuditLog, Role, User
 from rollcall.notify import services as notify
 from rollcall.notify.models import OutboxText
 from rollcall.screening.models import Conflict, ConflictUpdate, Screening, ScreeningReminder
-from tests.checks_support import DAY, at, school_time
+from tests.checks_support import DAY, at, page, school_time, table_rows
 
 EN = {"Accept-Language": "en"}
 FRIDAY = date(2027, 3, 5)
 NEXT_TUESDAY = DAY + timedelta(days=7)
 
 
-def page(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def rows(app, model) -> list:
-    with app.app_context():
-        found = db.session.scalars(db.select(model).order_by(model.id)).all()
-        result = [{c.name: getattr(row, c.name) for c in model.__table__.columns}
-                  for row in found]
-        db.session.remove()
-        return result
-
-
 def snapshot(app) -> tuple:
-    return (rows(app, Screening), rows(app, Conflict), rows(app, ConflictUpdate),
-            len(rows(app, AuditLog)))
+    return (table_rows(app, Screening), table_rows(app, Conflict), table_rows(app, ConflictUpdate),
+            len(table_rows(app, AuditLog)))
 
 
 def url(school, key="room1") -> str:
@@ -53,10 +40,10 @@ def test_no_conflicts_found_records_the_weeks_screening(app, login_as, school):
         assert teacher.post(url(school) + "/none").status_code == 302
         text = page(teacher.get(f"/homerooms/{school.homeroom_ids['room1']}/today",
                                 headers=EN))
-    [screening] = rows(app, Screening)
+    [screening] = table_rows(app, Screening)
     assert screening["no_conflicts"] and screening["week_start"] == date(2027, 3, 1)
     assert "Weekly conflict screening" in text and "Done at" in text
-    assert [a["action"] for a in rows(app, AuditLog)] == ["screening.record"]
+    assert [a["action"] for a in table_rows(app, AuditLog)] == ["screening.record"]
 
 
 def test_a_conflict_names_students_of_any_class_and_records_the_screening(app, login_as,
@@ -65,12 +52,12 @@ def test_a_conflict_names_students_of_any_class_and_records_the_screening(app, l
         response = record(login_as("teacher"), school)
         week = page(login_as("teacher").get(url(school), headers=EN))
     assert response.status_code == 302
-    [conflict] = rows(app, Conflict)
+    [conflict] = table_rows(app, Conflict)
     assert conflict["state"] == "open" and conflict["severity"] == "needs_mediation"
-    [screening] = rows(app, Screening)
+    [screening] = table_rows(app, Screening)
     assert not screening["no_conflicts"]
     assert "篮球场上争执" in week and "学生01" in week and "Needs mediation" in week
-    assert "conflict.record" in [a["action"] for a in rows(app, AuditLog)]
+    assert "conflict.record" in [a["action"] for a in table_rows(app, AuditLog)]
 
 
 @pytest.mark.parametrize("overrides, field, message", [
@@ -96,7 +83,7 @@ def test_an_open_conflict_carries_over_until_resolved(app, login_as, school):
     teacher = login_as("teacher")
     with school_time(15, 0):
         record(teacher, school)
-    [conflict] = rows(app, Conflict)
+    [conflict] = table_rows(app, Conflict)
     with school_time(15, 0, NEXT_TUESDAY):
         next_week = page(teacher.get(url(school), headers=EN))
         assert "Carried over from earlier weeks" in next_week
@@ -111,7 +98,7 @@ def test_an_open_conflict_carries_over_until_resolved(app, login_as, school):
         week_after = page(teacher.get(url(school), headers=EN))
     carried = week_after.split("Carried over from earlier weeks")[1].split("Found this week")[0]
     assert f'/conflicts/{conflict["id"]}' not in carried
-    assert [u["state"] for u in rows(app, ConflictUpdate)] == ["open", "resolved"]
+    assert [u["state"] for u in table_rows(app, ConflictUpdate)] == ["open", "resolved"]
 
 
 def test_the_screening_is_overdue_on_the_board_at_the_cut_off(app, login_as, school):
@@ -140,10 +127,10 @@ def test_the_teacher_is_reminded_once_at_the_cut_off(app, school):
     for minute in (16 * 60 + 59, 17 * 60, 17 * 60 + 5):
         with app.app_context(), clock.frozen(at(minute // 60, minute % 60, FRIDAY)):
             notify.send_pass()
-    reminders = rows(app, ScreeningReminder)
+    reminders = table_rows(app, ScreeningReminder)
     assert sorted(r["homeroom_id"] for r in reminders) == sorted(  # once each, every school
         school.homeroom_ids.values())
-    texts = [t for t in rows(app, OutboxText) if t["kind"] == "screening_reminder"]
+    texts = [t for t in table_rows(app, OutboxText) if t["kind"] == "screening_reminder"]
     assert [t["to_e164"] for t in texts] == ["+8613911112222"]
     assert "矛盾排查" in texts[0]["body"] and f"/homerooms/{school.homeroom_ids['room1']}/" \
         "screening" in texts[0]["body"]
@@ -163,7 +150,7 @@ def test_a_risk_of_violence_and_an_escalation_are_on_the_board_at_once(app, logi
 def test_the_office_takes_a_conflict_over_and_records_its_mediation(app, login_as, school):
     with school_time(10, 0):
         record(login_as("teacher"), school, severity="risk_of_violence")
-    [conflict] = rows(app, Conflict)
+    [conflict] = table_rows(app, Conflict)
     office = login_as("office")
     with school_time(11, 0):
         refused = office.post(f'/conflicts/{conflict["id"]}/update',
@@ -173,18 +160,18 @@ def test_the_office_takes_a_conflict_over_and_records_its_mediation(app, login_a
             "state": "mediating", "note": "政教处约双方及家长面谈调解", "take_over": "y"})
         assert response.status_code == 302
         text = page(office.get(f'/conflicts/{conflict["id"]}', headers=EN))
-    [stored] = rows(app, Conflict)
+    [stored] = table_rows(app, Conflict)
     assert stored["office_owner_id"] == school.user_ids["office"]
     assert stored["state"] == "mediating"
     assert "Taken over by 张主任" in text and "政教处约双方及家长面谈调解" in text
-    assert "conflict.update" in [a["action"] for a in rows(app, AuditLog)]
+    assert "conflict.update" in [a["action"] for a in table_rows(app, AuditLog)]
 
 
 def test_a_teacher_cannot_take_a_conflict_over(app, login_as, school):
     with school_time(10, 0):
         record(login_as("teacher"), school)
-        login_as("teacher").post(f'/conflicts/{rows(app, Conflict)[0]["id"]}/update', data={
+        login_as("teacher").post(f'/conflicts/{table_rows(app, Conflict)[0]["id"]}/update', data={
             "state": "mediating", "note": "谈话", "take_over": "y"})
-    assert rows(app, Conflict)[0]["office_owner_id"] is None
+    assert table_rows(app, Conflict)[0]["office_owner_id"] is None
     with app.app_context():
         assert db.session.get(User, school.user_ids["teacher"]).role == Role.TEACHER

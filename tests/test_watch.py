@@ -5,29 +5,16 @@ from datetime import timedelta
 
 import pytest
 
-from rollcall.extensions import db
 from rollcall.models import AuditLog
 from rollcall.watch.models import WatchEntry, WatchNote
-from tests.checks_support import DAY, school_time
+from tests.checks_support import DAY, page, school_time, table_rows
 
 EN = {"Accept-Language": "en"}
 
 
-def page(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def rows(app, model) -> list:
-    with app.app_context():
-        found = db.session.scalars(db.select(model).order_by(model.id)).all()
-        result = [{c.name: getattr(row, c.name) for c in model.__table__.columns}
-                  for row in found]
-        db.session.remove()
-        return result
-
-
 def snapshot(app) -> tuple:
-    return rows(app, WatchEntry), rows(app, WatchNote), len(rows(app, AuditLog))
+    return (table_rows(app, WatchEntry), table_rows(app, WatchNote),
+            len(table_rows(app, AuditLog)))
 
 
 def add(client, student_id, **overrides):
@@ -43,7 +30,7 @@ def watched(app, login_as, school):
     """Seat 1 of class 1 on the watch list, put there by the class's teacher."""
     response = add(login_as("teacher"), school.student_ids["room1"][0])
     assert response.status_code == 302
-    [entry] = rows(app, WatchEntry)
+    [entry] = table_rows(app, WatchEntry)
     return entry
 
 
@@ -54,7 +41,7 @@ def test_a_teacher_puts_a_student_on_the_watch_list(app, login_as, school, watch
     with school_time(9, 5):
         text = page(login_as("teacher").get(f'/watch/{watched["id"]}', headers=EN))
     assert "Contact with people outside school" in text and "网吧门口" in text
-    assert [a["action"] for a in rows(app, AuditLog)] == ["watch.add"]
+    assert [a["action"] for a in table_rows(app, AuditLog)] == ["watch.add"]
 
 
 def test_notes_follow_with_their_dates_and_move_the_review(app, login_as, school, watched):
@@ -63,10 +50,10 @@ def test_notes_follow_with_their_dates_and_move_the_review(app, login_as, school
             "day": DAY.isoformat(), "note": "与家长面谈，家长同意每天接送",
             "review_on": (DAY + timedelta(days=30)).isoformat()})
     assert response.status_code == 302
-    [note] = rows(app, WatchNote)
+    [note] = table_rows(app, WatchNote)
     assert note["day"] == DAY and note["author_id"] == school.user_ids["office"]
-    assert rows(app, WatchEntry)[0]["review_on"] == DAY + timedelta(days=30)
-    assert "watch.note" in [a["action"] for a in rows(app, AuditLog)]
+    assert table_rows(app, WatchEntry)[0]["review_on"] == DAY + timedelta(days=30)
+    assert "watch.note" in [a["action"] for a in table_rows(app, AuditLog)]
 
 
 def test_taking_a_student_off_needs_a_closing_note(app, login_as, school, watched):
@@ -81,10 +68,10 @@ def test_taking_a_student_off_needs_a_closing_note(app, login_as, school, watche
         done = client.post(f'/watch/{watched["id"]}/close', data={"note": "一个月无异常"})
         listing = page(client.get("/watch/", headers=EN))
     assert done.status_code == 302
-    [entry] = rows(app, WatchEntry)
+    [entry] = table_rows(app, WatchEntry)
     assert entry["closed_at"] is not None and entry["closing_note"] == "一个月无异常"
     assert "Nobody is on the watch list." in listing
-    assert "watch.close" in [a["action"] for a in rows(app, AuditLog)]
+    assert "watch.close" in [a["action"] for a in table_rows(app, AuditLog)]
 
 
 @pytest.mark.parametrize("overrides, field, message", [
