@@ -3,13 +3,17 @@ delivery reports, a school's own provider, and the mainland carriers' rules."""
 
 import json
 import re
+from datetime import date
 
 import pytest
 
 from rollcall import clock
+from rollcall.cases import services as cases
+from rollcall.cases.models import CaseTrigger
 from rollcall.extensions import db
 from rollcall.models import AuditLog, Guardian, School, Student, User
-from rollcall.notify import services
+from rollcall.notify import carrier, services
+from rollcall.notify.models import OutboxText, TextKind
 from rollcall.notify.settings import PLACEHOLDERS
 from tests import factories, notify_support
 from tests.aliyun_standin import TEMPLATE_CODES
@@ -49,6 +53,39 @@ def signed_in(app, school, who="office"):
 
 def texts_page(app, school) -> str:
     return signed_in(app, school).get("/office/texts?day=2026-11-23").get_data(as_text=True)
+
+
+FRIDAY = date(2026, 11, 27)  # the week of MONDAY: its screening falls due at 17:00
+DUTY = ["+8613900000001", "+8613900000002"]
+
+
+def set_duty_phones(app, school, phones=DUTY):
+    with app.app_context():
+        main = db.session.get(School, school.school_id)
+        main.settings = {**(main.settings or {}),
+                         "cases": {"duty_phones": list(phones), "unreached_by": "10:00"}}
+        db.session.commit()
+
+
+def open_case(app, school, instant, student_index=2):
+    """A missing-student case, raised as a family that did not know raises it."""
+    with app.app_context(), clock.frozen(instant):
+        student = db.session.get(Student, school.student_ids["room1"][student_index])
+        assert cases.raise_case(student, MONDAY, CaseTrigger.FAMILY_UNAWARE) is not None
+        db.session.remove()
+
+
+def teacher_phone(app, school, phone="+8613911112222"):
+    with app.app_context():
+        db.session.get(User, school.user_ids["teacher"]).phone_e164 = phone
+        db.session.commit()
+
+
+def friday_pass(app):
+    """The minute pass at the screening cut-off (Friday 17:00)."""
+    with app.app_context(), clock.frozen(at(17, 0, FRIDAY)):
+        services.send_pass()
+        db.session.remove()
 
 
 def methods(server) -> list[str]:
@@ -240,6 +277,36 @@ def test_the_install_templates_may_come_as_json_text(make_app, school, aliyun):
     assert [m["template_code"] for m in aliyun.messages] == [TEMPLATE_CODES["absence"]]
 
 
+def test_a_missing_student_case_texts_each_duty_phone_its_aliyun_template(aliyun_app, school,
+                                                                         aliyun):
+    set_duty_phones(aliyun_app, school)
+    open_case(aliyun_app, school, at(9, 5))
+    run_pass(aliyun_app, at(9, 6))
+    assert sorted(m["to"] for m in aliyun.messages) == DUTY  # one text to each duty phone
+    for message in aliyun.messages:
+        assert message["template_code"] == TEMPLATE_CODES["missing_student"]
+        assert message["params"] == {"school": "测试中学", "student": "学生03",
+                                     "class": "九年级1班", "time": "09:05",
+                                     "trigger": "已联系家长，家长不知情"}
+        assert message["body"] == ("【测试中学】学生失联：学生03（九年级1班），"
+                                   "已联系家长，家长不知情，09:05立案，请立即跟进。")
+    assert {(row["kind"], row["status"], row["provider"]) for row in outbox(aliyun_app)} == {
+        ("missing_student", "submitted", "aliyun")}
+
+
+def test_the_screening_reminder_goes_as_its_aliyun_template(aliyun_app, school, aliyun):
+    teacher_phone(aliyun_app, school)
+    friday_pass(aliyun_app)
+    [message] = [m for m in aliyun.messages
+                 if m["template_code"] == TEMPLATE_CODES["screening_reminder"]]
+    assert message["to"] == "+8613911112222"
+    assert message["params"] == {"school": "测试中学", "class": "九年级1班", "week": "11月23日"}
+    assert message["body"] == ("【测试中学】九年级1班11月23日起这一周的"
+                               "学生矛盾排查尚未填写，请尽快填写。")
+    [row] = [row for row in outbox(aliyun_app) if row["kind"] == "screening_reminder"]
+    assert (row["status"], row["provider"]) == ("submitted", "aliyun")
+
+
 # --- the mainland carriers' rules, whichever the provider --------------------------------
 
 def test_no_text_to_a_mainland_number_carries_a_link(sms_app, school, sms_standin):
@@ -259,10 +326,16 @@ def test_no_text_to_a_mainland_number_carries_a_link(sms_app, school, sms_standi
         factories.change_attendance(check_id, school.student_ids["room1"][0], "late",
                                     at(8, 42), at(8, 42))
     run_pass(sms_app, at(8, 43))
+    set_duty_phones(sms_app, school)
+    open_case(sms_app, school, at(8, 50))
+    run_pass(sms_app, at(8, 51))
+    # The "replies are not possible" note is for the parents' texts only.
+    assert texts_page(sms_app, school).count('class="hint no-replies"') == 2
+    friday_pass(sms_app)
     rows = outbox(sms_app)
-    assert sorted(row["kind"] for row in rows) == ["absence", "follow_up", "teacher_reminder"]
+    assert {row["kind"] for row in rows} == set(TextKind)  # every kind of text
     assert all(row["to"].startswith("+86") for row in rows)
-    assert len(sms_standin.messages) == 3
+    assert len(sms_standin.messages) == len(rows)
     for body in [row["body"] for row in rows] + [m["body"] for m in sms_standin.messages]:
         assert not LINK.search(body), body
         assert body.startswith("【测试中学】"), body
@@ -286,6 +359,14 @@ def test_the_office_is_told_when_a_parent_cannot_reply(sms_app, school, sms_stan
     assert ("设置该监护人的短信开关" in page) is not replies
 
 
+@pytest.mark.parametrize("kind", list(TextKind))
+@pytest.mark.parametrize(("phone", "provider_name"), [("+8613800000001", "twilio"),
+                                                      ("+85291234567", "aliyun")])
+def test_only_a_parents_text_says_that_no_reply_can_come(kind, phone, provider_name):
+    text = OutboxText(kind=kind, to_e164=phone, provider=provider_name)
+    assert carrier.text_gets_no_replies(text) is (kind in ("absence", "follow_up"))
+
+
 # --- the admin's text settings -----------------------------------------------------------
 
 SETTINGS = {"fan_out": "first", "absence_zh": "", "absence_en": "", "follow_up_zh": "",
@@ -299,10 +380,35 @@ def test_the_settings_page_shows_each_code_and_its_parameters(aliyun_app, school
         assert f"<code>{code}</code>" in page
     assert "&#34;student&#34;: &#34;张小明&#34;" in page
     assert "&#34;page&#34;: &#34;平安点名 › 今天 › 九年级1班 › 考勤&#34;" in page
+    for kind in TextKind:  # a code field and a parameter preview for every kind of text
+        assert f'id="code_{kind}"' in page and f'id="code-preview-{kind}"' in page
+    assert "&#34;trigger&#34;: &#34;已联系家长，家长不知情&#34;" in page
+    assert "&#34;week&#34;: &#34;" in page
+
+
+def test_install_codes_without_the_new_kinds_are_not_enough_for_aliyun(make_app, school,
+                                                                       aliyun):
+    old = {kind: TEMPLATE_CODES[kind] for kind in ("absence", "follow_up", "teacher_reminder")}
+    app = make_app(**notify_support.aliyun_config(aliyun.endpoint, ALIYUN_SMS_TEMPLATES=old))
+    response = signed_in(app, school, "admin").post("/admin/text-settings",
+                                                   data={**SETTINGS, "provider": "aliyun"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and page.count('class="error"') >= 2
+    with app.app_context():
+        assert db.session.get(School, school.school_id).settings == {}
+        assert db.session.scalar(db.select(db.func.count()).select_from(AuditLog)) == 0
+
+
+OLD_CODES = {"code_absence": "SMS_100", "code_follow_up": "SMS_200",
+             "code_teacher_reminder": "SMS_300"}
+ALL_CODES = {**OLD_CODES, "code_missing_student": "SMS_400",
+             "code_screening_reminder": "SMS_500"}
 
 
 @pytest.mark.parametrize("data", [
     {"provider": "aliyun"},
+    {"provider": "aliyun", **OLD_CODES},  # the missing-student and screening codes are missing
+    {"provider": "aliyun", **OLD_CODES, "code_missing_student": "SMS_400"},
     {"provider": "aliyun", "code_absence": "SMS_100", "code_follow_up": "SMS_200"},
     {"provider": "aliyun", "code_absence": "123", "code_follow_up": "SMS_200",
      "code_teacher_reminder": "SMS_300"},
@@ -318,16 +424,16 @@ def test_aliyun_without_a_code_for_each_kind_is_refused_and_nothing_saved(app, l
 
 
 def test_an_admin_switches_the_school_to_aliyun_with_its_codes(app, login_as, school):
-    codes = {"code_absence": "SMS_100", "code_follow_up": "SMS_200",
-             "code_teacher_reminder": "SMS_300"}
     response = login_as("admin").post("/admin/text-settings",
-                                      data={**SETTINGS, "provider": "aliyun", **codes})
+                                      data={**SETTINGS, "provider": "aliyun", **ALL_CODES})
     assert response.status_code == 302
     with app.app_context():
         texts = db.session.get(School, school.school_id).settings["texts"]
     assert texts["provider"] == "aliyun"
     assert texts["template_codes"] == {"absence": "SMS_100", "follow_up": "SMS_200",
-                                       "teacher_reminder": "SMS_300"}
+                                       "teacher_reminder": "SMS_300",
+                                       "missing_student": "SMS_400",
+                                       "screening_reminder": "SMS_500"}
 
 
 def test_the_install_codes_are_enough_to_choose_aliyun(aliyun_app, school):

@@ -6,6 +6,7 @@ school's set time). The texts go into the notify area's outbox like every other 
 sender sends them.
 """
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import date, time
@@ -35,7 +36,10 @@ from rollcall.checks.models import (
 )
 from rollcall.extensions import db
 from rollcall.models import School, Student
+from rollcall.notify.carrier import carrier_ready, is_mainland, signature
+from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import OutboxStudent, OutboxText, TextKind, TextStatus
+from rollcall.notify.settings import text_settings
 from rollcall.phones import mask
 from rollcall.school_days import is_school_day
 
@@ -134,22 +138,38 @@ def _event(case, kind, actor, trigger=None, outcome=None, note=None) -> CaseEven
 
 
 def _queue_duty_texts(case: MissingCase, student: Student) -> int:
-    """One outbox text per on-duty phone; the sender sends them with the other texts."""
+    """One outbox text per on-duty phone; the sender sends them with the other texts.
+
+    Each row keeps the placeholders (student, class, school, time, trigger) an Aliyun template
+    is sent with; a +86 phone gets the carriers' rules: no link, the signature first.
+    """
     school = student.school
     phones = case_settings(school).duty_phones
     language = school.locale if school.locale in LANGUAGES else "zh_Hans"
+    settings = text_settings(school)
+    sign = signature(school, settings.provider, current_app.config)
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    words = {"school": school.name, "student": student.name,
+             "class": student.homeroom.name if student.homeroom else ""}
     with force_locale(language):
+        why = vocabulary.name(CaseTrigger(case.trigger))
         body = _("%(school)s: missing student %(student)s (%(class)s): %(why)s. "
-                 "Follow the case: %(link)s", school=school.name, student=student.name,
-                 **{"class": student.homeroom.name if student.homeroom else "",
-                    "why": vocabulary.name(CaseTrigger(case.trigger)),
-                    "link": f"{base}/cases/{case.id}"})
+                 "Follow the case: %(link)s", **words, why=why, link=f"{base}/cases/{case.id}")
+        # No URL to a +86 number: the text says where to look instead of linking to it.
+        mainland = _("%(school)s: missing student %(student)s (%(class)s): %(why)s. "
+                     "Follow the case in Rollcall, under Missing students.", **words, why=why)
+    # Aliyun sends its approved (Chinese) template, so its parameters are Chinese words.
+    with force_locale("zh_Hans" if settings.provider == ALIYUN else language):
+        params = {**words, "time": clock.to_school_time(school, case.opened_at).strftime("%H:%M"),
+                  "trigger": vocabulary.name(CaseTrigger(case.trigger))}
     today = clock.school_today(school)
     for phone in phones:
         text = OutboxText(school_id=school.id, school_date=today,
                           kind=TextKind.MISSING_STUDENT, to_e164=phone, language=language,
-                          body=body, next_attempt_at=clock.now(), created_at=clock.now())
+                          body=carrier_ready(mainland if is_mainland(phone) else body,
+                                             phone, sign),
+                          template_params=json.dumps(params, ensure_ascii=False),
+                          next_attempt_at=clock.now(), created_at=clock.now())
         db.session.add(text)
         case.texts.append(CaseText(text=text, to_e164=phone))
     return len(phones)

@@ -7,8 +7,11 @@ signature 【…】 at the start, and no two-way SMS (a parent's reply or STOP n
 import re
 
 from rollcall.notify.gateway import ALIYUN
+from rollcall.notify.models import TextKind
 
 MAINLAND_PREFIX = "+86"
+# Texts to parents: the only ones where "replies are not possible: call the parent" is news.
+PARENT_TEXTS = frozenset({TextKind.ABSENCE, TextKind.FOLLOW_UP})
 URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|edu)(?:/\S*)?",
                  re.IGNORECASE)
 
@@ -52,4 +55,4 @@ def replies_possible(phone: str | None, provider: str | None) -> bool:
 
 def text_gets_no_replies(text) -> bool:
     """A parent's text whose replies can never come back (a +86 number or Aliyun)."""
-    return text.kind != "teacher_reminder" and not replies_possible(text.to_e164, text.provider)
+    return text.kind in PARENT_TEXTS and not replies_possible(text.to_e164, text.provider)

@@ -17,15 +17,22 @@ from rollcall.notify.settings import (
     FAN_OUT_FIRST,
     MAX_TEXT_CHARACTERS,
     PLACEHOLDERS,
+    TEMPLATE_KINDS,
     parse_time,
     parse_window,
     template_problem,
     unknown_placeholders,
 )
 
-# Text kind → the form field of its Aliyun template code.
-CODE_FIELDS = {"absence": "code_absence", "follow_up": "code_follow_up",
-               "teacher_reminder": "code_teacher_reminder"}
+# Text kind → the form field of its Aliyun template code: one for every kind of text.
+CODE_FIELDS = {kind: f"code_{kind}" for kind in TEMPLATE_KINDS}
+CODE_LABELS = {
+    "absence": _l("Absence text: template code"),
+    "follow_up": _l("Arrival follow-up: template code"),
+    "teacher_reminder": _l("Reminder to teacher: template code"),
+    "missing_student": _l("Missing student (to the office): template code"),
+    "screening_reminder": _l("Reminder to teacher, conflict screening: template code"),
+}
 CODE_FORMAT = Regexp(r"^SMS_\d{3,20}$", message=_l(
     "A template code looks like SMS_123456789, as the Aliyun console shows it."))
 TEMPLATE_FIELDS = {
@@ -79,13 +86,6 @@ class TextSettingsForm(FlaskForm):
         SelectChoice("twilio", _l("Twilio")),
         SelectChoice("aliyun", _l("Alibaba Cloud SMS (mainland China)")),
     ], validators=[Optional()])
-    code_absence = StringField(_l("Absence text: template code"),
-                               validators=[Optional(), MaxLength(max=32), CODE_FORMAT])
-    code_follow_up = StringField(_l("Arrival follow-up: template code"),
-                                 validators=[Optional(), MaxLength(max=32), CODE_FORMAT])
-    code_teacher_reminder = StringField(_l("Reminder to teacher: template code"),
-                                        validators=[Optional(), MaxLength(max=32),
-                                                    CODE_FORMAT])
     # Set by the view: the install's provider and template codes (ALIYUN_SMS_TEMPLATES).
     install_provider = "twilio"
     install_codes: dict = {}
@@ -117,3 +117,13 @@ class TextSettingsForm(FlaskForm):
                 parse_time(field.data)
             except ValueError:
                 raise ValidationError(_l("Write the time as HH:MM, for example 08:30.")) from None
+
+
+def _code_label(kind: str):
+    """The field's label; a kind added later without words of its own shows its code."""
+    return CODE_LABELS.get(kind) or _l("Template code of the %(kind)s texts", kind=kind)
+
+
+for _kind, _name in CODE_FIELDS.items():  # the code fields, one per kind of text
+    setattr(TextSettingsForm, _name, StringField(
+        _code_label(_kind), validators=[Optional(), MaxLength(max=32), CODE_FORMAT]))

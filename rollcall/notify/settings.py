@@ -10,11 +10,15 @@ from flask import current_app
 
 from rollcall import clock
 from rollcall.models import School
+from rollcall.notify.models import TextKind
 
 FAN_OUT_FIRST = "first"  # the first reachable guardian in contact order
 FAN_OUT_ALL = "all"
 LANGUAGES = ("zh_Hans", "en")
 PLACEHOLDERS = ("student", "class", "date", "time", "school", "school_phone")
+# Every kind of text, each with its own Aliyun template code: derived from TextKind, so a kind
+# added later gets a code field and is checked like the others.
+TEMPLATE_KINDS = tuple(kind.value for kind in TextKind)
 
 DEFAULT_TEMPLATES = {
     "absence": {

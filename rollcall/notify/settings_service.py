@@ -1,12 +1,14 @@
 """Reading and saving a school's text settings, and previewing its templates."""
 
 import json
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from rollcall import audit, clock
+from rollcall import audit, clock, vocabulary
+from rollcall.cases.models import CaseTrigger
 from rollcall.extensions import db
 from rollcall.notify.compose import format_day
 from rollcall.notify.forms import CODE_FIELDS, TEMPLATE_FIELDS
@@ -93,11 +95,17 @@ def template_code_previews(school, data: dict) -> dict:
     sample = sample_values(school)["zh_Hans"]
     with force_locale("zh_Hans"):
         page = _("Rollcall › Today › %(name)s › Attendance", name=sample["class"])
+        trigger = vocabulary.name(CaseTrigger.FAMILY_UNAWARE)
+    monday = clock.school_today(school)
+    monday -= timedelta(days=monday.weekday())
+    staff = {"school": school.name, "class": sample["class"]}
     params = {"absence": sample, "follow_up": sample,
-              "teacher_reminder": {"school": school.name, "class": sample["class"],
-                                   "page": page}}
+              "teacher_reminder": {**staff, "page": page},
+              "missing_student": {**staff, "student": sample["student"], "time": "10:05",
+                                  "trigger": trigger},
+              "screening_reminder": {**staff, "week": format_day(monday, "zh_Hans")}}
     return {kind: ((data.get(name) or "").strip() or install.get(kind, ""),
-                   json.dumps(params[kind], ensure_ascii=False))
+                   json.dumps(params.get(kind, {}), ensure_ascii=False))
             for kind, name in CODE_FIELDS.items()}
 
 

@@ -10,7 +10,7 @@ from rollcall import clock
 from rollcall.access import homeroom_or_404, roles_required
 from rollcall.models import Role
 from rollcall.notify import carrier, settings_service
-from rollcall.notify.forms import TextSettingsForm
+from rollcall.notify.forms import CODE_FIELDS, TextSettingsForm
 from rollcall.notify.gateway import install_provider
 from rollcall.notify.health import texts_stopped
 from rollcall.notify.services import replies_for_day, status_callbacks_missing, texts_for_day
@@ -78,4 +78,4 @@ def text_settings():
                            sample=settings_service.sample_values(school),
                            code_previews=settings_service.template_code_previews(
                                school, form.data),
-                           install_provider=form.install_provider)
+                           code_fields=CODE_FIELDS, install_provider=form.install_provider)

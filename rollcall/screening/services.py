@@ -1,6 +1,7 @@
 """The weekly conflict screening as services: record it, record and follow conflicts (open ones
 carry over to the next week), the cut-off and its reminder, and what the office must see."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -13,7 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from rollcall import audit, clock
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student, User
+from rollcall.notify.carrier import carrier_ready, is_mainland, signature
+from rollcall.notify.compose import format_day
+from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import OutboxText, TextKind
+from rollcall.notify.settings import text_settings
 from rollcall.screening.models import (
     Conflict,
     ConflictSeverity,
@@ -235,21 +240,35 @@ def remind_overdue_screenings(school: School) -> int:
 
 
 def _remind(school: School, homeroom: Homeroom, monday: date) -> int:
+    """Each teacher's text keeps the placeholders (class, week, school) an Aliyun template is
+    sent with; a +86 phone gets the carriers' rules: no link, the signature first."""
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     link = f"{base}/homerooms/{homeroom.id}/screening"
     reminder = ScreeningReminder(school_id=school.id, homeroom_id=homeroom.id, week_start=monday,
                                  created_at=clock.now(), texts_queued=0)
     today = clock.school_today(school)
+    settings = text_settings(school)
+    sign = signature(school, settings.provider, current_app.config)
     for teacher in (t for t in homeroom.teachers if t.active and t.phone_e164):
         language = teacher.locale or school.locale
         language = language if language in ("zh_Hans", "en") else "zh_Hans"
+        words = {"school": school.name, "class": homeroom.name}
         with force_locale(language):
-            body = _("%(school)s: this week's conflict screening for %(class)s is not in yet. "
-                     "Please record it: %(link)s", school=school.name, link=link,
-                     **{"class": homeroom.name})
+            if is_mainland(teacher.phone_e164):  # no URL: it says where to record it
+                body = _("%(school)s: this week's conflict screening for %(class)s is not in "
+                         "yet. Please record it in Rollcall, under the class's screening.",
+                         **words)
+            else:
+                body = _("%(school)s: this week's conflict screening for %(class)s is not in "
+                         "yet. Please record it: %(link)s", link=link, **words)
+        # Aliyun sends its approved (Chinese) template, so the week is written in Chinese.
+        params = {**words, "week": format_day(
+            monday, "zh_Hans" if settings.provider == ALIYUN else language)}
         db.session.add(OutboxText(school_id=school.id, school_date=today,
                                   kind=TextKind.SCREENING_REMINDER, to_e164=teacher.phone_e164,
-                                  user_id=teacher.id, language=language, body=body,
+                                  user_id=teacher.id, language=language,
+                                  body=carrier_ready(body, teacher.phone_e164, sign),
+                                  template_params=json.dumps(params, ensure_ascii=False),
                                   next_attempt_at=clock.now(), created_at=clock.now()))
         reminder.texts_queued += 1
     db.session.add(reminder)

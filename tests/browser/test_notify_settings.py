@@ -45,13 +45,17 @@ def test_an_admin_chooses_aliyun_with_a_code_for_each_text_on_a_phone(live_serve
     phone.fill("#code_absence", "SMS_100")
     with phone.expect_navigation():
         phone.locator("button.primary").tap()
-    assert phone.locator(".error").count() == 2
+    assert phone.locator(".error").count() == 4  # every kind of text needs its code
     assert ALIYUN_TEXT[lang]["needs_code"] in phone.locator("form.text-settings").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.fill("#code_follow_up", "SMS_200")
     phone.fill("#code_teacher_reminder", "SMS_300")
+    phone.fill("#code_missing_student", "SMS_400")
+    phone.fill("#code_screening_reminder", "SMS_500")
     with phone.expect_navigation():
         phone.locator("button.primary").tap()
     assert ALIYUN_TEXT[lang]["saved"] in phone.locator(".flash").inner_text()
     assert phone.locator("#code-preview-teacher_reminder code").inner_text() == "SMS_300"
     assert '"class": "九年级1班"' in phone.locator("#code-preview-absence pre").inner_text()
+    assert phone.locator("#code-preview-missing_student code").inner_text() == "SMS_400"
+    assert '"trigger": ' in phone.locator("#code-preview-missing_student pre").inner_text()
