@@ -91,6 +91,38 @@ def test_a_student_not_found_at_the_dismissal_sweep_raises_a_case(app, login_as,
     assert sorted(t["to"] for t in notify_support.outbox(app)) == DUTY
 
 
+def test_a_case_raised_after_the_sending_window_texts_the_duty_phones_at_once(
+        app, twilio_app, login_as, school, standin):
+    """The window (07:00-21:00) keeps parents' phones quiet at night, not the on-duty office."""
+    set_duty_phones(app, school)
+    missing = school.student_ids["room1"][1]
+    with school_time(21, 30):
+        response = login_as("teacher").post(check_url(school, "dismissal"),
+                                            data={f"s{missing}": "not_found"})
+    assert response.status_code == 302
+    with twilio_app.app_context(), clock.frozen(at(21, 31)):
+        notify.send_pass()
+    for phone in DUTY:
+        [sent] = standin.sent_to(phone)
+        assert "学生02" in sent["body"]
+    assert len(standin.messages) == len(DUTY)
+
+
+def test_outside_the_window_a_parents_text_left_queued_still_waits(app, twilio_app, school,
+                                                                   standin):
+    """Only the missing-student alert goes at any hour: a parent's text still queued when the
+    window closes (a retry after a provider error, say) waits for the morning."""
+    with app.app_context():
+        db.session.add(OutboxText(school_id=school.school_id, school_date=DAY, kind="absence",
+                                  to_e164="+8613800000009", body="x", created_at=at(20, 50),
+                                  next_attempt_at=at(20, 59)))
+        db.session.commit()
+    with twilio_app.app_context(), clock.frozen(at(21, 30)):
+        notify.send_pass()
+    assert standin.messages == []
+    assert [t["status"] for t in notify_support.outbox(app)] == [TextStatus.QUEUED]
+
+
 def test_an_absence_nobody_reached_by_the_set_time_raises_a_case(app, twilio_app, school,
                                                                   standin):
     set_duty_phones(app, school, phones=DUTY[:1])

@@ -25,13 +25,15 @@ from rollcall import audit, clock
 from rollcall.extensions import db
 from rollcall.models import Guardian, School
 from rollcall.notify.gateway import OPTED_OUT, Gateways, SendResult
-from rollcall.notify.models import WENT_OUT, OutboxText, TextStatus
+from rollcall.notify.models import WENT_OUT, OutboxText, TextKind, TextStatus
 from rollcall.notify.settings import in_window, text_settings
 from rollcall.phones import mask
 
 log = logging.getLogger(__name__)
 # Why a queued text was cancelled instead of sent (rollcall.vocabulary has what staff read).
 TEXTS_STOPPED = "guardian can no longer receive texts"
+# Texts that go out at any hour: the on-duty office hears of a missing student at once.
+ANY_HOUR = (TextKind.MISSING_STUDENT,)
 # What may be raised while asking a provider about a text (it cannot be asked right now).
 LOOKUP_ERRORS = (TwilioException, RequestException, TeaException)
 
@@ -75,11 +77,11 @@ def send_queued_texts(gateway=None, limit: int | None = None) -> SendStats:
             settings = text_settings(school)
         except ValueError:  # logged by the decision pass; this school's texts wait
             continue
-        if not in_window(school, settings):
-            continue
+        # Outside the window only the texts that cannot wait go: the window is for parents.
+        kinds = None if in_window(school, settings) else ANY_HOUR
         day = clock.school_today(school)
         while limit is None or len(stats.outcomes) < limit:
-            claimed = claim_next(school.id, day)
+            claimed = claim_next(school.id, day, kinds)
             if claimed is None:
                 break
             text, token = claimed
@@ -90,8 +92,9 @@ def send_queued_texts(gateway=None, limit: int | None = None) -> SendStats:
     return stats
 
 
-def claim_next(school_id: int, day) -> tuple[OutboxText, str] | None:
-    """Take the next due row of this school and day (or one whose sender died)."""
+def claim_next(school_id: int, day, kinds=None) -> tuple[OutboxText, str] | None:
+    """Take the next due row of this school and day (or one whose sender died), of the given
+    kinds only when kinds is given."""
     lease = timedelta(seconds=float(current_app.config["SMS_CLAIM_LEASE_SECONDS"]))
     for _ in range(20):  # another sender may win a row; then try the next one
         now = clock.now()
@@ -104,6 +107,8 @@ def claim_next(school_id: int, day) -> tuple[OutboxText, str] | None:
                             OutboxText.claimed_at < now - lease)))
             .order_by(OutboxText.next_attempt_at, OutboxText.id).limit(1)
         )
+        if kinds is not None:
+            query = query.where(OutboxText.kind.in_(kinds))
         if db.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True, of=OutboxText)
         row = db.session.execute(query).first()
