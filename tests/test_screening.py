@@ -117,6 +117,9 @@ def test_the_screening_is_overdue_on_the_board_at_the_cut_off(app, login_as, sch
     assert "screening-overdue" not in before and before.count("screening-pending") == 1
     assert after.count("screening-overdue") == 1 and after.count("screening-done") == 1
     assert "Overdue (due by Fri 17:00)" in today
+    # The week's list sits under the day's figures until a class is overdue, then above them.
+    assert before.index("screening-title") > before.index("totals-title")
+    assert after.index("screening-title") < after.index("totals-title")
 
 
 def test_the_teacher_is_reminded_once_at_the_cut_off(app, school):
