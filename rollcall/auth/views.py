@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.utils import encode_cookie
 
-from rollcall import clock
 from rollcall.auth import services
 from rollcall.auth.forms import ChangePasswordForm, LoginForm
 from rollcall.auth.models import UserSession
@@ -29,11 +29,11 @@ def login():
             services.start_session(result.user, current_app.config["REMEMBER_COOKIE_DURATION"],
                                    remembered=remembered, expires_at=until,
                                    user_agent=request.headers.get("User-Agent"))
-            if remembered:  # the remember cookie lasts until the end of the term
-                login_user(result.user, remember=True, duration=until - clock.now())
-            else:
-                login_user(result.user)
-            return redirect(local_path(request.args.get("next")) or url_for("main.home"))
+            login_user(result.user)
+            response = redirect(local_path(request.args.get("next")) or url_for("main.home"))
+            if remembered:
+                _set_remember_cookie(response, result.user, until)
+            return response
         if result.refusal is None:
             flash(_("Wrong username or password."), "error")
         else:
@@ -42,6 +42,19 @@ def login():
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+def _set_remember_cookie(response, user, until) -> None:
+    """The remember cookie, expiring at the end of the term (on Rollcall's clock, which tests
+    can freeze; Flask-Login would count from the real time)."""
+    config = current_app.config
+    response.set_cookie(
+        config.get("REMEMBER_COOKIE_NAME", "remember_token"), encode_cookie(str(user.get_id())),
+        expires=until, path=config.get("REMEMBER_COOKIE_PATH", "/"),
+        domain=config.get("REMEMBER_COOKIE_DOMAIN"),
+        secure=config.get("REMEMBER_COOKIE_SECURE", False),
+        httponly=config.get("REMEMBER_COOKIE_HTTPONLY", True),
+        samesite=config.get("REMEMBER_COOKIE_SAMESITE"))
 
 
 def _refusal_message(refusal) -> str:
