@@ -8,6 +8,9 @@ ROWS = [
     Row("GET", lambda s: "/", signed_in(302)),  # every role goes on to its start page
     Row("GET", lambda s: "/account/password", signed_in(200)),
     Row("POST", lambda s: "/logout", signed_in(302, anon=302)),
+    # one's own phones: a handle naming no session of one's own is not found
+    Row("POST", lambda s: "/account/sessions/0123456789abcdef/end", signed_in(404)),
+    Row("POST", lambda s: "/account/sessions/end-others", signed_in(302)),
     Row("GET", lambda s: "/login", everyone(302, anon=200)),
     Row("GET", lambda s: "/healthz", everyone(200)),
     Row("GET", lambda s: "/sw.js", everyone(200)),  # the service worker: no data, all static

@@ -1,6 +1,6 @@
 """Admin pages for user accounts: teachers, office staff, administrators."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,6 +8,7 @@ from rollcall.admin import services
 from rollcall.admin.forms import UserForm
 from rollcall.admin.helpers import homeroom_choices, own_or_404, paginate, rows_by_ids, search
 from rollcall.admin.views import bp
+from rollcall.auth import services as auth_services
 from rollcall.extensions import db
 from rollcall.models import Homeroom, User
 
@@ -49,4 +50,26 @@ def user_edit(user_id):
         flash(_("Saved."), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/form.html", form=form, back=url_for("admin.users"),
-                           title=user.display_name if user else _("New account"))
+                           title=user.display_name if user else _("New account"),
+                           sessions_user=user,
+                           sessions=auth_services.sessions_of(user) if user else None)
+
+
+@bp.post("/users/<int:user_id>/sessions/<handle>/end")
+def user_session_end(user_id, handle):
+    """Sign one of the user's phones or browsers out; a handle not theirs is not found."""
+    user = own_or_404(User, user_id)
+    if not auth_services.end_sessions(user, {handle}, actor=current_user):
+        abort(404)
+    flash(_("That phone is signed out."), "info")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/sessions/end-all")
+def user_sessions_end_all(user_id):
+    """Sign every phone and browser of the user out (the admin's own stays, if it is theirs)."""
+    user = own_or_404(User, user_id)
+    auth_services.end_sessions(user, None, actor=current_user,
+                               keep_token=current_user.login_token)
+    flash(_("Every phone and browser of this account is signed out."), "info")
+    return redirect(url_for("admin.user_edit", user_id=user.id))

@@ -3,6 +3,8 @@
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from rollcall import clock
+from rollcall.auth import services
 from rollcall.auth.models import UserSession
 from rollcall.extensions import db, login_manager
 from rollcall.models import User
@@ -11,12 +13,17 @@ from rollcall.models import User
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """The user of a live session: not signed out, no password change since, account active."""
-    user = db.session.scalar(
-        db.select(User).join(UserSession, UserSession.user_id == User.id)
+    row = db.session.execute(
+        db.select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token == token, UserSession.user_stamp == User.session_token,
-               User.active.is_(True)))
-    if user is not None:
-        user.login_token = token
+               User.active.is_(True),
+               UserSession.expires_at.is_(None) | (UserSession.expires_at > clock.now()))
+    ).first()
+    if row is None:
+        return None
+    user, session = row
+    user.login_token = token
+    services.touch(session)
     return user
 
 

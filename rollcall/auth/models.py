@@ -1,5 +1,6 @@
 """Signed-in sessions kept on the server, so signing out really ends them."""
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -23,5 +24,14 @@ class UserSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     user_stamp: Mapped[str] = mapped_column(String(64))  # User.session_token at sign-in
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    remembered: Mapped[bool] = mapped_column(default=False, server_default="0")
+    device: Mapped[str | None] = mapped_column(String(60))  # short label from the User-Agent
+    last_seen_at: Mapped[datetime | None]  # updated at most once an hour
+    expires_at: Mapped[datetime | None]  # remembered sign-ins: the end of the term
 
     user: Mapped[User] = relationship()
+
+    @property
+    def handle(self) -> str:
+        """What pages and forms name this session by; the token itself never leaves the cookie."""
+        return hashlib.sha256(self.token.encode()).hexdigest()[:16]

@@ -1,8 +1,9 @@
 """Signing in and managing one's own account."""
 
+import contextlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from rollcall import audit, clock
 from rollcall.auth import throttle
@@ -41,18 +42,103 @@ def authenticate(username: str, password: str, ip: str | None) -> SignIn:
     return SignIn(user=user)
 
 
-def start_session(user: User, remember_for: timedelta) -> None:
+MAX_REMEMBER = timedelta(days=183)
+SEEN_EVERY = timedelta(hours=1)  # last_seen_at is written at most this often
+
+
+def next_term_start(school, today: date) -> date:
+    """The first day of the next term: settings["term_start"] if still ahead, else the next
+    1 February or 1 September."""
+    candidates = [date(today.year, 2, 1), date(today.year, 9, 1), date(today.year + 1, 2, 1)]
+    configured = (school.settings or {}).get("term_start") if school is not None else None
+    if configured:
+        with contextlib.suppress(TypeError, ValueError):
+            candidates.append(date.fromisoformat(configured))
+    return min(day for day in candidates if day > today)
+
+
+def remember_until(user: User) -> datetime:
+    """When a remembered sign-in ends: the end of the term's last day on the school's clock
+    (the day before the next term starts), and never more than about half a year away."""
+    now = clock.now()
+    school = user.school
+    if school is None:
+        return now + MAX_REMEMBER
+    day = next_term_start(school, clock.school_today(school))
+    end = clock.school_datetime(school, day, time(0, 0))
+    return min(end, now + MAX_REMEMBER)
+
+
+def device_label(user_agent: str | None) -> str | None:
+    """A short name for a browser, such as "Android · Chrome"; never the whole User-Agent."""
+    ua = (user_agent or "").strip()
+    if not ua:
+        return None
+    lowered = ua.lower()
+    system = next((name for key, name in (
+        ("iphone", "iPhone"), ("ipad", "iPad"), ("android", "Android"), ("harmonyos", "HarmonyOS"),
+        ("windows", "Windows"), ("mac os", "Mac"), ("cros", "ChromeOS"), ("linux", "Linux"))
+        if key in lowered), None)
+    browser = next((name for key, name in (
+        ("micromessenger", "WeChat"), ("edg/", "Edge"), ("firefox", "Firefox"),
+        ("fxios", "Firefox"), ("crios", "Chrome"), ("chrome", "Chrome"), ("safari", "Safari"))
+        if key in lowered), None)
+    label = " · ".join(part for part in (system, browser) if part)
+    return (label or ua)[:60]
+
+
+def start_session(user: User, remember_for: timedelta, *, remembered: bool = False,
+                  user_agent: str | None = None, expires_at: datetime | None = None) -> None:
     """Record a new sign-in on the server; user.get_id() then names it for the cookies."""
     now = clock.now()
     db.session.execute(db.delete(UserSession).where(  # this user's dead sessions
         UserSession.user_id == user.id,
-        (UserSession.created_at < now - remember_for)
+        ((UserSession.expires_at.is_(None)) & (UserSession.created_at < now - remember_for))
+        | (UserSession.expires_at < now)
         | (UserSession.user_stamp != user.session_token)))
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token=token, user_id=user.id, user_stamp=user.session_token,
-                               created_at=now))
+                               created_at=now, last_seen_at=now, remembered=remembered,
+                               device=device_label(user_agent),
+                               expires_at=expires_at if remembered else None))
     db.session.commit()
     user.login_token = token
+
+
+def _aware(instant: datetime | None) -> datetime | None:
+    return instant.replace(tzinfo=UTC) if instant and instant.tzinfo is None else instant
+
+
+def touch(session: UserSession) -> None:
+    """Note that a session was used, at most once an hour (not a write per request)."""
+    now = clock.now()
+    seen = _aware(session.last_seen_at)
+    if seen is None or seen < now - SEEN_EVERY:
+        session.last_seen_at = now
+        db.session.commit()
+
+
+def sessions_of(user: User) -> list[UserSession]:
+    """A user's live sessions, newest first."""
+    return list(db.session.scalars(
+        db.select(UserSession).where(UserSession.user_id == user.id,
+                                     UserSession.user_stamp == user.session_token)
+        .order_by(UserSession.created_at.desc())))
+
+
+def end_sessions(user: User, handles, *, actor: User, keep_token: str | None = None) -> int:
+    """Sign out the user's sessions named by handle (None: all but keep_token); audited.
+    Handles that name none of this user's sessions end nothing and write nothing."""
+    chosen = [row for row in sessions_of(user)
+              if (handles is None or row.handle in handles) and row.token != keep_token]
+    if not chosen:
+        return 0
+    for row in chosen:
+        db.session.delete(row)
+    audit.record("user.sessions_ended", user, actor=actor,
+                 after={"sessions": [row.device or "?" for row in chosen]})
+    db.session.commit()
+    return len(chosen)
 
 
 def end_session(token: str | None) -> None:

@@ -1,11 +1,13 @@
 """Sign in, sign out, change one's password."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.utils import encode_cookie
 
 from rollcall.auth import services
 from rollcall.auth.forms import ChangePasswordForm, LoginForm
+from rollcall.auth.models import UserSession
 from rollcall.urls import local_path
 
 bp = Blueprint("auth", __name__)
@@ -22,9 +24,16 @@ def login():
         result = services.authenticate(form.username.data, form.password.data,
                                        request.remote_addr)
         if result.user is not None:
-            services.start_session(result.user, current_app.config["REMEMBER_COOKIE_DURATION"])
-            login_user(result.user, remember=form.remember.data)
-            return redirect(local_path(request.args.get("next")) or url_for("main.home"))
+            remembered = bool(form.remember.data)
+            until = services.remember_until(result.user) if remembered else None
+            services.start_session(result.user, current_app.config["REMEMBER_COOKIE_DURATION"],
+                                   remembered=remembered, expires_at=until,
+                                   user_agent=request.headers.get("User-Agent"))
+            login_user(result.user)
+            response = redirect(local_path(request.args.get("next")) or url_for("main.home"))
+            if remembered:
+                _set_remember_cookie(response, result.user, until)
+            return response
         if result.refusal is None:
             flash(_("Wrong username or password."), "error")
         else:
@@ -33,6 +42,19 @@ def login():
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+def _set_remember_cookie(response, user, until) -> None:
+    """The remember cookie, expiring at the end of the term (on Rollcall's clock, which tests
+    can freeze; Flask-Login would count from the real time)."""
+    config = current_app.config
+    response.set_cookie(
+        config.get("REMEMBER_COOKIE_NAME", "remember_token"), encode_cookie(str(user.get_id())),
+        expires=until, path=config.get("REMEMBER_COOKIE_PATH", "/"),
+        domain=config.get("REMEMBER_COOKIE_DOMAIN"),
+        secure=config.get("REMEMBER_COOKIE_SECURE", False),
+        httponly=config.get("REMEMBER_COOKIE_HTTPONLY", True),
+        samesite=config.get("REMEMBER_COOKIE_SAMESITE"))
 
 
 def _refusal_message(refusal) -> str:
@@ -64,7 +86,8 @@ def change_password():
         result = services.change_password(user, form.current_password.data,
                                           form.new_password.data)
         if result.changed:
-            services.start_session(user, current_app.config["REMEMBER_COOKIE_DURATION"])
+            services.start_session(user, current_app.config["REMEMBER_COOKIE_DURATION"],
+                                   user_agent=request.headers.get("User-Agent"))
             login_user(user)  # keep this device signed in, on a new session
             flash(_("Your password is changed. Other devices are signed out."), "info")
             return redirect(url_for("main.home"))
@@ -73,4 +96,33 @@ def change_password():
             status = 429
         else:
             form.current_password.errors.append(_("The current password is wrong."))
-    return render_template("auth/password.html", form=form), status
+    return render_template("auth/password.html", form=form, sessions=services.sessions_of(
+        current_user), current_token=current_user.login_token), status
+
+
+@bp.post("/account/sessions/<handle>/end")
+@login_required
+def end_session(handle):
+    """Sign out one of one's own phones or browsers; another user's session is not found."""
+    user = current_user._get_current_object()
+    if not services.end_sessions(user, {handle}, actor=user):
+        abort(404)
+    if handle == _handle(user.login_token):
+        logout_user()
+        return redirect(url_for("auth.login"))
+    flash(_("That phone is signed out."), "info")
+    return redirect(url_for("auth.change_password"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    """Sign out every other phone and browser; this one stays signed in."""
+    user = current_user._get_current_object()
+    services.end_sessions(user, None, actor=user, keep_token=user.login_token)
+    flash(_("Every other phone and browser is signed out."), "info")
+    return redirect(url_for("auth.change_password"))
+
+
+def _handle(token: str | None) -> str | None:
+    return UserSession(token=token).handle if token else None
