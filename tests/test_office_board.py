@@ -1,6 +1,8 @@
 """The office's board: the check grid by cut-off, the totals, the absent list, the findings."""
 
 import re
+from datetime import timedelta
+from html import unescape
 
 import pytest
 
@@ -80,16 +82,62 @@ def _morning(app, school):
     return ids
 
 
+def _figures(html: str) -> list[tuple[str, int, str]]:
+    """(link, figure, label) of each of the board's totals."""
+    found = re.findall(r'<li class="total[^"]*"><a href="([^"]+)"><span class="figure">(\d+)'
+                       r'</span> <span class="label">([^<]+)</span></a></li>', html)
+    return [(unescape(href), int(figure), label) for href, figure, label in found]
+
+
 def test_totals_count_the_school(app, school, login_as):
     _morning(app, school)
     client = login_as("office")
     with clock.frozen(at(17, 25)):
         html = _page(client)
-    found = re.findall(r'<span class="figure">(\d+)</span> ([^<]+?)</li>', html)
-    figures = {label: int(n) for n, label in found}
+    figures = {label: figure for _href, figure, label in _figures(html)}
     assert figures == {"Present": 2, "Late": 1, "Absent": 1, "Excused": 1,
                        "Not recorded yet": 5, "Dangerous items": 1, "Item found": 2,
                        "Still on campus": 1}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_each_figure_opens_the_log_of_exactly_the_rows_it_counts(app, school, login_as, lang):
+    _morning(app, school)
+    yesterday, two = DAY - timedelta(days=1), school.student_ids["room2"]
+    with app.app_context():  # yesterday's exceptions and another class: not today's figures
+        factories.record_check(school.homeroom_ids["room2"], yesterday, "bag",
+                               {two[0]: "found"}, at(7, 40, yesterday), school.user_ids["teacher2"],
+                               details={two[0]: {"category": "knife"}})
+        factories.record_check(school.homeroom_ids["room2"], DAY, "attendance",
+                               {two[1]: "absent"}, at(8, 0), school.user_ids["teacher2"])
+    client = login_as("office")
+    with clock.frozen(at(17, 25)):
+        figures = _figures(_page(client, lang=lang))
+    assert len(figures) == 8
+    followed = 0
+    for href, figure, label in figures:
+        if href == "#grid-title":  # students with no attendance row: the grid shows which class
+            assert 'id="grid-title"' in _page(client, lang=lang)
+            continue
+        assert href.startswith("/office/log?")
+        log = _page(client, href, lang=lang)
+        assert log.count('<tr class="status-') == figure, (label, href)
+        followed += 1
+    assert followed == 7
+    assert {label: figure for _href, figure, label in figures}[
+        "Dangerous items" if lang == "en" else "危险物品"] == 1
+
+
+@pytest.mark.parametrize(("lang", "legend"), [
+    ("en", "2 items found, 1 of them dangerous."),
+    ("zh-CN", "查到物品 2 件，其中危险物品 1 件。"),
+])
+def test_the_legend_says_dangerous_items_are_among_those_found(app, school, login_as, lang,
+                                                              legend):
+    _morning(app, school)
+    with clock.frozen(at(17, 25)):
+        html = _page(login_as("office"), lang=lang)
+    assert legend in html
 
 
 def test_absent_list_shows_reason_and_whether_the_family_was_called(app, school, login_as):

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
@@ -49,6 +49,10 @@ class LogFilterForm(GetForm):
                              for code, words in table.items()]))
     category = SelectField(_l("Finding"), validators=[Optional()], choices=_choices(
         _l("All findings"), choices(FindingCategory)))
+    dangerous = BooleanField(_l("Dangerous items only"))
+    # The log opens on the exceptions; "all" is the one-tap switch to every entry.
+    show = SelectField(validators=[Optional()], choices=[
+        SelectChoice("", _l("Exceptions")), SelectChoice("all", _l("Everything"))])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)])
 
     def set_homerooms(self, homerooms) -> None:

@@ -10,7 +10,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
-from rollcall.checks.models import Check, CheckEntry
+from rollcall.checks.models import (
+    DANGEROUS_CATEGORIES,
+    AttendanceStatus,
+    BagStatus,
+    Check,
+    CheckEntry,
+    DismissalStatus,
+)
 from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.exports import spreadsheet_row
 from rollcall.extensions import db
@@ -21,6 +28,9 @@ PER_PAGE = 50
 # Counting a year of entries takes longer than showing a page: count this far, then say "more".
 COUNT_CAP = 10_000
 CSV_BATCH = 1000
+# What the office looks at first: the rows that are not a routine "present / nothing found / left".
+EXCEPTION_STATUSES = (AttendanceStatus.ABSENT, AttendanceStatus.LATE, AttendanceStatus.EXCUSED,
+                      BagStatus.FOUND, DismissalStatus.ON_CAMPUS, DismissalStatus.NOT_FOUND)
 
 
 @dataclass
@@ -32,6 +42,27 @@ class LogFilter:
     kind: str = ""
     status: str = ""
     category: str = ""
+    dangerous: bool = False  # only the findings of a dangerous category
+    everything: bool = False  # False: the exceptions alone, unless a status is chosen
+
+    @property
+    def exceptions_only(self) -> bool:
+        """The log opens on the exceptions; a chosen status is shown whatever it is."""
+        return not self.everything and not self.status
+
+
+# The board's figures, each as the log's filters that list exactly the rows it counts.
+FIGURE_FILTERS = {
+    **{str(status): {"kind": "attendance", "status": str(status)} for status in AttendanceStatus},
+    "found": {"kind": "bag", "status": str(BagStatus.FOUND)},
+    "found_dangerous": {"kind": "bag", "status": str(BagStatus.FOUND), "dangerous": "y"},
+    "on_campus": {"kind": "dismissal", "status": str(DismissalStatus.ON_CAMPUS)},
+}
+
+
+def figure_filters(figure: str, day: date) -> dict:
+    """The log's query arguments for the rows behind one of the board's figures on day."""
+    return {"date_from": day.isoformat(), "date_to": day.isoformat(), **FIGURE_FILTERS[figure]}
 
 
 @dataclass
@@ -85,6 +116,10 @@ def _apply(query, filters: LogFilter):
     for value, condition in wanted:
         if value:
             query = query.where(condition(value))
+    if filters.exceptions_only:
+        query = query.where(CheckEntry.status.in_([str(s) for s in EXCEPTION_STATUSES]))
+    if filters.dangerous:
+        query = query.where(CheckEntry.category.in_([str(c) for c in DANGEROUS_CATEGORIES]))
     if filters.student:
         query = query.where(CheckEntry.student_id.in_(
             db.select(Student.id).where(
@@ -113,6 +148,7 @@ CSV_COLUMNS = (
     _l("Student"),
     _l("Check"),
     _l("Status"),
+    _l("Arrived at"),
     _l("Category"),
     _l("Item"),
     _l("Where it is now / what was done"),
@@ -123,15 +159,16 @@ CSV_COLUMNS = (
 )
 
 CSV_SOURCE = (Check.school_date, Homeroom.name, Student.student_number, Student.name, Check.kind,
-              CheckEntry.status, CheckEntry.category, CheckEntry.description, CheckEntry.action,
-              CheckEntry.reason, CheckEntry.location, CheckEntry.status_since,
-              Teacher.display_name)
+              CheckEntry.status, CheckEntry.arrived_at, CheckEntry.category,
+              CheckEntry.description, CheckEntry.action, CheckEntry.reason, CheckEntry.location,
+              CheckEntry.status_since, Teacher.display_name)
 
 
 def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local) -> Iterator[str]:
     """The filtered log as CSV text in chunks: a BOM, the header, then rows in batches.
 
-    to_local turns a stored UTC datetime into the text shown in the Recorded at column.
+    to_local turns a stored UTC datetime into the text shown in the Recorded at and Arrived at
+    columns (the school's wall clock).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -162,11 +199,12 @@ def _word(words: dict, key: tuple, code) -> str:
 
 
 def _csv_values(row, words: dict, to_local) -> tuple:
-    (day, homeroom, number, name, kind, status, category, description, action, reason,
+    (day, homeroom, number, name, kind, status, arrived, category, description, action, reason,
      location, since, teacher) = row
     # The caller defuses every cell alike (spreadsheet_row): typed text sits beside words.
     return (day.isoformat(), homeroom, number, name,
             _word(words, ("kind", None), kind), _word(words, ("status", kind), status),
+            to_local(arrived) if arrived else "",
             _word(words, ("category", kind), category), description,
             _word(words, ("action", kind), action), _word(words, ("reason", kind), reason),
             location, to_local(since), teacher)

@@ -47,7 +47,9 @@ def _board_context() -> dict:
     school = current_user.school
     board = services.build_board(school)
     standing = alerts.with_students(alerts.school_alerts(school, board.day))
-    return {"board": board, "alerts": standing, "school": school,
+    figure_links = {figure: url_for("office.log", **logs.figure_filters(figure, board.day))
+                    for figure in logs.FIGURE_FILTERS}
+    return {"board": board, "alerts": standing, "school": school, "figure_links": figure_links,
             "texts_stopped": texts_stopped(school, current_app.config),
             "open_cases": cases.open_cases(school.id),
             "office_conflicts": screening.for_the_office(school.id),
@@ -81,24 +83,26 @@ def _log_form() -> tuple[LogFilterForm, logs.LogFilter | None]:
         date_from=form.date_from.data, date_to=form.date_to.data,
         homeroom_id=form.homeroom.data, student=(form.student.data or "").strip(),
         kind=form.kind.data or "", status=form.status.data or "",
-        category=form.category.data or "")
+        category=form.category.data or "", dangerous=form.dangerous.data,
+        everything=form.show.data == "all")
 
 
 @bp.get("/office/log")
 @roles_required(*OFFICE_ROLES)
 def log():
-    """Every recorded entry, filtered and a page at a time."""
+    """The recorded entries, exceptions first (or everything), filtered, a page at a time."""
     form, filters = _log_form()
     if filters is None:
         return render_template("office/log.html", form=form, result=None), 400
     result = logs.log_page(current_user.school_id, filters, form.page.data or 1)
-    return render_template("office/log.html", form=form, result=result)
+    return render_template("office/log.html", form=form, filters=filters, result=result)
 
 
 @bp.get("/office/log.csv")
 @roles_required(*OFFICE_ROLES)
 def log_csv():
-    """The filtered log as a CSV file for Excel (UTF-8 with BOM), streamed row batch by batch."""
+    """The log as on screen (same filters, same exceptions-or-everything view) as a CSV file for
+    Excel (UTF-8 with BOM), streamed row batch by batch."""
     _form, filters = _log_form()
     if filters is None:
         abort(400)
