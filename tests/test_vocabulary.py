@@ -107,9 +107,9 @@ def test_every_page_names_a_code_with_the_same_words(app, school, login_as, kind
                     f"/homerooms/{school.homeroom_ids['room1']}/today", headers=lang)),
                 "check's changes": _text(teacher.get(check_url(school, kind), headers=lang))
                 .split('id="history"')[-1],
-                "office log": _text(office.get(f"/office/log?kind={kind}&student={number}",
+                "office log": _text(office.get(f"/office/log?show=all&kind={kind}&student={number}",
                                                headers=lang)).split("<tbody>")[1],
-                "CSV": _text(office.get(f"/office/log.csv?kind={kind}&student={number}",
+                "CSV": _text(office.get(f"/office/log.csv?show=all&kind={kind}&student={number}",
                                         headers=lang)),
                 "audit trail": _text(office.get("/office/audit", headers=lang))
                 .split('class="audit-cards"')[1],

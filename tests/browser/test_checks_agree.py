@@ -69,6 +69,6 @@ def test_bag_check_first_then_two_absent_everyone_agrees(live_server, browser, p
         colon = "：" if lang == "zh" else ": "
         assert cell.get_attribute("title") == f"2027-03-02{colon}{absent}"
         # And the office's log agrees about the bag check.
-        phone.goto(f"{base}/office/log?kind=bag&date_from=2027-03-02&date_to=2027-03-02"
+        phone.goto(f"{base}/office/log?show=all&kind=bag&date_from=2027-03-02&date_to=2027-03-02"
                    f"&student={names[2]}")
         assert not_checked in phone.locator("table tbody").inner_text()
