@@ -154,8 +154,10 @@ def measure(app, ids: dict, days: list[date]) -> None:
     noon = datetime(last.year, last.month, last.day, 4, 0, tzinfo=UTC)
     with clock.frozen(noon):
         for label, url in (
-            ("log, no filter, page 1", "/office/log"),
-            ("log, no filter, page 500", "/office/log?page=500"),
+            ("log, exceptions (the default), page 1", "/office/log"),
+            ("log, exceptions (the default), page 50", "/office/log?page=50"),
+            ("log, everything, page 1", "/office/log?show=all"),
+            ("log, everything, page 500", "/office/log?show=all&page=500"),
             ("log, one class over a month", f"/office/log?homeroom={room}&date_from={month}"),
             ("log, absences over the year", "/office/log?kind=attendance&status=absent"),
             ("log, knives found over the year", "/office/log?category=knife"),
@@ -175,7 +177,7 @@ def measure(app, ids: dict, days: list[date]) -> None:
         _timed("CSV, absences over the year", csv(
             "/office/log.csv?kind=attendance&status=absent"))
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        _timed("CSV, the whole year (every entry)", csv("/office/log.csv"), repeat=1)
+        _timed("CSV, the whole year (every entry)", csv("/office/log.csv?show=all"), repeat=1)
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"  peak RSS before/after the whole-year CSV: {before // 1024} / "
               f"{after // 1024} MB")
