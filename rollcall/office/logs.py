@@ -16,6 +16,7 @@ from rollcall.checks.models import (
     BagStatus,
     Check,
     CheckEntry,
+    CheckKind,
     DismissalStatus,
 )
 from rollcall.checks.validation import ENUM_DETAILS
@@ -53,10 +54,12 @@ class LogFilter:
 
 # The board's figures, each as the log's filters that list exactly the rows it counts.
 FIGURE_FILTERS = {
-    **{str(status): {"kind": "attendance", "status": str(status)} for status in AttendanceStatus},
-    "found": {"kind": "bag", "status": str(BagStatus.FOUND)},
-    "found_dangerous": {"kind": "bag", "status": str(BagStatus.FOUND), "dangerous": "y"},
-    "on_campus": {"kind": "dismissal", "status": str(DismissalStatus.ON_CAMPUS)},
+    **{str(status): {"kind": str(CheckKind.ATTENDANCE), "status": str(status)}
+       for status in AttendanceStatus},
+    "found": {"kind": str(CheckKind.BAG), "status": str(BagStatus.FOUND)},
+    "found_dangerous": {"kind": str(CheckKind.BAG), "status": str(BagStatus.FOUND),
+                        "dangerous": "y"},
+    "on_campus": {"kind": str(CheckKind.DISMISSAL), "status": str(DismissalStatus.ON_CAMPUS)},
 }
 
 
