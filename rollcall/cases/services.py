@@ -35,6 +35,7 @@ from rollcall.checks.models import (
     DismissalStatus,
 )
 from rollcall.extensions import db
+from rollcall.field_errors import enum_member
 from rollcall.models import School, Student
 from rollcall.notify.carrier import carrier_ready, is_mainland, signature
 from rollcall.notify.gateway import ALIYUN
@@ -257,10 +258,8 @@ def close_case(case: MissingCase, outcome: str, note: str, actor) -> None:
     errors = {}
     if not case.is_open:
         errors["outcome"] = _("This case is already closed.")
-    try:
-        outcome = CaseOutcome(outcome)
-    except ValueError:
-        errors["outcome"] = _("Choose how the case ended.")
+    outcome = enum_member(CaseOutcome, outcome, errors, "outcome",
+                          _("Choose how the case ended."))
     note = (note or "").strip()
     if not note:
         errors["note"] = _("Closing a case needs a note: where the student was, who saw them.")

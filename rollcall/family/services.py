@@ -8,6 +8,7 @@ from rollcall import audit, clock
 from rollcall.checks.models import ContactLog, ContactMethod
 from rollcall.extensions import db
 from rollcall.family.models import ContactReason, ParentMeeting
+from rollcall.field_errors import enum_member
 from rollcall.models import Homeroom, Student, User
 
 TEXT_LIMIT = 2000
@@ -45,14 +46,9 @@ def record_contact(student: Student, actor: User, *, reason: str, method: str, p
                    follow_up_on: date | None) -> ContactLog:
     """A contact with a student's family, for any reason (commits, audited)."""
     errors = {}
-    try:
-        reason = ContactReason(reason)
-    except ValueError:
-        errors["reason"] = _l("Choose why the family was contacted.")
-    try:
-        method = ContactMethod(method)
-    except ValueError:
-        errors["method"] = _l("Choose how.")
+    reason = enum_member(ContactReason, reason, errors, "reason",
+                         _l("Choose why the family was contacted."))
+    method = enum_member(ContactMethod, method, errors, "method", _l("Choose how."))
     person = _text(person, "person", errors, _l("Say who was reached."), limit=64)
     said = _text(said, "said", errors, _l("Write what was said."))
     agreed = _text(agreed, "agreed", errors)

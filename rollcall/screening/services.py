@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit, clock
 from rollcall.extensions import db
+from rollcall.field_errors import enum_member
 from rollcall.models import Homeroom, School, Student, User
 from rollcall.notify.carrier import carrier_ready, is_mainland, signature
 from rollcall.notify.compose import format_day
@@ -141,14 +142,9 @@ def record_conflict(homeroom: Homeroom, monday: date, actor: User, *, student_id
         errors["student_ids"] = _l("Only students of this school can be named.")
     about = _clean_text(about, "about", errors, _l("Say what the conflict is about."))
     action = _clean_text(action, "action", errors)
-    try:
-        severity = ConflictSeverity(severity)
-    except ValueError:
-        errors["severity"] = _l("Choose how serious it is.")
-    try:
-        state = ConflictState(state)
-    except ValueError:
-        errors["state"] = _l("Choose its state.")
+    severity = enum_member(ConflictSeverity, severity, errors, "severity",
+                           _l("Choose how serious it is."))
+    state = enum_member(ConflictState, state, errors, "state", _l("Choose its state."))
     if errors:
         raise ScreeningInvalid(errors)
     screening = _ensure_screening(homeroom, monday, actor, False)
@@ -172,10 +168,7 @@ def update_conflict(conflict: Conflict, actor: User, *, state: str, note: str | 
     """A new state and what was done (a mediation); the office may take the conflict over.
     Commits, audited; ScreeningInvalid writes nothing."""
     errors = {}
-    try:
-        state = ConflictState(state)
-    except ValueError:
-        errors["state"] = _l("Choose its state.")
+    state = enum_member(ConflictState, state, errors, "state", _l("Choose its state."))
     note = _clean_text(note, "note", errors, _l("Write what was done."))
     if errors:
         raise ScreeningInvalid(errors)

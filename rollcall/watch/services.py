@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from rollcall import audit, clock
 from rollcall.extensions import db
+from rollcall.field_errors import enum_member
 from rollcall.models import Role, Student, User
 from rollcall.watch.models import WatchEntry, WatchNote, WatchReason
 
@@ -46,10 +47,7 @@ def add_to_watch(student: Student, reason: str, review_on: date | None, details:
                  actor: User) -> WatchEntry:
     """Put a student on the watch list (commits, audited); WatchInvalid writes nothing."""
     errors = {}
-    try:
-        reason = WatchReason(reason)
-    except ValueError:
-        errors["reason"] = _l("Choose a reason.")
+    reason = enum_member(WatchReason, reason, errors, "reason", _l("Choose a reason."))
     today = clock.school_today(student.school)
     if review_on is None:
         errors["review_on"] = _l("Give a review date.")
