@@ -37,7 +37,7 @@ from rollcall.checks.models import (
 from rollcall.extensions import db
 from rollcall.field_errors import enum_member
 from rollcall.models import School, Student
-from rollcall.notify.carrier import carrier_ready, is_mainland, signature
+from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import OutboxStudent, OutboxText, TextKind, TextStatus
 from rollcall.notify.settings import text_settings
@@ -152,23 +152,22 @@ def _queue_duty_texts(case: MissingCase, student: Student) -> int:
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     words = {"school": school.name, "student": student.name,
              "class": student.homeroom.name if student.homeroom else ""}
-    with force_locale(language):
-        why = vocabulary.name(CaseTrigger(case.trigger))
-        body = _("%(school)s: missing student %(student)s (%(class)s): %(why)s. "
-                 "Follow the case: %(link)s", **words, why=why, link=f"{base}/cases/{case.id}")
-        # No URL to a +86 number: the text says where to look instead of linking to it.
-        mainland = _("%(school)s: missing student %(student)s (%(class)s): %(why)s. "
-                     "Follow the case in Rollcall, under Missing students.", **words, why=why)
+    link = f"{base}/cases/{case.id}"
     # Aliyun sends its approved (Chinese) template, so its parameters are Chinese words.
     with force_locale("zh_Hans" if settings.provider == ALIYUN else language):
         params = {**words, "time": clock.to_school_time(school, case.opened_at).strftime("%H:%M"),
                   "trigger": vocabulary.name(CaseTrigger(case.trigger))}
     today = clock.school_today(school)
     for phone in phones:
+        with force_locale(language):
+            page = _("Rollcall › Missing students")
+            body = _("%(school)s: missing student %(student)s (%(class)s): %(why)s. "
+                     "Follow the case: %(link)s", **words,
+                     why=vocabulary.name(CaseTrigger(case.trigger)),
+                     link=link_or_page(phone, link, page))
         text = OutboxText(school_id=school.id, school_date=today,
                           kind=TextKind.MISSING_STUDENT, to_e164=phone, language=language,
-                          body=carrier_ready(mainland if is_mainland(phone) else body,
-                                             phone, sign),
+                          body=carrier_ready(body, phone, sign),
                           template_params=json.dumps(params, ensure_ascii=False),
                           next_attempt_at=clock.now(), created_at=clock.now())
         db.session.add(text)

@@ -15,7 +15,7 @@ from rollcall.cases.services import raise_unreached
 from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db, insert_unless_present
 from rollcall.models import Guardian, Homeroom, School, Student
-from rollcall.notify.carrier import carrier_ready, is_mainland, replies_possible, signature
+from rollcall.notify.carrier import carrier_ready, link_or_page, replies_possible, signature
 from rollcall.notify.compose import queue_due_texts
 from rollcall.notify.gateway import (
     ALIYUN,
@@ -351,8 +351,7 @@ def _remind(school, homeroom, day) -> int:
         language = language if language in ("zh_Hans", "en") else "zh_Hans"
         values = {"school": school.name, "class": homeroom.name,
                   "page": attendance_page(homeroom, language)}
-        # No URL to a +86 number: the reminder names the page instead of linking to it.
-        shown = values["page"] if is_mainland(teacher.phone_e164) else link
+        shown = link_or_page(teacher.phone_e164, link, values["page"])
         body = carrier_ready(render(settings.templates["teacher_reminder"][language],
                                     {**values, "link": shown}), teacher.phone_e164,
                              signature(school, settings.provider, current_app.config))

@@ -15,7 +15,7 @@ from rollcall import audit, clock
 from rollcall.extensions import db
 from rollcall.field_errors import enum_member
 from rollcall.models import Homeroom, School, Student, User
-from rollcall.notify.carrier import carrier_ready, is_mainland, signature
+from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.compose import format_day
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import OutboxText, TextKind
@@ -247,13 +247,11 @@ def _remind(school: School, homeroom: Homeroom, monday: date) -> int:
         language = language if language in ("zh_Hans", "en") else "zh_Hans"
         words = {"school": school.name, "class": homeroom.name}
         with force_locale(language):
-            if is_mainland(teacher.phone_e164):  # no URL: it says where to record it
-                body = _("%(school)s: this week's conflict screening for %(class)s is not in "
-                         "yet. Please record it in Rollcall, under the class's screening.",
-                         **words)
-            else:
-                body = _("%(school)s: this week's conflict screening for %(class)s is not in "
-                         "yet. Please record it: %(link)s", link=link, **words)
+            page = _("Rollcall › Today › %(name)s › Weekly conflict screening",
+                     name=homeroom.name)
+            body = _("%(school)s: this week's conflict screening for %(class)s is not in "
+                     "yet. Please record it: %(link)s",
+                     link=link_or_page(teacher.phone_e164, link, page), **words)
         # Aliyun sends its approved (Chinese) template, so the week is written in Chinese.
         params = {**words, "week": format_day(
             monday, "zh_Hans" if settings.provider == ALIYUN else language)}
