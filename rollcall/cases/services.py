@@ -35,7 +35,7 @@ from rollcall.checks.models import (
     DismissalStatus,
 )
 from rollcall.extensions import db
-from rollcall.field_errors import enum_member
+from rollcall.field_errors import FieldsInvalid, enum_member
 from rollcall.models import School, Student
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.gateway import ALIYUN
@@ -52,12 +52,8 @@ REACHED = (ContactOutcome.REASON_GIVEN, ContactOutcome.ON_THE_WAY, ContactOutcom
 LANGUAGES = ("zh_Hans", "en")
 
 
-class CaseInvalid(ValueError):
-    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
-
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class CaseInvalid(FieldsInvalid):
+    """A case note or closing that cannot be recorded; nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from rollcall import audit, clock
 from rollcall.checks.models import BagStatus, Check, CheckKind, FindingAction
 from rollcall.custody.models import HELD, ConfiscatedItem, CustodyEvent, CustodyState
 from rollcall.extensions import db
-from rollcall.field_errors import enum_member
+from rollcall.field_errors import FieldsInvalid, enum_member
 from rollcall.models import Guardian, Role, School, User
 
 DEFAULT_FLAG_DAYS = 30
@@ -23,12 +23,8 @@ MOVES = {CustodyState.WITH_TEACHER: (CustodyState.WITH_OFFICE, CustodyState.RETU
          CustodyState.WITH_OFFICE: (CustodyState.RETURNED, CustodyState.DISPOSED)}
 
 
-class CustodyInvalid(ValueError):
-    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
-
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class CustodyInvalid(FieldsInvalid):
+    """A change of hands that cannot be recorded; nothing was written."""
 
 
 def flag_days(school: School) -> int:

@@ -10,6 +10,7 @@ from rollcall.custody import services
 from rollcall.custody.forms import MoveForm
 from rollcall.custody.models import ConfiscatedItem, CustodyState
 from rollcall.extensions import db
+from rollcall.field_errors import show_errors
 from rollcall.models import Role, User
 
 bp = Blueprint("custody", __name__)
@@ -79,8 +80,7 @@ def move(item_id):
                       guardian_id=form.guardian_id.data or None,
                       disposed_by=form.disposed_by.data, how=form.how.data)
     except services.CustodyInvalid as error:
-        for name, message in error.errors.items():
-            form[name].errors = [message]
+        show_errors(form, error)
         return _page(item, form, 422)
     flash(_("Custody recorded."), "success")
     return redirect(url_for("custody.item_page", item_id=item.id))

@@ -9,15 +9,12 @@ from rollcall.access import homeroom_or_404, roles_required, student_or_404
 from rollcall.family import services
 from rollcall.family.forms import FamilyContactForm, MeetingForm
 from rollcall.family.models import ContactReason
+from rollcall.field_errors import show_errors
 from rollcall.models import Role
 
 bp = Blueprint("family", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
 
-
-def _errors_to(form, error) -> None:
-    for name, message in error.errors.items():
-        form[name].errors = [message]
 
 
 def _aware(school, naive):
@@ -58,7 +55,7 @@ def add_contact(student_id):
             person=form.person.data, contacted_at=_aware(student.school, form.contacted_at.data),
             said=form.said.data, agreed=form.agreed.data, follow_up_on=form.follow_up_on.data)
     except services.ContactInvalid as error:
-        _errors_to(form, error)
+        show_errors(form, error)
         return _contact_page(student, form, 422)
     flash(_("Contact logged."), "success")
     return redirect(url_for("family.student_contacts", student_id=student.id))
@@ -98,7 +95,7 @@ def add_meeting(homeroom_id):
                                 held_at=_aware(homeroom.school, form.held_at.data),
                                 topic=form.topic.data, attended_ids=form.attended.data)
     except services.ContactInvalid as error:
-        _errors_to(form, error)
+        show_errors(form, error)
         return _meeting_page(homeroom, form, 422)
     flash(_("Parent meeting recorded."), "success")
     return redirect(url_for("family.meetings", homeroom_id=homeroom.id))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit, clock
 from rollcall.extensions import db
-from rollcall.field_errors import enum_member
+from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Homeroom, School, Student, User
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.compose import format_day
@@ -31,15 +31,10 @@ from rollcall.screening.models import (
 
 DEFAULT_CUTOFF = (4, time(17, 0))  # Friday 17:00
 REMIND_GRACE = timedelta(hours=1)
-TEXT_LIMIT = 2000
 
 
-class ScreeningInvalid(ValueError):
-    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
-
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class ScreeningInvalid(FieldsInvalid):
+    """A screening or conflict that cannot be recorded; nothing was written."""
 
 
 def week_start(day: date) -> date:
@@ -89,15 +84,6 @@ def week_state(homeroom: Homeroom, monday: date) -> WeekState:
                      screening is None and clock.now() >= due)
 
 
-def _clean_text(value, field, errors, required=None):
-    value = (value or "").strip()
-    if not value and required:
-        errors[field] = required
-    elif len(value) > TEXT_LIMIT:
-        errors[field] = _l("At most %(count)d characters.", count=TEXT_LIMIT)
-    return value or None
-
-
 def _ensure_screening(homeroom: Homeroom, monday: date, actor, no_conflicts: bool) -> Screening:
     screening = db.session.scalar(db.select(Screening).where(
         Screening.homeroom_id == homeroom.id, Screening.week_start == monday))
@@ -140,8 +126,8 @@ def record_conflict(homeroom: Homeroom, monday: date, actor: User, *, student_id
     elif len(students) != len(ids) or any(s.school_id != homeroom.school_id
                                           for s in students):
         errors["student_ids"] = _l("Only students of this school can be named.")
-    about = _clean_text(about, "about", errors, _l("Say what the conflict is about."))
-    action = _clean_text(action, "action", errors)
+    about = clean_text(about, errors, "about", _l("Say what the conflict is about."))
+    action = clean_text(action, errors, "action")
     severity = enum_member(ConflictSeverity, severity, errors, "severity",
                            _l("Choose how serious it is."))
     state = enum_member(ConflictState, state, errors, "state", _l("Choose its state."))
@@ -169,7 +155,7 @@ def update_conflict(conflict: Conflict, actor: User, *, state: str, note: str | 
     Commits, audited; ScreeningInvalid writes nothing."""
     errors = {}
     state = enum_member(ConflictState, state, errors, "state", _l("Choose its state."))
-    note = _clean_text(note, "note", errors, _l("Write what was done."))
+    note = clean_text(note, errors, "note", _l("Write what was done."))
     if errors:
         raise ScreeningInvalid(errors)
     before = {"state": conflict.state, "office_owner_id": conflict.office_owner_id}
