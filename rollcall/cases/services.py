@@ -6,7 +6,6 @@ school's set time). The texts go into the notify area's outbox like every other 
 sender sends them.
 """
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import date, time
@@ -40,7 +39,8 @@ from rollcall.models import School, Student
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import OutboxStudent, OutboxText, TextKind, TextStatus
-from rollcall.notify.settings import text_settings
+from rollcall.notify.settings import LANGUAGES, text_settings
+from rollcall.notify.staff_texts import public_link, queue_text
 from rollcall.phones import mask
 from rollcall.school_days import is_school_day
 
@@ -49,7 +49,6 @@ DEFAULT_UNREACHED_BY = time(10, 0)
 NOTE_LIMIT = 2000
 # A family "reached" in the contact log: they answered, whatever they said.
 REACHED = (ContactOutcome.REASON_GIVEN, ContactOutcome.ON_THE_WAY, ContactOutcome.UNAWARE)
-LANGUAGES = ("zh_Hans", "en")
 
 
 class CaseInvalid(FieldsInvalid):
@@ -145,10 +144,9 @@ def _queue_duty_texts(case: MissingCase, student: Student) -> int:
     language = school.locale if school.locale in LANGUAGES else "zh_Hans"
     settings = text_settings(school)
     sign = signature(school, settings.provider, current_app.config)
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     words = {"school": school.name, "student": student.name,
              "class": student.homeroom.name if student.homeroom else ""}
-    link = f"{base}/cases/{case.id}"
+    link = public_link(f"/cases/{case.id}")
     # Aliyun sends its approved (Chinese) template, so its parameters are Chinese words.
     with force_locale("zh_Hans" if settings.provider == ALIYUN else language):
         params = {**words, "time": clock.to_school_time(school, case.opened_at).strftime("%H:%M"),
@@ -161,12 +159,8 @@ def _queue_duty_texts(case: MissingCase, student: Student) -> int:
                      "Follow the case: %(link)s", **words,
                      why=vocabulary.name(CaseTrigger(case.trigger)),
                      link=link_or_page(phone, link, page))
-        text = OutboxText(school_id=school.id, school_date=today,
-                          kind=TextKind.MISSING_STUDENT, to_e164=phone, language=language,
-                          body=carrier_ready(body, phone, sign),
-                          template_params=json.dumps(params, ensure_ascii=False),
-                          next_attempt_at=clock.now(), created_at=clock.now())
-        db.session.add(text)
+        text = queue_text(school, today, TextKind.MISSING_STUDENT, phone, language,
+                          carrier_ready(body, phone, sign), params)
         case.texts.append(CaseText(text=text, to_e164=phone))
     return len(phones)
 

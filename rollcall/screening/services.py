@@ -1,7 +1,6 @@
 """The weekly conflict screening as services: record it, record and follow conflicts (open ones
 carry over to the next week), the cut-off and its reminder, and what the office must see."""
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -18,8 +17,9 @@ from rollcall.models import Homeroom, School, Student, User
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.compose import format_day
 from rollcall.notify.gateway import ALIYUN
-from rollcall.notify.models import OutboxText, TextKind
+from rollcall.notify.models import TextKind
 from rollcall.notify.settings import text_settings
+from rollcall.notify.staff_texts import public_link, queue_text, save_once, teachers_to_text
 from rollcall.screening.models import (
     Conflict,
     ConflictSeverity,
@@ -221,16 +221,13 @@ def remind_overdue_screenings(school: School) -> int:
 def _remind(school: School, homeroom: Homeroom, monday: date) -> int:
     """Each teacher's text keeps the placeholders (class, week, school) an Aliyun template is
     sent with; a +86 phone gets the carriers' rules: no link, the signature first."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    link = f"{base}/homerooms/{homeroom.id}/screening"
+    link = public_link(f"/homerooms/{homeroom.id}/screening")
     reminder = ScreeningReminder(school_id=school.id, homeroom_id=homeroom.id, week_start=monday,
                                  created_at=clock.now(), texts_queued=0)
     today = clock.school_today(school)
     settings = text_settings(school)
     sign = signature(school, settings.provider, current_app.config)
-    for teacher in (t for t in homeroom.teachers if t.active and t.phone_e164):
-        language = teacher.locale or school.locale
-        language = language if language in ("zh_Hans", "en") else "zh_Hans"
+    for teacher, language in teachers_to_text(homeroom, school):
         words = {"school": school.name, "class": homeroom.name}
         with force_locale(language):
             page = _("Rollcall › Today › %(name)s › Weekly conflict screening",
@@ -241,20 +238,10 @@ def _remind(school: School, homeroom: Homeroom, monday: date) -> int:
         # Aliyun sends its approved (Chinese) template, so the week is written in Chinese.
         params = {**words, "week": format_day(
             monday, "zh_Hans" if settings.provider == ALIYUN else language)}
-        db.session.add(OutboxText(school_id=school.id, school_date=today,
-                                  kind=TextKind.SCREENING_REMINDER, to_e164=teacher.phone_e164,
-                                  user_id=teacher.id, language=language,
-                                  body=carrier_ready(body, teacher.phone_e164, sign),
-                                  template_params=json.dumps(params, ensure_ascii=False),
-                                  next_attempt_at=clock.now(), created_at=clock.now()))
+        queue_text(school, today, TextKind.SCREENING_REMINDER, teacher.phone_e164, language,
+                   carrier_ready(body, teacher.phone_e164, sign), params, user=teacher)
         reminder.texts_queued += 1
-    db.session.add(reminder)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # reminded already this week
-        return 0
-    return 1
+    return save_once(reminder)  # 0: reminded already this week
 
 
 def reminded_at(homeroom_id: int, monday: date) -> datetime | None:
