@@ -20,15 +20,12 @@ from rollcall.checks.models import (
     CheckKind,
     DismissalStatus,
 )
-from rollcall.checks.summary import DAY_ORDER, cutoff
+from rollcall.checks.summary import ABSENT_CODES, DAY_ORDER, cutoff
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
 from rollcall.office.parent_texts import absence_contacts, overdue_reminders
 from rollcall.office.states import CallState, ParentTextState
 from rollcall.school_days import calendar_entry, school_day_by
-
-ABSENT_STATUSES = (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
-
 
 # --- What other areas know: texts (notify) and the teacher's contact log (checks) ------
 
@@ -183,7 +180,7 @@ def absent_list(school_id: int, day: date) -> list[dict]:
     """Absent and excused students on day, with the parent text and the teacher's call."""
     rows = db.session.execute(
         _entries_today(school_id, day, CheckKind.ATTENDANCE)
-        .where(CheckEntry.status.in_([str(s) for s in ABSENT_STATUSES]))
+        .where(CheckEntry.status.in_(ABSENT_CODES))
         .order_by(Homeroom.grade, Homeroom.name, Student.seat)).all()
     ids = [student.id for _entry, student, _homeroom in rows]
     contacts = absence_contacts(school_id, day, ids)
