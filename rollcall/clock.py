@@ -36,6 +36,16 @@ def to_school_time(school, instant: datetime) -> datetime:
     return instant.astimezone(school_zone(school))
 
 
+def form_now(school) -> datetime:
+    """Now on the school's wall clock, to the minute and naive: a date-time field's default."""
+    return school_now(school).replace(second=0, microsecond=0, tzinfo=None)
+
+
+def from_form(school, naive: datetime | None) -> datetime | None:
+    """A date-time field's value (the school's wall clock, naive) as an instant; None stays."""
+    return naive.replace(tzinfo=school_zone(school)) if naive else None
+
+
 def school_datetime(school, day: date, wall_time) -> datetime:
     """The instant at which the school's wall clock shows wall_time on day."""
     return datetime.combine(day, wall_time, tzinfo=school_zone(school)).astimezone(UTC)

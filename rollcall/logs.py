@@ -51,11 +51,17 @@ class StderrHandler(logging.StreamHandler):
         pass
 
 
+def is_configured() -> bool:
+    """True once configure_logger gave the "rollcall" logger its stderr handler."""
+    return any(isinstance(handler, StderrHandler)
+               for handler in logging.getLogger("rollcall").handlers)
+
+
 def configure_logger(app: Flask) -> None:
     """One stderr handler on the "rollcall" logger, at LOG_LEVEL (INFO unless configured)."""
     logger = logging.getLogger("rollcall")
     logger.setLevel(app.config["LOG_LEVEL"])
-    if not any(isinstance(handler, StderrHandler) for handler in logger.handlers):
+    if not is_configured():
         handler = StderrHandler()
         handler.setFormatter(KeyValueFormatter())
         logger.addHandler(handler)

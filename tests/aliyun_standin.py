@@ -14,17 +14,14 @@ before the answer), `fail_next("429")` (isv.BUSINESS_LIMIT_CONTROL); `permanent[
 (the next QuerySendDetails answer 500); `deliver(...)` (the carrier's report).
 """
 
-import contextlib
 import json
-import random
 import re
 import secrets
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 from rollcall import clock
+from tests.sms_standin import JsonHandler, SmsStandIn
 
 ACCESS_KEY_ID = "LTAIstandin0000"
 ACCESS_KEY_SECRET = "standin-secret"  # noqa: S105
@@ -49,58 +46,53 @@ MESSAGES = {
 }
 
 
-class AliyunStandIn:
+class AliyunHandler(JsonHandler):
+    """RPC-style POST / with the action in x-acs-action, signed with the stand-in's key."""
+
+    content_type = "application/json;charset=utf-8"
+    ensure_ascii = False
+
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers.get("Content-Length", 0) or 0)
+        if length:
+            self.rfile.read(length)
+        path, _, raw_query = self.path.partition("?")
+        query = {k: v[0] for k, v in parse_qs(raw_query).items()}
+        action = self.headers.get("x-acs-action") or query.get("Action", "")
+        self.standin.requests.append(
+            (action, query.get("PhoneNumbers") or query.get("PhoneNumber", "")))
+        if f"Credential={ACCESS_KEY_ID}" not in (self.headers.get("Authorization") or ""):
+            return self._reply(403, {"Code": "InvalidAccessKeyId.NotFound",
+                                     "Message": "Specified access key is not found."})
+        if path != "/" or self.headers.get("x-acs-version") != "2017-05-25":
+            return self._reply(404, {"Code": "InvalidAction.NotFound",
+                                     "Message": "Specified api is not found."})
+        if action == "SendSms":
+            status, payload, fault = self.standin.send_sms(query)
+            if fault == "lost-reply":  # accepted, but the answer never arrives
+                self.close_connection = True
+                return None
+            return self._reply(status, payload)
+        if action == "QuerySendDetails":
+            return self._reply(*self.standin.answer_query(query))
+        return self._reply(404, {"Code": "InvalidAction.NotFound", "Message": action})
+
+
+class AliyunStandIn(SmsStandIn):
+    """Dysmsapi's SendSms and QuerySendDetails; requests hold (action, phone)."""
+
+    Handler = AliyunHandler
+    RANDOM_5XX = ("500", "500-after-create", "lost-reply")
+
     def __init__(self):
-        self.messages: list[dict] = []
-        self.requests: list[tuple[str, str]] = []  # (action, PhoneNumbers or PhoneNumber)
+        super().__init__()
         self.permanent: dict[str, str] = {}  # 11-digit number → error code
         self.refuse_all: str | None = None
         self.failing_queries = 0  # the next QuerySendDetails calls answer 500
-        self._script: list[str] = []
-        self._random = None
-        self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    base_url = endpoint
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def fail_next(self, *faults: str) -> None:
-        """Queue faults for the next SendSms calls: '500', '500-after-create', 'lost-reply',
-        '429' (a business-limit refusal)."""
-        with self._lock:
-            self._script.extend(faults)
-
-    def random_faults(self, rate_429: float, rate_5xx: float, seed: int = 5) -> None:
-        """From now on each SendSms may be refused for the business limit, or fail with a 5xx
-        before or after the text was accepted, or lose its answer."""
-        self._random = (random.Random(seed), rate_429, rate_5xx)  # noqa: S311
-
-    def _random_fault(self):
-        if self._random is None:
-            return None
-        rng, rate_429, rate_5xx = self._random
-        roll = rng.random()
-        if roll < rate_429:
-            return "429"
-        if roll < rate_429 + rate_5xx:
-            return rng.choice(["500", "500-after-create", "lost-reply"])
-        return None
-
-    def sent_to(self, number: str) -> list[dict]:
-        return [m for m in self.messages if m["to"] == number]
+        return self.base_url
 
     def holds(self, row: dict, message: dict) -> bool:
         """The message is this outbox row (OutId carries the row's id)."""
@@ -122,7 +114,7 @@ class AliyunStandIn:
         except ValueError:
             return 200, _refusal("isv.INVALID_JSON_PARAM", "JSON参数不合法"), None
         with self._lock:
-            fault = self._script.pop(0) if self._script else self._random_fault()
+            fault = self._next_fault()
             if fault == "500":
                 return 500, {"Code": "ServiceUnavailable", "Message": "服务不可用",
                              "RequestId": _request_id()}, None
@@ -192,46 +184,3 @@ def _refusal(code: str, message: str | None = None) -> dict:
 
 def _request_id() -> str:
     return secrets.token_hex(16).upper()
-
-
-def _handler(standin: AliyunStandIn):
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            length = int(self.headers.get("Content-Length", 0) or 0)
-            if length:
-                self.rfile.read(length)
-            path, _, raw_query = self.path.partition("?")
-            query = {k: v[0] for k, v in parse_qs(raw_query).items()}
-            action = self.headers.get("x-acs-action") or query.get("Action", "")
-            standin.requests.append(
-                (action, query.get("PhoneNumbers") or query.get("PhoneNumber", "")))
-            if f"Credential={ACCESS_KEY_ID}" not in (self.headers.get("Authorization") or ""):
-                return self._reply(403, {"Code": "InvalidAccessKeyId.NotFound",
-                                         "Message": "Specified access key is not found."})
-            if path != "/" or self.headers.get("x-acs-version") != "2017-05-25":
-                return self._reply(404, {"Code": "InvalidAction.NotFound",
-                                         "Message": "Specified api is not found."})
-            if action == "SendSms":
-                status, payload, fault = standin.send_sms(query)
-                if fault == "lost-reply":  # accepted, but the answer never arrives
-                    self.close_connection = True
-                    return None
-                return self._reply(status, payload)
-            if action == "QuerySendDetails":
-                return self._reply(*standin.answer_query(query))
-            return self._reply(404, {"Code": "InvalidAction.NotFound", "Message": action})
-
-        def _reply(self, status, payload):
-            body = json.dumps(payload, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json;charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            # A sender killed while waiting: what it would have read is lost with it.
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    return Handler

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from rollcall import clock
+from rollcall.auth.loader import load_user
 from rollcall.auth.models import UserSession
 from rollcall.auth.services import device_label
 from rollcall.extensions import db
@@ -87,6 +88,18 @@ def test_last_seen_is_written_at_most_once_an_hour(app, client, school):
     with app.app_context():
         row = db.session.scalar(db.select(UserSession))
         assert row.last_seen_at.replace(tzinfo=UTC) == T0.replace(hour=2)
+
+
+def test_loading_the_user_commits_nothing_before_the_view_is_done(app, client, school):
+    with clock.frozen(T0):
+        sign_in(client)
+    with app.app_context():
+        token = db.session.scalar(db.select(UserSession.token))
+    with clock.frozen(T0.replace(hour=2)), app.test_request_context("/account/password"):
+        assert load_user(token).username == "t.wang"
+        db.session.rollback()  # the view fails before it commits: nothing of the request stays
+        row = db.session.scalar(db.select(UserSession))
+        assert row.last_seen_at.replace(tzinfo=UTC) == T0
 
 
 def test_account_page_lists_phones_and_marks_this_one(app, school):

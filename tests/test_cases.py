@@ -74,6 +74,9 @@ def test_a_family_that_did_not_know_raises_a_case_texted_once_to_each_duty_phone
     for phone in DUTY:
         [sent] = standin.sent_to(phone)
         assert "学生失联" in sent["body"] and "学生03" in sent["body"]
+        # A +86 phone: no link (the carriers' rule), the page named instead.
+        assert sent["body"].endswith("请跟进：平安点名 › 学生失联")
+        assert "/cases/" not in sent["body"]
     assert len(table_rows(app, MissingCase)) == 1
     [event] = table_rows(app, CaseEvent)
     assert event["kind"] == "opened" and event["note"] == "母亲以为孩子在学校"

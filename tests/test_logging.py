@@ -5,6 +5,8 @@ import json
 import logging
 import re
 
+import flask_migrate
+
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.logs import mask_phones
@@ -67,3 +69,19 @@ def test_building_the_app_twice_adds_one_handler(make_app):
 def test_a_number_that_slipped_through_is_masked_in_the_line():
     assert mask_phones("reply from +8613812345678 and 13912345678") == \
         "reply from +86*********78 and 139******78"
+
+
+def test_a_line_is_printed_once_after_the_migrations_ran(make_app, capsys):
+    app = make_app()
+    root_handlers = list(logging.getLogger().handlers)
+    try:
+        with app.app_context():
+            flask_migrate.upgrade()  # Alembic's env.py runs even with nothing to upgrade
+        capsys.readouterr()
+        logging.getLogger("rollcall.test").info("one line after the migrations")
+        stderr = capsys.readouterr().err
+    finally:  # a root handler Alembic may have added must not print for the later tests
+        for handler in set(logging.getLogger().handlers) - set(root_handlers):
+            logging.getLogger().removeHandler(handler)
+    assert stderr.count("one line after the migrations") == 1, stderr
+    assert [line["msg"] for line in parsed(stderr)] == ["one line after the migrations"]

@@ -136,7 +136,7 @@ def test_the_teacher_is_reminded_once_at_the_cut_off(app, school):
     texts = [t for t in table_rows(app, OutboxText) if t["kind"] == "screening_reminder"]
     assert [t["to_e164"] for t in texts] == ["+8613911112222"]
     # A +86 number: no link (the carriers' rule), the text says where to record it instead.
-    assert "矛盾排查" in texts[0]["body"] and "平安点名" in texts[0]["body"]
+    assert texts[0]["body"].endswith("请尽快填写：平安点名 › 今天 › 九年级1班 › 每周矛盾排查")
     assert "/screening" not in texts[0]["body"] and texts[0]["body"].startswith("【")
 
 

@@ -41,11 +41,8 @@ def homeroom_edit(homeroom_id):
         values = {"name": form.name.data.strip(), "grade": form.grade.data,
                   "graduating": form.graduating.data, "active": form.active.data,
                   "teachers": rows_by_ids(User, form.teachers.data, current_user.school_id)}
-        if homeroom is None:
-            homeroom = services.create(Homeroom(school_id=current_user.school_id), values,
-                                       actor=current_user, action="admin.homeroom.create")
-        else:
-            services.update(homeroom, values, actor=current_user, action="admin.homeroom.update")
+        homeroom = services.save(homeroom or Homeroom(school_id=current_user.school_id), values,
+                               actor=current_user, action="admin.homeroom")
         flash(_("Saved."), "success")
         return redirect(url_for("admin.homerooms"))
     return render_template("admin/form.html", form=form, back=url_for("admin.homerooms"),
@@ -78,11 +75,8 @@ def student_edit(student_id):
         values = {"student_number": form.student_number.data.strip(),
                   "name": form.name.data.strip(), "seat": form.seat.data,
                   "homeroom_id": form.homeroom_id.data, "active": form.active.data}
-        if student is None:
-            student = services.create(Student(school_id=current_user.school_id), values,
-                                      actor=current_user, action="admin.student.create")
-        else:
-            services.update(student, values, actor=current_user, action="admin.student.update")
+        student = services.save(student or Student(school_id=current_user.school_id), values,
+                              actor=current_user, action="admin.student")
         flash(_("Saved."), "success")
         return redirect(url_for("admin.student_edit", student_id=student.id))
     return render_template("admin/student.html", form=form, student=student,

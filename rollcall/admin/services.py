@@ -45,6 +45,15 @@ def create(obj, values: dict, *, actor: User, action: str):
     return obj
 
 
+def save(obj, values: dict, *, actor: User, action: str):
+    """Create a new row (audited as `<action>.create`) or update one (`<action>.update`);
+    commits and returns the row."""
+    if db.inspect(obj).persistent:
+        update(obj, values, actor=actor, action=f"{action}.update")
+        return obj
+    return create(obj, values, actor=actor, action=f"{action}.create")
+
+
 def phone_values(raw: str, parsed: ParsedPhone | None) -> dict:
     """The guardian's stored phone: E.164 and the text as typed (both empty when cleared)."""
     raw = (raw or "").strip()

@@ -1,6 +1,6 @@
 """Flask-Login wiring: cookies carry a server-side session's token, never the user's id."""
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 
 from rollcall import clock
@@ -23,8 +23,19 @@ def load_user(token: str) -> User | None:
         return None
     user, session = row
     user.login_token = token
-    services.touch(session)
+    if services.seen_long_ago(session):
+        g.seen_session_token = token  # written after the view: loading a user never commits
     return user
+
+
+def note_session_seen(response):
+    """After the view: write when the session was last used, unless the request failed or the
+    view left changes it did not commit (they stay unwritten; a later request notes the use)."""
+    token = g.pop("seen_session_token", None)
+    if token is not None and response.status_code < 500 \
+            and not (db.session.new or db.session.dirty or db.session.deleted):
+        services.note_seen(token)
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -33,3 +44,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.after_request(note_session_seen)

@@ -109,13 +109,17 @@ def _aware(instant: datetime | None) -> datetime | None:
     return instant.replace(tzinfo=UTC) if instant and instant.tzinfo is None else instant
 
 
-def touch(session: UserSession) -> None:
-    """Note that a session was used, at most once an hour (not a write per request)."""
-    now = clock.now()
+def seen_long_ago(session: UserSession) -> bool:
+    """True when the session's last use is worth writing again (at most once an hour)."""
     seen = _aware(session.last_seen_at)
-    if seen is None or seen < now - SEEN_EVERY:
-        session.last_seen_at = now
-        db.session.commit()
+    return seen is None or seen < clock.now() - SEEN_EVERY
+
+
+def note_seen(token: str) -> None:
+    """Write that the session with this token was used just now (commits)."""
+    db.session.execute(db.update(UserSession).where(UserSession.token == token)
+                       .values(last_seen_at=clock.now()))
+    db.session.commit()
 
 
 def sessions_of(user: User) -> list[UserSession]:

@@ -6,7 +6,6 @@ school's set time). The texts go into the notify area's outbox like every other 
 sender sends them.
 """
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import date, time
@@ -35,11 +34,13 @@ from rollcall.checks.models import (
     DismissalStatus,
 )
 from rollcall.extensions import db
+from rollcall.field_errors import FieldsInvalid, enum_member
 from rollcall.models import School, Student
-from rollcall.notify.carrier import carrier_ready, is_mainland, signature
+from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import OutboxStudent, OutboxText, TextKind, TextStatus
-from rollcall.notify.settings import text_settings
+from rollcall.notify.settings import LANGUAGES, text_settings
+from rollcall.notify.staff_texts import public_link, queue_text
 from rollcall.phones import mask
 from rollcall.school_days import is_school_day
 
@@ -48,15 +49,10 @@ DEFAULT_UNREACHED_BY = time(10, 0)
 NOTE_LIMIT = 2000
 # A family "reached" in the contact log: they answered, whatever they said.
 REACHED = (ContactOutcome.REASON_GIVEN, ContactOutcome.ON_THE_WAY, ContactOutcome.UNAWARE)
-LANGUAGES = ("zh_Hans", "en")
 
 
-class CaseInvalid(ValueError):
-    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
-
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class CaseInvalid(FieldsInvalid):
+    """A case note or closing that cannot be recorded; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -148,29 +144,23 @@ def _queue_duty_texts(case: MissingCase, student: Student) -> int:
     language = school.locale if school.locale in LANGUAGES else "zh_Hans"
     settings = text_settings(school)
     sign = signature(school, settings.provider, current_app.config)
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     words = {"school": school.name, "student": student.name,
              "class": student.homeroom.name if student.homeroom else ""}
-    with force_locale(language):
-        why = vocabulary.name(CaseTrigger(case.trigger))
-        body = _("%(school)s: missing student %(student)s (%(class)s): %(why)s. "
-                 "Follow the case: %(link)s", **words, why=why, link=f"{base}/cases/{case.id}")
-        # No URL to a +86 number: the text says where to look instead of linking to it.
-        mainland = _("%(school)s: missing student %(student)s (%(class)s): %(why)s. "
-                     "Follow the case in Rollcall, under Missing students.", **words, why=why)
+    link = public_link(f"/cases/{case.id}")
     # Aliyun sends its approved (Chinese) template, so its parameters are Chinese words.
     with force_locale("zh_Hans" if settings.provider == ALIYUN else language):
         params = {**words, "time": clock.to_school_time(school, case.opened_at).strftime("%H:%M"),
                   "trigger": vocabulary.name(CaseTrigger(case.trigger))}
     today = clock.school_today(school)
     for phone in phones:
-        text = OutboxText(school_id=school.id, school_date=today,
-                          kind=TextKind.MISSING_STUDENT, to_e164=phone, language=language,
-                          body=carrier_ready(mainland if is_mainland(phone) else body,
-                                             phone, sign),
-                          template_params=json.dumps(params, ensure_ascii=False),
-                          next_attempt_at=clock.now(), created_at=clock.now())
-        db.session.add(text)
+        with force_locale(language):
+            page = _("Rollcall › Missing students")
+            body = _("%(school)s: missing student %(student)s (%(class)s): %(why)s. "
+                     "Follow the case: %(link)s", **words,
+                     why=vocabulary.name(CaseTrigger(case.trigger)),
+                     link=link_or_page(phone, link, page))
+        text = queue_text(school, today, TextKind.MISSING_STUDENT, phone, language,
+                          carrier_ready(body, phone, sign), params)
         case.texts.append(CaseText(text=text, to_e164=phone))
     return len(phones)
 
@@ -257,10 +247,8 @@ def close_case(case: MissingCase, outcome: str, note: str, actor) -> None:
     errors = {}
     if not case.is_open:
         errors["outcome"] = _("This case is already closed.")
-    try:
-        outcome = CaseOutcome(outcome)
-    except ValueError:
-        errors["outcome"] = _("Choose how the case ended.")
+    outcome = enum_member(CaseOutcome, outcome, errors, "outcome",
+                          _("Choose how the case ended."))
     note = (note or "").strip()
     if not note:
         errors["note"] = _("Closing a case needs a note: where the student was, who saw them.")

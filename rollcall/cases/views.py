@@ -9,6 +9,7 @@ from rollcall.cases import services
 from rollcall.cases.forms import CaseSettingsForm, CloseForm, NoteForm
 from rollcall.cases.models import MissingCase
 from rollcall.extensions import db
+from rollcall.field_errors import show_errors
 from rollcall.models import Role
 
 bp = Blueprint("cases", __name__)
@@ -62,7 +63,7 @@ def add_note(case_id):
     try:
         services.add_note(case, form.note.data, current_user)
     except services.CaseInvalid as error:
-        form.note.errors = [error.errors["note"]]
+        show_errors(form, error)
         return _page(case, note_form=form, status=422)
     flash(_("Note added."), "success")
     return redirect(url_for("cases.case_page", case_id=case.id))
@@ -81,8 +82,7 @@ def close(case_id):
     try:
         services.close_case(case, form.outcome.data, form.note.data, current_user)
     except services.CaseInvalid as error:
-        for name, message in error.errors.items():
-            form[name].errors = [message]
+        show_errors(form, error)
         return _page(case, close_form=form, status=422)
     flash(_("Case closed."), "success")
     return redirect(url_for("cases.case_page", case_id=case.id))

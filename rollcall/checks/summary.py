@@ -22,6 +22,8 @@ from rollcall.extensions import db
 from rollcall.models import AuditLog
 
 DAY_ORDER = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
+# The attendance codes of a student not in class, excused or not.
+ABSENT_CODES = (str(AttendanceStatus.ABSENT), str(AttendanceStatus.EXCUSED))
 CUTOFF_FIELD = {
     CheckKind.BAG: "bag_check_cutoff",
     CheckKind.ATTENDANCE: "attendance_cutoff",

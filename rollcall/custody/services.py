@@ -9,6 +9,7 @@ from rollcall import audit, clock
 from rollcall.checks.models import BagStatus, Check, CheckKind, FindingAction
 from rollcall.custody.models import HELD, ConfiscatedItem, CustodyEvent, CustodyState
 from rollcall.extensions import db
+from rollcall.field_errors import FieldsInvalid, enum_member
 from rollcall.models import Guardian, Role, School, User
 
 DEFAULT_FLAG_DAYS = 30
@@ -22,12 +23,8 @@ MOVES = {CustodyState.WITH_TEACHER: (CustodyState.WITH_OFFICE, CustodyState.RETU
          CustodyState.WITH_OFFICE: (CustodyState.RETURNED, CustodyState.DISPOSED)}
 
 
-class CustodyInvalid(ValueError):
-    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
-
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class CustodyInvalid(FieldsInvalid):
+    """A change of hands that cannot be recorded; nothing was written."""
 
 
 def flag_days(school: School) -> int:
@@ -70,11 +67,7 @@ def move(item: ConfiscatedItem, to: str, actor: User, *, at: datetime | None,
          received_by_id=None, guardian_id=None, disposed_by=None, how=None) -> CustodyEvent:
     """Record a change of hands (commits, audited); CustodyInvalid writes nothing."""
     errors = {}
-    try:
-        to = CustodyState(to)
-    except ValueError:
-        to = None
-        errors["to"] = _l("Choose what happened to the item.")
+    to = enum_member(CustodyState, to, errors, "to", _l("Choose what happened to the item."))
     if to is not None and to not in MOVES.get(CustodyState(item.state), ()):
         errors["to"] = _l("The item cannot go there from where it is.")
     if at is None:

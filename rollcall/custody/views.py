@@ -10,6 +10,7 @@ from rollcall.custody import services
 from rollcall.custody.forms import MoveForm
 from rollcall.custody.models import ConfiscatedItem, CustodyState
 from rollcall.extensions import db
+from rollcall.field_errors import show_errors
 from rollcall.models import Role, User
 
 bp = Blueprint("custody", __name__)
@@ -32,8 +33,7 @@ def _form(item, formdata=None):
                     office_people=office_people,
                     guardians=[link.guardian for link in item.student.guardian_links])
     if formdata is None:
-        form.at.data = clock.school_now(item.check.homeroom.school).replace(
-            second=0, microsecond=0, tzinfo=None)
+        form.at.data = clock.form_now(item.check.homeroom.school)
         if current_user.role in (Role.OFFICE, Role.ADMIN):
             form.received_by_id.data = current_user.id
     return form
@@ -71,16 +71,14 @@ def move(item_id):
     form = _form(item, request.form)
     if not form.validate_on_submit():
         return _page(item, form, 422)
-    zone = clock.school_zone(item.check.homeroom.school)
     try:
         services.move(item, form.to.data, current_user,
-                      at=form.at.data.replace(tzinfo=zone) if form.at.data else None,
+                      at=clock.from_form(item.check.homeroom.school, form.at.data),
                       received_by_id=form.received_by_id.data or None,
                       guardian_id=form.guardian_id.data or None,
                       disposed_by=form.disposed_by.data, how=form.how.data)
     except services.CustodyInvalid as error:
-        for name, message in error.errors.items():
-            form[name].errors = [message]
+        show_errors(form, error)
         return _page(item, form, 422)
     flash(_("Custody recorded."), "success")
     return redirect(url_for("custody.item_page", item_id=item.id))

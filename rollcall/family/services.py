@@ -8,29 +8,16 @@ from rollcall import audit, clock
 from rollcall.checks.models import ContactLog, ContactMethod
 from rollcall.extensions import db
 from rollcall.family.models import ContactReason, ParentMeeting
+from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Homeroom, Student, User
 
-TEXT_LIMIT = 2000
 # A follow-up this close (or up to a week late) shows on the teacher's Today.
 FOLLOW_UP_AHEAD, FOLLOW_UP_BEHIND = timedelta(days=3), timedelta(days=7)
 SKEW = timedelta(minutes=5)
 
 
-class ContactInvalid(ValueError):
-    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
-
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))
-        self.errors = errors
-
-
-def _text(value, field, errors, required=None, limit=TEXT_LIMIT):
-    value = (value or "").strip()
-    if not value and required:
-        errors[field] = required
-    elif len(value) > limit:
-        errors[field] = _l("At most %(count)d characters.", count=limit)
-    return value or None
+class ContactInvalid(FieldsInvalid):
+    """A family contact or parent meeting that cannot be recorded; nothing was written."""
 
 
 def _when(at: datetime | None, errors: dict) -> None:
@@ -45,17 +32,12 @@ def record_contact(student: Student, actor: User, *, reason: str, method: str, p
                    follow_up_on: date | None) -> ContactLog:
     """A contact with a student's family, for any reason (commits, audited)."""
     errors = {}
-    try:
-        reason = ContactReason(reason)
-    except ValueError:
-        errors["reason"] = _l("Choose why the family was contacted.")
-    try:
-        method = ContactMethod(method)
-    except ValueError:
-        errors["method"] = _l("Choose how.")
-    person = _text(person, "person", errors, _l("Say who was reached."), limit=64)
-    said = _text(said, "said", errors, _l("Write what was said."))
-    agreed = _text(agreed, "agreed", errors)
+    reason = enum_member(ContactReason, reason, errors, "reason",
+                         _l("Choose why the family was contacted."))
+    method = enum_member(ContactMethod, method, errors, "method", _l("Choose how."))
+    person = clean_text(person, errors, "person", _l("Say who was reached."), limit=64)
+    said = clean_text(said, errors, "said", _l("Write what was said."))
+    agreed = clean_text(agreed, errors, "agreed")
     _when(contacted_at, errors)
     if follow_up_on is not None and contacted_at is not None and \
             follow_up_on < clock.to_school_time(student.school, contacted_at).date():
@@ -81,7 +63,7 @@ def record_meeting(homeroom: Homeroom, actor: User, *, held_at: datetime | None,
                    attended_ids, said: str | None = None) -> ParentMeeting:
     """A class parent meeting, once, with a contact for each family that attended."""
     errors = {}
-    topic = _text(topic, "topic", errors, _l("Give the meeting's topic."))
+    topic = clean_text(topic, errors, "topic", _l("Give the meeting's topic."))
     if held_at is None:
         errors["held_at"] = _l("Give the date and time.")
     elif held_at > clock.now() + SKEW:

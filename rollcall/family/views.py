@@ -9,19 +9,12 @@ from rollcall.access import homeroom_or_404, roles_required, student_or_404
 from rollcall.family import services
 from rollcall.family.forms import FamilyContactForm, MeetingForm
 from rollcall.family.models import ContactReason
+from rollcall.field_errors import show_errors
 from rollcall.models import Role
 
 bp = Blueprint("family", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
 
-
-def _errors_to(form, error) -> None:
-    for name, message in error.errors.items():
-        form[name].errors = [message]
-
-
-def _aware(school, naive):
-    return naive.replace(tzinfo=clock.school_zone(school)) if naive else None
 
 
 def _contact_page(student, form, status=200):
@@ -39,8 +32,7 @@ def student_contacts(student_id):
     if request.args.get("reason") in {r.value for r in ContactReason}:
         form.reason.data = request.args["reason"]
     form.said.data = (request.args.get("said") or "")[:500]
-    form.contacted_at.data = clock.school_now(student.school).replace(
-        second=0, microsecond=0, tzinfo=None)
+    form.contacted_at.data = clock.form_now(student.school)
     return _contact_page(student, form)
 
 
@@ -55,10 +47,11 @@ def add_contact(student_id):
     try:
         services.record_contact(
             student, current_user, reason=form.reason.data, method=form.method.data,
-            person=form.person.data, contacted_at=_aware(student.school, form.contacted_at.data),
-            said=form.said.data, agreed=form.agreed.data, follow_up_on=form.follow_up_on.data)
+            person=form.person.data, said=form.said.data, agreed=form.agreed.data,
+            contacted_at=clock.from_form(student.school, form.contacted_at.data),
+            follow_up_on=form.follow_up_on.data)
     except services.ContactInvalid as error:
-        _errors_to(form, error)
+        show_errors(form, error)
         return _contact_page(student, form, 422)
     flash(_("Contact logged."), "success")
     return redirect(url_for("family.student_contacts", student_id=student.id))
@@ -80,8 +73,7 @@ def meetings(homeroom_id):
     """The class's parent meetings, and the form to record one."""
     homeroom = homeroom_or_404(current_user, homeroom_id)
     form = MeetingForm(formdata=None, students=_students(homeroom))
-    form.held_at.data = clock.school_now(homeroom.school).replace(
-        second=0, microsecond=0, tzinfo=None)
+    form.held_at.data = clock.form_now(homeroom.school)
     return _meeting_page(homeroom, form)
 
 
@@ -95,10 +87,10 @@ def add_meeting(homeroom_id):
         return _meeting_page(homeroom, form, 422)
     try:
         services.record_meeting(homeroom, current_user,
-                                held_at=_aware(homeroom.school, form.held_at.data),
+                                held_at=clock.from_form(homeroom.school, form.held_at.data),
                                 topic=form.topic.data, attended_ids=form.attended.data)
     except services.ContactInvalid as error:
-        _errors_to(form, error)
+        show_errors(form, error)
         return _meeting_page(homeroom, form, 422)
     flash(_("Parent meeting recorded."), "success")
     return redirect(url_for("family.meetings", homeroom_id=homeroom.id))

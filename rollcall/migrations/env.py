@@ -4,13 +4,16 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from rollcall import logs
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Alembic's own logging setup, only where nobody configured logging: create_app already has
+# (rollcall.logs), and the root handler fileConfig adds would print every line a second time.
+if config.config_file_name is not None and not logs.is_configured():
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

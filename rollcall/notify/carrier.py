@@ -20,6 +20,12 @@ def is_mainland(phone: str | None) -> bool:
     return bool(phone) and phone.startswith(MAINLAND_PREFIX)
 
 
+def link_or_page(phone: str | None, link: str, page: str) -> str:
+    """Where a text sends its reader: the link, or for a +86 number (its carriers refuse URLs)
+    the page named as the reader finds it in Rollcall ("Rollcall › Missing students")."""
+    return page if is_mainland(phone) else link
+
+
 def has_url(body: str) -> bool:
     return URL.search(body or "") is not None
 

@@ -1,6 +1,5 @@
 """Parent texts as services: the send pass, delivery callbacks, replies, and what staff see."""
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,7 +14,7 @@ from rollcall.cases.services import raise_unreached
 from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db, insert_unless_present
 from rollcall.models import Guardian, Homeroom, School, Student
-from rollcall.notify.carrier import carrier_ready, is_mainland, replies_possible, signature
+from rollcall.notify.carrier import carrier_ready, link_or_page, replies_possible, signature
 from rollcall.notify.compose import queue_due_texts
 from rollcall.notify.gateway import (
     ALIYUN,
@@ -36,6 +35,7 @@ from rollcall.notify.models import (
 )
 from rollcall.notify.sender import LOOKUP_ERRORS, SendStats, opt_out_phone, send_queued_texts
 from rollcall.notify.settings import render, text_settings
+from rollcall.notify.staff_texts import public_link, queue_text, save_once, teachers_to_text
 from rollcall.phones import mask
 from rollcall.school_days import is_school_day
 from rollcall.screening.services import remind_overdue_screenings
@@ -342,30 +342,17 @@ def attendance_page(homeroom, language: str) -> str:
 
 def _remind(school, homeroom, day) -> int:
     settings = text_settings(school)
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    link = f"{base}/homerooms/{homeroom.id}/checks/{day.isoformat()}/attendance"
+    link = public_link(f"/homerooms/{homeroom.id}/checks/{day.isoformat()}/attendance")
     reminder = TeacherReminder(school_id=school.id, homeroom_id=homeroom.id, school_date=day,
                                created_at=clock.now(), texts_queued=0)
-    for teacher in (t for t in homeroom.teachers if t.active and t.phone_e164):
-        language = teacher.locale or school.locale
-        language = language if language in ("zh_Hans", "en") else "zh_Hans"
+    for teacher, language in teachers_to_text(homeroom, school):
         values = {"school": school.name, "class": homeroom.name,
                   "page": attendance_page(homeroom, language)}
-        # No URL to a +86 number: the reminder names the page instead of linking to it.
-        shown = values["page"] if is_mainland(teacher.phone_e164) else link
+        shown = link_or_page(teacher.phone_e164, link, values["page"])
         body = carrier_ready(render(settings.templates["teacher_reminder"][language],
                                     {**values, "link": shown}), teacher.phone_e164,
                              signature(school, settings.provider, current_app.config))
-        db.session.add(OutboxText(school_id=school.id, school_date=day,
-                                  kind=TextKind.TEACHER_REMINDER, to_e164=teacher.phone_e164,
-                                  user_id=teacher.id, language=language, body=body,
-                                  template_params=json.dumps(values, ensure_ascii=False),
-                                  next_attempt_at=clock.now(), created_at=clock.now()))
+        queue_text(school, day, TextKind.TEACHER_REMINDER, teacher.phone_e164, language, body,
+                   values, user=teacher)
         reminder.texts_queued += 1
-    db.session.add(reminder)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # reminded already today
-        return 0
-    return 1
+    return save_once(reminder)  # 0: reminded already today

@@ -17,11 +17,11 @@ from rollcall.checks.models import (
     CheckEntry,
     CheckKind,
 )
+from rollcall.checks.summary import ABSENT_CODES
 from rollcall.extensions import db
 from rollcall.models import School, Student
 
 DEFAULT_THRESHOLDS = {"absent_days_in_row": 3, "late_per_month": 5, "dangerous_findings": 2}
-ABSENT_CODES = (str(AttendanceStatus.ABSENT), str(AttendanceStatus.EXCUSED))
 STREAK_WINDOW_DAYS = 60
 
 

@@ -7,11 +7,11 @@ from markupsafe import Markup
 from sqlalchemy import func
 
 from rollcall.checks.models import AttendanceStatus, BagStatus, Check, CheckEntry, CheckKind
+from rollcall.checks.summary import ABSENT_CODES
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School
 
 PRESENT_CODES = (str(AttendanceStatus.PRESENT), str(AttendanceStatus.LATE))
-ABSENT_CODES = (str(AttendanceStatus.ABSENT), str(AttendanceStatus.EXCUSED))
 PALETTE = ("#1d5c4d", "#b3261e", "#8a5a00", "#0b57d0", "#6f42c1", "#4f5a63", "#1a7f37")
 
 

@@ -20,17 +20,12 @@ from rollcall.checks.models import (
     CheckKind,
     DismissalStatus,
 )
+from rollcall.checks.summary import ABSENT_CODES, DAY_ORDER, cutoff
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
 from rollcall.office.parent_texts import absence_contacts, overdue_reminders
 from rollcall.office.states import CallState, ParentTextState
 from rollcall.school_days import calendar_entry, school_day_by
-
-KINDS = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
-CUTOFF_FIELDS = {CheckKind.BAG: "bag_check_cutoff", CheckKind.ATTENDANCE: "attendance_cutoff",
-                 CheckKind.DISMISSAL: "dismissal_cutoff"}
-ABSENT_STATUSES = (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
-
 
 # --- What other areas know: texts (notify) and the teacher's contact log (checks) ------
 
@@ -79,8 +74,7 @@ def as_utc(instant: datetime | None) -> datetime | None:
 
 def cutoff_passed(school: School, day: date, kind: str) -> bool:
     """True when the school's cut-off for this check on day has passed on its wall clock."""
-    cutoff = getattr(school, CUTOFF_FIELDS[CheckKind(kind)])
-    return clock.now() >= clock.school_datetime(school, day, cutoff)
+    return clock.now() >= clock.school_datetime(school, day, cutoff(school, kind))
 
 
 def active_homerooms(school_id: int) -> list[Homeroom]:
@@ -100,11 +94,11 @@ def check_grid(school: School, day: date, homerooms, school_day: bool) -> list:
             .options(db.joinedload(Check.submitted_by)))
     }
     reminders = overdue_reminders(school.id, day)
-    passed = {kind: school_day and cutoff_passed(school, day, kind) for kind in KINDS}
+    passed = {kind: school_day and cutoff_passed(school, day, kind) for kind in DAY_ORDER}
     rows = []
     for homeroom in homerooms:
         cells = []
-        for kind in KINDS:
+        for kind in DAY_ORDER:
             check = checks.get((homeroom.id, str(kind)))
             if check is not None:
                 teacher = check.submitted_by.display_name if check.submitted_by else None
@@ -186,7 +180,7 @@ def absent_list(school_id: int, day: date) -> list[dict]:
     """Absent and excused students on day, with the parent text and the teacher's call."""
     rows = db.session.execute(
         _entries_today(school_id, day, CheckKind.ATTENDANCE)
-        .where(CheckEntry.status.in_([str(s) for s in ABSENT_STATUSES]))
+        .where(CheckEntry.status.in_(ABSENT_CODES))
         .order_by(Homeroom.grade, Homeroom.name, Student.seat)).all()
     ids = [student.id for _entry, student, _homeroom in rows]
     contacts = absence_contacts(school_id, day, ids)

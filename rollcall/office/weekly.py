@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from rollcall import clock
 from rollcall.checks.contacts import contacts_for
 from rollcall.checks.models import AttendanceStatus, BagStatus, Check, CheckKind, DismissalStatus
+from rollcall.checks.summary import DAY_ORDER
 from rollcall.extensions import db
 from rollcall.models import Homeroom
 from rollcall.office import services
@@ -66,10 +67,10 @@ def week_log(homeroom: Homeroom, monday: date) -> list[LogDay]:
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
-        log_day = LogDay(day, {kind: by_key.get((day, str(kind))) for kind in services.KINDS},
+        log_day = LogDay(day, {kind: by_key.get((day, str(kind))) for kind in DAY_ORDER},
                          calendar=entries.get(day), future=day > today)
         if day == today:
-            log_day.not_yet_due = {kind for kind in services.KINDS
+            log_day.not_yet_due = {kind for kind in DAY_ORDER
                                    if not services.cutoff_passed(homeroom.school, day, kind)}
         if not (log_day.recorded or log_day.calendar or is_weekday(day)):
             continue  # an ordinary weekend

@@ -6,8 +6,8 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaFiel
 from wtforms.validators import DataRequired, Length, Optional
 
 from rollcall import vocabulary
+from rollcall.field_errors import TEXT_LIMIT
 from rollcall.screening.models import ConflictSeverity, ConflictState
-from rollcall.screening.services import TEXT_LIMIT
 
 
 class CutoffForm(FlaskForm):

@@ -1,7 +1,6 @@
 """The weekly conflict screening as services: record it, record and follow conflicts (open ones
 carry over to the next week), the cut-off and its reminder, and what the office must see."""
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -13,12 +12,14 @@ from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit, clock
 from rollcall.extensions import db
+from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Homeroom, School, Student, User
-from rollcall.notify.carrier import carrier_ready, is_mainland, signature
+from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.compose import format_day
 from rollcall.notify.gateway import ALIYUN
-from rollcall.notify.models import OutboxText, TextKind
+from rollcall.notify.models import TextKind
 from rollcall.notify.settings import text_settings
+from rollcall.notify.staff_texts import public_link, queue_text, save_once, teachers_to_text
 from rollcall.screening.models import (
     Conflict,
     ConflictSeverity,
@@ -30,15 +31,10 @@ from rollcall.screening.models import (
 
 DEFAULT_CUTOFF = (4, time(17, 0))  # Friday 17:00
 REMIND_GRACE = timedelta(hours=1)
-TEXT_LIMIT = 2000
 
 
-class ScreeningInvalid(ValueError):
-    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
-
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class ScreeningInvalid(FieldsInvalid):
+    """A screening or conflict that cannot be recorded; nothing was written."""
 
 
 def week_start(day: date) -> date:
@@ -88,15 +84,6 @@ def week_state(homeroom: Homeroom, monday: date) -> WeekState:
                      screening is None and clock.now() >= due)
 
 
-def _clean_text(value, field, errors, required=None):
-    value = (value or "").strip()
-    if not value and required:
-        errors[field] = required
-    elif len(value) > TEXT_LIMIT:
-        errors[field] = _l("At most %(count)d characters.", count=TEXT_LIMIT)
-    return value or None
-
-
 def _ensure_screening(homeroom: Homeroom, monday: date, actor, no_conflicts: bool) -> Screening:
     screening = db.session.scalar(db.select(Screening).where(
         Screening.homeroom_id == homeroom.id, Screening.week_start == monday))
@@ -139,16 +126,11 @@ def record_conflict(homeroom: Homeroom, monday: date, actor: User, *, student_id
     elif len(students) != len(ids) or any(s.school_id != homeroom.school_id
                                           for s in students):
         errors["student_ids"] = _l("Only students of this school can be named.")
-    about = _clean_text(about, "about", errors, _l("Say what the conflict is about."))
-    action = _clean_text(action, "action", errors)
-    try:
-        severity = ConflictSeverity(severity)
-    except ValueError:
-        errors["severity"] = _l("Choose how serious it is.")
-    try:
-        state = ConflictState(state)
-    except ValueError:
-        errors["state"] = _l("Choose its state.")
+    about = clean_text(about, errors, "about", _l("Say what the conflict is about."))
+    action = clean_text(action, errors, "action")
+    severity = enum_member(ConflictSeverity, severity, errors, "severity",
+                           _l("Choose how serious it is."))
+    state = enum_member(ConflictState, state, errors, "state", _l("Choose its state."))
     if errors:
         raise ScreeningInvalid(errors)
     screening = _ensure_screening(homeroom, monday, actor, False)
@@ -172,11 +154,8 @@ def update_conflict(conflict: Conflict, actor: User, *, state: str, note: str | 
     """A new state and what was done (a mediation); the office may take the conflict over.
     Commits, audited; ScreeningInvalid writes nothing."""
     errors = {}
-    try:
-        state = ConflictState(state)
-    except ValueError:
-        errors["state"] = _l("Choose its state.")
-    note = _clean_text(note, "note", errors, _l("Write what was done."))
+    state = enum_member(ConflictState, state, errors, "state", _l("Choose its state."))
+    note = clean_text(note, errors, "note", _l("Write what was done."))
     if errors:
         raise ScreeningInvalid(errors)
     before = {"state": conflict.state, "office_owner_id": conflict.office_owner_id}
@@ -242,42 +221,27 @@ def remind_overdue_screenings(school: School) -> int:
 def _remind(school: School, homeroom: Homeroom, monday: date) -> int:
     """Each teacher's text keeps the placeholders (class, week, school) an Aliyun template is
     sent with; a +86 phone gets the carriers' rules: no link, the signature first."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    link = f"{base}/homerooms/{homeroom.id}/screening"
+    link = public_link(f"/homerooms/{homeroom.id}/screening")
     reminder = ScreeningReminder(school_id=school.id, homeroom_id=homeroom.id, week_start=monday,
                                  created_at=clock.now(), texts_queued=0)
     today = clock.school_today(school)
     settings = text_settings(school)
     sign = signature(school, settings.provider, current_app.config)
-    for teacher in (t for t in homeroom.teachers if t.active and t.phone_e164):
-        language = teacher.locale or school.locale
-        language = language if language in ("zh_Hans", "en") else "zh_Hans"
+    for teacher, language in teachers_to_text(homeroom, school):
         words = {"school": school.name, "class": homeroom.name}
         with force_locale(language):
-            if is_mainland(teacher.phone_e164):  # no URL: it says where to record it
-                body = _("%(school)s: this week's conflict screening for %(class)s is not in "
-                         "yet. Please record it in Rollcall, under the class's screening.",
-                         **words)
-            else:
-                body = _("%(school)s: this week's conflict screening for %(class)s is not in "
-                         "yet. Please record it: %(link)s", link=link, **words)
+            page = _("Rollcall › Today › %(name)s › Weekly conflict screening",
+                     name=homeroom.name)
+            body = _("%(school)s: this week's conflict screening for %(class)s is not in "
+                     "yet. Please record it: %(link)s",
+                     link=link_or_page(teacher.phone_e164, link, page), **words)
         # Aliyun sends its approved (Chinese) template, so the week is written in Chinese.
         params = {**words, "week": format_day(
             monday, "zh_Hans" if settings.provider == ALIYUN else language)}
-        db.session.add(OutboxText(school_id=school.id, school_date=today,
-                                  kind=TextKind.SCREENING_REMINDER, to_e164=teacher.phone_e164,
-                                  user_id=teacher.id, language=language,
-                                  body=carrier_ready(body, teacher.phone_e164, sign),
-                                  template_params=json.dumps(params, ensure_ascii=False),
-                                  next_attempt_at=clock.now(), created_at=clock.now()))
+        queue_text(school, today, TextKind.SCREENING_REMINDER, teacher.phone_e164, language,
+                   carrier_ready(body, teacher.phone_e164, sign), params, user=teacher)
         reminder.texts_queued += 1
-    db.session.add(reminder)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # reminded already this week
-        return 0
-    return 1
+    return save_once(reminder)  # 0: reminded already this week
 
 
 def reminded_at(homeroom_id: int, monday: date) -> datetime | None:

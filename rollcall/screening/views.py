@@ -7,6 +7,7 @@ from flask_login import current_user
 from rollcall import clock
 from rollcall.access import can_see_homeroom, homeroom_or_404, roles_required
 from rollcall.extensions import db
+from rollcall.field_errors import show_errors
 from rollcall.models import Homeroom, Role, Student
 from rollcall.screening import services
 from rollcall.screening.forms import ConflictForm, CutoffForm, NoConflictsForm, UpdateForm
@@ -23,10 +24,6 @@ def _school_students(school_id: int) -> list[Student]:
                Homeroom.active.is_(True))
         .order_by(Homeroom.grade, Homeroom.name, Student.seat, Student.id)))
 
-
-def _errors_to(form, error) -> None:
-    for name, message in error.errors.items():
-        form[name].errors = [message]
 
 
 def _page(homeroom, form=None, status=200):
@@ -77,7 +74,7 @@ def add_conflict(homeroom_id):
                                  severity=form.severity.data, action=form.action.data,
                                  state=form.state.data)
     except services.ScreeningInvalid as error:
-        _errors_to(form, error)
+        show_errors(form, error)
         return _page(homeroom, form, 422)
     flash(_("Conflict recorded."), "success")
     return redirect(url_for("screening.week", homeroom_id=homeroom.id))
@@ -118,7 +115,7 @@ def update(conflict_id):
         services.update_conflict(conflict, current_user, state=form.state.data,
                                  note=form.note.data, take_over=take_over)
     except services.ScreeningInvalid as error:
-        _errors_to(form, error)
+        show_errors(form, error)
         return _conflict_page(conflict, form, 422)
     flash(_("Conflict updated."), "success")
     return redirect(url_for("screening.conflict_page", conflict_id=conflict.id))

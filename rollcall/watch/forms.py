@@ -6,8 +6,8 @@ from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from rollcall import vocabulary
+from rollcall.field_errors import TEXT_LIMIT
 from rollcall.watch.models import WatchReason
-from rollcall.watch.services import TEXT_LIMIT
 
 
 class AddForm(FlaskForm):

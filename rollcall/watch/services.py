@@ -7,20 +7,16 @@ from flask_babel import lazy_gettext as _l
 
 from rollcall import audit, clock
 from rollcall.extensions import db
+from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Role, Student, User
 from rollcall.watch.models import WatchEntry, WatchNote, WatchReason
 
-TEXT_LIMIT = 2000
 # A review date this close shows on the teacher's Today.
 REVIEW_NOTICE = timedelta(days=3)
 
 
-class WatchInvalid(ValueError):
-    """What was asked cannot be recorded; nothing was written. errors: field -> message."""
-
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class WatchInvalid(FieldsInvalid):
+    """A watch-list change that cannot be recorded; nothing was written."""
 
 
 def may_see(user: User, student: Student) -> bool:
@@ -33,29 +29,17 @@ def may_see(user: User, student: Student) -> bool:
     return user.role in (Role.OFFICE, Role.ADMIN)
 
 
-def _text(value, field, errors, required_message=None):
-    value = (value or "").strip()
-    if not value and required_message:
-        errors[field] = required_message
-    elif len(value) > TEXT_LIMIT:
-        errors[field] = _l("At most %(count)d characters.", count=TEXT_LIMIT)
-    return value or None
-
-
 def add_to_watch(student: Student, reason: str, review_on: date | None, details: str | None,
                  actor: User) -> WatchEntry:
     """Put a student on the watch list (commits, audited); WatchInvalid writes nothing."""
     errors = {}
-    try:
-        reason = WatchReason(reason)
-    except ValueError:
-        errors["reason"] = _l("Choose a reason.")
+    reason = enum_member(WatchReason, reason, errors, "reason", _l("Choose a reason."))
     today = clock.school_today(student.school)
     if review_on is None:
         errors["review_on"] = _l("Give a review date.")
     elif review_on < today:
         errors["review_on"] = _l("The review date cannot be in the past.")
-    details = _text(details, "details", errors)
+    details = clean_text(details, errors, "details")
     if current_entry(student.id) is not None:
         errors["student_id"] = _l("This student is already on the watch list.")
     if errors:
@@ -82,7 +66,7 @@ def add_note(entry: WatchEntry, day: date | None, note: str, review_on: date | N
         errors["day"] = _l("Give the date.")
     elif day > today:
         errors["day"] = _l("The date cannot be in the future.")
-    note = _text(note, "note", errors, _l("Write the note."))
+    note = clean_text(note, errors, "note", _l("Write the note."))
     if review_on is not None and review_on < today:
         errors["review_on"] = _l("The review date cannot be in the past.")
     if errors:
@@ -105,7 +89,7 @@ def take_off(entry: WatchEntry, note: str, actor: User) -> None:
     errors = {}
     if not entry.is_open:
         errors["note"] = _l("This student is no longer on the watch list.")
-    note = _text(note, "note", errors, _l("Write why the student comes off the list."))
+    note = clean_text(note, errors, "note", _l("Write why the student comes off the list."))
     if errors:
         raise WatchInvalid(errors)
     entry.closed_at, entry.closed_by, entry.closing_note = clock.now(), actor, note

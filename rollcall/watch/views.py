@@ -7,6 +7,7 @@ from flask_login import current_user
 from rollcall import clock
 from rollcall.access import roles_required, visible_homerooms
 from rollcall.extensions import db
+from rollcall.field_errors import show_errors
 from rollcall.models import Role, Student
 from rollcall.watch import services
 from rollcall.watch.forms import AddForm, CloseForm, NoteForm
@@ -37,10 +38,6 @@ def _students():
     return [s for homeroom in visible_homerooms(current_user)
             for s in sorted(homeroom.students, key=lambda s: (s.seat or 0, s.name)) if s.active]
 
-
-def _errors_to(form, error: services.WatchInvalid) -> None:
-    for name, message in error.errors.items():
-        form[name].errors = [message]
 
 
 @bp.get("/watch/")
@@ -76,7 +73,7 @@ def add():
         entry = services.add_to_watch(student, form.reason.data, form.review_on.data,
                                       form.details.data, current_user)
     except services.WatchInvalid as error:
-        _errors_to(form, error)
+        show_errors(form, error)
         return render_template("watch/add.html", form=form), 422
     flash(_("%(name)s is on the watch list.", name=student.name), "success")
     return redirect(url_for("watch.entry_page", entry_id=entry.id))
@@ -109,7 +106,7 @@ def add_note(entry_id):
         services.add_note(entry, form.day.data, form.note.data, form.review_on.data,
                           current_user)
     except services.WatchInvalid as error:
-        _errors_to(form, error)
+        show_errors(form, error)
         return _page(entry, note_form=form, status=422)
     flash(_("Note added."), "success")
     return redirect(url_for("watch.entry_page", entry_id=entry.id))
@@ -128,7 +125,7 @@ def close(entry_id):
     try:
         services.take_off(entry, form.note.data, current_user)
     except services.WatchInvalid as error:
-        _errors_to(form, error)
+        show_errors(form, error)
         return _page(entry, close_form=form, status=422)
     flash(_("%(name)s is off the watch list.", name=entry.student.name), "success")
     return redirect(url_for("watch.entry_page", entry_id=entry.id))
