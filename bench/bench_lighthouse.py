@@ -37,6 +37,8 @@ CATEGORIES = ("performance", "accessibility", "best-practices")
 TARGETS = {"teacher": {"performance": 0.95, "accessibility": 1.0, "best-practices": 0.95},
            "office": {"accessibility": 1.0, "best-practices": 0.95}}
 RESULTS = Path(__file__).parent / "results"
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+           "cumulative-layout-shift", "speed-index")
 TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]*)"')
 
 
@@ -108,7 +110,9 @@ def _figures(result: dict) -> dict:
                       for ref in result["categories"][name]["auditRefs"]
                       if ref["weight"] and result["audits"][ref["id"]].get("scoreDisplayMode")
                       in scored and (result["audits"][ref["id"]].get("score") or 0) < 1})
-    return scores | {"first": int(result["audits"]["total-byte-weight"]["numericValue"]),
+    metrics = {key: result["audits"][key]["displayValue"] for key in METRICS}
+    return scores | {"metrics": metrics,
+                     "first": int(result["audits"]["total-byte-weight"]["numericValue"]),
                      "repeat": int(document["transferSize"]), "failing": failing}
 
 
@@ -124,8 +128,11 @@ def _report(rows: list[tuple[str, str, str, dict]]) -> str:
         lines.append(f"| {name} (`{path}`) | {role} | {figures['performance']:.2f} | "
                      f"{figures['accessibility']:.2f} | {figures['best-practices']:.2f} | "
                      f"{figures['first']} | {figures['repeat']} | {', '.join(below) or '—'} |")
-    lines += ["", "Audits not passed (weighted):", ""]
-    lines += [f"- {name}: {', '.join(figures['failing']) or 'none'}"
+    lines += ["", "Metrics (simulated slow 4G, 4× CPU slowdown) and the weighted audits not "
+              "passed:", ""]
+    lines += [f"- {name}: " + ", ".join(f"{key} {value}" for key, value
+                                         in figures["metrics"].items())
+              + f"; not passed: {', '.join(figures['failing']) or 'none'}"
               for _, name, _, figures in rows]
     return "\n".join(lines) + "\n"
 
