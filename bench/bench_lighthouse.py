@@ -42,11 +42,11 @@ METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking
 TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]*)"')
 
 
-def _lighthouse() -> Path:
+def _lighthouse() -> Path | None:
     if not LIGHTHOUSE.exists():
         npm = shutil.which("npm")
         if npm is None:
-            raise SystemExit("npm is needed to install Lighthouse (apt-get install npm)")
+            return None
         CACHE.mkdir(parents=True, exist_ok=True)
         print(f"installing Lighthouse into {CACHE}")
         subprocess.run([npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund",  # noqa: S603
@@ -139,6 +139,9 @@ def _report(rows: list[tuple[str, str, str, dict]]) -> str:
 
 def main() -> None:
     lighthouse = _lighthouse()
+    if lighthouse is None or not Path(CHROMIUM).exists():
+        print(f"skipped: Lighthouse needs npm and {CHROMIUM} (apt-get install npm chromium)")
+        return
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         app, server, base, pages = _serve(folder)
