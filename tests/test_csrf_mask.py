@@ -76,6 +76,14 @@ def test_the_masked_token_posts_in_the_x_csrftoken_header(protected, school):
     assert response.status_code == 302
 
 
+def test_a_page_rendered_before_masking_still_posts(protected, school):
+    """Its token is Flask-WTF's signed token as it was: checked as before."""
+    client = signed_in(protected, school)
+    token = tokens(client.get("/today", follow_redirects=True).get_data(as_text=True))[0]
+    response = client.post("/language", data={"locale": "en", "csrf_token": unmask(token)})
+    assert response.status_code == 302
+
+
 def flipped(token: str) -> str:
     middle = len(token) // 2
     return token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]

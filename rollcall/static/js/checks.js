@@ -191,7 +191,6 @@
   /* --- jump to a seat number or a name ------------------------------------------------- */
   var search = document.querySelector(".jump-search");
   if (search) {
-    search.hidden = false;
     var box = search.querySelector("input");
     var jump = function () {
       var wanted = box.value.trim();
