@@ -29,10 +29,10 @@ class DefaultConfig:
 
     # Rollcall's own log lines to stderr (rollcall.logs): INFO shows what the scheduler did.
     LOG_LEVEL = "INFO"
-    # Flask-Compress: static files and JSON only. HTML pages carry the CSRF token next to text
-    # a visitor can make the page reflect (a search, a name), which over TLS is what BREACH
-    # needs to read the token back from compressed sizes; they go out uncompressed.
-    COMPRESS_MIMETYPES = ["text/css", "text/javascript", "application/javascript",
+    # Flask-Compress: pages, static files and JSON. Pages may be compressed because their CSRF
+    # token is masked afresh for every response (rollcall.csrf_mask), so BREACH has no
+    # repeating secret to read back from compressed sizes.
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
                           "application/json", "image/svg+xml"]
 
     # Reverse proxies in front of the app (X-Forwarded-For/-Proto hops to trust).

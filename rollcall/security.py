@@ -16,13 +16,21 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+# Static stylesheets and scripts: the page's policy applies to them, not theirs (a worker
+# script is the exception, and /sw.js is not a static file: it keeps every header). Each
+# header dropped from them is bytes saved on every first visit over HTTP/1.1, where headers
+# are not compressed.
+SUBRESOURCES = {"text/css", "text/javascript", "application/javascript"}
+
 
 def add_security_headers(response):
     """No inline script, no framing, no sniffing, no referrer leaks across sites."""
     headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.endpoint == "static" and response.mimetype in SUBRESOURCES:
+        return response  # the rest governs documents: a stylesheet or script ignores it
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     return response

@@ -48,4 +48,12 @@ def init_app(app: Flask) -> None:
             response.cache_control.max_age = YEAR
             response.cache_control.immutable = True
             response.cache_control.no_cache = None
+            _drop_revalidation_headers(response)
         return response
+
+
+def _drop_revalidation_headers(response) -> None:
+    """A file kept a year under its hash is never asked for again: nothing to revalidate or
+    resume, no file name to save under. Headers are not compressed over HTTP/1.1."""
+    for name in ("ETag", "Last-Modified", "Accept-Ranges", "Content-Disposition"):
+        response.headers.pop(name, None)

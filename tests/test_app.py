@@ -73,6 +73,18 @@ def test_every_page_carries_the_security_headers(client):
     assert headers["Referrer-Policy"] == "same-origin"
 
 
+def test_static_scripts_and_styles_carry_only_nosniff_the_worker_and_images_everything(client):
+    """A page's policy governs its stylesheets and scripts; a worker script and an SVG (which
+    may be opened as a document) keep their own."""
+    for url in ("/static/css/rollcall.css", "/static/js/checks.js"):
+        with client.get(url) as response:
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert "Content-Security-Policy" not in response.headers
+    for url in ("/sw.js", "/static/favicon.svg"):
+        with client.get(url) as response:
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200

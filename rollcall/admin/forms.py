@@ -4,7 +4,6 @@ import re
 import zoneinfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from rollcall.auth.services import MIN_PASSWORD_LENGTH
+from rollcall.csrf_mask import MaskedForm
 from rollcall.extensions import db
 from rollcall.i18n import SUPPORTED_LOCALES
 from rollcall.models import Homeroom, Role, Student, User
@@ -31,7 +31,7 @@ from rollcall.school_days import MAX_SPAN_DAYS, plan_change
 LANGUAGE_CHOICES = [SelectChoice("zh_Hans", "简体中文"), SelectChoice("en", "English")]
 
 
-class SchoolScopedForm(FlaskForm):
+class SchoolScopedForm(MaskedForm):
     """A form that knows the school it edits for, and the object it edits (None: a new one)."""
 
     def __init__(self, *args, school=None, editing=None, **kwargs):
@@ -107,7 +107,7 @@ class GuardianForm(GuardianPhoneMixin, SchoolScopedForm):
     absence_texts = BooleanField(_l("Send absence texts to this guardian"))
 
 
-class ContactOrderForm(FlaskForm):
+class ContactOrderForm(MaskedForm):
     contact_order = IntegerField(_l("Contact order"), validators=[DataRequired(),
                                                                    NumberRange(1, 9)])
 
@@ -194,7 +194,7 @@ HOMEROOM_CHOICES = [SelectChoice("homeroom", _l("Its homeroom classes (classType
     for period in range(1, 9)]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(MaskedForm):
     """Upload a roster to check it: nothing is written until the check is confirmed."""
 
     file = FileField(_l("Roster file (.csv, .xlsx or OneRoster .zip)"),
@@ -206,7 +206,7 @@ class ImportForm(FlaskForm):
                              validators=[Optional(), Length(max=128)])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(MaskedForm):
     """Apply the file that was checked (it is kept on the server, not sent again)."""
 
     token = HiddenField(validators=[DataRequired()])

@@ -1,14 +1,14 @@
 """Sign-in and password forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from rollcall.auth.services import MIN_PASSWORD_LENGTH
+from rollcall.csrf_mask import MaskedForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(MaskedForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
@@ -16,7 +16,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay signed in on this phone"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(MaskedForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(

@@ -1,22 +1,22 @@
 """The forms of a case: a note, the closing, and the admin's on-duty phones."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from rollcall import vocabulary
 from rollcall.cases.models import CaseOutcome
 from rollcall.cases.services import NOTE_LIMIT
+from rollcall.csrf_mask import MaskedForm
 from rollcall.phones import InvalidPhone, parse_phone
 
 
-class NoteForm(FlaskForm):
+class NoteForm(MaskedForm):
     note = TextAreaField(_l("What happened"), validators=[
         DataRequired(_l("Write what happened.")), Length(max=NOTE_LIMIT)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(MaskedForm):
     outcome = SelectField(_l("How the case ended"), validators=[
         InputRequired(_l("Choose how the case ended."))])
     note = TextAreaField(_l("Closing note"), validators=[
@@ -28,7 +28,7 @@ class CloseForm(FlaskForm):
         self.outcome.choices = [("", _l("Choose…"))] + vocabulary.choices(CaseOutcome)
 
 
-class CaseSettingsForm(FlaskForm):
+class CaseSettingsForm(MaskedForm):
     duty_phones = TextAreaField(_l("On-duty office phones (one per line)"),
                                 validators=[Length(max=2000)])
     unreached_by = TimeField(_l("An absence nobody reached by this time is a missing student"),

@@ -3,7 +3,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     SelectChoice,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from rollcall.checks.models import ContactMethod, ContactOutcome
 from rollcall.checks.validation import STATUS_DETAILS
+from rollcall.csrf_mask import MaskedForm
 from rollcall.vocabulary import choices
 
 # Form field names per student: s12 (status), t12 (arrived), r12 (reason), ...; b12 carries
@@ -24,7 +24,7 @@ FIELD_PREFIX = {"status": "s", "base": "b", "arrived_at": "t", "reason": "r", "c
                 "description": "d", "action": "a", "location": "l"}
 _STATUS_NAME = re.compile(r"^s(\d+)$")
 
-class CheckForm(FlaskForm):
+class CheckForm(MaskedForm):
     """CSRF and the version the page was rendered from; the rows are read separately."""
 
     version = HiddenField()
@@ -34,7 +34,7 @@ class CheckForm(FlaskForm):
         return int(value) if value.isdigit() else None
 
 
-class ContactForm(FlaskForm):
+class ContactForm(MaskedForm):
     """One contact attempt with an absent student's family."""
 
     student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])

@@ -1,14 +1,14 @@
 """The form of a change of hands."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from rollcall import vocabulary
+from rollcall.csrf_mask import MaskedForm
 
 
-class MoveForm(FlaskForm):
+class MoveForm(MaskedForm):
     to = SelectField(_l("What happened to the item"))
     at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M",
                             validators=[InputRequired(_l("Give the date and time."))])

@@ -1,7 +1,6 @@
 """The forms of a family contact and of a class parent meeting."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -15,12 +14,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from rollcall import vocabulary
 from rollcall.checks.models import ContactMethod
+from rollcall.csrf_mask import MaskedForm
 from rollcall.family.models import ContactReason
 
 WHEN = "%Y-%m-%dT%H:%M"
 
 
-class FamilyContactForm(FlaskForm):
+class FamilyContactForm(MaskedForm):
     reason = SelectField(_l("Why"))
     method = SelectField(_l("How"))
     person = StringField(_l("Who was reached"), validators=[Length(max=64)])
@@ -37,7 +37,7 @@ class FamilyContactForm(FlaskForm):
         self.method.choices = vocabulary.choices(ContactMethod)
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(MaskedForm):
     held_at = DateTimeLocalField(_l("When"), format=WHEN,
                                  validators=[InputRequired(_l("Give the date and time."))])
     topic = TextAreaField(_l("Topic"), validators=[Length(max=2000)])

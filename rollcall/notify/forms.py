@@ -1,10 +1,11 @@
 """The school's text settings form (administrators)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length as MaxLength
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
+
+from rollcall.csrf_mask import MaskedForm
 
 try:
     from wtforms.fields.choices import SelectChoice
@@ -59,7 +60,7 @@ def _template_check(form, field):
                                  "%(count)d characters.", count=MAX_TEXT_CHARACTERS))
 
 
-class TextSettingsForm(FlaskForm):
+class TextSettingsForm(MaskedForm):
     alert_delay_minutes = IntegerField(
         _l("Minutes after the attendance check before a text goes"),
         validators=[Optional(), NumberRange(0, 240)])

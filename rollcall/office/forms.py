@@ -1,9 +1,10 @@
 """Filter forms for the log and the audit trail (GET forms: bookmarkable, no CSRF token)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from rollcall.csrf_mask import MaskedForm
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms.fields.choices import SelectChoice
@@ -24,7 +25,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class GetForm(FlaskForm):
+class GetForm(MaskedForm):
     """Filters travel in the query string; there is nothing to protect from forgery."""
 
     class Meta:

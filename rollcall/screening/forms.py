@@ -1,16 +1,16 @@
 """The screening's forms: a conflict found, and a conflict's new state with what was done."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
 from rollcall import vocabulary
+from rollcall.csrf_mask import MaskedForm
 from rollcall.field_errors import TEXT_LIMIT
 from rollcall.screening.models import ConflictSeverity, ConflictState
 
 
-class CutoffForm(FlaskForm):
+class CutoffForm(MaskedForm):
     weekday = SelectField(_l("Day the screening is due"), coerce=int)
     time = TimeField(_l("Due by"), validators=[DataRequired(_l("Give a time."))])
 
@@ -19,11 +19,11 @@ class CutoffForm(FlaskForm):
         self.weekday.choices = [(index, vocabulary.weekday_name(index)) for index in range(7)]
 
 
-class NoConflictsForm(FlaskForm):
+class NoConflictsForm(MaskedForm):
     """Only CSRF: 'no conflicts found this week'."""
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(MaskedForm):
     # The service checks the students (any class of the school, never another school's), so
     # the message says exactly that instead of "not a valid choice".
     student_ids = SelectMultipleField(_l("Students involved"), coerce=int, validate_choice=False)
@@ -41,7 +41,7 @@ class ConflictForm(FlaskForm):
         self.state.choices = vocabulary.choices(ConflictState)
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(MaskedForm):
     state = SelectField(_l("State"))
     note = TextAreaField(_l("What was done"), validators=[Length(max=TEXT_LIMIT)])
     take_over = BooleanField(_l("The office takes this conflict over"))

@@ -1,16 +1,16 @@
 """The watch list's forms: add a student, a dated note, the closing note."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from rollcall import vocabulary
+from rollcall.csrf_mask import MaskedForm
 from rollcall.field_errors import TEXT_LIMIT
 from rollcall.watch.models import WatchReason
 
 
-class AddForm(FlaskForm):
+class AddForm(MaskedForm):
     student_id = SelectField(_l("Student"), coerce=int,
                              validators=[InputRequired(_l("Choose a student."))])
     reason = SelectField(_l("Reason"), validators=[InputRequired(_l("Choose a reason."))])
@@ -26,13 +26,13 @@ class AddForm(FlaskForm):
         self.reason.choices = vocabulary.choices(WatchReason)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(MaskedForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Give the date."))])
     note = TextAreaField(_l("Note"), validators=[DataRequired(_l("Write the note.")),
                                                  Length(max=TEXT_LIMIT)])
     review_on = DateField(_l("Next review (optional)"), validators=[Optional()])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(MaskedForm):
     note = TextAreaField(_l("Why the student comes off the list"), validators=[
         DataRequired(_l("Write why the student comes off the list.")), Length(max=TEXT_LIMIT)])

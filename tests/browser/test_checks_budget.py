@@ -1,10 +1,11 @@
-"""The attendance page of a 50-student class stays within 60 KB transferred, all resources."""
+"""The attendance page of a 50-student class stays within 15 KB transferred in Chromium, all
+resources, headers included (tests/test_checks_bytes.py counts the same without a browser)."""
 
 from rollcall import clock
 from tests import factories
 from tests.checks_support import at
 
-BUDGET = 60 * 1024
+BUDGET = 15 * 1024
 
 
 def test_attendance_page_of_fifty_students_fits_the_budget(live_server, phone, sign_in):

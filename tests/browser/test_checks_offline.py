@@ -1,14 +1,20 @@
 """Without signal, on a phone, in Chinese and in English: taps are kept until the server has
 them, a queued save goes out by itself once the phone is back online and is saved once, and
-Today's check pages open offline after one visit with signal."""
+Today's check pages open offline after one visit with signal. Taps stay with the person who
+made them; the phone keeps only today's pages, and none once its user signs out."""
 
 from datetime import date
 
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from rollcall import clock
 from rollcall.checks.models import Check
 from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
 from rollcall.models import AuditLog
 from tests.browser.test_checks_morning import checked, school_clock, tap_status
+from tests.checks_support import at
 
 DAY = date(2027, 3, 2)
 TEXT = {
@@ -105,3 +111,63 @@ def test_todays_check_pages_open_offline_after_one_visit(live_server, phone, lan
         assert phone.goto(f"{base}/homerooms/{homeroom_id}/today").from_service_worker
         assert phone.locator(".today li").count() == 3
         assert phone.locator(".today-unsent").count() == 1
+
+
+def sign_out(page):
+    with page.expect_navigation():
+        page.locator("form[action$='/logout'] button").tap()
+
+
+def test_unsent_taps_stay_with_the_teacher_who_tapped_them(live_server, phone, lang, demo_class,
+                                                          sign_in):
+    """On a shared phone the next person neither sees nor sends them; the teacher gets them
+    back after signing in again."""
+    base = live_server.url
+    homeroom_id, seat = demo_class
+    url = f"{base}/homerooms/{homeroom_id}/checks/2027-03-02/attendance"
+    with school_clock(7, 55):
+        sign_in(phone, base, "teacher1", DEMO_PASSWORD)
+        phone.goto(url)
+        tap_status(phone, seat[5], "absent")
+        sign_out(phone)
+        sign_in(phone, base, "office1", DEMO_PASSWORD)
+        phone.goto(url)
+        assert phone.locator("fieldset[disabled]").count() == 0  # the office may save it too
+        assert checked(phone, seat[5]) == "present"
+        assert phone.locator("#unsent").is_hidden()
+        phone.goto(f"{base}/homerooms/{homeroom_id}/today")
+        assert phone.locator(".today-unsent").count() == 0
+        sign_out(phone)
+        sign_in(phone, base, "teacher1", DEMO_PASSWORD)
+        assert phone.locator(".today-unsent").count() == 1
+        phone.goto(url)
+        assert checked(phone, seat[5]) == "absent"
+        assert TEXT[lang]["restored"] in phone.locator("#unsent").inner_text()
+    assert saved_attendance(live_server.app, homeroom_id) is None
+
+
+PAGES_KEPT = """async () => {
+  const cache = await caches.open("rollcall-pages-v1");
+  return (await cache.keys()).map((request) => new URL(request.url).pathname).sort();
+}"""
+
+
+def test_the_phone_keeps_only_todays_pages_and_forgets_them_on_sign_out(
+        live_server, phone, demo_class, sign_in):
+    base = live_server.url
+    homeroom_id, _ = demo_class
+    with school_clock(7, 35):
+        sign_in(phone, base, "teacher1", DEMO_PASSWORD)
+        ready_offline(phone, base)
+        assert sum("/2027-03-02/" in path for path in phone.evaluate(PAGES_KEPT)) == 3
+    with clock.frozen(at(7, 35, day=date(2027, 3, 3))):
+        ready_offline(phone, base)
+        kept = phone.evaluate(PAGES_KEPT)
+        assert [path for path in kept if "/checks/" in path] == [
+            f"/homerooms/{homeroom_id}/checks/2027-03-03/{kind}"
+            for kind in ("attendance", "bag", "dismissal")]
+        sign_out(phone)
+        phone.wait_for_function(f"({PAGES_KEPT})().then((kept) => kept.length === 0)")
+        phone.context.set_offline(True)
+        with pytest.raises(PlaywrightError):
+            phone.goto(f"{base}/homerooms/{homeroom_id}/checks/2027-03-03/attendance")

@@ -2,17 +2,20 @@
    stamped with the time of the tap (only on today's check: on another day the teacher types
    the time, or it is saved as "time not recorded"), and one submission per tap.
 
-   Nothing lost without signal: every tap is kept in localStorage (per page) until the server
-   confirms the save. A save that cannot reach the server says so, keeps the taps and sends
-   them again by itself when the phone is back online; reopening the page puts unsent taps back
-   with a banner and one button. The rows carry the values they were loaded with (b<id>), kept
+   Nothing lost without signal: every tap is kept in localStorage (per person and page) until
+   the server confirms the save. A save that cannot reach the server says so, keeps the taps
+   and sends them again by itself when the phone is back online; reopening the page puts
+   unsent taps back with a banner and one button. The rows carry the values they were loaded with (b<id>), kept
    with the taps, so the server merges a late save per row and applies a repeated one once.
    Works without it too: then the form is a plain form. */
 (function () {
   "use strict";
   var form = document.querySelector("form.check-form");
   if (!form) { return; }
-  var KEY = "rollcall:unsent:" + window.location.pathname;
+  /* Kept per person: on a shared phone the next person to sign in neither sees nor sends
+     another teacher's taps, and the teacher finds them again after signing back in. */
+  var KEY = "rollcall:unsent:" + (document.body.getAttribute("data-user") || "") + ":" +
+    window.location.pathname;
   var banner = document.getElementById("unsent");
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -188,7 +191,6 @@
   /* --- jump to a seat number or a name ------------------------------------------------- */
   var search = document.querySelector(".jump-search");
   if (search) {
-    search.hidden = false;
     var box = search.querySelector("input");
     var jump = function () {
       var wanted = box.value.trim();

@@ -3,7 +3,7 @@
    whose taps are still only on this phone. Without it the pages work as plain pages. */
 (function () {
   "use strict";
-  var UNSENT = "rollcall:unsent:";
+  var UNSENT = "rollcall:unsent:" + (document.body.getAttribute("data-user") || "") + ":";
   var script = document.currentScript;
 
   document.querySelectorAll("[data-unsent-for]").forEach(function (mark) {

@@ -1,8 +1,10 @@
 /* Rollcall's service worker: Today and the check pages a teacher opened (or that Today lists)
    open without signal. Pages: network first, the last copy when the network fails. Static
    files: their URLs carry a hash of the file (?v=), so a cached copy is always right. Saves
-   (POST) are never touched here: the page keeps unsent taps itself (checks.js). Signing out
-   forgets every cached page. */
+   (POST) are never touched here: the page keeps unsent taps itself (checks.js). Only today's
+   pages are kept: when Today lists its check pages, the other days' copies go. Signing out,
+   or the sign-in page (a session that ended), forgets every cached page: the next person on
+   a shared phone sees none of them. */
 "use strict";
 var PAGES = "rollcall-pages-v1";
 var STATIC = "rollcall-static-v1";
@@ -31,7 +33,8 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
-  if (request.method === "POST" && url.pathname === "/logout") {
+  if ((request.method === "POST" && url.pathname === "/logout") ||
+      (request.mode === "navigate" && url.pathname === "/login")) {
     event.waitUntil(caches.delete(PAGES));
     return;
   }
@@ -56,12 +59,37 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+/* The check pages of other days than those of the pages Today lists (its own, today's). */
+var DAY = /\/checks\/(\d{4}-\d{2}-\d{2})\//;
+function pruneOtherDays(pages) {
+  var days = pages.map(function (path) { return (DAY.exec(path) || [])[1]; }).filter(Boolean);
+  if (!days.length) { return Promise.resolve(); }
+  return caches.open(PAGES).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      return Promise.all(requests.filter(function (request) {
+        var day = DAY.exec(new URL(request.url).pathname);
+        return day && days.indexOf(day[1]) === -1;
+      }).map(function (request) { return cache.delete(request); }));
+    });
+  });
+}
+
 /* Today asks for its check pages and the page's static files to be kept for later. */
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (!data.pages) { return; }
   var source = event.source;
-  event.waitUntil(Promise.all(data.pages.map(function (path) {
+  event.waitUntil(pruneOtherDays(data.pages).then(function () {
+    return keepAll(data);
+  }).then(function () {
+    if (source) { source.postMessage({kept: data.pages.length}); }
+  }, function () {
+    if (source) { source.postMessage({kept: 0}); }
+  }));
+});
+
+function keepAll(data) {
+  return Promise.all(data.pages.map(function (path) {
     var key = self.location.origin + path;
     return fetch(key, {credentials: "same-origin"}).then(function (response) {
       return keep(PAGES, key, response);
@@ -73,9 +101,5 @@ self.addEventListener("message", function (event) {
         return keep(STATIC, key, response);
       });
     });
-  }))).then(function () {
-    if (source) { source.postMessage({kept: data.pages.length}); }
-  }, function () {
-    if (source) { source.postMessage({kept: 0}); }
-  }));
-});
+  })));
+}

@@ -1,0 +1,99 @@
+"""CSRF tokens masked afresh for every response, so HTML pages may be compressed (BREACH).
+
+BREACH reads a secret back from the compressed sizes of pages that also echo text an attacker
+chose (a search, a name). Flask-WTF puts the same signed token in every page of a session, which
+is what such an attack needs. Here, as in Django, each response gets a fresh random mask and
+carries `mask + (mask XOR token)`: the bytes of the token never repeat from one response to the
+next. A token sent back (form field or X-CSRFToken header) is unmasked, then Flask-WTF checks it
+as before: its signature, its session secret, its time limit. A token without a mask (a page
+rendered before masking) still passes Flask-WTF's own check.
+
+Hooks: `MaskedCSRFProtect` for every POST, `MaskedForm` (base of every form) for the rendered
+field, and the `csrf_token()` template global.
+"""
+
+import base64
+import binascii
+import os
+
+from flask import Flask, g
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFProtect, generate_csrf, validate_csrf
+from markupsafe import Markup
+from wtforms.csrf.core import CSRF
+
+
+def _xor(one: bytes, other: bytes) -> bytes:
+    return bytes(a ^ b for a, b in zip(one, other, strict=True))
+
+
+def mask(token: str) -> str:
+    """The token behind a fresh random mask, URL-safe: base64(mask + mask XOR token)."""
+    raw = token.encode()
+    pad = os.urandom(len(raw))
+    return base64.urlsafe_b64encode(pad + _xor(pad, raw)).rstrip(b"=").decode()
+
+
+def unmask(value: str | None) -> str | None:
+    """The token a masked value carries; any other value unchanged, for Flask-WTF to judge."""
+    if not value:
+        return value
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        return value  # a signed token has dots: not base64, so not masked
+    half = len(raw) // 2
+    if not raw or len(raw) % 2:
+        return value
+    return _xor(raw[:half], raw[half:]).decode("latin-1")
+
+
+def masked_csrf_token(secret_key: str | None = None, token_key: str | None = None) -> str:
+    """Flask-WTF's token, masked once per response (every form of one page shares it)."""
+    token = generate_csrf(secret_key=secret_key, token_key=token_key)
+    kept = g.get("_masked_csrf_token")
+    if kept is None or kept[0] != token:
+        kept = (token, mask(token))
+        g._masked_csrf_token = kept
+    return kept[1]
+
+
+def masked_csrf_meta_tag(name: str = "csrf-token") -> Markup:
+    return Markup('<meta name="{}" content="{}">').format(name, masked_csrf_token())
+
+
+class MaskedCSRFProtect(CSRFProtect):
+    """Flask-WTF's CSRFProtect, reading masked tokens and giving templates masked ones."""
+
+    def init_app(self, app: Flask) -> None:
+        super().init_app(app)
+        helpers = {"csrf_token": masked_csrf_token, "csrf_meta_tag": masked_csrf_meta_tag}
+        app.jinja_env.globals.update(helpers)
+        app.context_processor(lambda: helpers)  # after Flask-WTF's own, so these win
+
+    def _get_csrf_token(self):
+        return unmask(super()._get_csrf_token())
+
+
+class MaskedFormCSRF(CSRF):
+    """A form's csrf_token field, rendered masked and unmasked before Flask-WTF checks it."""
+
+    def setup_form(self, form):
+        self.meta = form.meta
+        return super().setup_form(form)
+
+    def generate_csrf_token(self, csrf_token_field):
+        return masked_csrf_token(self.meta.csrf_secret, self.meta.csrf_field_name)
+
+    def validate_csrf_token(self, form, field):
+        if g.get("csrf_valid", False):
+            return  # MaskedCSRFProtect has checked this request already
+        validate_csrf(unmask(field.data), self.meta.csrf_secret, self.meta.csrf_time_limit,
+                      self.meta.csrf_field_name)
+
+
+class MaskedForm(FlaskForm):
+    """Every Rollcall form: FlaskForm with a masked CSRF token."""
+
+    class Meta:
+        csrf_class = MaskedFormCSRF
