@@ -17,6 +17,7 @@ from rollcall.custody.models import ConfiscatedItem
 from rollcall.demo.school import DEMO_PASSWORD, build_demo_school
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, User
+from rollcall.notify.models import OutboxText
 from rollcall.screening.models import Conflict
 from rollcall.watch.models import WatchEntry
 from tests.browser.conftest import LOCALES, PHONE
@@ -37,12 +38,14 @@ NOT_PAGES = {
     "office.log_csv": "a CSV download",
     "auth.login": "the sign-in page, for people not signed in (tests/browser/test_sign_in.py)",
 }
+# Pages that show a day: the demo's last day with parent texts, so their lists have rows.
+DAY_WITH_TEXTS = {"notify.office_texts", "notify.homeroom_texts"}
 MINIMUM_TAP = 44
 TOP_BAR_ONE_LINE = 64  # px: a 44 px button plus the bar's padding, with room to spare
 
 
 @pytest.fixture
-def school(live_server):
+def staff_school(live_server):
     """The demo school at 08:20 with a missing-student case open; the ids each page needs."""
     with clock.frozen(MORNING), live_server.app.app_context():
         build_demo_school()
@@ -58,6 +61,7 @@ def school(live_server):
             "guardian_id": student.guardian_links[0].guardian_id, "user_id": office.id,
             "entry_id": first(WatchEntry), "conflict_id": first(Conflict),
             "item_id": first(ConfiscatedItem), "week": "2026-W48",
+            "texts_day": db.session.scalar(db.select(db.func.max(OutboxText.school_date))),
         }
 
 
@@ -72,11 +76,12 @@ def staff_pages(app, ids) -> list[str]:
             if (blueprint not in STAFF_BLUEPRINTS or "GET" not in rule.methods
                     or rule.endpoint in NOT_PAGES):
                 continue
-            missing = rule.arguments - set(ids) - set(rule.defaults or {})
-            assert not missing, f"{rule.rule}: no demo value for {missing}; add one to school()"
             defaults = rule.defaults or {}
+            missing = rule.arguments - set(ids) - set(defaults)
+            assert not missing, f"{rule.rule}: no demo value for {missing} (see staff_school)"
             values = {name: ids[name] for name in rule.arguments if name not in defaults}
-            paths.add(adapter.build(rule.endpoint, values, force_external=False))
+            query = {"day": ids["texts_day"].isoformat()} if rule.endpoint in DAY_WITH_TEXTS else {}
+            paths.add(adapter.build(rule.endpoint, values | query, force_external=False))
     return sorted(paths)
 
 
@@ -175,9 +180,9 @@ def sign_in(page, base_url, username):
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_every_staff_page_fits_and_says_where_it_is(live_server, browser, school, lang, size):
+def test_every_staff_page_fits_and_says_where_it_is(live_server, browser, staff_school, lang, size):
     base, phone = live_server.url, size == "phone"
-    pages = staff_pages(live_server.app, school)
+    pages = staff_pages(live_server.app, staff_school)
     problems, visited = {}, {}
     with clock.frozen(MORNING):
         for username in ("office1", "admin"):
@@ -206,7 +211,7 @@ def test_every_staff_page_fits_and_says_where_it_is(live_server, browser, school
     assert problems == {}
 
 
-def test_the_phone_menu_opens_from_its_button(live_server, browser, school, lang):
+def test_the_phone_menu_opens_from_its_button(live_server, browser, staff_school, lang):
     context = browser.new_context(locale=LOCALES[lang], **PHONE)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -227,7 +232,7 @@ def test_the_phone_menu_opens_from_its_button(live_server, browser, school, lang
         context.close()
 
 
-def test_without_scripts_the_phone_shows_the_whole_menu(live_server, browser, school):
+def test_without_scripts_the_phone_shows_the_whole_menu(live_server, browser, staff_school):
     context = browser.new_context(locale="zh-CN", java_script_enabled=False, **PHONE)
     context.set_default_timeout(10_000)
     page = context.new_page()
