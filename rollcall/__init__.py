@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from rollcall import i18n, models, security, static_files, vocabulary  # noqa: F401
+    from rollcall import i18n, models, security, site_menu, static_files, vocabulary  # noqa: F401
     from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
     from rollcall.auth import models as auth_models  # noqa: F401
@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     vocabulary.init_app(app)
+    site_menu.init_app(app)
     compress.init_app(app)  # before static_files: its after_request hands Compress whole files
     static_files.init_app(app)
 

@@ -42,9 +42,10 @@ def problem_rows(html: str, kind: str = "problems") -> list[list[str]]:
     import html as html_module
     import re
 
-    tables = re.findall(rf'<table class="{kind}">(.*?)</table>', html, re.S)
+    tables = re.findall(rf'<table class="cards {kind}">(.*?)</table>', html, re.S)
     rows = []
     for table in tables:
-        for row in re.findall(r"<tr><td>(.*?)</td></tr>", table, re.S):
-            rows.append([html_module.unescape(cell) for cell in row.split("</td><td>")])
+        for row in re.findall(r"<tr><td[^>]*>(.*?)</td></tr>", table, re.S):
+            rows.append([html_module.unescape(cell)
+                         for cell in re.split(r"</td><td[^>]*>", row)])
     return rows
