@@ -3,6 +3,7 @@
 from flask import Flask, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
+from jinja2 import pass_context
 
 from rollcall.extensions import babel
 
@@ -38,8 +39,22 @@ def html_lang() -> str:
     return "zh-Hans" if str(get_locale()).startswith("zh") else "en"
 
 
+def per_request(func):
+    """A template filter whose words depend on the request's language or time zone.
+
+    Jinja folds a filter applied to a constant (`{{ "late"|status_name }}`) into the compiled
+    template, which is then cached for every later request in any language; a filter that takes
+    the context is never folded.
+    """
+    @pass_context
+    def language_filter(context, value, *args, **kwargs):
+        return func(value, *args, **kwargs)
+    language_filter.__name__ = language_filter.__qualname__ = getattr(func, "__name__", "filter")
+    return language_filter
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories="translations")
     app.jinja_env.globals.update(html_lang=html_lang, SUPPORTED_LOCALES=SUPPORTED_LOCALES)
-    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["datetime"] = per_request(format_datetime)

@@ -27,6 +27,7 @@ from rollcall.checks.models import (
 from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.custody.models import CustodyState
 from rollcall.family.models import ContactReason
+from rollcall.i18n import per_request
 from rollcall.notify.aliyun import RETRY, WRONG_NUMBER, error_kind
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import TextKind, TextStatus
@@ -374,6 +375,6 @@ def init_app(app) -> None:
             ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason),
             ("conflict_severity_name", ConflictSeverity), ("conflict_state_name", ConflictState),
             ("custody_state_name", CustodyState), ("contact_reason_name", ContactReason)):
-        app.jinja_env.filters[filter_name] = (
+        app.jinja_env.filters[filter_name] = per_request(
             lambda code, enum_class=enum_class: named(enum_class, code))
-    app.jinja_env.filters["status_name"] = status_name
+    app.jinja_env.filters["status_name"] = per_request(status_name)

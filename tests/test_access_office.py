@@ -52,8 +52,8 @@ def both_schools(app, school):
     return school
 
 
-@pytest.mark.parametrize("url", ["/office/", "/office/log", "/office/log?show=all", "/office/charts",
-                                 "/office/audit"])
+@pytest.mark.parametrize(
+    "url", ["/office/", "/office/log", "/office/log?show=all", "/office/charts", "/office/audit"])
 def test_another_schools_office_sees_none_of_our_data(both_schools, login_as, url):
     from rollcall import clock
 

@@ -131,3 +131,23 @@ def test_every_page_names_a_code_with_the_same_words(app, school, login_as, kind
                               AttendanceStatus.PRESENT) and where == "check's changes":
                     continue  # a default is not listed as a change
                 assert set(expected) <= set(shown), (locale, where, expected, shown)
+
+
+def test_words_written_as_constants_follow_each_requests_language(app):
+    """Jinja folds a filter on a constant into the cached template: the board's totals
+    (`{{ "late"|status_name }}`) once stayed in the first visitor's language for everyone."""
+    filters = [name for name in app.jinja_env.filters
+               if name.endswith("_name") or name == "datetime"]
+    assert {"status_name", "kind_name", "category_name", "datetime"} <= set(filters)
+    source = " | ".join(
+        ['{{ "late"|status_name }}', '{{ "bag"|kind_name }}', '{{ "knife"|category_name }}'])
+    template = app.jinja_env.from_string(source)
+    with app.test_request_context("/"):
+        with force_locale("en"):
+            english = template.render()
+        with force_locale("zh_Hans"):
+            chinese = template.render()
+        with force_locale("en"):
+            again = template.render()
+    assert english == again == "Late | Bag check | Controlled knife or blade"
+    assert chinese.startswith("迟到 | ") and chinese != english
