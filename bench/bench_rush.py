@@ -10,7 +10,8 @@ school's history (PostgreSQL), with the office board and log.
 PostgreSQL: ROLLCALL_BENCH_POSTGRES (default postgresql+psycopg://postgres@127.0.0.1:5432) holds
 the scratch databases RUSH_DATABASE (default rollcall_rush) and RUSH_DATABASE + "_year", created
 and dropped here; RUSH_POSTGRES=0 skips it. RUSH_QUICK=1: 20 teachers over 5 s, SQLite only
-(unless RUSH_POSTGRES=1). RUSH_YEAR_DAYS shortens the year; RUSH_SCALE, see settings().
+(unless RUSH_POSTGRES=1). RUSH_YEAR_DAYS shortens the year; RUSH_SCALE, see settings();
+RUSH_SECTIONS picks some of postgres,sqlite,year (the report's name then says which).
 Writes bench/results/<date>-rush.md and .json (RUSH_RESULTS: another folder).
 """
 
@@ -48,6 +49,7 @@ def settings() -> dict:
         "postgres": os.environ.get("RUSH_POSTGRES", "0" if quick else "1") == "1",
         "year_patterns": [(20, 5)] if quick else scaled([(200, 60), (200, 10)]),
         "year_days": int(os.environ.get("RUSH_YEAR_DAYS", "190")),
+        "sections": os.environ.get("RUSH_SECTIONS", "postgres,sqlite,year").split(","),
         "results": Path(os.environ.get("RUSH_RESULTS", REPO / "bench" / "results")),
     }
 
@@ -185,16 +187,20 @@ def main() -> None:
     def save(section):  # after each database, so a stopped bench keeps what it measured
         report["sections"].append(section)
         report["seconds"] = round(time.perf_counter() - started)
-        return rush_report.write(report, config["results"])
+        return rush_report.write(report, config["results"], suffix)
 
+    chosen = config["sections"]
+    suffix = "" if chosen == ["postgres", "sqlite", "year"] else "-" + "-".join(chosen)
+    written = []
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
-        if config["postgres"]:
+        if config["postgres"] and "postgres" in chosen:
             with rush_measure.scratch_database(server, name) as uri:
-                save(fresh_database("PostgreSQL", uri, scratch, config))
-        written = save(fresh_database("SQLite", f"sqlite:///{scratch / 'rush.sqlite3'}",
-                                      scratch, config))
-        if config["postgres"]:
+                written = save(fresh_database("PostgreSQL", uri, scratch, config))
+        if "sqlite" in chosen:
+            written = save(fresh_database("SQLite", f"sqlite:///{scratch / 'rush.sqlite3'}",
+                                          scratch, config))
+        if config["postgres"] and "year" in chosen:
             with rush_measure.scratch_database(server, f"{name}_year") as uri:
                 written = save(year_database(uri, scratch, config))
     print(f"rush: {report['seconds']} s; wrote {', '.join(str(p) for p in written)}")

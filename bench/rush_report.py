@@ -184,9 +184,10 @@ def _section_markdown(section: dict) -> list[str]:
                    f"{saves} | {fsaves} | {_ratio(saves, fsaves)}× | "
                    f"{_ratio(run['app_cpu_ms_per_request'], floor['app_cpu_ms_per_request'])}× |")
     out += ["", "In-process, one request at a time (test client, median CPU of the spare "
-            "teachers; database round trips = statements + commits + rollbacks + pool resets + "
-            "pre-pings):", "", "| request | CPU ms | × floor | round trips | statements | "
-            "commits | rollbacks | resets | pings |", "|---|---|---|---|---|---|---|---|---|"]
+            "teachers; database round trips = statements + the BEGINs psycopg sends + commits + "
+            "rollbacks + pool resets that end an open transaction + pre-pings):", "",
+            "| request | CPU ms | × floor | round trips | statements | begins | commits | "
+            "rollbacks | resets | pings |", "|---|---|---|---|---|---|---|---|---|---|"]
     floor = section["floor_costs"]
     for label, cost in [*section["costs"].items(), *floor.items()]:
         base = floor["floor save" if label.startswith(("POST", "floor save")) else "floor page"]
@@ -194,12 +195,14 @@ def _section_markdown(section: dict) -> list[str]:
         ratio = _ratio(cost["cpu_ms"], base["cpu_ms"]) if not label.startswith(
             ("GET /login", "POST /login")) else "—"
         out.append(f"| {label} | {cost['cpu_ms']} | {ratio} | {trips.get('total', 0)} | "
-                   f"{trips.get('statements', 0)} | {trips.get('commits', 0)} | "
+                   f"{trips.get('statements', 0)} | {trips.get('begins', 0)} | "
+                   f"{trips.get('commits', 0)} | "
                    f"{trips.get('rollbacks', 0)} | {trips.get('resets', 0)} | "
                    f"{trips.get('pings', 0)} |")
     errors = [e for run in section["runs"] for e in run["errors"] + run["verification_errors"]]
     if errors:
-        out += ["", "Errors (first 10):", ""] + [f"- {e}" for e in errors[:10]]
+        out += ["", "Errors (first 10; a teacher whose morning stopped before a save also has "
+                "that check \"not stored\"):", ""] + [f"- {e}" for e in errors[:10]]
     return out
 
 
@@ -247,12 +250,12 @@ def _history_markdown(report: dict) -> list[str]:
     return out
 
 
-def write(report: dict, folder: Path) -> list[Path]:
-    """bench/results/<date>-rush.md and .json; the runs without their raw records."""
+def write(report: dict, folder: Path, suffix: str = "") -> list[Path]:
+    """bench/results/<date>-rush<suffix>.md and .json; the runs without their raw records."""
     for section in report["sections"]:
         section["runs"] = [summarize(run) for run in section["runs"]]
     folder.mkdir(parents=True, exist_ok=True)
-    stem = folder / f"{report['date']}-rush"
+    stem = folder / f"{report['date']}-rush{suffix}"
     text = markdown(report)
     Path(f"{stem}.md").write_text(text, encoding="utf-8")
     Path(f"{stem}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False),
