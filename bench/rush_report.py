@@ -131,6 +131,11 @@ def markdown(report: dict) -> str:
            f"at the start {' / '.join(map(str, m['load_average']))} (1/5/15 min). The machine is "
            "shared with other engineers' test runs: the load average before each run is in its "
            "row.", "",
+           *([f"**The load average was above the {m['nproc']} cores** before the runs: other "
+              "work took most of the CPU, so latencies and CPU seconds are inflated (CPU time "
+              "grows too when processes share cores and caches); compare the ratios to the "
+              "floor, measured in the same minutes, rather than the absolute figures.", ""]
+             if m["load_average"][0] > m["nproc"] else []),
            "Each Rollcall teacher: GET /login, POST /login (or a remembered phone: no password "
            "check), the redirects to Today, Today, the attendance page, its save (2 absent, 1 "
            "late) and the saved page, the bag check page, its save (1 finding) and the saved page, "
