@@ -157,10 +157,10 @@ def year_database(uri, scratch, config) -> dict:
           f"{time.perf_counter() - start:.0f} s", flush=True)
     spare = history[-rush_data.SPARE:]
     teachers = history[:-rush_data.SPARE] + fresh
-    section = rush_on("PostgreSQL, a year of history", uri, app, teachers, spare, scratch,
-                      config, config["year_patterns"], [],
+    section = rush_on(f"PostgreSQL, {config['year_days']} school days of history", uri, app,
+                      teachers, spare, scratch, config, config["year_patterns"], [],
                       office=("bench.office", bench_office.PASSWORD))
-    section["history_entries"] = built
+    section["history_entries"], section["history_days"] = built, config["year_days"]
     _dispose(app)
     return section
 

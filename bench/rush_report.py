@@ -155,9 +155,11 @@ def markdown(report: dict) -> str:
 def _section_markdown(section: dict) -> list[str]:
     out = ["", f"## {section['database']}", ""]
     if "history_entries" in section:
+        days = section.get("history_days", 190)
         out += [f"{section['history_entries']:,} check entries of history (the office bench's "
-                "year: 60 homerooms × 50 students × 190 school days × 3 checks, up to yesterday); "
-                "56 of the rush's teachers keep those homerooms, 144 have new ones.", ""]
+                f"builder: 60 homerooms × 50 students × {days} school days × 3 checks, up to "
+                "yesterday); the rush's teachers take those homerooms first (the four spare "
+                "teachers measured in-process have a history too), then new ones.", ""]
     out += ["| run | load before | requests | req/s | errors | not stored | app CPU s | "
             "PG CPU s | app CPU ms/request | app CPU ms/teacher-morning | PG CPU ms/morning | "
             "driver CPU s |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -228,12 +230,13 @@ def _history_markdown(report: dict) -> list[str]:
     year = next((s for s in report["sections"] if "history_entries" in s), None)
     if fresh is None or year is None:
         return []
-    out = ["", "## Does anything grow with history? (PostgreSQL: new school against a year)",
+    out = ["", "## Does anything grow with history? (PostgreSQL: a new school against one "
+           "with history)",
            "", "Round trips and CPU in-process (one request at a time); p95 over HTTP in the "
            "largest run of teachers signing in (most teachers, longest window) on each; the "
            "office pages' p95 in-process over 15 requests.", "",
-           "| request | round trips, new | round trips, a year | CPU ms, new | "
-           "CPU ms, a year | p95 ms, new | p95 ms, a year |",
+           "| request | round trips, new | round trips, history | CPU ms, new | "
+           "CPU ms, history | p95 ms, new | p95 ms, history |",
            "|---|---|---|---|---|---|---|"]
 
     def p95(section, label):
