@@ -66,11 +66,6 @@ def _morning(app, client, school, day: date) -> dict[str, int]:
             response = call()
         assert response.status_code == status, response.get_data(as_text=True)[:2000]
         counts[name] = len(tally)
-        import os
-        if os.environ.get("DUMP_SQL"):
-            print(f"==== {name} ({len(tally)})")
-            for statement in tally:
-                print("  ", " ".join(statement.split())[:230])
         return response
 
     with school_time(7, 40, day):
