@@ -4,9 +4,10 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from rollcall.extensions import db
-from rollcall.models import Homeroom, Role, Student, User
+from rollcall.models import Homeroom, Role, Student, User, homeroom_teachers
 
 
 def roles_required(*roles: Role):
@@ -49,9 +50,15 @@ def can_see_homeroom(user: User, homeroom: Homeroom | None) -> bool:
 
 
 def homeroom_or_404(user: User, homeroom_id: int) -> Homeroom:
-    """The homeroom, if this user may see it; otherwise 404 (existence is not revealed)."""
-    homeroom = db.session.get(Homeroom, homeroom_id)
-    if not can_see_homeroom(user, homeroom):
+    """The homeroom (with its school), if this user may see it; otherwise 404 (existence is
+    not revealed). One query: a teacher's other homerooms are not loaded to check this one."""
+    query = (db.select(Homeroom).options(joinedload(Homeroom.school))
+             .where(Homeroom.id == homeroom_id, Homeroom.school_id == user.school_id))
+    if user.role == Role.TEACHER:
+        query = query.join(homeroom_teachers, homeroom_teachers.c.homeroom_id == Homeroom.id) \
+            .where(homeroom_teachers.c.user_id == user.id)
+    homeroom = db.session.scalar(query)
+    if homeroom is None:
         abort(404)
     return homeroom
 

@@ -15,7 +15,8 @@ class DefaultConfig:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # computed: instance/rollcall.sqlite3
     # hide_parameters: a database error must never carry a phone number or text into a log.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # PostgreSQL adds its pool settings (see _engine_options) unless this names them.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -110,6 +111,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             if key not in (test_config or {}) and f"ROLLCALL_{key}" not in _env_keys():
                 app.config[key] = value
     _ensure_database_uri(app)
+    _engine_options(app)
     _ensure_secret_key(app)
 
 
@@ -125,6 +127,24 @@ def _ensure_database_uri(app: Flask) -> None:
     if uri.startswith("postgresql://") or uri.startswith("postgres://"):
         # psycopg 3 is the driver Rollcall ships with.
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+
+
+def _engine_options(app: Flask) -> None:
+    """PostgreSQL's pool: pre-ping kept, statements prepared on their second use.
+
+    Pre-ping costs one loopback round trip when a request checks a connection out (not a
+    statement); without it, a PostgreSQL restart (an upgrade, a failover) fails the next
+    request of every worker, which may be a teacher's save. SQLite has no server to lose.
+    psycopg prepares a statement on its sixth use by default; a morning sends the same few
+    dozen statements, and a class's multi-row INSERT is seen less often than that per
+    worker, so it was parsed again on most saves.
+    """
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options.setdefault("pool_pre_ping", True)
+        options["connect_args"] = {"prepare_threshold": 1} | dict(
+            options.get("connect_args") or {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _ensure_secret_key(app: Flask) -> None:

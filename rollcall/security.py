@@ -38,8 +38,10 @@ def add_security_headers(response):
 
 def no_store_for_people(response):
     """Pages, exports and API answers for a signed-in person (phone numbers, names) never
-    stay in a browser's or a proxy's cache; static files and the sign-in page may."""
-    if request.endpoint != "static" and (current_user.is_authenticated
+    stay in a browser's or a proxy's cache; static files and the sign-in page may.
+    (Whether anyone signed in, not is_authenticated: that would reload the user a save's
+    COMMIT expired, a second transaction for a header.)"""
+    if request.endpoint != "static" and (not current_user.is_anonymous
                                          or request.blueprint == "api"):
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")

@@ -49,29 +49,39 @@ def find_check(homeroom_id: int, day: date, kind: CheckKind) -> Check | None:
         Check.homeroom_id == homeroom_id, Check.school_date == day, Check.kind == kind))
 
 
-def _statuses(homeroom_id: int, day: date, kind: CheckKind) -> dict[int, str]:
-    check = find_check(homeroom_id, day, kind)
+def day_checks(homeroom_id: int, day: date) -> dict[CheckKind, Check]:
+    """A homeroom's saved checks of a day by kind, entries loaded: two queries at most, so
+    a save or a page asks once for what it needs of the day's other checks."""
+    found = db.session.scalars(db.select(Check).options(selectinload(Check.entries)).where(
+        Check.homeroom_id == homeroom_id, Check.school_date == day))
+    return {CheckKind(check.kind): check for check in found}
+
+
+def _statuses(homeroom_id: int, day: date, kind: CheckKind, checks=None) -> dict[int, str]:
+    check = _saved(checks, homeroom_id, day, kind)
     return {} if check is None else {e.student_id: e.status for e in check.entries}
 
 
-def roster(homeroom, day: date, kind: CheckKind) -> list[Student]:
-    """The students a check covers: the active class; dismissal only those here today."""
+def roster(homeroom, day: date, kind: CheckKind, checks=None) -> list[Student]:
+    """The students a check covers: the active class; dismissal only those here today.
+    checks: the day's checks (day_checks), when the caller has them."""
     students = [s for s in homeroom.students if s.active]
     if kind == CheckKind.DISMISSAL:
-        attendance = _statuses(homeroom.id, day, CheckKind.ATTENDANCE)
+        attendance = _statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
         students = [s for s in students if attendance.get(s.id) not in NOT_HERE]
     return students
 
 
-def default_entries(homeroom, day: date, kind: CheckKind, students) -> dict[int, dict]:
+def default_entries(homeroom, day: date, kind: CheckKind, students,
+                    checks=None) -> dict[int, dict]:
     """What a new check starts with, linking bag check and attendance both ways."""
     status = {s.id: DEFAULT_STATUS[kind].value for s in students}
     if kind == CheckKind.BAG:
-        for sid, seen in _statuses(homeroom.id, day, CheckKind.ATTENDANCE).items():
+        for sid, seen in _statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks).items():
             if seen in NOT_HERE and sid in status:
                 status[sid] = BagStatus.NOT_CHECKED.value
     elif kind == CheckKind.ATTENDANCE:
-        for sid, seen in _statuses(homeroom.id, day, CheckKind.BAG).items():
+        for sid, seen in _statuses(homeroom.id, day, CheckKind.BAG, checks).items():
             if seen == BagStatus.NOT_CHECKED and sid in status:
                 status[sid] = AttendanceStatus.ABSENT.value
     return {sid: dict.fromkeys(DETAILS) | {"status": value} for sid, value in status.items()}
@@ -108,10 +118,11 @@ def current_entries(homeroom, day: date, kind: CheckKind) -> tuple[Check | None,
     A saved check shows students without an entry (who joined since) with no status chosen:
     they are added only when someone picks one.
     """
-    check = find_check(homeroom.id, day, kind)
-    students = roster(homeroom, day, kind)
+    checks = day_checks(homeroom.id, day)
+    check = checks.get(kind)
+    students = roster(homeroom, day, kind, checks)
     if check is None:
-        return check, default_entries(homeroom, day, kind, students)
+        return check, default_entries(homeroom, day, kind, students, checks)
     values = {s.id: dict.fromkeys(DETAILS) | {"status": None} for s in students}
     return check, values | {e.student_id: entry_values(e) for e in check.entries}
 
@@ -152,20 +163,21 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     kind = CheckKind(kind)
     school = homeroom.school
     ensure_editable(actor, school, day)
-    students = roster(homeroom, day, kind)
+    checks = day_checks(homeroom.id, day)
+    students = roster(homeroom, day, kind, checks)
     here = {s.id for s in students}
     entries, bases = _split_bases(entries)
     wanted = clean_entries(kind, school, day, entries, {
         s.student_number: s for s in homeroom.students if s.active
     }, not_here={s.student_number for s in homeroom.students if s.active and s.id not in here})
-    _agree_with_the_other_check(homeroom, day, kind, entries, wanted)
-    check = find_check(homeroom.id, day, kind)
+    _agree_with_the_other_check(homeroom, day, kind, entries, wanted, checks)
+    check = checks.get(kind)
     saved = {} if check is None else {e.student_id: entry_values(e) for e in check.entries}
-    defaults = default_entries(homeroom, day, kind, students) if check is None else {}
+    defaults = default_entries(homeroom, day, kind, students, checks) if check is None else {}
     merging = bool(wanted) and bases is not None
     if merging:
         wanted = _merge(homeroom, check, wanted, bases, saved if check else defaults,
-                        defaults or default_entries(homeroom, day, kind, students))
+                        defaults or default_entries(homeroom, day, kind, students, checks))
     target = defaults | saved | wanted
     _fill_arrival_times(target, saved, clock.now() if day == clock.school_today(school) else None)
     if check is not None and saved == target and not _newly_campus_checked(check,
@@ -175,11 +187,11 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
                         or (check is not None and version != check.version)):
         raise CheckConflict(check)
     if check is None:
-        check = _create(homeroom, day, kind, target, actor, campus_checked)
+        check = _create(homeroom, day, kind, target, actor, campus_checked, checks)
     else:
-        check = _update(check, saved, target, actor, campus_checked)
-    cases.raise_for_sweep(check, actor)  # a student not found at the sweep is missing
-    custody.track_findings(check, actor)  # what a bag check took has a custody trail
+        check = _update(check, saved, target, actor, campus_checked, checks)
+    if kind == CheckKind.DISMISSAL:  # a student not found at the sweep is missing
+        cases.raise_for_sweep(check, actor)
     return check
 
 
@@ -256,7 +268,7 @@ def _last_change(check: Check | None, number: str) -> tuple[str, datetime | None
 
 
 def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entries,
-                                wanted: dict) -> None:
+                                wanted: dict, checks: dict) -> None:
     """Bag check and attendance never contradict each other about who was here.
 
     A bag finding for a student marked absent (or excused) is refused, from either side: the
@@ -264,13 +276,13 @@ def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entrie
     'not checked (absent)'.
     """
     if kind == CheckKind.ATTENDANCE:
-        other = _statuses(homeroom.id, day, CheckKind.BAG)
+        other = _statuses(homeroom.id, day, CheckKind.BAG, checks)
         refused = {sid for sid, values in wanted.items()
                    if values["status"] in NOT_HERE and other.get(sid) == BagStatus.FOUND}
         message = _l("This student's bag was searched this morning, so they were here: mark "
                      "them late instead, or correct the bag check first.")
     elif kind == CheckKind.BAG:
-        other = _statuses(homeroom.id, day, CheckKind.ATTENDANCE)
+        other = _statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
         absent = {sid for sid in wanted if other.get(sid) in NOT_HERE}
         refused = {sid for sid in absent if wanted[sid]["status"] == BagStatus.FOUND}
         message = _l("This student is marked absent at attendance: mark them late there "
@@ -287,10 +299,10 @@ def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entrie
                                    numbers[sid]) for sid in sorted(refused)])
 
 
-def _mark_absent_students_not_checked(homeroom, day: date, target: dict, actor) -> None:
+def _mark_absent_students_not_checked(homeroom, bag: Check | None, target: dict,
+                                      actor) -> None:
     """Attendance saved: students not here are 'not checked (absent)' on the day's bag check,
     whichever check was saved first (a finding was refused before this point)."""
-    bag = find_check(homeroom.id, day, CheckKind.BAG)
     if bag is None:
         return  # a bag check created later starts them as not checked
     away = {sid for sid, values in target.items() if values["status"] in NOT_HERE}
@@ -301,7 +313,7 @@ def _mark_absent_students_not_checked(homeroom, day: date, target: dict, actor) 
     now = clock.now()
     bag.version += 1
     bag.updated_at, bag.updated_by = now, actor
-    numbers = _numbers({entry.student_id: None for entry in changed})
+    numbers = _numbers(homeroom, {entry.student_id: None for entry in changed})
     for entry in changed:
         before = entry_values(entry)
         entry.status, entry.status_since = BagStatus.NOT_CHECKED.value, now
@@ -323,23 +335,26 @@ def _fill_arrival_times(target: dict, saved: dict, now) -> None:
             values["arrived_at"] = before.get("arrived_at") or now
 
 
-def _create(homeroom, day, kind, target, actor, campus_checked) -> Check:
+def _create(homeroom, day, kind, target, actor, campus_checked, checks=None) -> Check:
     now = clock.now()
     check = Check(school_id=homeroom.school_id, homeroom=homeroom, school_date=day, kind=kind,
                   version=1, submitted_at=now, submitted_by=actor, updated_at=now,
                   updated_by=actor,
                   campus_checked_at=now if kind == CheckKind.DISMISSAL and campus_checked
                   else None)
-    for student_id, values in target.items():
-        check.entries.append(CheckEntry(student_id=student_id, status_since=now,
-                                        **_columns(values)))
     db.session.add(check)
     try:
         db.session.flush()
     except IntegrityError:  # someone else created it a moment ago
         db.session.rollback()
         raise CheckConflict(find_check(homeroom.id, day, kind)) from None
-    numbers = _numbers(target)
+    # One multi-row INSERT (SQLite too, where the ORM would send one per row to learn ids);
+    # the entries are read back only by what needs them (a bag check's custody trail).
+    db.session.execute(CheckEntry.__table__.insert(), [
+        {"check_id": check.id, "student_id": student_id, "status_since": now}
+        | _columns(values) for student_id, values in target.items()])
+    db.session.expire(check, ["entries"])
+    numbers = _numbers(homeroom, target)
     audit.record("check.submit", check, actor=actor, after={
         "kind": str(kind), "date": day.isoformat(),
         "entries": {numbers[sid]: _audit_values(v) for sid, v in sorted(target.items())
@@ -347,12 +362,14 @@ def _create(homeroom, day, kind, target, actor, campus_checked) -> Check:
     })
     _flag_dangerous(check, target, {}, actor, numbers)
     if kind == CheckKind.ATTENDANCE:
-        _mark_absent_students_not_checked(homeroom, day, target, actor)
+        bag = _saved(checks, homeroom.id, day, CheckKind.BAG)
+        _mark_absent_students_not_checked(homeroom, bag, target, actor)
+    custody.track_findings(check, actor)  # what a bag check took has a custody trail
     db.session.commit()
     return check
 
 
-def _update(check, saved, target, actor, campus_checked) -> Check:
+def _update(check, saved, target, actor, campus_checked, checks=None) -> Check:
     now = clock.now()
     result = db.session.execute(
         update(Check).where(Check.id == check.id, Check.version == check.version)
@@ -363,7 +380,7 @@ def _update(check, saved, target, actor, campus_checked) -> Check:
         raise CheckConflict(find_check(check.homeroom_id, check.school_date, check.kind))
     db.session.refresh(check)
     entries = {e.student_id: e for e in check.entries}
-    numbers = _numbers(target)
+    numbers = _numbers(check.homeroom, target)
     for student_id, values in target.items():
         before = saved.get(student_id)
         if before == values:
@@ -384,19 +401,31 @@ def _update(check, saved, target, actor, campus_checked) -> Check:
         audit.record("check.campus_checked", check, actor=actor, after={"at": now.isoformat()})
     _flag_dangerous(check, target, saved, actor, numbers)
     if check.kind == CheckKind.ATTENDANCE:
-        _mark_absent_students_not_checked(check.homeroom, check.school_date, target, actor)
+        bag = _saved(checks, check.homeroom_id, check.school_date, CheckKind.BAG)
+        _mark_absent_students_not_checked(check.homeroom, bag, target, actor)
+    custody.track_findings(check, actor)  # what a bag check took has a custody trail
     db.session.commit()
     return check
+
+
+def _saved(checks: dict | None, homeroom_id: int, day: date, kind: CheckKind) -> Check | None:
+    """The day's check of kind from checks (day_checks), or looked up when not given."""
+    return find_check(homeroom_id, day, kind) if checks is None else checks.get(kind)
 
 
 def _columns(values: dict) -> dict:
     return {"status": values["status"]} | {name: values[name] for name in DETAILS}
 
 
-def _numbers(target: dict) -> dict[int, str]:
-    rows = db.session.execute(db.select(Student.id, Student.student_number)
-                              .where(Student.id.in_(list(target))))
-    return {student_id: number for student_id, number in rows}
+def _numbers(homeroom, target: dict) -> dict[int, str]:
+    """Student numbers of target's students: the class's from the loaded roster, a query
+    only for students who have left it since their entry was saved."""
+    numbers = {s.id: s.student_number for s in homeroom.students}
+    missing = [sid for sid in target if sid not in numbers]
+    if missing:
+        numbers |= dict(db.session.execute(db.select(Student.id, Student.student_number)
+                                           .where(Student.id.in_(missing))).all())
+    return numbers
 
 
 def _audit_values(values: dict | None, number: str | None = None) -> dict | None:

@@ -16,7 +16,7 @@ from rollcall.checks.models import (
     CheckEntry,
     CheckKind,
 )
-from rollcall.checks.services import find_check
+from rollcall.checks.services import day_checks
 from rollcall.checks.validation import DETAILS
 from rollcall.extensions import db
 from rollcall.models import AuditLog
@@ -52,10 +52,10 @@ def day_overview(homeroom, day: date, school_day: bool) -> list[CheckState]:
     (never on a day that is not a school day)."""
     school = homeroom.school
     now = clock.now()
+    saved = day_checks(homeroom.id, day)
     states = []
     for kind in DAY_ORDER:
-        state = CheckState(kind=kind, cutoff=cutoff(school, kind),
-                           check=find_check(homeroom.id, day, kind))
+        state = CheckState(kind=kind, cutoff=cutoff(school, kind), check=saved.get(kind))
         if state.check is None:
             state.overdue = (school_day
                              and now > clock.school_datetime(school, day, state.cutoff))

@@ -19,8 +19,9 @@ from rollcall.checks.forms import (
     posted_student_ids,
     row_field,
 )
-from rollcall.checks.models import COMMON_DETAIL, CheckKind
-from rollcall.checks.validation import DETAILS, ENUM_DETAILS, CheckInvalid, UnknownStudents
+from rollcall.checks.models import CheckKind
+from rollcall.checks.rows import row_words
+from rollcall.checks.validation import DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.family import services as family
 from rollcall.models import Role
@@ -52,21 +53,9 @@ def parse_kind(text: str) -> CheckKind:
 @bp.record_once
 def _template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
-        row_field=row_field, detail_choices=detail_choices, common_detail=common_detail,
-        describe_row=summary.describe_row,
+        row_field=row_field, describe_row=summary.describe_row,
         describe_audit_values=summary.describe_audit_values,
         entry_details=summary.entry_details)
-
-
-def detail_choices(kind, field: str) -> list[tuple[str, str]]:
-    """Templates: the (code, words) choices of an entry detail picked from a list."""
-    return vocabulary.choices(ENUM_DETAILS[(CheckKind(kind), field)])
-
-
-def common_detail(kind, field: str) -> str | None:
-    """Templates: the code a detail list starts on (the most common choice), or None."""
-    common = COMMON_DETAIL.get((CheckKind(kind), field))
-    return None if common is None else common.value
 
 
 @bp.get("/today")
@@ -117,6 +106,11 @@ def check_page(homeroom_id, day, kind):
     if posted_student_ids(request.form) - {s.id for s in students}:
         abort(404)
     entries = entries_from_form(request.form, students)
+    # Built before the save's COMMIT expires the homeroom and the user (whose language the
+    # message is in): the redirect after a save starts no second transaction.
+    page = url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(),
+                   kind=kind.value)
+    saved = _("%(check)s saved.", check=vocabulary.name(kind))
     try:
         check = services.save_check(homeroom, day, kind, entries, form.version_value(),
                                     current_user)
@@ -140,9 +134,7 @@ def check_page(homeroom_id, day, kind):
         # Against a saved check, list where the screen differed; a vanished one has no "now".
         unsaved = entries if error.current is not None else ()
         return _render_check(homeroom, day, kind, CheckForm(formdata=None), unsaved=unsaved), 409
-    flash(_("%(check)s saved.", check=vocabulary.name(kind)), "success")
-    page = url_for("checks.check_page", homeroom_id=homeroom.id, day=day.isoformat(),
-                   kind=kind.value)
+    flash(saved, "success")
     if request.accept_mimetypes.best == "application/json":  # a save sent by checks.js
         return {"saved": True, "version": check.version,
                 "next": _after_save(homeroom, day, kind, check) or page}
@@ -168,7 +160,8 @@ def correctable_yesterday(homeroom, day: date) -> date | None:
     if day != clock.school_today(homeroom.school):
         return None
     yesterday = previous_school_day(homeroom.school, day)
-    return yesterday if edit_refusal(current_user, homeroom.school, yesterday) is None else None
+    refusal = edit_refusal(current_user, homeroom.school, yesterday, previous_day=yesterday)
+    return yesterday if refusal is None else None
 
 
 def next_open_check(homeroom, day: date, kind: CheckKind) -> CheckKind | None:
@@ -219,7 +212,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                           for e in errors},
                "history": summary.check_history(check) if check else [],
                "unsaved": summary.unsaved_rows(homeroom.school, kind, students, values, unsaved),
-               "conflicts": conflicts,
+               "conflicts": conflicts, "row_words": row_words(kind),
                "names": {s.student_number: s.name for s in students},
                "school": homeroom.school, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,

@@ -47,8 +47,9 @@ def first_day(school) -> date:
     return max(start or EARLIEST_CHECK_DAY, EARLIEST_CHECK_DAY)
 
 
-def edit_refusal(user, school, day: date):
-    """None if user may write checks of day; else the reason (a NotEditable to raise)."""
+def edit_refusal(user, school, day: date, *, previous_day: date | None = None):
+    """None if user may write checks of day; else the reason (a NotEditable to raise).
+    previous_day: the school day before today, when the caller has looked it up already."""
     today = clock.school_today(school)
     if day > today:
         return NotEditable(_l("Checks cannot be recorded for a future date."), future=True)
@@ -57,8 +58,8 @@ def edit_refusal(user, school, day: date):
                               "(%(day)s).", day=first_day(school).isoformat()), future=True)
     if user.role in (Role.OFFICE, Role.ADMIN) or day == today:
         return None
-    if day == previous_school_day(school, today) and clock.school_now(school).time() < \
-            correction_cutoff(school):
+    previous = previous_day or previous_school_day(school, today)
+    if day == previous and clock.school_now(school).time() < correction_cutoff(school):
         return None
     return NotEditable(_l("This day is closed for teachers; ask the office to correct it."))
 

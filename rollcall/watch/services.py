@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from rollcall import audit, clock
 from rollcall.extensions import db
 from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
-from rollcall.models import Role, Student, User
+from rollcall.models import Role, Student, User, homeroom_teachers
 from rollcall.watch.models import WatchEntry, WatchNote, WatchReason
 
 # A review date this close shows on the teacher's Today.
@@ -106,8 +106,9 @@ def current_entry(student_id: int) -> WatchEntry | None:
 
 def _scoped(query, user: User):
     query = query.where(WatchEntry.school_id == user.school_id)
-    if user.role == Role.TEACHER:
-        own = [homeroom.id for homeroom in user.homerooms]
+    if user.role == Role.TEACHER:  # in the same query: Today does not load every class
+        own = db.select(homeroom_teachers.c.homeroom_id).where(
+            homeroom_teachers.c.user_id == user.id)
         query = query.join(Student, Student.id == WatchEntry.student_id).where(
             Student.homeroom_id.in_(own))
     elif user.role not in (Role.OFFICE, Role.ADMIN):

@@ -1,0 +1,142 @@
+"""A teacher's morning in-process: CPU ms and SQL statements per request, optionally profiled.
+
+    python -m bench.profile_morning [--database URL] [--rounds 15] [--profile "bag page"]
+    (ROLLCALL_BENCH_SQL="bag save" prints that request's statements)
+
+Each round is one teacher of a 45-student homeroom (a school of `rounds` homerooms): sign in,
+Today, the attendance page and its save (2 absent, 1 late), the bag check and its save (1
+finding). CPU is this process's (time.process_time: Flask, SQLAlchemy, Jinja, and SQLite when
+it is the database; PostgreSQL's own CPU is not in it). Figures only; nothing is asserted.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import flask_migrate
+from sqlalchemy import event, inspect, text
+
+from rollcall import clock, create_app
+from rollcall.extensions import db
+from rollcall.models import Homeroom, Role
+from tests import factories
+from tests.checks_support import DAY, at
+
+REQUESTS = ("sign-in", "today", "attendance page", "attendance save", "bag page", "bag save")
+_STATUS = re.compile(r'name="(s\d+)" value="(\w+)" checked')
+_BASE = re.compile(r'name="(b\d+)" value="([^"]*)"')
+
+
+def _build(uri: str, rounds: int):
+    app = create_app({"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        if uri.startswith("postgresql"):
+            db.metadata.drop_all(db.engine)
+            with db.engine.begin() as connection:
+                for name in inspect(connection).get_table_names():
+                    connection.execute(text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
+        flask_migrate.upgrade()
+        school = factories.school()
+        teachers = []
+        for number in range(rounds):
+            room = Homeroom(school=school, name=f"九年级{number + 1}班", grade=9)
+            db.session.add(room)
+            db.session.flush()
+            for seat in range(1, 46):
+                factories.student(school, room, seat, number=f"{number:02d}{seat:03d}")
+            teacher = factories.user(school, f"t{number}", Role.TEACHER, [room])
+            teachers.append((teacher.username, room.id, [s.id for s in room.students]))
+        db.session.commit()
+    return app, teachers
+
+
+def _rows(page: str) -> dict:
+    return dict(_STATUS.findall(page)) | dict(_BASE.findall(page))
+
+
+def _morning(app, username: str, room: int, ids: list[int], timings: dict, statements: dict,
+             profiled=(None, None)):
+    client = app.test_client()
+    url = f"/homerooms/{room}/checks/{DAY.isoformat()}"
+
+    def run(name, call):
+        tally = []
+
+        def count(*args):
+            tally.append(args[2])
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        profiler = profiled[1] if profiled[0] == name else None
+        if profiler:
+            profiler.enable()
+        start = time.process_time()
+        response = call()
+        timings[name].append((time.process_time() - start) * 1000)
+        if profiler:
+            profiler.disable()
+        event.remove(engine, "before_cursor_execute", count)
+        statements[name].append(len(tally))
+        if os.environ.get("ROLLCALL_BENCH_SQL") == name:  # the statements, one a line
+            print(f"-- {name}", *(" ".join(sql.split())[:160] for sql in tally), sep="\n")
+        assert response.status_code in (200, 302), (name, response.status_code)
+        return response.get_data(as_text=True)
+
+    run("sign-in", lambda: client.post("/login", data={"username": username,
+                                                       "password": factories.PASSWORD}))
+    run("today", lambda: client.get(f"/homerooms/{room}/today"))
+    data = _rows(run("attendance page", lambda: client.get(f"{url}/attendance")))
+    data |= {f"s{ids[0]}": "absent", f"s{ids[1]}": "absent", f"s{ids[2]}": "late",
+             f"t{ids[2]}": "07:35"}
+    run("attendance save", lambda: client.post(f"{url}/attendance", data=data))
+    data = _rows(run("bag page", lambda: client.get(f"{url}/bag")))
+    data |= {f"s{ids[3]}": "found", f"c{ids[3]}": "prohibited", f"d{ids[3]}": "扑克牌",
+             f"a{ids[3]}": "kept_by_teacher"}
+    run("bag save", lambda: client.post(f"{url}/bag", data=data))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", help="a PostgreSQL URL (default: a fresh SQLite file)")
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--profile", choices=REQUESTS, help="print cProfile's top functions")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder, clock.frozen(at(7, 40)):
+        uri = args.database or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        app, teachers = _build(uri, args.rounds)
+        timings = {name: [] for name in REQUESTS}
+        statements = {name: [] for name in REQUESTS}
+        profiler = cProfile.Profile() if args.profile else None
+        for index, (username, room, ids) in enumerate(teachers):
+            # The first round warms caches up (and is left out of the figures).
+            _morning(app, username, room, ids, timings, statements,
+                     (args.profile if index else None, profiler))
+        load = os.getloadavg()
+        print(f"database: {'PostgreSQL' if args.database else 'SQLite'}; rounds: "
+              f"{args.rounds} (first dropped); load average {load[0]:.2f} {load[1]:.2f} "
+              f"{load[2]:.2f}")
+        for name in REQUESTS:
+            warm = timings[name][1:]
+            print(f"  {name:16} CPU median {statistics.median(warm):6.1f} ms  "
+                  f"min {min(warm):6.1f}  statements {statements[name][-1]}")
+        print(f"  {'morning':16} CPU median "
+              f"{sum(statistics.median(timings[n][1:]) for n in REQUESTS):6.1f} ms "
+              f"(without sign-in "
+              f"{sum(statistics.median(timings[n][1:]) for n in REQUESTS[1:]):.1f} ms)")
+        if profiler and args.profile:
+            print(f"(profile: {args.profile}, rounds 2..{args.rounds})")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        with app.app_context():
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

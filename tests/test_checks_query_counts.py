@@ -1,0 +1,116 @@
+"""What a teacher's morning costs the database: each request of the rush (Today, the
+attendance page and its save, the bag check and its save) sends at most a fixed number of SQL
+statements, and the same number for a class of 45 as for a class of 10, with a term of saved
+checks behind it as with one day."""
+
+import re
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from rollcall.extensions import db
+from rollcall.models import Homeroom
+from tests import factories
+from tests.checks_support import DAY, YESTERDAY, school_time
+
+# Statements per request, counted with a before_cursor_execute listener (every round trip,
+# sign-in cookie lookup and COMMIT included).
+BUDGET = {"today": 13, "attendance page": 6, "attendance save": 7, "bag page": 6,
+          "bag save": 13}
+REQUESTS = tuple(BUDGET)
+FRIDAY = date(2027, 2, 26)
+_BASE = re.compile(r'name="(b\d+)" value="([^"]*)"')
+
+
+@contextmanager
+def counted(app, tally: list):
+    """Count the SQL statements sent inside the block into tally."""
+    with app.app_context():
+        engine = db.engine
+
+    def count(*args):
+        tally.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _record_days(homeroom_id: int, days) -> None:
+    for day in days:
+        for kind in ("bag", "attendance", "dismissal"):
+            factories.record_check(homeroom_id, day, kind)
+
+
+def _rows(page: str) -> dict:
+    """The check page's rows as a browser posts them back: every status, with its base."""
+    data = dict(re.findall(r'name="(s\d+)" value="(\w+)" checked', page))
+    return data | dict(_BASE.findall(page))
+
+
+def _morning(app, client, school, day: date) -> dict[str, int]:
+    """One teacher's morning on day: statements per request of the rush."""
+    room = school.homeroom_ids["room1"]
+    url = f"/homerooms/{room}/checks/{day.isoformat()}"
+    with app.app_context():
+        ids = [s.id for s in db.session.get(Homeroom, room).students]
+    counts = {}
+
+    def run(name, call, status):
+        tally = []
+        with counted(app, tally):
+            response = call()
+        assert response.status_code == status, response.get_data(as_text=True)[:2000]
+        counts[name] = len(tally)
+        return response
+
+    with school_time(7, 40, day):
+        run("today", lambda: client.get(f"/homerooms/{room}/today"), 200)
+        page = run("attendance page", lambda: client.get(f"{url}/attendance"), 200)
+        data = _rows(page.get_data(as_text=True))
+        data |= {f"s{ids[0]}": "absent", f"s{ids[1]}": "absent", f"s{ids[2]}": "late",
+                 f"t{ids[2]}": "07:35"}
+        run("attendance save", lambda: client.post(f"{url}/attendance", data=data), 302)
+        page = run("bag page", lambda: client.get(f"{url}/bag"), 200)
+        data = _rows(page.get_data(as_text=True))
+        data |= {f"s{ids[3]}": "found", f"c{ids[3]}": "prohibited",
+                 f"d{ids[3]}": "扑克牌", f"a{ids[3]}": "kept_by_teacher"}
+        run("bag save", lambda: client.post(f"{url}/bag", data=data), 302)
+    return counts
+
+
+@pytest.fixture
+def morning_counts(app):
+    """Statements per request on a Monday (10 students, one day of history), then on the
+    Tuesday after the class grew to 45 and a term of checks was added behind it."""
+    with app.app_context():
+        school = factories.small_school(students_per_class=10)
+        _record_days(school.homeroom_ids["room1"], [FRIDAY])
+    client = app.test_client()
+    assert client.post("/login", data={"username": school.usernames["teacher"],
+                                       "password": factories.PASSWORD}).status_code == 302
+    small = _morning(app, client, school, YESTERDAY)
+    with app.app_context():
+        room = db.session.get(Homeroom, school.homeroom_ids["room1"])
+        for seat in range(11, 46):
+            factories.student(room.school, room, seat)
+        db.session.commit()
+        _record_days(room.id, [FRIDAY - timedelta(days=n) for n in range(1, 29)
+                               if (FRIDAY - timedelta(days=n)).weekday() < 5])
+        assert len(room.students) == 45
+    large = _morning(app, client, school, DAY)
+    return small, large
+
+
+def test_each_request_stays_within_its_statement_budget(morning_counts):
+    small, large = morning_counts
+    assert {name: large[name] for name in REQUESTS if large[name] > BUDGET[name]} == {}
+
+
+def test_statements_do_not_grow_with_the_class_or_its_history(morning_counts):
+    small, large = morning_counts
+    assert large == small
