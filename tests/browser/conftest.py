@@ -110,6 +110,21 @@ def sign_in():
     return do
 
 
+def sign_out(page):
+    """Sign out through the top bar, as a person would: on a phone, staff first open the menu
+    that folds the sign-out button away."""
+    menu = page.locator(".menu-button")
+    if menu.count() and menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.tap() if _touch(page) else menu.click()
+    with page.expect_navigation():
+        button = page.locator("form[action$='/logout'] button")
+        button.tap() if _touch(page) else button.click()
+
+
+def _touch(page) -> bool:
+    return bool(page.evaluate("navigator.maxTouchPoints > 0"))
+
+
 def too_wide(page, base_url, paths, width=390) -> dict:
     """{path: scroll width} for the pages that scroll sideways at this width (none, we hope)."""
     wide = {}

@@ -8,6 +8,7 @@ from rollcall.checks.models import AttendanceStatus, BagStatus
 from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
 from rollcall.models import Student
+from tests.browser.conftest import sign_out
 from tests.browser.test_checks_morning import (
     checked,
     open_check,
@@ -52,8 +53,7 @@ def test_bag_check_first_then_two_absent_everyone_agrees(live_server, browser, p
         assert f"{clear} {size - 2}" in today and f"{not_checked} 2" in today
         assert f"{absent} 2" in today
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-        with phone.expect_navigation():
-            phone.locator("form[action$='/logout'] button").tap()
+        sign_out(phone)
         # The office board: two absent, named as the teacher named them.
         sign_in(phone, base, "office1", DEMO_PASSWORD)
         phone.goto(f"{base}/office/")

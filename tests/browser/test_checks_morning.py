@@ -11,6 +11,7 @@ from rollcall.checks import services
 from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
 from rollcall.models import Homeroom, User
+from tests.browser.conftest import sign_out
 from tests.checks_support import at
 
 TEXT = {
@@ -97,8 +98,7 @@ def test_a_teachers_day_and_the_office_sees_it(live_server, phone, lang, demo_cl
         submit(phone)
         assert text["campus"] in phone.locator(".saved-by").inner_text()
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-        with phone.expect_navigation():
-            phone.locator("form[action$='/logout'] button").tap()
+        sign_out(phone)
         # The office sees exactly that.
         sign_in(phone, base, "office1", DEMO_PASSWORD)
         open_check(phone, base, homeroom_id, "bag")

@@ -13,6 +13,7 @@ from rollcall.checks.models import Check
 from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
 from rollcall.models import AuditLog
+from tests.browser.conftest import sign_out
 from tests.browser.test_checks_morning import checked, school_clock, tap_status
 from tests.checks_support import at
 
@@ -111,11 +112,6 @@ def test_todays_check_pages_open_offline_after_one_visit(live_server, phone, lan
         assert phone.goto(f"{base}/homerooms/{homeroom_id}/today").from_service_worker
         assert phone.locator(".today li").count() == 3
         assert phone.locator(".today-unsent").count() == 1
-
-
-def sign_out(page):
-    with page.expect_navigation():
-        page.locator("form[action$='/logout'] button").tap()
 
 
 def test_unsent_taps_stay_with_the_teacher_who_tapped_them(live_server, phone, lang, demo_class,

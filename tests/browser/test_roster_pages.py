@@ -7,7 +7,7 @@ from datetime import date
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student
-from tests.browser.conftest import too_wide
+from tests.browser.conftest import sign_out, too_wide
 from tests.checks_support import at
 from tests.factories import PASSWORD
 from tests.roster_helpers import SIMPLE_CLEAN
@@ -90,9 +90,7 @@ def test_admin_marks_a_holiday_and_the_teacher_sees_it_on_today(live_server, pho
     assert "2027-10-01" in phone.locator("table").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     with clock.frozen(at(9, 0, holiday)):
-        phone.locator(".menu-button").tap()  # on a phone the admin's menu folds behind it
-        with phone.expect_navigation():
-            phone.locator("form[action$='/logout'] button").tap()
+        sign_out(phone)  # on a phone the admin's menu folds the button away
         sign_in(phone, live_server.url, "t.wang", PASSWORD)
         assert expect[1] in phone.locator("main").inner_text()
 
