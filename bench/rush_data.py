@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from werkzeug.security import generate_password_hash
 
+from rollcall.demo.school import previous_school_days
+
 PASSWORD = "rush-password-2026"  # noqa: S105
 OFFICE_USERNAME = "rush.office"
 SPARE = 4  # homerooms measured in-process (round trips, CPU per request), not in the rush
@@ -137,16 +139,6 @@ def reset_day(app, day: date, since: datetime) -> None:
         db.session.commit()
 
 
-def school_days_before(today: date, count: int) -> list[date]:
-    """The count weekdays before today, oldest first."""
-    days, day = [], today
-    while len(days) < count:
-        day -= timedelta(days=1)
-        if day.weekday() < 5:
-            days.append(day)
-    return days[::-1]
-
-
 def build_year_school(app, office_bench, rooms: int, students_per_room: int, days: int = 190):
     """The office bench's school with a year of history up to yesterday (its builder), its
     teachers given the rush password, and fresh homerooms added up to rooms + SPARE teachers.
@@ -158,7 +150,7 @@ def build_year_school(app, office_bench, rooms: int, students_per_room: int, day
 
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     with app.app_context():
-        built = office_bench.build_year(db, school_days_before(today, days))
+        built = office_bench.build_year(db, previous_school_days(today, days))
         db.session.execute(db.update(User).where(User.username.like("bench.t%"))
                            .values(password_hash=generate_password_hash(PASSWORD)))
         db.session.commit()
