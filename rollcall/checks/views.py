@@ -20,7 +20,7 @@ from rollcall.checks.forms import (
     row_field,
 )
 from rollcall.checks.models import CheckKind
-from rollcall.checks.rows import row_words
+from rollcall.checks.rows import RowDrawer, row_words
 from rollcall.checks.validation import DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.family import services as family
@@ -200,6 +200,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
     saved = {e.student_id: services.entry_values(e) for e in (check.entries if check else [])}
     loaded = {s.id: services.fingerprint(saved.get(s.id) if check else values.get(s.id))
               for s in students} | posted_bases
+    errors = {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message for e in errors}
+    words = row_words(kind)
     context = {"homeroom": homeroom, "loaded": loaded,
                "is_today": day == clock.school_today(homeroom.school),
                "yesterday": correctable_yesterday(homeroom, day),
@@ -208,11 +210,10 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                "day": day, "kind": kind, "form": form,
                "check": check, "students": students, "values": values, "refusal": refusal,
                "read_only": {s.id: _read_only_note(homeroom, s) for s in kept},
-               "errors": {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message
-                          for e in errors},
                "history": summary.check_history(check) if check else [],
                "unsaved": summary.unsaved_rows(homeroom.school, kind, students, values, unsaved),
-               "conflicts": conflicts, "row_words": row_words(kind),
+               "conflicts": conflicts, "row_words": words,
+               "draw_row": RowDrawer(kind, words, errors, homeroom.school, summary.wall_time),
                "names": {s.student_number: s.name for s in students},
                "school": homeroom.school, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,
