@@ -4,8 +4,11 @@ A 45-row page asked for the same translated labels 45 times (lazy strings resolv
 row were half of the attendance page's render time); the rows now read them from here.
 """
 
+from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -29,7 +32,11 @@ class RowWords:
 
 def row_words(kind: CheckKind) -> RowWords:
     """The words of kind's rows in the current language."""
-    kind = CheckKind(kind)
+    return _row_words(CheckKind(kind), str(get_locale()))
+
+
+@cache  # the same words for every page of a kind in one language: resolved once per process
+def _row_words(kind: CheckKind, locale: str) -> RowWords:
     listed = [field for (of, field) in ENUM_DETAILS if of == kind]
     return RowWords(
         statuses=[(str(status), vocabulary.name(status))
@@ -60,6 +67,12 @@ def _labels(kind: CheckKind) -> dict[str, str]:
         return {"category": _("What"), "description": _("Description"),
                 "action": _("Action taken")}
     return {"location": _("Where"), "reason": _("Why"), "action": _("What was done")}
+
+
+def tally(values: dict) -> Counter:
+    """How many rows show each status (the counts under the rows)."""
+    return Counter(str(row["status"]) for row in values.values()
+                   if row.get("status") is not None)
 
 
 # Each kind's detail fields in the order of the row: (field, how it is entered, the CSS class

@@ -112,13 +112,27 @@ def fingerprint(values: dict | None) -> str:
     return digest[:16]
 
 
-def current_entries(homeroom, day: date, kind: CheckKind) -> tuple[Check | None, dict]:
+def fingerprints(rows: dict) -> dict:
+    """{key: fingerprint(values)} for {key: values}: alike rows (most of a class) hashed once."""
+    known = {}
+    result = {}
+    for key, values in rows.items():
+        alike = None if values is None else tuple(values.items())
+        if alike not in known:
+            known[alike] = fingerprint(values)
+        result[key] = known[alike]
+    return result
+
+
+def current_entries(homeroom, day: date, kind: CheckKind,
+                    checks=None) -> tuple[Check | None, dict]:
     """(check, {student_id: values}) for display: what was saved, else the defaults.
 
     A saved check shows students without an entry (who joined since) with no status chosen:
-    they are added only when someone picks one.
+    they are added only when someone picks one. checks: the day's checks (day_checks), when
+    the caller has them.
     """
-    checks = day_checks(homeroom.id, day)
+    checks = day_checks(homeroom.id, day) if checks is None else checks
     check = checks.get(kind)
     students = roster(homeroom, day, kind, checks)
     if check is None:

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from rollcall import clock, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
 from rollcall.cases import services as cases
-from rollcall.checks import contacts, services, summary
+from rollcall.checks import contacts, rows, services, summary
 from rollcall.checks.forms import (
     CheckForm,
     ContactForm,
@@ -20,7 +20,6 @@ from rollcall.checks.forms import (
     row_field,
 )
 from rollcall.checks.models import CheckKind
-from rollcall.checks.rows import RowDrawer, row_words
 from rollcall.checks.validation import DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.family import services as family
@@ -164,10 +163,13 @@ def correctable_yesterday(homeroom, day: date) -> date | None:
     return yesterday if refusal is None else None
 
 
-def next_open_check(homeroom, day: date, kind: CheckKind) -> CheckKind | None:
-    """The first of today's later checks not saved yet: one tap away once this one is saved."""
+def next_open_check(homeroom, day: date, kind: CheckKind, checks=None) -> CheckKind | None:
+    """The first of today's later checks not saved yet: one tap away once this one is saved.
+    checks: the day's checks (services.day_checks), when the caller has them."""
     later = list(CheckKind)[list(CheckKind).index(kind) + 1:]
-    return next((k for k in later if services.find_check(homeroom.id, day, k) is None), None)
+    saved = (checks.get if checks is not None
+             else lambda k: services.find_check(homeroom.id, day, k))
+    return next((k for k in later if saved(k) is None), None)
 
 
 def _flash_conflict(current) -> None:
@@ -182,8 +184,9 @@ def _flash_conflict(current) -> None:
 
 def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=(),
                   conflicts=()):
-    check, values = services.current_entries(homeroom, day, kind)
-    students = services.roster(homeroom, day, kind)
+    checks = services.day_checks(homeroom.id, day)
+    check, values = services.current_entries(homeroom, day, kind, checks)
+    students = services.roster(homeroom, day, kind, checks)
     known = {s.id for s in students}
     kept = [e.student for e in (check.entries if check else []) if e.student_id not in known]
     students += kept
@@ -197,23 +200,27 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
     if check is not None:
         form.version.data = str(check.version)
     refusal = edit_refusal(current_user, homeroom.school, day)
-    saved = {e.student_id: services.entry_values(e) for e in (check.entries if check else [])}
-    loaded = {s.id: services.fingerprint(saved.get(s.id) if check else values.get(s.id))
-              for s in students} | posted_bases
+    # What each row was loaded with: as saved, else as shown; the shown values are the saved
+    # ones unless rows were posted back.
+    saved = values if check is None or not submitted else \
+        {e.student_id: services.entry_values(e) for e in check.entries}
+    loaded = services.fingerprints({s.id: saved.get(s.id) for s in students}) | posted_bases
     errors = {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message for e in errors}
-    words = row_words(kind)
+    words = rows.row_words(kind)
     context = {"homeroom": homeroom, "loaded": loaded,
                "is_today": day == clock.school_today(homeroom.school),
                "yesterday": correctable_yesterday(homeroom, day),
-               "next_kind": next_open_check(homeroom, day, kind)
+               "next_kind": next_open_check(homeroom, day, kind, checks)
                if check is not None and day == clock.school_today(homeroom.school) else None,
                "day": day, "kind": kind, "form": form,
-               "check": check, "students": students, "values": values, "refusal": refusal,
+               "check": check, "students": students, "values": values,
+               "tally": rows.tally(values), "seats": [s.seat for s in students if s.seat],
+               "refusal": refusal,
                "read_only": {s.id: _read_only_note(homeroom, s) for s in kept},
                "history": summary.check_history(check) if check else [],
                "unsaved": summary.unsaved_rows(homeroom.school, kind, students, values, unsaved),
                "conflicts": conflicts, "row_words": words,
-               "draw_row": RowDrawer(kind, words, errors, homeroom.school, summary.wall_time),
+               "draw_row": rows.RowDrawer(kind, words, errors, homeroom.school, summary.wall_time),
                "names": {s.student_number: s.name for s in students},
                "school": homeroom.school, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,
