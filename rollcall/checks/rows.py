@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from rollcall import vocabulary
 from rollcall.checks.forms import row_field
 from rollcall.checks.models import COMMON_DETAIL, CheckKind
+from rollcall.checks.summary import describe_row, wall_time
 from rollcall.checks.validation import ENUM_DETAILS
 
 
@@ -87,7 +88,7 @@ ROW_DETAILS = {
 
 
 class RowDrawer:
-    """Draws the editable rows of one check page: one student's row per call.
+    """Draws the rows of one check page, one per student, in one call.
 
     The rows were a Jinja macro with nested macro calls per field, and half a 45-row page's
     CPU; here what is alike on every row is escaped once for the page, and each row only
@@ -95,14 +96,25 @@ class RowDrawer:
     sN/bN/tN... field names, select[data-chips], label.more m-<status>, seat-N ids).
     """
 
-    def __init__(self, kind: CheckKind, words: RowWords, errors: dict, school, wall_time):
-        self.fields = ROW_DETAILS[CheckKind(kind)]
+    def __init__(self, kind: CheckKind, words: RowWords, errors: dict, school):
+        self.kind = CheckKind(kind)
+        self.fields = ROW_DETAILS[self.kind]
         self.statuses = [(escape(code), escape(name)) for code, name in words.statuses]
         self.labels = {field: escape(label) for field, label in words.labels.items()}
-        self.words, self.errors, self.school, self.wall_time = words, errors, school, wall_time
+        self.words, self.errors, self.school = words, errors, school
 
-    def __call__(self, student, values: dict, loaded: str | None) -> Markup:
-        """One student's row: values as shown, loaded the base of a per-row merge (or None)."""
+    def __call__(self, students, values: dict, loaded: dict, read_only: dict) -> Markup:
+        """Every student's row with values[student.id] as shown: editable, loaded[id] the
+        base of its per-row merge; or, for those in read_only, as saved with why not."""
+        drawn = "".join(self._read_only(student, values[student.id], read_only[student.id])
+                        if student.id in read_only
+                        else self._row(student, values[student.id], loaded.get(student.id))
+                        for student in students)
+        # Every part is escaped where it is put in (words, codes and labels in __init__);
+        # numbers (ids, seats) need none.
+        return Markup(drawn)  # noqa: S704
+
+    def _row(self, student, values: dict, loaded: str | None) -> str:
         sid, status = student.id, values.get("status")
         seat = "" if not student.seat else f' id="seat-{student.seat}"'
         radios = "".join(
@@ -113,13 +125,19 @@ class RowDrawer:
                 else f'<input type="hidden" name="b{sid}" value="{escape(loaded)}">')
         details = "\n".join(self._detail(student, field, how, css, values.get(field))
                             for field, how, css in self.fields)
-        # Every part is escaped here or above (words, codes and labels in __init__); numbers
-        # (ids, seats) need none.
-        return Markup(  # noqa: S704
-            f'<li class="row" data-s="{escape(status or "")}"{seat}><fieldset><legend>'
-            f'<span class="seat">{student.seat or ""}</span> {escape(student.name)}</legend>\n'
-            f'<div class="seg">{radios}</div>\n{self._error(student, "status")}\n'
-            f'{base}\n{details}\n</fieldset></li>\n')
+        return (f'\n<li class="row" data-s="{escape(status or "")}"{seat}><fieldset><legend>'
+                f'<span class="seat">{student.seat or ""}</span> {escape(student.name)}'
+                f'</legend>\n<div class="seg">{radios}</div>\n{self._error(student, "status")}'
+                f'\n{base}\n{details}\n</fieldset></li>\n')
+
+    def _read_only(self, student, values: dict, note: str) -> str:
+        """A saved row that can no longer be changed here (the student left, moved, or is
+        absent)."""
+        return (f'\n<li class="row read-only" data-s="{escape(values["status"])}"><fieldset>'
+                f'<legend><span class="seat">{student.seat or ""}</span> '
+                f'{escape(student.name)}</legend>\n'
+                f'<p><strong>{escape(describe_row(self.school, self.kind, values))}</strong></p>'
+                f'\n<p class="note">{escape(note)}</p>\n</fieldset></li>\n')
 
     def _detail(self, student, field: str, how: str, css: str, value) -> str:
         name, label = row_field(field, student.id), self.labels[field]
@@ -130,7 +148,7 @@ class RowDrawer:
             return (f'<label class="more {css}">{label}<select name="{name}" data-chips>'
                     f'<option value="">—</option>{chosen}</select>{error}</label>')
         if how == "time" and not isinstance(value, str):
-            value = self.wall_time(self.school, value)
+            value = wall_time(self.school, value)
         limit = "" if how == "time" else ' maxlength="200"'
         return (f'<label class="more {css}">{label}<input type="{how}" name="{name}"{limit}'
                 f' value="{escape(value or "")}">{error}</label>')

@@ -220,7 +220,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                "history": summary.check_history(check) if check else [],
                "unsaved": summary.unsaved_rows(homeroom.school, kind, students, values, unsaved),
                "conflicts": conflicts, "row_words": words,
-               "draw_row": rows.RowDrawer(kind, words, errors, homeroom.school, summary.wall_time),
+               "draw_rows": rows.RowDrawer(kind, words, errors, homeroom.school),
                "names": {s.student_number: s.name for s in students},
                "school": homeroom.school, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,
@@ -240,6 +240,8 @@ def _read_only_note(homeroom, student) -> str:
 def _contact_context(homeroom, day, values, students):
     absent = [s for s in students
               if values.get(s.id, {}).get("status") in services.NOT_HERE]
+    if not absent:  # the page only says that nobody is absent
+        return {"absent": absent}
     form = ContactForm(formdata=None)
     form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in absent]
     form.contacted_at.data = clock.school_now(homeroom.school).time().replace(second=0,
