@@ -242,6 +242,7 @@ def _contact_context(homeroom, day, values, students):
               if values.get(s.id, {}).get("status") in services.NOT_HERE]
     if not absent:  # the page only says that nobody is absent
         return {"absent": absent}
+    contacts.load_guardians(absent)
     form = ContactForm(formdata=None)
     form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in absent]
     form.contacted_at.data = clock.school_now(homeroom.school).time().replace(second=0,
