@@ -12,7 +12,8 @@ the scratch databases RUSH_DATABASE (default rollcall_rush), RUSH_DATABASE + "_y
 (the year's school with one day of history), created and dropped here; RUSH_POSTGRES=0 skips it.
 RUSH_QUICK=1: 20 teachers over 5 s, SQLite only (unless RUSH_POSTGRES=1). RUSH_YEAR_DAYS
 shortens the year; RUSH_SCALE, see settings(); RUSH_SECTIONS picks some of
-postgres,sqlite,year (the report's name then says which).
+postgres,sqlite,year (the report's name then says which); RUSH_NOTE, a sentence the report
+carries (how the machine was shared, say).
 Writes bench/results/<date>-rush.md and .json (RUSH_RESULTS: another folder).
 """
 
@@ -212,7 +213,8 @@ def main() -> None:
               "machine": rush_measure.machine(f"{server}/postgres" if config["postgres"]
                                               else None),
               "commit": rush_report.commit(), "quick": config["quick"],
-              "scale": config["scale"], "sections": []}
+              "scale": config["scale"], "sections": [],
+              "note": os.environ.get("RUSH_NOTE", "")}
 
     def save(section):  # after each database, so a stopped bench keeps what it measured
         report["sections"].append(section)

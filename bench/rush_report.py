@@ -131,6 +131,7 @@ def markdown(report: dict) -> str:
            f"at the start {' / '.join(map(str, m['load_average']))} (1/5/15 min). The machine is "
            "shared with other engineers' test runs: the load average before each run is in its "
            "row.", "",
+           *([f"Note: {report['note']}", ""] if report.get("note") else []),
            *([f"**The load average was above the {m['nproc']} cores** before the runs: other "
               "work took most of the CPU, so latencies and CPU seconds are inflated (CPU time "
               "grows too when processes share cores and caches); compare the ratios to the "
