@@ -31,31 +31,37 @@ def school_days(count: int) -> list[date]:
     return days
 
 
-def _entry(rng, kind, student_id, check_id, at):
+CHECK_COLUMNS = ("id", "school_id", "homeroom_id", "school_date", "kind", "version",
+                 "submitted_at", "submitted_by_id", "updated_at", "updated_by_id")
+ENTRY_COLUMNS = ("check_id", "student_id", "status", "status_since", "arrived_at", "reason",
+                 "category", "description", "action", "location")
+
+
+def _entry(rng, kind, student_id, check_id, at) -> tuple:
+    """One entry as a row of ENTRY_COLUMNS."""
     roll = rng.random()
-    row = {"check_id": check_id, "student_id": student_id, "status_since": at,
-           "arrived_at": None, "reason": None, "category": None, "description": None,
-           "action": None, "location": None}
+    reason = category = description = action = location = None
     if kind == "attendance":
-        row["status"] = ("absent" if roll < .01 else "excused" if roll < .02
-                         else "late" if roll < .04 else "present")
-        if row["status"] == "excused":
-            row["reason"] = "发烧，家长请假"
+        status = ("absent" if roll < .01 else "excused" if roll < .02
+                  else "late" if roll < .04 else "present")
+        if status == "excused":
+            reason = "发烧，家长请假"
     elif kind == "bag":
-        row["status"] = "found" if roll < .0008 else "clear"
-        if row["status"] == "found":
-            row.update(category=rng.choice(["knife", "fire", "tobacco", "tobacco", "prohibited"]),
-                       description="打火机一个", action="handed_to_office")
+        status = "found" if roll < .0008 else "clear"
+        if status == "found":
+            category = rng.choice(["knife", "fire", "tobacco", "tobacco", "prohibited"])
+            description, action = "打火机一个", "handed_to_office"
     else:
-        row["status"] = "on_campus" if roll < .005 else "left"
-        if row["status"] == "on_campus":
-            row.update(reason="waiting_for_parent", location="传达室")
-    return row
+        status = "on_campus" if roll < .005 else "left"
+        if status == "on_campus":
+            reason, location = "waiting_for_parent", "传达室"
+    return (check_id, student_id, status, at, None, reason, category, description, action,
+            location)
 
 
 def build_year(db, days: list[date]) -> dict:
     """Insert the school, its people and a year of checks with plain bulk inserts."""
-    from rollcall.checks.models import Check, CheckEntry
+    from rollcall.checks.models import CheckEntry
     from rollcall.models import Homeroom, Role, School, Student, User
 
     rng = random.Random(6)
@@ -76,41 +82,61 @@ def build_year(db, days: list[date]) -> dict:
                         student_number=f"25{n:02d}{seat:02d}", name=f"学生{n:02d}{seat:02d}")
                 for n, room in enumerate(rooms, 1) for seat in range(1, STUDENTS_PER_ROOM + 1)]
     db.session.add_all(students)
-    db.session.commit()
+    db.session.flush()
+    # Plain ids before the commit expires every object (each would be loaded again one by one).
+    school_id = school.id
+    classes = [(room.id, teacher.id) for room, teacher in zip(rooms, teachers, strict=True)]
     roster = {room.id: [s.id for s in students if s.homeroom_id == room.id] for room in rooms}
+    ids = {"school_id": school_id, "room_id": rooms[7].id, "student_id": students[123].id}
+    db.session.commit()
+    postgres = db.engine.dialect.name == "postgresql"
     checks, entries, check_id = [], [], 0
     for day in days:
-        for room, teacher in zip(rooms, teachers, strict=True):
+        school_date = day if postgres else day.isoformat()
+        for room_id, teacher_id in classes:
             for kind, hour in (("bag", 7), ("attendance", 8), ("dismissal", 17)):
                 check_id += 1
-                at = datetime(day.year, day.month, day.day, hour, 30,
-                              tzinfo=SHANGHAI).astimezone(UTC)
-                checks.append({"id": check_id, "school_id": school.id, "homeroom_id": room.id,
-                               "school_date": day, "kind": kind, "version": 1,
-                               "submitted_at": at, "submitted_by_id": teacher.id,
-                               "updated_at": at, "updated_by_id": teacher.id,
-                               "campus_checked_at": None})
-                entries += [_entry(rng, kind, sid, check_id, at) for sid in roster[room.id]]
+                at = _stored(datetime(day.year, day.month, day.day, hour, 30, tzinfo=SHANGHAI),
+                             postgres)
+                checks.append((check_id, school_id, room_id, school_date, kind, 1, at,
+                               teacher_id, at, teacher_id))
+                entries += [_entry(rng, kind, sid, check_id, at) for sid in roster[room_id]]
         if len(entries) >= BATCH:
-            _flush(db, Check, CheckEntry, checks, entries)
+            _flush(db, checks, entries)
             checks, entries = [], []
-    _flush(db, Check, CheckEntry, checks, entries)
-    if db.engine.dialect.name == "postgresql":
+    _flush(db, checks, entries)
+    if postgres:
         db.session.execute(db.text(
             "SELECT setval(pg_get_serial_sequence('checks', 'id'), (SELECT max(id) FROM checks))"))
-        db.session.execute(db.text("ANALYZE"))
-    else:
-        db.session.execute(db.text("ANALYZE"))
+    db.session.execute(db.text("ANALYZE"))
     db.session.commit()
-    return {"school_id": school.id, "room_id": rooms[7].id, "student_id": students[123].id,
-            "entries": db.session.scalar(db.select(db.func.count()).select_from(CheckEntry))}
+    return ids | {"entries": db.session.scalar(
+        db.select(db.func.count()).select_from(CheckEntry))}
 
 
-def _flush(db, check_model, entry_model, checks, entries) -> None:
-    if checks:
-        db.session.execute(db.insert(check_model.__table__), checks)
-    if entries:
-        db.session.execute(db.insert(entry_model.__table__), entries)
+def _stored(instant: datetime, postgres: bool):
+    """An instant as the UTC columns store it (naive UTC; text on SQLite, as SQLAlchemy writes
+    it), for rows written around the ORM."""
+    naive = instant.astimezone(UTC).replace(tzinfo=None)
+    return naive if postgres else naive.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _flush(db, checks: list[tuple], entries: list[tuple]) -> None:
+    """Write rows of plain tuples: COPY on PostgreSQL, one executemany on SQLite."""
+    connection = db.session.connection()
+    for table, columns, rows in (("checks", CHECK_COLUMNS, checks),
+                                 ("check_entries", ENTRY_COLUMNS, entries)):
+        if not rows:
+            continue
+        if connection.dialect.name == "postgresql":
+            cursor = connection.connection.dbapi_connection.cursor()
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            connection.exec_driver_sql(
+                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                f"VALUES ({', '.join('?' * len(columns))})", rows)
     db.session.commit()
 
 

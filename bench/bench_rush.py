@@ -8,10 +8,12 @@ run every check is looked up in the database. Then the same on a year of a 3,000
 school's history (PostgreSQL), with the office board and log.
 
 PostgreSQL: ROLLCALL_BENCH_POSTGRES (default postgresql+psycopg://postgres@127.0.0.1:5432) holds
-the scratch databases RUSH_DATABASE (default rollcall_rush) and RUSH_DATABASE + "_year", created
-and dropped here; RUSH_POSTGRES=0 skips it. RUSH_QUICK=1: 20 teachers over 5 s, SQLite only
-(unless RUSH_POSTGRES=1). RUSH_YEAR_DAYS shortens the year; RUSH_SCALE, see settings();
-RUSH_SECTIONS picks some of postgres,sqlite,year (the report's name then says which).
+the scratch databases RUSH_DATABASE (default rollcall_rush), RUSH_DATABASE + "_year" and + "_new"
+(the year's school with one day of history), created and dropped here; RUSH_POSTGRES=0 skips it.
+RUSH_QUICK=1: 20 teachers over 5 s, SQLite only (unless RUSH_POSTGRES=1). RUSH_YEAR_DAYS
+shortens the year; RUSH_SCALE, see settings(); RUSH_SECTIONS picks some of
+postgres,sqlite,year (the report's name then says which); RUSH_NOTE, a sentence the report
+carries (how the machine was shared, say).
 Writes bench/results/<date>-rush.md and .json (RUSH_RESULTS: another folder).
 """
 
@@ -142,27 +144,56 @@ def fresh_database(name, uri, scratch, config) -> dict:
     return section
 
 
-def year_database(uri, scratch, config) -> dict:
-    """The rush, the board and the log on a year of a 3,000-student school's history."""
+def year_database(server, name, scratch, config) -> dict:
+    """The rush, the board and the log on a year of a 3,000-student school's history, beside the
+    same school with one day of history measured in the same minutes (in-process only): what
+    grows with history shows as a ratio between the two."""
+    from bench import bench_office
+    from rollcall import create_app
+
+    section_start = time.perf_counter()
+    with rush_measure.scratch_database(server, f"{name}_new") as uri:
+        baseline = new_school_costs(uri, config)
+    print("-- PostgreSQL, one day of history: in-process costs measured", flush=True)
+    with rush_measure.scratch_database(server, f"{name}_year") as uri:
+        app = create_app({"SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": uri,
+                          "WTF_CSRF_ENABLED": False})
+        rush_data.create_schema(app)
+        start = time.perf_counter()
+        history, fresh, built = rush_data.build_year_school(app, bench_office, config["rooms"],
+                                                           STUDENTS, config["year_days"])
+        build_seconds = round(time.perf_counter() - start)
+        print(f"-- PostgreSQL, a year: built {built:,} entries in {build_seconds} s", flush=True)
+        office_before = rush_measure.office_costs(app, "bench.office", bench_office.PASSWORD)
+        spare = history[-rush_data.SPARE:]
+        teachers = history[:-rush_data.SPARE] + fresh
+        section = rush_on(f"PostgreSQL, {config['year_days']} school days of history", uri,
+                          app, teachers, spare, scratch, config, config["year_patterns"], [],
+                          office=("bench.office", bench_office.PASSWORD))
+        _dispose(app)
+    section |= {"history_entries": built, "history_days": config["year_days"],
+                "build_seconds": build_seconds, "office_before_rush": office_before,
+                "one_day": baseline,
+                "section_seconds": round(time.perf_counter() - section_start)}
+    return section
+
+
+def new_school_costs(uri, config) -> dict:
+    """The year's school with a single day of history: the in-process costs of a teacher's
+    morning and of the office pages before anyone has checked today."""
     from bench import bench_office
     from rollcall import create_app
 
     app = create_app({"SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": uri,
                       "WTF_CSRF_ENABLED": False})
     rush_data.create_schema(app)
-    start = time.perf_counter()
-    history, fresh, built = rush_data.build_year_school(app, bench_office, config["rooms"],
-                                                       STUDENTS, config["year_days"])
-    print(f"-- PostgreSQL, a year: built {built:,} entries in "
-          f"{time.perf_counter() - start:.0f} s", flush=True)
-    spare = history[-rush_data.SPARE:]
-    teachers = history[:-rush_data.SPARE] + fresh
-    section = rush_on(f"PostgreSQL, {config['year_days']} school days of history", uri, app,
-                      teachers, spare, scratch, config, config["year_patterns"], [],
-                      office=("bench.office", bench_office.PASSWORD))
-    section["history_entries"], section["history_days"] = built, config["year_days"]
+    history, _fresh, _built = rush_data.build_year_school(app, bench_office, config["rooms"],
+                                                          STUDENTS, 1)
+    office = rush_measure.office_costs(app, "bench.office", bench_office.PASSWORD)
+    costs = rush_measure.rollcall_request_costs(app, history[-rush_data.SPARE:],
+                                                rush_data.PASSWORD)
     _dispose(app)
-    return section
+    return {"costs": costs, "office_before_rush": office}
 
 
 def _dispose(app) -> None:
@@ -182,7 +213,8 @@ def main() -> None:
               "machine": rush_measure.machine(f"{server}/postgres" if config["postgres"]
                                               else None),
               "commit": rush_report.commit(), "quick": config["quick"],
-              "scale": config["scale"], "sections": []}
+              "scale": config["scale"], "sections": [],
+              "note": os.environ.get("RUSH_NOTE", "")}
 
     def save(section):  # after each database, so a stopped bench keeps what it measured
         report["sections"].append(section)
@@ -201,8 +233,7 @@ def main() -> None:
             written = save(fresh_database("SQLite", f"sqlite:///{scratch / 'rush.sqlite3'}",
                                           scratch, config))
         if config["postgres"] and "year" in chosen:
-            with rush_measure.scratch_database(server, f"{name}_year") as uri:
-                written = save(year_database(uri, scratch, config))
+            written = save(year_database(server, name, scratch, config))
     print(f"rush: {report['seconds']} s; wrote {', '.join(str(p) for p in written)}")
 
 

@@ -240,7 +240,8 @@ def scratch_database(server: str, name: str):
         admin.dispose()
 
 
-OFFICE_PAGES = {"office board": "/office/", "office log": "/office/log"}
+OFFICE_PAGES = {"office board": "/office/", "office log": "/office/log",
+                "office log, everything": "/office/log?show=all"}
 OFFICE_ROUNDS = 15
 
 

@@ -131,6 +131,7 @@ def markdown(report: dict) -> str:
            f"at the start {' / '.join(map(str, m['load_average']))} (1/5/15 min). The machine is "
            "shared with other engineers' test runs: the load average before each run is in its "
            "row.", "",
+           *([f"Note: {report['note']}", ""] if report.get("note") else []),
            *([f"**The load average was above the {m['nproc']} cores** before the runs: other "
               "work took most of the CPU, so latencies and CPU seconds are inflated (CPU time "
               "grows too when processes share cores and caches); compare the ratios to the "
@@ -148,7 +149,6 @@ def markdown(report: dict) -> str:
     out += [f"| {a} | {b} | **{c}** |" for a, b, c in targets(report)]
     for section in report["sections"]:
         out += _section_markdown(section)
-    out += _history_markdown(report)
     return "\n".join(out) + "\n"
 
 
@@ -160,6 +160,8 @@ def _section_markdown(section: dict) -> list[str]:
                 f"builder: 60 homerooms × 50 students × {days} school days × 3 checks, up to "
                 "yesterday); the rush's teachers take those homerooms first (the four spare "
                 "teachers measured in-process have a history too), then new ones.", ""]
+        if "one_day" in section:
+            out += _history_markdown(section) + [""]
     out += ["| run | load before | requests | req/s | errors | not stored | app CPU s | "
             "PG CPU s | app CPU ms/request | app CPU ms/teacher-morning | PG CPU ms/morning | "
             "driver CPU s |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -224,38 +226,49 @@ def _run_name(run: dict) -> str:
     return f"{who}: {run['teachers']} over {run['window']:g} s"
 
 
-def _history_markdown(report: dict) -> list[str]:
-    """Fresh against a year of history, side by side (PostgreSQL)."""
-    fresh = next((s for s in report["sections"] if s["database"] == "PostgreSQL"), None)
-    year = next((s for s in report["sections"] if "history_entries" in s), None)
-    if fresh is None or year is None:
-        return []
-    out = ["", "## Does anything grow with history? (PostgreSQL: a new school against one "
-           "with history)",
-           "", "Round trips and CPU in-process (one request at a time); p95 over HTTP in the "
-           "largest run of teachers signing in (most teachers, longest window) on each; the "
-           "office pages' p95 in-process over 15 requests.", "",
-           "| request | round trips, new | round trips, history | CPU ms, new | "
-           "CPU ms, history | p95 ms, new | p95 ms, history |",
-           "|---|---|---|---|---|---|---|"]
+def _history_markdown(section: dict) -> list[str]:
+    """A year of history against one day of it (the same school, measured in the same
+    minutes), in-process: statements and CPU per request, and the office pages before any check
+    today; the office pages after the rush on the year."""
+    one_day = section["one_day"]
+    out = [f"Building the year took {section['build_seconds']} s; the whole section "
+           f"{section['section_seconds']} s.", "", "### Does anything grow with history?", "",
+           "In-process, one request at a time: the same school with one day of history "
+           "(built and measured just before) against the year. Statements are what the app "
+           "sends; round trips add BEGINs, COMMITs, resets and pings. CPU is the app's "
+           "process's alone (the database's time shows in the office pages' wall clock "
+           "below), so a ratio near 1 means the request costs the app the same with a year "
+           "behind it; a ratio off 1 by less than the noise (GET /login, which reads nothing, "
+           "shows it) is noise.", "",
+           "| request | statements, 1 day / year | round trips, 1 day / year | CPU ms, 1 day | "
+           "CPU ms, year | year ÷ 1 day |", "|---|---|---|---|---|---|"]
 
-    def p95(section, label):
-        runs = [r for r in section["runs"] if r["mode"] == "rollcall" and not r["remembered"]]
-        run = max(runs, key=lambda r: (r["teachers"], r["window"]), default=None)
-        found = run and run["per_request"].get(label)
-        return found["p95"] if found else "—"
+    def row(label, day, year):
+        trips_day, trips_year = day["round_trips"], year["round_trips"]
+        return (f"| {label} | {trips_day.get('statements', 0)} / "
+                f"{trips_year.get('statements', 0)} | {trips_day.get('total', 0)} / "
+                f"{trips_year.get('total', 0)} | {day['cpu_ms']} | {year['cpu_ms']} | "
+                f"{_ratio_2(year['cpu_ms'], day['cpu_ms'])} |")
 
-    for label, cost in fresh["costs"].items():
-        other = year["costs"].get(label, {})
-        out.append(f"| {label} | {cost['round_trips'].get('total')} | "
-                   f"{other.get('round_trips', {}).get('total', '—')} | {cost['cpu_ms']} | "
-                   f"{other.get('cpu_ms', '—')} | {p95(fresh, label)} | {p95(year, label)} |")
-    for label, cost in fresh["office"].items():
-        other = year["office"][label]
-        out.append(f"| {label} (in-process, one at a time) | {cost['round_trips'].get('total')} | "
-                   f"{other['round_trips'].get('total')} | {cost['cpu_ms']} | {other['cpu_ms']} | "
-                   f"{cost['p95_ms']} | {other['p95_ms']} |")
+    out += [row(label, cost, section["costs"][label])
+            for label, cost in one_day["costs"].items() if label in section["costs"]]
+    out += [row(f"{label}, before any check today", cost, section["office_before_rush"][label])
+            for label, cost in one_day["office_before_rush"].items()]
+    out += ["", "The office pages in-process, 15 requests each (wall-clock ms p50 / p95, the "
+            "database's time included; CPU ms median; statements):", "",
+            "| page | history, when | p50 | p95 | CPU ms | statements | KB |",
+            "|---|---|---|---|---|---|---|"]
+    for when, found in (("1 day, before any check today", one_day["office_before_rush"]),
+                        ("a year, before any check today", section["office_before_rush"]),
+                        ("a year, after the rush", section["office"])):
+        out += [f"| {label} | {when} | {cost['p50_ms']} | {cost['p95_ms']} | {cost['cpu_ms']} | "
+                f"{cost['round_trips'].get('statements', 0)} | {cost['kb']} |"
+                for label, cost in found.items()]
     return out
+
+
+def _ratio_2(a, b):
+    return f"{a / b:.2f}" if a is not None and b else "—"
 
 
 def write(report: dict, folder: Path, suffix: str = "") -> list[Path]:

@@ -64,3 +64,53 @@ def test_verification_reports_a_lost_check_and_a_changed_entry(rushed):
         f"homeroom {lost}: no attendance check stored",
         f"homeroom {changed}: bag stored {{'clear': 43, 'not_checked': 2}}, "
         f"saved {{'clear': 42, 'found': 1, 'not_checked': 2}}"]
+
+
+def test_the_year_builder_writes_rows_the_app_reads_back(app):
+    """The year's bulk rows (COPY on PostgreSQL, plain tuples on SQLite) read back through the
+    models as the app stores them, and the app can add its own check after them."""
+    from datetime import UTC, date, datetime
+
+    from bench import bench_office
+    from rollcall.checks.models import CheckEntry
+    from tests import factories
+
+    days = [date(2025, 9, 1), date(2025, 9, 2)]
+    with app.app_context():
+        ids = bench_office.build_year(db, days)
+        assert ids["entries"] == bench_office.HOMEROOMS * bench_office.STUDENTS_PER_ROOM * 2 * 3
+        first = db.session.scalars(db.select(Check).where(
+            Check.school_date == days[1], Check.kind == "bag").order_by(Check.id)).first()
+        assert first.submitted_at == datetime(2025, 9, 1, 23, 30, tzinfo=UTC)  # 07:30 Shanghai
+        assert first.submitted_by.username == "bench.t1"
+        entry = db.session.scalars(db.select(CheckEntry).where(
+            CheckEntry.check_id == first.id)).first()
+        assert (entry.status_since, entry.student.homeroom_id) == (first.submitted_at,
+                                                                   first.homeroom_id)
+        assert db.session.scalar(db.select(db.func.count()).select_from(Check).where(
+            Check.submitted_at >= datetime(2025, 9, 2, 0, 0, tzinfo=UTC))) == 60 * 2
+        added = factories.record_check(ids["room_id"], date(2025, 9, 3), "bag")
+        assert added > db.session.scalar(db.select(db.func.max(Check.id)).where(
+            Check.id != added))
+
+
+def test_the_year_section_compares_each_request_with_one_day_of_history():
+    from bench.rush_report import _history_markdown
+
+    def cost(cpu, statements):
+        return {"cpu_ms": cpu, "round_trips": {"statements": statements,
+                                               "total": statements + 3},
+                "p50_ms": cpu * 2, "p95_ms": cpu * 3, "kb": 40}
+
+    section = {"build_seconds": 120, "section_seconds": 600,
+               "costs": {"GET Today": cost(30.0, 13)},
+               "office_before_rush": {"office board": cost(90.0, 20)},
+               "office": {"office board": cost(150.0, 27)},
+               "one_day": {"costs": {"GET Today": cost(20.0, 13)},
+                           "office_before_rush": {"office board": cost(60.0, 20)}}}
+    lines = _history_markdown(section)
+    assert lines[0] == "Building the year took 120 s; the whole section 600 s."
+    assert "| GET Today | 13 / 13 | 16 / 16 | 20.0 | 30.0 | 1.50 |" in lines
+    assert "| office board, before any check today | 20 / 20 | 23 / 23 | 60.0 | 90.0 | 1.50 |" \
+        in lines
+    assert "| office board | a year, after the rush | 300.0 | 450.0 | 150.0 | 27 | 40 |" in lines

@@ -53,7 +53,8 @@ def _board_context() -> dict:
             "texts_stopped": texts_stopped(school, current_app.config),
             "open_cases": cases.open_cases(school.id),
             "office_conflicts": screening.for_the_office(school.id),
-            "screening_week": screening.school_week(school, screening.week_start(board.day)),
+            "screening_week": screening.school_week(school, screening.week_start(board.day),
+                                                    [homeroom for homeroom, _cells in board.rows]),
             "refreshed_at": clock.now(),
             "refresh_seconds": current_app.config.get("OFFICE_BOARD_REFRESH_SECONDS", 60)}
 

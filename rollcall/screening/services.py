@@ -196,12 +196,20 @@ def for_the_office(school_id: int) -> list[Conflict]:
         .order_by(Conflict.created_at, Conflict.id)) if c.needs_office]
 
 
-def school_week(school: School, monday: date) -> list[WeekState]:
-    """Every active homeroom's screening of the week, for the office board."""
-    homerooms = db.session.scalars(db.select(Homeroom).where(
-        Homeroom.school_id == school.id, Homeroom.active.is_(True))
-        .order_by(Homeroom.grade, Homeroom.name)).all()
-    return [week_state(homeroom, monday) for homeroom in homerooms]
+def school_week(school: School, monday: date, homerooms=None) -> list[WeekState]:
+    """Every active homeroom's screening of the week (or of the homerooms given, already
+    loaded), for the office board: one query for the week's screenings, whatever the size."""
+    if homerooms is None:
+        homerooms = db.session.scalars(db.select(Homeroom).where(
+            Homeroom.school_id == school.id, Homeroom.active.is_(True))
+            .order_by(Homeroom.grade, Homeroom.name)).all()
+    done = {screening.homeroom_id: screening for screening in db.session.scalars(
+        db.select(Screening).where(Screening.school_id == school.id,
+                                   Screening.week_start == monday))}
+    due = cutoff_at(school, monday)
+    passed = clock.now() >= due
+    return [WeekState(homeroom, monday, done.get(homeroom.id), due,
+                      homeroom.id not in done and passed) for homeroom in homerooms]
 
 
 def remind_overdue_screenings(school: School) -> int:
