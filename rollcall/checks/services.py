@@ -5,6 +5,7 @@ when it raises (CheckInvalid, UnknownStudents, NotEditable, CheckConflict).
 """
 
 import contextlib
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -109,8 +110,13 @@ def fingerprint(values: dict | None) -> str:
                      else value.astimezone(UTC)).strftime("%Y-%m-%dT%H:%M")
         if value not in (None, ""):
             shown[name] = str(value)
-    digest = hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
-    return digest[:16]
+    return _digest(tuple(shown.items()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(shown: tuple) -> str:
+    """A save fingerprints each row two or three times, most of them the same few values."""
+    return hashlib.sha256(json.dumps(dict(shown), sort_keys=True).encode()).hexdigest()[:16]
 
 
 def current_entries(homeroom, day: date, kind: CheckKind) -> tuple[Check | None, dict]:
