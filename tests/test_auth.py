@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from rollcall import clock
 from rollcall.extensions import db
@@ -332,3 +333,24 @@ def test_forgotten_guess_counters_are_pruned(app, client, school):
     with app.app_context():
         keys = set(db.session.scalars(db.select(LoginThrottle.key)))
     assert keys == {"pair:ghost2|127.0.0.1", "user:ghost2"}
+
+
+def test_a_sign_in_commits_its_guess_its_clear_and_its_session_once_each(app, client, school):
+    """The guess is counted against both keys in one transaction (before the password is
+    checked), a right password clears them in a second, and the session is a third."""
+    with app.app_context():
+        engine = db.engine
+    commits = []
+
+    def note(connection):
+        commits.append(connection)
+
+    event.listen(engine, "commit", note)
+    try:
+        response = sign_in(client, "t.wang", PASSWORD)
+    finally:
+        event.remove(engine, "commit", note)
+    assert response.status_code == 302
+    assert len(commits) == 3
+    with app.app_context():
+        assert db.session.scalars(db.select(LoginThrottle.key)).all() == []

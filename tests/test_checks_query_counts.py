@@ -19,7 +19,7 @@ from tests.checks_support import DAY, YESTERDAY, school_time
 # Statements per request, counted with a before_cursor_execute listener (every round trip,
 # sign-in cookie lookup and COMMIT included).
 BUDGET = {"today": 13, "attendance page": 5, "attendance save": 7, "bag page": 6,
-          "bag save": 13}
+          "bag save": 10, "attendance correction": 8}
 REQUESTS = tuple(BUDGET)
 FRIDAY = date(2027, 2, 26)
 _BASE = re.compile(r'name="(b\d+)" value="([^"]*)"')
@@ -81,6 +81,12 @@ def _morning(app, client, school, day: date) -> dict[str, int]:
         data |= {f"s{ids[3]}": "found", f"c{ids[3]}": "prohibited",
                  f"d{ids[3]}": "扑克牌", f"a{ids[3]}": "kept_by_teacher"}
         run("bag save", lambda: client.post(f"{url}/bag", data=data), 302)
+        # A second save of a saved check (the late student was here after all): an UPDATE.
+        page = client.get(f"{url}/attendance").get_data(as_text=True)
+        data = _rows(page) | {f"s{ids[2]}": "present",
+                              "version": re.search(r'name="version"[^>]*value="(\d+)"',
+                                                   page).group(1)}
+        run("attendance correction", lambda: client.post(f"{url}/attendance", data=data), 302)
     return counts
 
 

@@ -8,6 +8,7 @@ from rollcall.checks import contacts, services, summary
 from rollcall.checks.models import Check, CheckEntry
 from rollcall.checks.validation import CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, correction_cutoff
+from rollcall.custody.models import ConfiscatedItem
 from rollcall.extensions import db
 from rollcall.models import AuditLog
 from tests.checks_support import DAY, YESTERDAY, at, homeroom, numbers, school_time, user
@@ -272,3 +273,45 @@ def test_two_first_submissions_at_once_make_one_check_and_a_conflict(app, school
         assert raised.value.current.version == 1
         assert db.session.scalar(db.select(db.func.count()).select_from(Check)) == 1
         assert statuses(raised.value.current)[n[0]] == "present"
+
+
+def test_a_correction_returns_the_check_as_saved_and_the_next_save_follows_it(app, school):
+    with app.app_context():
+        n = numbers(school)
+        with school_time(7, 40):
+            save(school, "attendance", [{"student_number": n[0], "status": "absent"}])
+        with school_time(8, 10):
+            corrected = save(school, "attendance", [{"student_number": n[0], "status": "late",
+                                                     "arrived_at": "08:05"}],
+                             version=1, role="office")
+            shown = (corrected.version, corrected.updated_at, corrected.updated_by.username,
+                     statuses(corrected))
+        db.session.expire_all()
+        stored = db.session.get(Check, corrected.id)
+        assert shown == (stored.version, stored.updated_at, stored.updated_by.username,
+                         statuses(stored))
+        assert shown[:3] == (2, at(8, 10), "office.zhang") and shown[3][n[0]] == "late"
+        with school_time(8, 20):  # the version the correction returned is the saved one
+            again = save(school, "attendance", [{"student_number": n[1], "status": "absent"}],
+                         version=corrected.version)
+        assert again.version == 3 and statuses(again)[n[1]] == "absent"
+
+
+def test_a_finding_added_by_a_correction_opens_one_custody_trail(app, school):
+    with app.app_context(), school_time(7, 40):
+        n = numbers(school)
+        save(school, "bag", [])
+        finding = {"student_number": n[0], "status": "found", "category": "tobacco",
+                   "description": "烟", "action": "kept_by_teacher"}
+        check = save(school, "bag", [finding], version=1)
+        save(school, "bag", [finding | {"description": "一包烟"}], version=check.version)
+        items = db.session.scalars(db.select(ConfiscatedItem)).all()
+        assert [(i.check_id, i.student.student_number, i.state, i.description)
+                for i in items] == [(check.id, n[0], "with_teacher", "烟")]
+        assert [(e.state, e.recorded_by.username) for e in items[0].events] == [
+            ("with_teacher", "t.wang")]
+        opened = db.session.scalars(db.select(AuditLog).where(
+            AuditLog.action == "custody.open")).all()
+        assert [(a.object_type, a.object_id, a.after, a.actor.username) for a in opened] == [
+            ("ConfiscatedItem", str(items[0].id),
+             {"student_id": items[0].student_id, "state": "with_teacher"}, "t.wang")]

@@ -6,8 +6,15 @@ then is locked for a while; strangers elsewhere never lock the owner out. The ac
 whole only slows down (one guess every few seconds) once many guesses failed from anywhere.
 Names that match no account are counted exactly like real ones, so the answers reveal nothing.
 
-Counting is one compare-and-set UPDATE of the row per key, on its own short transaction, so
-parallel guesses each take a slot (no read-check-write race) on SQLite and PostgreSQL alike.
+Counting is one compare-and-set UPDATE of the row per key, so parallel guesses each take a
+slot (no read-check-write race) on SQLite and PostgreSQL alike. A guess counts against all its
+keys in one short transaction: on SQLite it opens with a write (the INSERT of a missing row), so
+it holds the write lock from its first statement and claims run one after another; on
+PostgreSQL (READ COMMITTED) each statement sees what others committed, so a compare-and-set
+that lost is simply tried again inside it. Every claim and clear takes the rows of its keys in
+the same order (the pair, then the account), so two transactions never wait on each other in
+a circle; pruning, which may touch anyone's rows, skips the rows another claim holds, so it
+never waits. A guess is one transaction; a right password's clear is a second.
 """
 
 from dataclasses import dataclass
@@ -74,65 +81,70 @@ def claim(keys: list[tuple[str, _Rule]]) -> Refusal | None:
 
     A key that refuses stops the count there, so a locked pair does not slow its account.
     """
-    for key, rule in keys:
-        refusal = _claim_one(key, rule)
-        if refusal is not None:
-            return refusal
-    return None
+    refusal, created = None, False
+    with db.engine.begin() as connection:
+        for key, rule in keys:
+            refusal, new = _claim_one(connection, key, rule)
+            created = created or new
+            if refusal is not None:
+                break
+        if created:
+            _prune(connection)
+    return refusal
 
 
 def clear(keys: list[tuple[str, _Rule]]) -> None:
     """A right password forgets the guesses counted against these keys."""
     table = LoginThrottle.__table__
     with db.engine.begin() as connection:
-        connection.execute(table.delete().where(table.c.key.in_([key for key, _ in keys])))
+        for key, _ in keys:  # one at a time, in the claim's order (see the module docstring)
+            connection.execute(table.delete().where(table.c.key == key))
 
 
-def _claim_one(key: str, rule: _Rule) -> Refusal | None:
+def _claim_one(connection, key: str, rule: _Rule) -> tuple[Refusal | None, bool]:
+    """(refusal or None, whether the key's row was created) for one key, in the claim's
+    transaction."""
     table = LoginThrottle.__table__
-    with db.engine.begin() as connection:
-        created = connection.execute(
-            _insert_if_missing(connection, key).returning(table.c.key)).first()
-    if created is not None:
-        _prune()
+    created = connection.execute(
+        _insert_if_missing(connection, key).returning(table.c.key)).first() is not None
     for _ in range(CLAIM_TRIES):
         now = clock.now()
-        with db.engine.begin() as connection:
-            row = connection.execute(db.select(table).where(table.c.key == key)).one_or_none()
+        row = connection.execute(db.select(table).where(table.c.key == key)).one_or_none()
         if row is None:  # cleared by a right password meanwhile
-            with db.engine.begin() as connection:
-                connection.execute(_insert_if_missing(connection, key))
+            connection.execute(_insert_if_missing(connection, key))
             continue
         guesses = row.failures
         stale = row.last_failure_at is None or now - row.last_failure_at > _window()
         if row.locked_until and row.locked_until > now:
-            return Refusal(True, _seconds(row.locked_until - now))
+            return Refusal(True, _seconds(row.locked_until - now)), created
         if stale:
             guesses = 0
         else:
             wait_until = row.last_failure_at + _delay_after(guesses, rule)
             if wait_until > now:
-                return Refusal(False, _seconds(wait_until - now))
+                return Refusal(False, _seconds(wait_until - now)), created
         counted = guesses + 1
         lock = now + _window() if rule.lock_after and counted >= rule.lock_after else None
-        with db.engine.begin() as connection:
-            taken = connection.execute(
-                table.update()
-                .where(table.c.key == key, table.c.failures == row.failures)
-                .values(failures=counted, last_failure_at=now, locked_until=lock)
-            ).rowcount
+        taken = connection.execute(
+            table.update()
+            .where(table.c.key == key, table.c.failures == row.failures)
+            .values(failures=counted, last_failure_at=now, locked_until=lock)
+        ).rowcount
         if taken == 1:
-            return None
-    return Refusal(False, 1)
+            return None, created
+    return Refusal(False, 1), created
 
 
-def _prune() -> None:
+def _prune(connection) -> None:
     """Forget counters whose last guess is older than the window and any lock (a stranger's
     random names and addresses must not pile up)."""
     table = LoginThrottle.__table__
-    with db.engine.begin() as connection:
-        connection.execute(table.delete().where(
-            table.c.last_failure_at < clock.now() - 2 * _window()))
+    # Rows another claim holds are skipped (PostgreSQL; SQLite runs one writer at a time), so
+    # pruning never waits on a claim that may be waiting on this one.
+    forgotten = (db.select(table.c.key)
+                 .where(table.c.last_failure_at < clock.now() - 2 * _window())
+                 .with_for_update(skip_locked=True))
+    connection.execute(table.delete().where(table.c.key.in_(forgotten)))
 
 
 def _insert_if_missing(connection, key: str):

@@ -27,7 +27,9 @@ _STATUS_NAME = re.compile(r"^s(\d+)$")
 class CheckForm(MaskedForm):
     """CSRF and the version the page was rendered from; the rows are read separately."""
 
-    version = HiddenField()
+    # A label of its own: the default would load WTForms' catalogue on every request only to
+    # translate "Version", which no page shows.
+    version = HiddenField(label="")
 
     def version_value(self) -> int | None:
         value = (self.version.data or "").strip()

@@ -5,6 +5,7 @@ when it raises (CheckInvalid, UnknownStudents, NotEditable, CheckConflict).
 """
 
 import contextlib
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rollcall import audit, clock
 from rollcall.cases import services as cases
@@ -108,8 +110,13 @@ def fingerprint(values: dict | None) -> str:
                      else value.astimezone(UTC)).strftime("%Y-%m-%dT%H:%M")
         if value not in (None, ""):
             shown[name] = str(value)
-    digest = hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
-    return digest[:16]
+    return _digest(tuple(shown.items()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(shown: tuple) -> str:
+    """A save fingerprints each row two or three times, most of them the same few values."""
+    return hashlib.sha256(json.dumps(dict(shown), sort_keys=True).encode()).hexdigest()[:16]
 
 
 def fingerprints(rows: dict) -> dict:
@@ -314,26 +321,30 @@ def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entrie
 
 
 def _mark_absent_students_not_checked(homeroom, bag: Check | None, target: dict,
-                                      actor) -> None:
+                                      actor) -> list[dict]:
     """Attendance saved: students not here are 'not checked (absent)' on the day's bag check,
-    whichever check was saved first (a finding was refused before this point)."""
+    whichever check was saved first (a finding was refused before this point). Returns the
+    audit rows."""
     if bag is None:
-        return  # a bag check created later starts them as not checked
+        return []  # a bag check created later starts them as not checked
     away = {sid for sid, values in target.items() if values["status"] in NOT_HERE}
     changed = [entry for entry in bag.entries
                if entry.student_id in away and entry.status == BagStatus.CLEAR]
     if not changed:
-        return
+        return []
     now = clock.now()
     bag.version += 1
     bag.updated_at, bag.updated_by = now, actor
     numbers = _numbers(homeroom, {entry.student_id: None for entry in changed})
+    trail = []
     for entry in changed:
         before = entry_values(entry)
         entry.status, entry.status_since = BagStatus.NOT_CHECKED.value, now
-        audit.record("check.entry", bag, actor=actor, object_type="Check",
-                     before=_audit_values(before, numbers[entry.student_id]),
-                     after=_audit_values(entry_values(entry), numbers[entry.student_id]))
+        trail.append(audit.row("check.entry", bag, actor=actor, object_type="Check",
+                               before=_audit_values(before, numbers[entry.student_id]),
+                               after=_audit_values(entry_values(entry),
+                                                   numbers[entry.student_id])))
+    return trail
 
 
 def _newly_campus_checked(check: Check, campus_checked: bool) -> bool:
@@ -369,16 +380,18 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None) -> 
         | _columns(values) for student_id, values in target.items()])
     db.session.expire(check, ["entries"])
     numbers = _numbers(homeroom, target)
-    audit.record("check.submit", check, actor=actor, after={
+    trail = [audit.row("check.submit", check, actor=actor, after={
         "kind": str(kind), "date": day.isoformat(),
         "entries": {numbers[sid]: _audit_values(v) for sid, v in sorted(target.items())
                     if v["status"] != DEFAULT_STATUS[kind]},
-    })
-    _flag_dangerous(check, target, {}, actor, numbers)
+    })]
+    trail += _flag_dangerous(check, target, {}, actor, numbers)
     if kind == CheckKind.ATTENDANCE:
         bag = _saved(checks, homeroom.id, day, CheckKind.BAG)
-        _mark_absent_students_not_checked(homeroom, bag, target, actor)
-    custody.track_findings(check, actor)  # what a bag check took has a custody trail
+        trail += _mark_absent_students_not_checked(homeroom, bag, target, actor)
+    # What a bag check took has a custody trail.
+    trail += custody.track_findings(check, actor, target, new=True)
+    audit.insert_rows(trail)
     db.session.commit()
     return check
 
@@ -392,9 +405,14 @@ def _update(check, saved, target, actor, campus_checked, checks=None) -> Check:
     if result.rowcount != 1:
         db.session.rollback()
         raise CheckConflict(find_check(check.homeroom_id, check.school_date, check.kind))
-    db.session.refresh(check)
+    # The version matched, so the check and its entries as loaded are what is saved: note the
+    # UPDATE's values on it rather than reading the check and its entries again.
+    for name, value in (("version", check.version + 1), ("updated_at", now),
+                        ("updated_by_id", actor.id), ("updated_by", actor)):
+        set_committed_value(check, name, value)
     entries = {e.student_id: e for e in check.entries}
     numbers = _numbers(check.homeroom, target)
+    trail = []
     for student_id, values in target.items():
         before = saved.get(student_id)
         if before == values:
@@ -407,17 +425,20 @@ def _update(check, saved, target, actor, campus_checked, checks=None) -> Check:
             entry.status_since = now
         for name, value in _columns(values).items():
             setattr(entry, name, value)
-        audit.record("check.entry", check, actor=actor, object_type="Check",
-                     before=_audit_values(before, numbers[student_id]),
-                     after=_audit_values(values, numbers[student_id]))
+        trail.append(audit.row("check.entry", check, actor=actor, object_type="Check",
+                               before=_audit_values(before, numbers[student_id]),
+                               after=_audit_values(values, numbers[student_id])))
     if _newly_campus_checked(check, campus_checked):
         check.campus_checked_at = now
-        audit.record("check.campus_checked", check, actor=actor, after={"at": now.isoformat()})
-    _flag_dangerous(check, target, saved, actor, numbers)
+        trail.append(audit.row("check.campus_checked", check, actor=actor,
+                               after={"at": now.isoformat()}))
+    trail += _flag_dangerous(check, target, saved, actor, numbers)
     if check.kind == CheckKind.ATTENDANCE:
         bag = _saved(checks, check.homeroom_id, check.school_date, CheckKind.BAG)
-        _mark_absent_students_not_checked(check.homeroom, bag, target, actor)
-    custody.track_findings(check, actor)  # what a bag check took has a custody trail
+        trail += _mark_absent_students_not_checked(check.homeroom, bag, target, actor)
+    # What a bag check took has a custody trail (target: every entry the check now has).
+    trail += custody.track_findings(check, actor, target, new=False)
+    audit.insert_rows(trail)
     db.session.commit()
     return check
 
@@ -450,16 +471,19 @@ def _audit_values(values: dict | None, number: str | None = None) -> dict | None
     return shown | ({"student_number": number} if number else {})
 
 
-def _flag_dangerous(check, target, saved, actor, numbers) -> None:
-    """A knife, weapon or fire source goes on the office's list the moment it is saved."""
+def _flag_dangerous(check, target, saved, actor, numbers) -> list[dict]:
+    """A knife, weapon or fire source goes on the office's list the moment it is saved: the
+    audit rows that flag it."""
+    trail = []
     for student_id, values in target.items():
         if values.get("category") not in DANGEROUS_CATEGORIES:
             continue
         if (saved.get(student_id) or {}).get("category") == values["category"]:
             continue
-        audit.record("check.dangerous_finding", check, actor=actor, after={
+        trail.append(audit.row("check.dangerous_finding", check, actor=actor, after={
             "student_number": numbers[student_id], "category": values["category"],
-            "description": values.get("description"), "action": values.get("action")})
+            "description": values.get("description"), "action": values.get("action")}))
+    return trail
 
 
 def attendance_entries(school_id: int, day: date, student_ids=None) -> dict[int, CheckEntry]:

@@ -110,6 +110,8 @@ def check_page(homeroom_id, day, kind):
     page = url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(),
                    kind=kind.value)
     saved = _("%(check)s saved.", check=vocabulary.name(kind))
+    is_today = day == clock.school_today(homeroom.school)
+    names = {s.id: s.name for s in students}
     try:
         check = services.save_check(homeroom, day, kind, entries, form.version_value(),
                                     current_user)
@@ -136,21 +138,26 @@ def check_page(homeroom_id, day, kind):
     flash(saved, "success")
     if request.accept_mimetypes.best == "application/json":  # a save sent by checks.js
         return {"saved": True, "version": check.version,
-                "next": _after_save(homeroom, day, kind, check) or page}
+                "next": _after_save(homeroom_id, day, kind, check, is_today, names) or page}
     return redirect(page)
 
 
-def _after_save(homeroom, day: date, kind: CheckKind, check) -> str | None:
+def _after_save(homeroom_id: int, day: date, kind: CheckKind, check, is_today: bool,
+                names: dict[int, str]) -> str | None:
     """Where a phone goes after saving: from the bag check at morning reading straight on to
-    attendance, when it is still to do (the office's flag goes along as a message)."""
-    if kind != CheckKind.BAG or next_open_check(homeroom, day, kind) != CheckKind.ATTENDANCE \
-            or day != clock.school_today(homeroom.school):
+    attendance, when it is still to do (the office's flag goes along as a message).
+
+    Given what it needs from before the save's COMMIT (is the day today, the class's names by
+    student id), so that it does not read the homeroom and its students again."""
+    if kind != CheckKind.BAG or not is_today \
+            or services.find_check(homeroom_id, day, CheckKind.ATTENDANCE) is not None:
         return None
     for entry in check.entries:
         if entry.status == "found" and summary.is_dangerous({"category": entry.category}):
-            flash(_("Flagged to the office") + _(": ") + entry.student.name + " · "
+            name = names.get(entry.student_id) or entry.student.name
+            flash(_("Flagged to the office") + _(": ") + name + " · "
                   + vocabulary.detail_name(kind, "category", entry.category), "error")
-    return url_for("checks.check_page", homeroom_id=homeroom.id, day=day.isoformat(),
+    return url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(),
                    kind=CheckKind.ATTENDANCE.value)
 
 

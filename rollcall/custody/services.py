@@ -4,6 +4,7 @@ disposal, listed for the office oldest first with the long-held ones flagged."""
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert
 
 from rollcall import audit, clock
 from rollcall.checks.models import BagStatus, Check, CheckKind, FindingAction
@@ -33,34 +34,36 @@ def flag_days(school: School) -> int:
     return value if isinstance(value, int) and value > 0 else DEFAULT_FLAG_DAYS
 
 
-def track_findings(check: Check, actor) -> int:
+def track_findings(check: Check, actor, values: dict[int, dict], *, new: bool) -> list[dict]:
     """Open a custody trail for each item a bag check confiscated (kept by the teacher or
-    handed to the office). Called after the check is saved; commits when it opens any."""
+    handed to the office), given the check's saved values by student id (new: the check was
+    just created, so no trail exists yet). Writes in the caller's transaction, which commits;
+    returns the audit rows (rollcall.audit.row) for the caller to write with its own."""
     if check.kind != CheckKind.BAG:
-        return 0
-    known = set(db.session.scalars(db.select(ConfiscatedItem.student_id).where(
-        ConfiscatedItem.check_id == check.id)))
-    opened = 0
-    for entry in check.entries:
-        if entry.status != BagStatus.FOUND or entry.student_id in known:
+        return []
+    found = {sid: v for sid, v in values.items()
+             if v["status"] == BagStatus.FOUND and FIRST_HOLDER.get(v["action"]) is not None}
+    if not found:
+        return []
+    known = set() if new else set(db.session.scalars(db.select(
+        ConfiscatedItem.student_id).where(ConfiscatedItem.check_id == check.id)))
+    items, events = ConfiscatedItem.__table__, CustodyEvent.__table__
+    trail = []
+    for student_id, entry in found.items():
+        if student_id in known:
             continue
-        state = FIRST_HOLDER.get(entry.action)
-        if state is None:
-            continue
-        item = ConfiscatedItem(school_id=check.school_id, check_id=check.id,
-                               student_id=entry.student_id, found_on=check.school_date,
-                               category=entry.category or "", description=entry.description,
-                               state=state, taken_at=clock.now())
-        item.events.append(CustodyEvent(state=state, at=clock.now(), recorded_by=actor,
-                                        recorded_at=clock.now()))
-        db.session.add(item)
-        db.session.flush()
-        audit.record("custody.open", item, actor=actor, after={
-            "student_id": entry.student_id, "state": str(state)})
-        opened += 1
-    if opened:
-        db.session.commit()
-    return opened
+        state, now = FIRST_HOLDER[entry["action"]], clock.now()
+        item_id = db.session.execute(insert(items).values(
+            school_id=check.school_id, check_id=check.id, student_id=student_id,
+            found_on=check.school_date, category=entry["category"] or "",
+            description=entry["description"], state=state, taken_at=now,
+        ).returning(items.c.id)).scalar_one()
+        db.session.execute(insert(events).values(item_id=item_id, state=state, at=now,
+                                                 recorded_by_id=actor.id, recorded_at=now))
+        trail.append(audit.row("custody.open", actor=actor, school_id=check.school_id,
+                               object_type="ConfiscatedItem", object_id=item_id, after={
+                                   "student_id": student_id, "state": str(state)}))
+    return trail
 
 
 def move(item: ConfiscatedItem, to: str, actor: User, *, at: datetime | None,
