@@ -41,10 +41,12 @@ def school_day_by(entry: CalendarDay | None, day: date) -> bool:
     return entry.school_day if entry is not None else is_weekday(day)
 
 
-def previous_school_day(school, day: date) -> date:
-    """The school day before day (Monday's is the Friday before, unless a holiday); one query."""
+def previous_school_day(school, day: date, entries: dict | None = None) -> date:
+    """The school day before day (Monday's is the Friday before, unless a holiday); one query,
+    none when entries holds calendar(school, day - LOOK_BACK_DAYS days, day) already."""
     first = day - timedelta(days=LOOK_BACK_DAYS)
-    entries = calendar(school, first, day)
+    if entries is None:
+        entries = calendar(school, first, day)
     candidate = day - timedelta(days=1)
     while candidate > first:
         if is_school_day(school, candidate, entries):
