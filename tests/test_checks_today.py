@@ -65,3 +65,22 @@ def test_today_names_a_make_up_school_day(app, login_as, school):
     assert "调休: a school day (make-up day)." in text
     assert "Correct yesterday (2027-03-01):" in text
 
+
+
+def add_to_watch_list(client, student_id, review_on: date):
+    with school_time(9, 0):
+        response = client.post("/watch/new", headers=EN, data={
+            "student_id": student_id, "reason": "outside_contacts", "details": "网吧",
+            "review_on": review_on.isoformat()})
+    assert response.status_code == 302
+
+
+def test_a_classes_today_shows_its_own_reviews_due_to_teacher_and_office(app, login_as, school):
+    adding = login_as("office")  # its flashes stay in its own session
+    soon = date(2027, 3, 4)
+    add_to_watch_list(adding, school.student_ids["room1"][1], soon)
+    add_to_watch_list(adding, school.student_ids["room2"][2], soon)
+    for who in ("teacher", "office"):
+        text = today(login_as(who), school)
+        assert "Watch-list reviews due" in text
+        assert "学生02" in text and "学生03" not in text  # 2班's review is on 2班's Today
