@@ -7,6 +7,7 @@ from rollcall.extensions import db
 from rollcall.models import CalendarDay
 from tests import factories
 from tests.checks_support import DAY, school_time
+from tests.test_checks_query_counts import counted
 
 EN = {"Accept-Language": "en"}
 FRIDAY = date(2027, 2, 26)  # the school day before DAY (a Tuesday) when Monday is a holiday
@@ -84,3 +85,34 @@ def test_a_classes_today_shows_its_own_reviews_due_to_teacher_and_office(app, lo
         text = today(login_as(who), school)
         assert "Watch-list reviews due" in text
         assert "学生02" in text and "学生03" not in text  # 2班's review is on 2班's Today
+
+
+def test_today_counts_each_saved_checks_rows_by_status(app, login_as, school):
+    room, students = school.homeroom_ids["room1"], school.student_ids["room1"]
+    with app.app_context(), school_time(7, 30):
+        factories.record_check(room, DAY, "attendance", statuses={
+            students[0]: "absent", students[1]: "absent", students[2]: "late"})
+        record_bag_check(school, "room1", {"category": "knife", "action": "kept_by_teacher"})
+    text = today(login_as("teacher"), school)
+    counts = [line.strip() for line in text.splitlines() if 'class="counts"' in line]
+    assert len(counts) == 2 and "today-open" in text and text.count("today-done") == 2
+    assert counts == ['<span class="counts">Nothing found 4 · Item found 1</span>',
+                      '<span class="counts">Present 2 · Late 1 · Absent 2</span>']
+    assert text.count("Flagged to the office") == 1
+
+
+def test_today_after_the_days_checks_loads_no_row_of_them(app, login_as, school):
+    """Counts come from the database: saved checks add two statements to Today's eight (their
+    counts, and the bag check's dangerous findings when it found something)."""
+    room = school.homeroom_ids["room1"]
+    client = login_as("teacher")
+    today(client, school)  # the session's last use is written once, here
+    with app.app_context(), school_time(7, 30):
+        for kind in ("attendance", "dismissal"):
+            factories.record_check(room, DAY, kind)
+        record_bag_check(school, "room1", {"category": "knife", "action": "kept_by_teacher"})
+    tally = []
+    with counted(app, tally):
+        text = today(client, school)
+    assert "Flagged to the office" in text and text.count("today-done") == 3
+    assert len(tally) == 8 + 2, tally

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from rollcall import clock
 from rollcall.cases import services as cases
 from rollcall.checks import summary
-from rollcall.checks.models import BagStatus, CheckKind
 from rollcall.checks.window import edit_refusal
 from rollcall.family import services as family
 from rollcall.school_days import LOOK_BACK_DAYS, calendar, previous_school_day, school_day_by
@@ -31,7 +30,7 @@ def today_context(user, homeroom) -> dict:
             "reviews_due": watch.reviews_due(user, homeroom.id, day),
             "follow_ups": family.follow_ups(homeroom, day),
             "screening": screening.week_state(homeroom, screening.week_start(day)),
-            "findings": dangerous_in_bag_check(states)}
+            "findings": summary.dangerous_in_bag_check(states)}
 
 
 def correctable_yesterday(user, homeroom, day: date, previous: date | None = None) -> date | None:
@@ -43,13 +42,3 @@ def correctable_yesterday(user, homeroom, day: date, previous: date | None = Non
     refusal = edit_refusal(user, homeroom.school, yesterday, previous_day=yesterday)
     return yesterday if refusal is None else None
 
-
-def dangerous_in_bag_check(states) -> list:
-    """The dangerous findings of the homeroom's bag check of the day, by student: read from
-    the check day_overview loaded, not from the whole school's findings."""
-    bag = next((state.check for state in states if state.kind == CheckKind.BAG), None)
-    if bag is None:
-        return []
-    return sorted((entry for entry in bag.entries if entry.status == BagStatus.FOUND
-                   and summary.is_dangerous({"category": entry.category})),
-                  key=lambda entry: entry.student_id)
