@@ -4,6 +4,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from rollcall.extensions import db
@@ -49,15 +50,22 @@ def can_see_homeroom(user: User, homeroom: Homeroom | None) -> bool:
     return True
 
 
+# Built once (nearly every page runs one): building a statement and its cache key per request
+# costs more CPU than running it.
+SCHOOL_HOMEROOM = (db.select(Homeroom).options(joinedload(Homeroom.school))
+                   .where(Homeroom.id == bindparam("homeroom_id"),
+                          Homeroom.school_id == bindparam("school_id")))
+OWN_HOMEROOM = (SCHOOL_HOMEROOM
+                .join(homeroom_teachers, homeroom_teachers.c.homeroom_id == Homeroom.id)
+                .where(homeroom_teachers.c.user_id == bindparam("user_id")))
+
+
 def homeroom_or_404(user: User, homeroom_id: int) -> Homeroom:
     """The homeroom (with its school), if this user may see it; otherwise 404 (existence is
     not revealed). One query: a teacher's other homerooms are not loaded to check this one."""
-    query = (db.select(Homeroom).options(joinedload(Homeroom.school))
-             .where(Homeroom.id == homeroom_id, Homeroom.school_id == user.school_id))
-    if user.role == Role.TEACHER:
-        query = query.join(homeroom_teachers, homeroom_teachers.c.homeroom_id == Homeroom.id) \
-            .where(homeroom_teachers.c.user_id == user.id)
-    homeroom = db.session.scalar(query)
+    homeroom = db.session.scalar(
+        OWN_HOMEROOM if user.role == Role.TEACHER else SCHOOL_HOMEROOM,
+        {"homeroom_id": homeroom_id, "school_id": user.school_id, "user_id": user.id})
     if homeroom is None:
         abort(404)
     return homeroom

@@ -4,6 +4,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import bindparam
+
 from rollcall import audit
 from rollcall.extensions import db
 from rollcall.models import CalendarDay
@@ -14,11 +16,16 @@ MAX_SPAN_DAYS = 31
 LOOK_BACK_DAYS = 200
 
 
+# Built once: most pages ask the calendar something.
+CALENDAR_SPAN = db.select(CalendarDay).where(
+    CalendarDay.school_id == bindparam("school_id"),
+    CalendarDay.day.between(bindparam("first"), bindparam("last")))
+
+
 def calendar(school, first: date, last: date) -> dict[date, CalendarDay]:
     """The school's calendar entries from first to last, by day."""
     return {entry.day: entry for entry in db.session.scalars(
-        db.select(CalendarDay).where(CalendarDay.school_id == school.id,
-                                     CalendarDay.day.between(first, last)))}
+        CALENDAR_SPAN, {"school_id": school.id, "first": first, "last": last})}
 
 
 def calendar_entry(school, day: date) -> CalendarDay | None:
@@ -41,10 +48,12 @@ def school_day_by(entry: CalendarDay | None, day: date) -> bool:
     return entry.school_day if entry is not None else is_weekday(day)
 
 
-def previous_school_day(school, day: date) -> date:
-    """The school day before day (Monday's is the Friday before, unless a holiday); one query."""
+def previous_school_day(school, day: date, entries: dict | None = None) -> date:
+    """The school day before day (Monday's is the Friday before, unless a holiday); one query,
+    none when entries holds calendar(school, day - LOOK_BACK_DAYS days, day) already."""
     first = day - timedelta(days=LOOK_BACK_DAYS)
-    entries = calendar(school, first, day)
+    if entries is None:
+        entries = calendar(school, first, day)
     candidate = day - timedelta(days=1)
     while candidate > first:
         if is_school_day(school, candidate, entries):

@@ -18,7 +18,7 @@ from tests.checks_support import DAY, YESTERDAY, school_time
 
 # Statements per request, counted with a before_cursor_execute listener (every round trip,
 # sign-in cookie lookup and COMMIT included).
-BUDGET = {"today": 13, "attendance page": 5, "attendance save": 7, "bag page": 6,
+BUDGET = {"today": 9, "attendance page": 5, "attendance save": 7, "bag page": 6,
           "bag save": 10, "attendance correction": 8}
 REQUESTS = tuple(BUDGET)
 FRIDAY = date(2027, 2, 26)

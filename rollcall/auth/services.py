@@ -109,9 +109,9 @@ def _aware(instant: datetime | None) -> datetime | None:
     return instant.replace(tzinfo=UTC) if instant and instant.tzinfo is None else instant
 
 
-def seen_long_ago(session: UserSession) -> bool:
-    """True when the session's last use is worth writing again (at most once an hour)."""
-    seen = _aware(session.last_seen_at)
+def seen_long_ago(last_seen_at: datetime | None) -> bool:
+    """True when a session last used then is worth writing again (at most once an hour)."""
+    seen = _aware(last_seen_at)
     return seen is None or seen < clock.now() - SEEN_EVERY
 
 

@@ -13,6 +13,7 @@ from datetime import date, time
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit, clock, vocabulary
@@ -263,15 +264,22 @@ def close_case(case: MissingCase, outcome: str, note: str, actor) -> None:
     db.session.commit()
 
 
+# Built once: the office board and every Today ask them.
+SCHOOLS_OPEN_CASES = (db.select(MissingCase)
+                      .where(MissingCase.school_id == bindparam("school_id"),
+                             MissingCase.closed_at.is_(None))
+                      .order_by(MissingCase.opened_at, MissingCase.id))
+CLASSES_OPEN_CASES = SCHOOLS_OPEN_CASES.where(
+    MissingCase.homeroom_id.in_(bindparam("homeroom_ids", expanding=True)))
+
+
 def open_cases(school_id: int, homeroom_ids=None) -> list[MissingCase]:
     """Every open case of the school (a teacher: of their classes), oldest first; open cases
     stay from one day to the next until someone closes them."""
-    query = (db.select(MissingCase)
-             .where(MissingCase.school_id == school_id, MissingCase.closed_at.is_(None))
-             .order_by(MissingCase.opened_at, MissingCase.id))
-    if homeroom_ids is not None:
-        query = query.where(MissingCase.homeroom_id.in_(list(homeroom_ids)))
-    return list(db.session.scalars(query))
+    if homeroom_ids is None:
+        return list(db.session.scalars(SCHOOLS_OPEN_CASES, {"school_id": school_id}))
+    return list(db.session.scalars(CLASSES_OPEN_CASES, {
+        "school_id": school_id, "homeroom_ids": list(homeroom_ids)}))
 
 
 def recent_closed(school_id: int, homeroom_ids=None, limit: int = 10) -> list[MissingCase]:

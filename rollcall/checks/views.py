@@ -10,8 +10,7 @@ from wtforms import SelectChoice
 
 from rollcall import clock, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
-from rollcall.cases import services as cases
-from rollcall.checks import contacts, rows, services, summary
+from rollcall.checks import contacts, rows, services, summary, today_page
 from rollcall.checks.forms import (
     CheckForm,
     ContactForm,
@@ -22,11 +21,7 @@ from rollcall.checks.forms import (
 from rollcall.checks.models import CheckKind
 from rollcall.checks.validation import DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
-from rollcall.family import services as family
 from rollcall.models import Role
-from rollcall.school_days import calendar_entry, previous_school_day, school_day_by
-from rollcall.screening import services as screening
-from rollcall.watch import services as watch
 
 bp = Blueprint("checks", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
@@ -72,19 +67,8 @@ def today():
 def homeroom_today(homeroom_id):
     """The three checks of today in order: not started, done (when, by whom), or overdue."""
     homeroom = homeroom_or_404(current_user, homeroom_id)
-    day = clock.school_today(homeroom.school)
-    calendar = calendar_entry(homeroom.school, day)
-    school_day = school_day_by(calendar, day)
-    return render_template("checks/today.html", homeroom=homeroom, day=day,
-                           school_day=school_day, calendar=calendar,
-                           yesterday=correctable_yesterday(homeroom, day),
-                           states=summary.day_overview(homeroom, day, school_day),
-                           open_cases=cases.open_cases(homeroom.school_id, [homeroom.id]),
-                           reviews_due=watch.reviews_due(current_user, homeroom.id, day),
-                           follow_ups=family.follow_ups(homeroom, day),
-                           screening=screening.week_state(homeroom, screening.week_start(day)),
-                           findings=[f for f in summary.dangerous_findings(homeroom.school_id, day)
-                                     if f.check.homeroom_id == homeroom.id])
+    return render_template("checks/today.html",
+                           **today_page.today_context(current_user, homeroom))
 
 
 @bp.route("/homerooms/<int:homeroom_id>/checks/<day>/<kind>", methods=["GET", "POST"])
@@ -163,11 +147,7 @@ def _after_save(homeroom_id: int, day: date, kind: CheckKind, check, is_today: b
 
 def correctable_yesterday(homeroom, day: date) -> date | None:
     """The previous school day, when day is today and this user may still correct it."""
-    if day != clock.school_today(homeroom.school):
-        return None
-    yesterday = previous_school_day(homeroom.school, day)
-    refusal = edit_refusal(current_user, homeroom.school, yesterday, previous_day=yesterday)
-    return yesterday if refusal is None else None
+    return today_page.correctable_yesterday(current_user, homeroom, day)
 
 
 def next_open_check(homeroom, day: date, kind: CheckKind, checks=None) -> CheckKind | None:

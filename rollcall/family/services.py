@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 
 from rollcall import audit, clock
 from rollcall.checks.models import ContactLog, ContactMethod
@@ -100,14 +101,19 @@ def contacts_of_student(student: Student, limit: int = 50) -> list[ContactLog]:
         .order_by(ContactLog.contacted_at.desc(), ContactLog.id.desc()).limit(limit)))
 
 
+# Built once: every Today asks it.
+CLASS_FOLLOW_UPS = (
+    db.select(ContactLog).join(Student, Student.id == ContactLog.student_id)
+    .where(Student.homeroom_id == bindparam("homeroom_id"),
+           ContactLog.follow_up_on.between(bindparam("first"), bindparam("last")))
+    .order_by(ContactLog.follow_up_on, ContactLog.id))
+
+
 def follow_ups(homeroom: Homeroom, today: date) -> list[ContactLog]:
     """Contacts of a class with a follow-up date near today, soonest first."""
-    return list(db.session.scalars(
-        db.select(ContactLog).join(Student, Student.id == ContactLog.student_id)
-        .where(Student.homeroom_id == homeroom.id,
-               ContactLog.follow_up_on.between(today - FOLLOW_UP_BEHIND,
-                                               today + FOLLOW_UP_AHEAD))
-        .order_by(ContactLog.follow_up_on, ContactLog.id)))
+    return list(db.session.scalars(CLASS_FOLLOW_UPS, {
+        "homeroom_id": homeroom.id, "first": today - FOLLOW_UP_BEHIND,
+        "last": today + FOLLOW_UP_AHEAD}))
 
 
 def meetings_of(homeroom: Homeroom) -> list[ParentMeeting]:

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit, clock
@@ -75,10 +76,15 @@ class WeekState:
     overdue: bool
 
 
+# Built once: every Today asks it.
+WEEKS_SCREENING = db.select(Screening).where(Screening.homeroom_id == bindparam("homeroom_id"),
+                                             Screening.week_start == bindparam("monday"))
+
+
 def week_state(homeroom: Homeroom, monday: date) -> WeekState:
     """Done, due, or overdue: the screening of a homeroom's week."""
-    screening = db.session.scalar(db.select(Screening).where(
-        Screening.homeroom_id == homeroom.id, Screening.week_start == monday))
+    screening = db.session.scalar(WEEKS_SCREENING,
+                                  {"homeroom_id": homeroom.id, "monday": monday})
     due = cutoff_at(homeroom.school, monday)
     return WeekState(homeroom, monday, screening, due,
                      screening is None and clock.now() >= due)

@@ -4,6 +4,7 @@ only within what the reader may see (the student's homeroom teachers, the office
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 
 from rollcall import audit, clock
 from rollcall.extensions import db
@@ -126,14 +127,27 @@ def watch_list(user: User, open_only: bool = True) -> list[WatchEntry]:
     return list(db.session.scalars(query))
 
 
+# Built once, as _scoped would build them: every Today asks.
+CLASS_REVIEWS_DUE = (
+    db.select(WatchEntry).join(Student, Student.id == WatchEntry.student_id)
+    .where(WatchEntry.school_id == bindparam("school_id"), WatchEntry.closed_at.is_(None),
+           WatchEntry.review_on <= bindparam("until"),
+           Student.homeroom_id == bindparam("homeroom_id"))
+    .order_by(WatchEntry.review_on))
+OWN_CLASS_REVIEWS_DUE = CLASS_REVIEWS_DUE.where(Student.homeroom_id.in_(
+    db.select(homeroom_teachers.c.homeroom_id)
+    .where(homeroom_teachers.c.user_id == bindparam("user_id"))))
+
+
 def reviews_due(user: User, homeroom_id: int, today: date) -> list[WatchEntry]:
-    """Open entries of a homeroom whose review date is within a few days (or past)."""
-    query = _scoped(db.select(WatchEntry), user).where(
-        WatchEntry.closed_at.is_(None), WatchEntry.review_on <= today + REVIEW_NOTICE)
-    if user.role != Role.TEACHER:
-        query = query.join(Student, Student.id == WatchEntry.student_id)
-    query = query.where(Student.homeroom_id == homeroom_id).order_by(WatchEntry.review_on)
-    return list(db.session.scalars(query))
+    """Open entries of a homeroom whose review date is within a few days (or past); a
+    teacher's only of their own classes."""
+    if user.role not in (Role.TEACHER, Role.OFFICE, Role.ADMIN):
+        return []
+    query = OWN_CLASS_REVIEWS_DUE if user.role == Role.TEACHER else CLASS_REVIEWS_DUE
+    return list(db.session.scalars(query, {
+        "school_id": user.school_id, "user_id": user.id, "homeroom_id": homeroom_id,
+        "until": today + REVIEW_NOTICE}))
 
 
 def entries_for_student(user: User, student: Student) -> list[WatchEntry]:

@@ -1,0 +1,44 @@
+"""What a homeroom's Today page shows, gathered in one place: one statement per kind of
+thing, nothing loaded for the whole school, nothing looked up twice."""
+
+from datetime import date, timedelta
+
+from rollcall import clock
+from rollcall.cases import services as cases
+from rollcall.checks import summary
+from rollcall.checks.window import edit_refusal
+from rollcall.family import services as family
+from rollcall.school_days import LOOK_BACK_DAYS, calendar, previous_school_day, school_day_by
+from rollcall.screening import services as screening
+from rollcall.watch import services as watch
+
+
+def today_context(user, homeroom) -> dict:
+    """The Today page's context for this user and homeroom (the school loaded with it)."""
+    school = homeroom.school
+    day = clock.school_today(school)
+    # One calendar query answers both "is today a school day" and "which day was yesterday".
+    entries = calendar(school, day - timedelta(days=LOOK_BACK_DAYS), day)
+    entry = entries.get(day)
+    school_day = school_day_by(entry, day)
+    states = summary.day_overview(homeroom, day, school_day)
+    return {"homeroom": homeroom, "day": day, "school_day": school_day, "calendar": entry,
+            "yesterday": correctable_yesterday(
+                user, homeroom, day, previous_school_day(school, day, entries)),
+            "states": states,
+            "open_cases": cases.open_cases(homeroom.school_id, [homeroom.id]),
+            "reviews_due": watch.reviews_due(user, homeroom.id, day),
+            "follow_ups": family.follow_ups(homeroom, day),
+            "screening": screening.week_state(homeroom, screening.week_start(day)),
+            "findings": summary.dangerous_in_bag_check(states)}
+
+
+def correctable_yesterday(user, homeroom, day: date, previous: date | None = None) -> date | None:
+    """The previous school day, when day is today and this user may still correct it.
+    previous: the school day before day, when the caller has looked it up already."""
+    if day != clock.school_today(homeroom.school):
+        return None
+    yesterday = previous or previous_school_day(homeroom.school, day)
+    refusal = edit_refusal(user, homeroom.school, yesterday, previous_day=yesterday)
+    return yesterday if refusal is None else None
+
