@@ -4,17 +4,16 @@ statements, and the same number for a class of 45 as for a class of 10, with a t
 checks behind it as with one day."""
 
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import Homeroom
 from tests import factories
 from tests.checks_support import DAY, YESTERDAY, school_time
+from tests.statements import counted
 
 # Statements per request, counted with a before_cursor_execute listener (every round trip,
 # sign-in cookie lookup and COMMIT included).
@@ -25,20 +24,6 @@ FRIDAY = date(2027, 2, 26)
 _BASE = re.compile(r'name="(b\d+)" value="([^"]*)"')
 
 
-@contextmanager
-def counted(app, tally: list):
-    """Count the SQL statements sent inside the block into tally."""
-    with app.app_context():
-        engine = db.engine
-
-    def count(*args):
-        tally.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _record_days(homeroom_id: int, days) -> None:

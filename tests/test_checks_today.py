@@ -7,7 +7,7 @@ from rollcall.extensions import db
 from rollcall.models import CalendarDay
 from tests import factories
 from tests.checks_support import DAY, school_time
-from tests.test_checks_query_counts import counted
+from tests.statements import counted
 
 EN = {"Accept-Language": "en"}
 FRIDAY = date(2027, 2, 26)  # the school day before DAY (a Tuesday) when Monday is a holiday

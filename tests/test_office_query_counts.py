@@ -3,11 +3,9 @@ for a school of 3 homerooms as for one of 13 (it once asked for each homeroom's 
 its own), and the board and the log the same for a class with one day of saved checks as with
 30. Statements are counted with a before_cursor_execute listener, COMMITs included."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from rollcall import clock
 from rollcall.extensions import db
@@ -15,26 +13,13 @@ from rollcall.models import Homeroom, Role, School
 from rollcall.screening.models import Screening
 from tests import factories
 from tests.office_helpers import DAY, at
+from tests.statements import counted
 
 BOARD_BUDGET = 28  # the board (or its fragment) with an absence, a finding, a student on campus
 LOG_BUDGET = 5
 PAGES = ("/office/", "/office/board.fragment", "/office/log", "/office/log?show=all")
 
 
-@contextmanager
-def counted(app, tally: list):
-    """Count the SQL statements sent inside the block into tally."""
-    with app.app_context():
-        engine = db.engine
-
-    def count(*args):
-        tally.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _statements(app, client, url: str) -> int:
