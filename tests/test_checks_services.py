@@ -210,12 +210,14 @@ def test_a_dangerous_finding_is_flagged_for_the_office(app, school):
              "action": "handed_to_office"},
             {"student_number": n[1], "status": "found", "category": "tobacco",
              "action": "kept_by_teacher"}])
-        findings = summary.dangerous_findings(school.school_id, DAY)
+        room = homeroom(school)
+        findings = summary.dangerous_in_bag_check(summary.day_overview(room, DAY, True))
         assert [(f.student.student_number, f.category) for f in findings] == [(n[0], "knife")]
         flagged = db.session.scalars(db.select(AuditLog).where(
             AuditLog.action == "check.dangerous_finding")).all()
         assert [f.after["student_number"] for f in flagged] == [n[0]]
-        assert summary.dangerous_findings(school.school_id, date(2027, 3, 3)) == []
+        assert summary.dangerous_in_bag_check(
+            summary.day_overview(room, date(2027, 3, 3), True)) == []
 
 
 @pytest.mark.parametrize(("role", "day", "hour", "allowed"), [

@@ -104,16 +104,6 @@ def check_history(check: Check) -> list[AuditLog]:
         .order_by(AuditLog.created_at, AuditLog.id)))
 
 
-def dangerous_findings(school_id: int, day: date) -> list[CheckEntry]:
-    """Knives, weapons and fire sources found in the school's bag checks of that day."""
-    return list(db.session.scalars(
-        db.select(CheckEntry).join(CheckEntry.check)
-        .where(Check.school_id == school_id, Check.school_date == day,
-               Check.kind == CheckKind.BAG, CheckEntry.status == BagStatus.FOUND,
-               CheckEntry.category.in_([str(c) for c in DANGEROUS_CATEGORIES]))
-        .order_by(Check.homeroom_id, CheckEntry.student_id)))
-
-
 def is_dangerous(entry_values: dict) -> bool:
     """True for a finding the office must see at once."""
     return entry_values.get("category") in DANGEROUS_CATEGORIES

@@ -41,4 +41,3 @@ def correctable_yesterday(user, homeroom, day: date, previous: date | None = Non
     yesterday = previous or previous_school_day(homeroom.school, day)
     refusal = edit_refusal(user, homeroom.school, yesterday, previous_day=yesterday)
     return yesterday if refusal is None else None
-

@@ -145,11 +145,6 @@ def _after_save(homeroom_id: int, day: date, kind: CheckKind, check, is_today: b
                    kind=CheckKind.ATTENDANCE.value)
 
 
-def correctable_yesterday(homeroom, day: date) -> date | None:
-    """The previous school day, when day is today and this user may still correct it."""
-    return today_page.correctable_yesterday(current_user, homeroom, day)
-
-
 def next_open_check(homeroom, day: date, kind: CheckKind, checks=None) -> CheckKind | None:
     """The first of today's later checks not saved yet: one tap away once this one is saved.
     checks: the day's checks (services.day_checks), when the caller has them."""
@@ -196,7 +191,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
     words = rows.row_words(kind)
     context = {"homeroom": homeroom, "loaded": loaded,
                "is_today": day == clock.school_today(homeroom.school),
-               "yesterday": correctable_yesterday(homeroom, day),
+               "yesterday": today_page.correctable_yesterday(current_user, homeroom, day),
                "next_kind": next_open_check(homeroom, day, kind, checks)
                if check is not None and day == clock.school_today(homeroom.school) else None,
                "day": day, "kind": kind, "form": form,
