@@ -116,3 +116,53 @@ def test_today_after_the_days_checks_loads_no_row_of_them(app, login_as, school)
         text = today(client, school)
     assert "Flagged to the office" in text and text.count("today-done") == 3
     assert len(tally) == 8 + 2, tally
+
+
+
+def _open_items(school, student_ids) -> None:
+    """Each of these students with an open missing case, a watch-list review due and a family
+    follow-up due (stored directly: how they were recorded is other tests' business)."""
+    from datetime import timedelta
+
+    from rollcall import clock
+    from rollcall.cases.models import MissingCase
+    from rollcall.checks.models import ContactLog
+    from rollcall.watch.models import WatchEntry
+
+    for student_id in student_ids:
+        db.session.add_all([
+            MissingCase(school_id=school.school_id, student_id=student_id,
+                        homeroom_id=school.homeroom_ids["room1"], school_date=DAY,
+                        trigger="absent_no_contact", opened_at=clock.now()),
+            WatchEntry(school_id=school.school_id, student_id=student_id,
+                       reason="outside_contacts", review_on=DAY + timedelta(days=1)),
+            ContactLog(school_id=school.school_id, student_id=student_id, school_date=DAY,
+                       person="母亲", method="phone", reason="conduct",
+                       contacted_at=clock.now(), follow_up_on=DAY + timedelta(days=2)),
+        ])
+    db.session.commit()
+
+
+def test_todays_lists_name_their_students_without_a_statement_each(app, login_as, school):
+    """Open cases, reviews due and follow-ups each come with their students: Today sends the
+    same statements for three students in each list as for one."""
+    client = login_as("teacher")
+    today(client, school)  # the session's last use is written once, here
+    students = school.student_ids["room1"]
+
+    def statements_adding(student_ids) -> tuple[int, str]:
+        with app.app_context(), school_time(7, 30):
+            _open_items(school, student_ids)
+        tally = []
+        with counted(app, tally):
+            text = today(client, school)
+        return len(tally), text
+
+    one, text = statements_adding(students[:1])
+    assert text.count('class="missing-case"') == 1 and "学生01" in text
+    three, text = statements_adding(students[1:3])
+    assert text.count('class="missing-case"') == 3
+    assert "Watch-list reviews due" in text and "Family follow-ups" in text
+    for name in ("学生01", "学生02", "学生03"):
+        assert text.count(name) == 3  # a case, a review and a follow-up each
+    assert three == one

@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from rollcall import audit, clock, vocabulary
 from rollcall.cases.models import (
@@ -268,7 +269,9 @@ def close_case(case: MissingCase, outcome: str, note: str, actor) -> None:
 SCHOOLS_OPEN_CASES = (db.select(MissingCase)
                       .where(MissingCase.school_id == bindparam("school_id"),
                              MissingCase.closed_at.is_(None))
-                      .order_by(MissingCase.opened_at, MissingCase.id))
+                      .order_by(MissingCase.opened_at, MissingCase.id)
+                      # Both lists show each case's student and class: read with the case.
+                      .options(joinedload(MissingCase.student), joinedload(MissingCase.homeroom)))
 CLASSES_OPEN_CASES = SCHOOLS_OPEN_CASES.where(
     MissingCase.homeroom_id.in_(bindparam("homeroom_ids", expanding=True)))
 

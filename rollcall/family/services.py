@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam
+from sqlalchemy.orm import contains_eager
 
 from rollcall import audit, clock
 from rollcall.checks.models import ContactLog, ContactMethod
@@ -106,6 +107,7 @@ CLASS_FOLLOW_UPS = (
     db.select(ContactLog).join(Student, Student.id == ContactLog.student_id)
     .where(Student.homeroom_id == bindparam("homeroom_id"),
            ContactLog.follow_up_on.between(bindparam("first"), bindparam("last")))
+    .options(contains_eager(ContactLog.student))  # Today names each student: joined already
     .order_by(ContactLog.follow_up_on, ContactLog.id))
 
 

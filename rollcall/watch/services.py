@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam
+from sqlalchemy.orm import contains_eager
 
 from rollcall import audit, clock
 from rollcall.extensions import db
@@ -133,6 +134,7 @@ CLASS_REVIEWS_DUE = (
     .where(WatchEntry.school_id == bindparam("school_id"), WatchEntry.closed_at.is_(None),
            WatchEntry.review_on <= bindparam("until"),
            Student.homeroom_id == bindparam("homeroom_id"))
+    .options(contains_eager(WatchEntry.student))  # Today names each student: joined already
     .order_by(WatchEntry.review_on))
 OWN_CLASS_REVIEWS_DUE = CLASS_REVIEWS_DUE.where(Student.homeroom_id.in_(
     db.select(homeroom_teachers.c.homeroom_id)
