@@ -7,6 +7,7 @@ from datetime import date
 
 from rollcall import clock
 from tests import factories
+from tests.checks_support import check_url, homeroom, school_time
 from tests.office_helpers import at
 from tests.test_office_history import _page as student_page
 from tests.test_office_history import _record as student_record
@@ -76,3 +77,19 @@ def test_todays_checks_before_their_cutoff_are_a_dash_not_a_gap(app, school, log
     thursday = _day(page, THURSDAY)
     assert "未记录" not in thursday.split("<h3>")[0]  # attendance is not due yet
     assert thursday.split("<h3>")[0].count('class="future">—') == 1
+
+
+def test_a_checks_changes_read_without_a_space_after_the_chinese_colon(app, school, login_as):
+    teacher = login_as("teacher")
+    with app.app_context():
+        first = homeroom(school).students[0]
+        name, student_id = first.name, first.id
+    with school_time(7, 55):
+        teacher.post(check_url(school, "attendance"), data={f"s{student_id}": "absent"})
+        changes = {lang: _text(teacher.get(check_url(school, "attendance"),
+                                           headers={"Accept-Language": lang}))
+                   for lang in ("zh", "en")}
+    first_change = {lang: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page.split(
+        'class="history"')[1].split("</li>")[0])) for lang, page in changes.items()}
+    assert f"：提交；{name} 缺勤" in first_change["zh"]
+    assert f": submitted; {name} Absent" in first_change["en"]

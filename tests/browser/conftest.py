@@ -2,6 +2,8 @@
 through Playwright at a phone's size (390×844, touch), in Chinese or English."""
 
 import os
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,10 +27,26 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+def chinese_fonts() -> list[str]:
+    """The fonts fontconfig offers Chromium for Chinese text ([] when fc-list is missing too)."""
+    if not shutil.which("fc-list"):
+        return []
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                            check=False)
+    return listed.stdout.split()
+
+
 @pytest.fixture(scope="session")
 def browser():
+    missing = []
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        missing.append(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    if not chinese_fonts():
+        # Without one, every Chinese page draws boxes and the layout tests measure the boxes.
+        missing.append("no Chinese font: `fc-list :lang=zh` is empty "
+                       "(apt-get install fonts-noto-cjk)")
+    if missing:
+        reason = "; ".join(missing)
         if os.environ.get("ROLLCALL_REQUIRE_BROWSER") == "1":
             pytest.fail(reason + " but ROLLCALL_REQUIRE_BROWSER=1")
         pytest.skip(reason)
