@@ -1,12 +1,16 @@
 """A teacher's morning in-process: CPU ms and SQL statements per request, optionally profiled.
 
     python -m bench.profile_morning [--database URL] [--rounds 15] [--profile "bag page"]
+                                    [--reload]
     (ROLLCALL_BENCH_SQL="bag save" prints that request's statements)
 
 Each round is one teacher of a 45-student homeroom (a school of `rounds` homerooms): sign in,
 Today, the attendance page and its save (2 absent, 1 late), the bag check and its save (1
 finding); and /today, whose redirect costs little more than what every signed-in request pays
-(shown, not counted in the morning). CPU is this process's (time.process_time: Flask,
+(shown, not counted in the morning). Saves are posted as the phone's checks.js posts them and
+shown in place; with --reload, as a page without JavaScript posts them, each followed by the
+page loaded again (what the phone did before saves were shown in place). CPU is this
+process's (time.process_time: Flask,
 SQLAlchemy, Jinja, and SQLite when it is the database; PostgreSQL's own CPU is not in it).
 Figures only; nothing is asserted.
 """
@@ -30,9 +34,10 @@ from rollcall.models import Homeroom, Role
 from tests import factories
 from tests.checks_support import DAY, at
 
-REQUESTS = ("sign-in", "today link", "today", "attendance page", "attendance save", "bag page",
-            "bag save")
-MORNING = tuple(name for name in REQUESTS if name != "today link")
+REQUESTS = ("sign-in", "today link", "today", "attendance page", "attendance save",
+            "attendance again", "bag page", "bag save", "bag again")
+AGAIN = ("attendance again", "bag again")  # the page loaded again after its save (--reload)
+PHONE = {"Accept": "application/json"}
 _STATUS = re.compile(r'name="(s\d+)" value="(\w+)" checked')
 _BASE = re.compile(r'name="(b\d+)" value="([^"]*)"')
 
@@ -66,7 +71,7 @@ def _rows(page: str) -> dict:
 
 
 def _morning(app, username: str, room: int, ids: list[int], timings: dict, statements: dict,
-             profiled=(None, None)):
+             profiled=(None, None), reload=False):
     client = app.test_client()
     url = f"/homerooms/{room}/checks/{DAY.isoformat()}"
 
@@ -101,11 +106,16 @@ def _morning(app, username: str, room: int, ids: list[int], timings: dict, state
     data = _rows(run("attendance page", lambda: client.get(f"{url}/attendance")))
     data |= {f"s{ids[0]}": "absent", f"s{ids[1]}": "absent", f"s{ids[2]}": "late",
              f"t{ids[2]}": "07:35"}
-    run("attendance save", lambda: client.post(f"{url}/attendance", data=data))
+    headers = {} if reload else PHONE
+    run("attendance save", lambda: client.post(f"{url}/attendance", data=data, headers=headers))
+    if reload:
+        run("attendance again", lambda: client.get(f"{url}/attendance"))
     data = _rows(run("bag page", lambda: client.get(f"{url}/bag")))
     data |= {f"s{ids[3]}": "found", f"c{ids[3]}": "prohibited", f"d{ids[3]}": "扑克牌",
              f"a{ids[3]}": "kept_by_teacher"}
-    run("bag save", lambda: client.post(f"{url}/bag", data=data))
+    run("bag save", lambda: client.post(f"{url}/bag", data=data, headers=headers))
+    if reload:
+        run("bag again", lambda: client.get(f"{url}/bag"))
 
 
 def main(argv=None) -> None:
@@ -113,7 +123,11 @@ def main(argv=None) -> None:
     parser.add_argument("--database", help="a PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--profile", choices=REQUESTS, help="print cProfile's top functions")
+    parser.add_argument("--reload", action="store_true",
+                        help="save as a plain form, then load the page again")
     args = parser.parse_args(argv)
+    requests = [name for name in REQUESTS if args.reload or name not in AGAIN]
+    morning = [name for name in requests if name != "today link"]
     with tempfile.TemporaryDirectory() as folder, clock.frozen(at(7, 40)):
         uri = args.database or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         app, teachers = _build(uri, args.rounds)
@@ -123,19 +137,19 @@ def main(argv=None) -> None:
         for index, (username, room, ids) in enumerate(teachers):
             # The first round warms caches up (and is left out of the figures).
             _morning(app, username, room, ids, timings, statements,
-                     (args.profile if index else None, profiler))
+                     (args.profile if index else None, profiler), args.reload)
         load = os.getloadavg()
         print(f"database: {'PostgreSQL' if args.database else 'SQLite'}; rounds: "
-              f"{args.rounds} (first dropped); load average {load[0]:.2f} {load[1]:.2f} "
-              f"{load[2]:.2f}")
-        for name in REQUESTS:
+              f"{args.rounds} (first dropped); saves {'reloaded' if args.reload else 'in place'}"
+              f"; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        for name in requests:
             warm = timings[name][1:]
             print(f"  {name:16} CPU median {statistics.median(warm):6.1f} ms  "
                   f"min {min(warm):6.1f}  statements {statements[name][-1]}")
         print(f"  {'morning':16} CPU median "
-              f"{sum(statistics.median(timings[n][1:]) for n in MORNING):6.1f} ms "
+              f"{sum(statistics.median(timings[n][1:]) for n in morning):6.1f} ms "
               f"(without sign-in "
-              f"{sum(statistics.median(timings[n][1:]) for n in MORNING[1:]):.1f} ms)")
+              f"{sum(statistics.median(timings[n][1:]) for n in morning[1:]):.1f} ms)")
         if profiler and args.profile:
             print(f"(profile: {args.profile}, rounds 2..{args.rounds})")
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)

@@ -7,8 +7,10 @@ deadline, so the run always ends; OUT (JSON) gets one record per request and the
 
 A Rollcall teacher signs in (GET and POST /login with the form's CSRF token) or, when the plan
 carries a remember cookie, starts from Today already signed in; then opens Today, opens and
-saves attendance (2 absent, 1 late) and the bag check (1 finding), following each redirect as a
-phone does. A floor teacher makes the same number of page views and saves on the floor app.
+saves attendance (2 absent, 1 late) and the bag check (1 finding) as checks.js saves from a phone
+(Accept: application/json: the answer is shown in place, and only its `next` is followed),
+following each redirect as a phone does. A floor teacher makes the same number of page views and
+saves on the floor app.
 """
 
 import http.client
@@ -88,8 +90,9 @@ class Phone:
         self.records = records
         self.prefix = label_prefix
 
-    def request(self, method: str, path: str, label: str, body: dict | None = None):
-        headers = {"User-Agent": "rush-bench", "Accept": "text/html"}
+    def request(self, method: str, path: str, label: str, body: dict | None = None,
+                accept: str = "text/html"):
+        headers = {"User-Agent": "rush-bench", "Accept": accept}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
@@ -118,8 +121,9 @@ class Phone:
                 self.cookies[key.strip()] = cookie.strip()
         return response.status, response.getheader("Location"), text
 
-    def expect(self, method, path, label, status, body=None) -> tuple[str | None, str]:
-        got, location, text = self.request(method, path, label, body)
+    def expect(self, method, path, label, status, body=None,
+               accept="text/html") -> tuple[str | None, str]:
+        got, location, text = self.request(method, path, label, body, accept)
         if got != status:
             self.records[-1]["error"] = f"status {got}"
             raise FlowError(f"{label}: {got} (wanted {status})")
@@ -138,7 +142,7 @@ def _label(path: str, after_save: bool = False) -> str:
     if path.endswith("/today"):
         return "GET Today"
     kind = path.rsplit("/", 1)[-1]
-    return f"GET {kind} (saved)" if after_save else f"GET {kind}"
+    return f"GET {kind} (next)" if after_save else f"GET {kind}"
 
 
 def follow(phone: Phone, path: str, after_save: bool = False) -> tuple[str, str]:
@@ -177,15 +181,23 @@ def save_check_fields(form: FormFields, kind: str) -> dict:
 
 
 def save_check(phone: Phone, path: str, page: str, kind: str) -> None:
-    """Post the check form with the teacher's exceptions; follow the redirect back."""
+    """Post the check form with the teacher's exceptions as checks.js does; the page shows the
+    answer in place, so only a `next` page (the bag check before attendance) is loaded."""
     form = FormFields()
     form.feed(page)
     if "csrf_token" not in form.fields:
         raise FlowError(f"{kind}: no CSRF token in the check form")
-    location, _ = phone.expect("POST", path, f"POST {kind}", 302, save_check_fields(form, kind))
-    if location != path:
-        raise FlowError(f"POST {kind}: redirected to {location}")
-    follow(phone, path, after_save=True)
+    _, text = phone.expect("POST", path, f"POST {kind}", 200, save_check_fields(form, kind),
+                           accept="application/json")
+    try:
+        answer = json.loads(text)
+    except ValueError:
+        answer = {}
+    if not answer.get("saved") or not (answer.get("next") or answer.get("html")):
+        phone.records[-1]["error"] = "not a save's answer"
+        raise FlowError(f"POST {kind}: not a save's answer")
+    if answer.get("next"):
+        follow(phone, urlsplit(answer["next"]).path, after_save=True)
 
 
 def today_check_links(page: str) -> dict[str, str]:
@@ -221,7 +233,7 @@ def rollcall_morning(phone: Phone, teacher: dict, password: str) -> None:
 def floor_morning(phone: Phone, teacher: dict, password: str) -> None:
     """The same page views and saves as a Rollcall morning, on the floor app."""
     path = f"/floor/{teacher['homeroom_id']}"
-    for step in ("page", "page", "save", "page", "page", "save", "page"):
+    for step in ("page", "page", "save", "page", "save"):
         if step == "page":
             phone.expect("GET", path, "floor page", 200)
         else:

@@ -188,8 +188,12 @@ def rollcall_request_costs(app, teachers, password: str) -> dict:
             page = measure(f"GET {kind}", "GET", links[kind])
             form = FormFields()
             form.feed(page.get_data(as_text=True))
-            measure(f"POST {kind}", "POST", links[kind], data=save_check_fields(form, kind))
-            measure(f"GET {kind} (saved)", "GET", links[kind])
+            # Saved as checks.js saves: the answer is shown in place, its `next` followed.
+            answer = measure(f"POST {kind}", "POST", links[kind],
+                             data=save_check_fields(form, kind),
+                             headers={"Accept": "application/json"}).get_json()
+            if answer.get("next"):
+                measure(f"GET {kind} (next)", "GET", answer["next"])
     with app.app_context():
         db.engine.dispose()
     return _summary(samples)

@@ -51,6 +51,12 @@ def find_check(homeroom_id: int, day: date, kind: CheckKind) -> Check | None:
         Check.homeroom_id == homeroom_id, Check.school_date == day, Check.kind == kind))
 
 
+def saved_kinds(homeroom_id: int, day: date) -> set[CheckKind]:
+    """The kinds of check a homeroom has saved that day, read without their entries."""
+    return {CheckKind(kind) for kind in db.session.scalars(db.select(Check.kind).where(
+        Check.homeroom_id == homeroom_id, Check.school_date == day))}
+
+
 def day_checks(homeroom_id: int, day: date) -> dict[CheckKind, Check]:
     """A homeroom's saved checks of a day by kind, entries loaded: two queries at most, so
     a save or a page asks once for what it needs of the day's other checks."""
@@ -72,6 +78,15 @@ def roster(homeroom, day: date, kind: CheckKind, checks=None) -> list[Student]:
         attendance = _statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
         students = [s for s in students if attendance.get(s.id) not in NOT_HERE]
     return students
+
+
+def students_in_order(ids) -> list[Student]:
+    """These students, in the order of ids, read in one query."""
+    ids = list(ids)
+    if not ids:
+        return []
+    found = {s.id: s for s in db.session.scalars(db.select(Student).where(Student.id.in_(ids)))}
+    return [found[sid] for sid in ids if sid in found]
 
 
 def default_entries(homeroom, day: date, kind: CheckKind, students,

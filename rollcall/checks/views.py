@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from typing import NamedTuple
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -94,8 +95,11 @@ def check_page(homeroom_id, day, kind):
     page = url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(),
                    kind=kind.value)
     saved = _("%(check)s saved.", check=vocabulary.name(kind))
-    is_today = day == clock.school_today(homeroom.school)
-    names = {s.id: s.name for s in students}
+    before = _BeforeSave(page=page, school=homeroom.school, refusal=refusal,
+                         is_today=day == clock.school_today(homeroom.school),
+                         version=form.version_value(),
+                         names={s.id: s.name for s in students},
+                         numbers={s.id: s.student_number for s in students})
     try:
         check = services.save_check(homeroom, day, kind, entries, form.version_value(),
                                     current_user)
@@ -121,20 +125,71 @@ def check_page(homeroom_id, day, kind):
         return _render_check(homeroom, day, kind, CheckForm(formdata=None), unsaved=unsaved), 409
     flash(saved, "success")
     if request.accept_mimetypes.best == "application/json":  # a save sent by checks.js
-        return {"saved": True, "version": check.version,
-                "next": _after_save(homeroom_id, day, kind, check, is_today, names) or page}
+        return _phone_answer(homeroom_id, day, kind, check, before)
     return redirect(page)
 
 
-def _after_save(homeroom_id: int, day: date, kind: CheckKind, check, is_today: bool,
-                names: dict[int, str]) -> str | None:
+class _BeforeSave(NamedTuple):
+    """What a save's answer needs from before the save's COMMIT expires the homeroom, its
+    students and the user: read again after it, they would cost a statement each."""
+
+    page: str  # the check page's URL
+    school: object
+    refusal: object
+    is_today: bool
+    version: int | None  # the version the page was loaded with
+    names: dict[int, str]  # the class's names by student id, in seat order
+    numbers: dict[int, str]  # and their student numbers
+
+
+def _phone_answer(homeroom_id: int, day: date, kind: CheckKind, check,
+                  before: _BeforeSave) -> dict:
+    """The answer to a save sent by checks.js: where to go next when the phone must move on,
+    else what it needs to show the save in place without loading the page again: the new
+    version, each row's new base, and the page's parts that depend on what is saved
+    (_saved_state.html), drawn without the rows: only the absent students and any who left
+    the class are read again."""
+    saved = services.saved_kinds(homeroom_id, day) if before.is_today else set()
+    onward = _after_save(homeroom_id, day, kind, check, saved, before.names)
+    if onward is None and check.version > (before.version or 0) + 1:
+        # Someone else saved meanwhile: rows this phone did not touch may now hold their
+        # values, which only the page drawn again shows.
+        onward = before.page
+    if onward is not None:  # the flashes go along to the page the phone goes to
+        return {"saved": True, "version": check.version, "next": onward}
+    values = {e.student_id: services.entry_values(e) for e in check.entries}
+    order = list(before.numbers) + [sid for sid in values if sid not in before.numbers]
+    absent = [sid for sid in order if values.get(sid, {}).get("status") in services.NOT_HERE]
+    others = services.students_in_order(
+        sid for sid in order if sid not in before.numbers
+        or (kind == CheckKind.ATTENDANCE and sid in absent))
+    names = before.names | {s.id: s.name for s in others}
+    numbers = before.numbers | {s.id: s.student_number for s in others}
+    context = {"homeroom_id": homeroom_id, "day": day, "kind": kind, "check": check,
+               "refusal": before.refusal, "school": before.school,
+               "next_kind": next_open_check(kind, saved) if before.is_today else None,
+               "history": summary.check_history(check),
+               "names": {numbers[sid]: name for sid, name in names.items()},
+               "names_by_id": names, "is_dangerous": summary.is_dangerous,
+               "describe_audit_values": summary.describe_audit_values}
+    if kind == CheckKind.ATTENDANCE:
+        context |= _contact_context(before.school, day, values,
+                                    [s for s in others if s.id in absent])
+    return {"saved": True, "version": check.version,
+            "bases": {f"b{sid}": base for sid, base in services.fingerprints(values).items()},
+            "html": render_template("checks/_saved_state.html", **context),
+            # The submit button's words once the check is saved (check.html's).
+            "submit": _("Save changes") if kind != CheckKind.DISMISSAL else None}
+
+
+def _after_save(homeroom_id: int, day: date, kind: CheckKind, check,
+                today_saved: set[CheckKind], names: dict[int, str]) -> str | None:
     """Where a phone goes after saving: from the bag check at morning reading straight on to
     attendance, when it is still to do (the office's flag goes along as a message).
 
-    Given what it needs from before the save's COMMIT (is the day today, the class's names by
-    student id), so that it does not read the homeroom and its students again."""
-    if kind != CheckKind.BAG or not is_today \
-            or services.find_check(homeroom_id, day, CheckKind.ATTENDANCE) is not None:
+    today_saved: the kinds saved that day when it is today, else nothing. Given the class's
+    names by student id from before the save's COMMIT, so as not to read them again."""
+    if kind != CheckKind.BAG or not today_saved or CheckKind.ATTENDANCE in today_saved:
         return None
     for entry in check.entries:
         if entry.status == "found" and summary.is_dangerous({"category": entry.category}):
@@ -145,13 +200,11 @@ def _after_save(homeroom_id: int, day: date, kind: CheckKind, check, is_today: b
                    kind=CheckKind.ATTENDANCE.value)
 
 
-def next_open_check(homeroom, day: date, kind: CheckKind, checks=None) -> CheckKind | None:
+def next_open_check(kind: CheckKind, saved) -> CheckKind | None:
     """The first of today's later checks not saved yet: one tap away once this one is saved.
-    checks: the day's checks (services.day_checks), when the caller has them."""
+    saved: the kinds saved today (or the day's checks by kind)."""
     later = list(CheckKind)[list(CheckKind).index(kind) + 1:]
-    saved = (checks.get if checks is not None
-             else lambda k: services.find_check(homeroom.id, day, k))
-    return next((k for k in later if saved(k) is None), None)
+    return next((k for k in later if k not in saved), None)
 
 
 def _flash_conflict(current) -> None:
@@ -189,10 +242,10 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
     loaded = services.fingerprints({s.id: saved.get(s.id) for s in students}) | posted_bases
     errors = {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message for e in errors}
     words = rows.row_words(kind)
-    context = {"homeroom": homeroom, "loaded": loaded,
+    context = {"homeroom": homeroom, "homeroom_id": homeroom.id, "loaded": loaded,
                "is_today": day == clock.school_today(homeroom.school),
                "yesterday": today_page.correctable_yesterday(current_user, homeroom, day),
-               "next_kind": next_open_check(homeroom, day, kind, checks)
+               "next_kind": next_open_check(kind, checks)
                if check is not None and day == clock.school_today(homeroom.school) else None,
                "day": day, "kind": kind, "form": form,
                "check": check, "students": students, "values": values,
@@ -204,11 +257,14 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                "conflicts": conflicts, "row_words": words,
                "draw_rows": rows.RowDrawer(kind, words, errors, homeroom.school),
                "names": {s.student_number: s.name for s in students},
+               "names_by_id": {s.id: s.name for s in students},
                "school": homeroom.school, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,
                "is_dangerous": summary.is_dangerous}
     if kind == CheckKind.ATTENDANCE:
-        context |= _contact_context(homeroom, day, values, students)
+        absent = [s for s in students
+                  if values.get(s.id, {}).get("status") in services.NOT_HERE]
+        context |= _contact_context(homeroom.school, day, values, absent)
     return render_template("checks/check.html", **context)
 
 
@@ -219,18 +275,17 @@ def _read_only_note(homeroom, student) -> str:
     return _("No longer in this class; shown as saved.")
 
 
-def _contact_context(homeroom, day, values, students):
-    absent = [s for s in students
-              if values.get(s.id, {}).get("status") in services.NOT_HERE]
+def _contact_context(school, day, values, absent):
+    """The family-contacts section: the absent students (in the page's order), their families'
+    phones and the contacts logged today. values: {student_id: values} of every row."""
     if not absent:  # the page only says that nobody is absent
         return {"absent": absent}
     contacts.load_guardians(absent)
     form = ContactForm(formdata=None)
     form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in absent]
-    form.contacted_at.data = clock.school_now(homeroom.school).time().replace(second=0,
-                                                                             microsecond=0)
+    form.contacted_at.data = clock.school_now(school).time().replace(second=0, microsecond=0)
     return {"absent": absent, "contact_form": form,
-            "contacts": contacts.contacts_for([s.id for s in students], day)}
+            "contacts": contacts.contacts_for(values, day)}
 
 
 @bp.post("/homerooms/<int:homeroom_id>/checks/<day>/attendance/contacts")

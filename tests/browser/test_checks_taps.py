@@ -7,7 +7,7 @@ from datetime import date, datetime
 from rollcall.checks.models import Check
 from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
-from tests.browser.test_checks_morning import school_clock
+from tests.browser.test_checks_morning import school_clock, submit
 
 DAY = date(2027, 3, 2)
 
@@ -18,9 +18,11 @@ class Taps:
     def __init__(self, page):
         self.page, self.count = page, 0
 
-    def tap(self, selector, navigates=False):
+    def tap(self, selector, navigates=False, saves=False):
         self.count += 1
-        if navigates:
+        if saves:  # shown in place, or on the page the save leads to
+            submit(self.page)
+        elif navigates:
             with self.page.expect_navigation():
                 self.page.locator(selector).first.tap()
         else:
@@ -46,7 +48,7 @@ def test_the_morning_takes_at_most_twelve_taps(live_server, phone, lang, demo_cl
         taps.tap(status(seat[3], "found"))
         taps.tap("li#seat-3 .chips button[data-value=knife]")
         assert phone.locator(f"select[name='a{seat[3]}']").input_value() == "kept_by_teacher"
-        taps.tap("button.primary.big", navigates=True)  # saved: attendance opens
+        taps.tap("button.primary.big", saves=True)  # saved: attendance opens
         assert phone.url.endswith("/attendance")
     with school_clock(8, 0):
         # The phone's own clock (what checks.js stamps a late arrival with) says 07:59 too.
@@ -54,13 +56,13 @@ def test_the_morning_takes_at_most_twelve_taps(live_server, phone, lang, demo_cl
         taps.tap(status(seat[5], "absent"))
         taps.tap(status(seat[8], "absent"))
         taps.tap(status(seat[10], "late"))  # the time of the tap is its arrival time
-        taps.tap("button.primary.big", navigates=True)
+        taps.tap("button.primary.big", saves=True)  # saved, and shown where it is
     with school_clock(17, 25):
         taps.tap(".next-check a", navigates=True)  # one tap away: the dismissal sweep
         assert phone.url.endswith("/dismissal")
         taps.tap(status(seat[12], "on_campus"))
         taps.fill(f"input[name='l{seat[12]}']", "传达室")  # why: waiting for a parent, preset
-        taps.tap("button.primary.big", navigates=True)
+        taps.tap("button.primary.big", saves=True)
     with live_server.app.app_context():
         saved = {check.kind: {e.student_id: e for e in check.entries}
                  for check in db.session.scalars(db.select(Check).where(

@@ -1,13 +1,9 @@
-/* Check pages: live counts, the row's details shown as its status changes, a late arrival
-   stamped with the time of the tap (only on today's check: on another day the teacher types
-   the time, or it is saved as "time not recorded"), and one submission per tap.
-
-   Nothing lost without signal: every tap is kept in localStorage (per person and page) until
-   the server confirms the save. A save that cannot reach the server says so, keeps the taps
-   and sends them again by itself when the phone is back online; reopening the page puts
-   unsent taps back with a banner and one button. The rows carry the values they were loaded with (b<id>), kept
-   with the taps, so the server merges a late save per row and applies a repeated one once.
-   Works without it too: then the form is a plain form. */
+/* Check pages: live counts, a row's details shown with its status, a late arrival stamped
+   with the time of the tap (today only), one submission per tap, the save shown in place.
+   Taps are kept in localStorage (per person and page) until the server has them: a save
+   without signal is sent again once online, reopening the page restores unsent taps. Rows
+   carry the values they were loaded with (b<id>): the server merges per row, applies a
+   repeat once. Without this script the form is a plain form. */
 (function () {
   "use strict";
   var form = document.querySelector("form.check-form");
@@ -115,6 +111,46 @@
     banner.setAttribute("data-state", state);
   }
 
+  /* --- a save shown in place: new version and bases, the parts of the page it changed */
+  function showSaved(answer) {
+    var bases = answer.bases;
+    form.elements.namedItem("version").value = answer.version;
+    Object.keys(bases).forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (field) { field.value = bases[name]; }
+    });
+    var parts = document.createElement("template");
+    parts.innerHTML = answer.html;
+    Array.from(parts.content.children).forEach(function (part) {
+      var shown = document.getElementById(part.id);
+      if (shown) { shown.replaceWith(part); }
+    });
+    if (answer.submit) { form.querySelector("[type=submit]").textContent = answer.submit; }
+    if (banner) { banner.hidden = true; }
+    form.removeAttribute("data-sent");
+    var message = document.querySelector("#flashes .flash");
+    window.scrollTo(0, 0);
+    if (message) {
+      message.tabIndex = -1;
+      message.focus({preventScroll: true});
+    }
+    // The service worker's offline copy predates the save: it gets the page as it is.
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!worker) { return; }
+    form.querySelectorAll("input, textarea, option").forEach(function (field) {
+      field.defaultChecked = field.checked;
+      field.defaultValue = field.value;
+      field.defaultSelected = field.selected;
+    });
+    var copy = document.documentElement.cloneNode(true);
+    copy.querySelectorAll(".chips").forEach(function (chips) {  // made again on opening
+      chips.nextSibling.removeAttribute("data-chipped");
+      chips.nextSibling.classList.remove("chipped");
+      chips.remove();
+    });
+    worker.postMessage({saved: location.pathname, html: "<!doctype html>" + copy.outerHTML});
+  }
+
   /* --- sending --------------------------------------------------------------------------- */
   var sending = false;
   function send() {
@@ -130,7 +166,9 @@
       if (response.ok && type.indexOf("application/json") === 0) {
         return response.json().then(function (answer) {
           forget();
-          window.location.assign(answer.next || window.location.href);
+          if (answer.next) { window.location.assign(answer.next); return; }
+          sending = false;
+          showSaved(answer);
         });
       }
       sending = false;

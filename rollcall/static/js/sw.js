@@ -74,9 +74,26 @@ function pruneOtherDays(pages) {
   });
 }
 
+/* A check page saved in place (checks.js) gives its copy as it now stands, so that opening
+   it without signal shows the save: only over a copy kept already, which keeps its headers. */
+function keepSaved(data) {
+  var key = self.location.origin + data.saved;
+  if (!OFFLINE_PAGE.test(data.saved)) { return Promise.resolve(); }
+  return caches.open(PAGES).then(function (cache) {
+    return cache.match(key).then(function (kept) {
+      if (!kept) { return null; }
+      return cache.put(key, new Response(data.html, {headers: kept.headers}));
+    });
+  });
+}
+
 /* Today asks for its check pages and the page's static files to be kept for later. */
 self.addEventListener("message", function (event) {
   var data = event.data || {};
+  if (data.saved && typeof data.html === "string") {
+    event.waitUntil(keepSaved(data));
+    return;
+  }
   if (!data.pages) { return; }
   var source = event.source;
   event.waitUntil(pruneOtherDays(data.pages).then(function () {
