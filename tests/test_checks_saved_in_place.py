@@ -70,6 +70,15 @@ def _sids(data: dict) -> list[int]:
     return sorted(int(key[1:]) for key in data if key.startswith("s"))
 
 
+def _save_then_reload(client, url: str, data: dict):
+    """Save as checks.js does, then load the page as a reload would: (the answer, its parts,
+    the page, the page's parts). The answer must be a save shown in place, not a move on."""
+    answer = client.post(url, data=data, headers=JSON | EN)
+    fresh = client.get(url, headers=EN).get_data(as_text=True)
+    assert answer.status_code == 200 and "next" not in answer.json
+    return answer, _Parts(answer.json["html"]).parts, fresh, _Parts(fresh).parts
+
+
 def test_an_attendance_save_with_absent_students_answers_with_the_saved_page(app, login_as,
                                                                              school):
     client = login_as("teacher")
@@ -77,11 +86,8 @@ def test_an_attendance_save_with_absent_students_answers_with_the_saved_page(app
     with school_time(7, 40):
         data = loaded_form(client, url)
         sids = _sids(data)
-        answer = client.post(url, data=data | {f"s{sids[0]}": "absent", f"s{sids[1]}": "absent"},
-                             headers=JSON | EN)
-        fresh = client.get(url, headers=EN).get_data(as_text=True)
-    assert answer.status_code == 200 and "next" not in answer.json
-    saved, page = _Parts(answer.json["html"]).parts, _Parts(fresh).parts
+        answer, saved, fresh, page = _save_then_reload(
+            client, url, data | {f"s{sids[0]}": "absent", f"s{sids[1]}": "absent"})
     assert _text(saved["flashes"]) == "Attendance saved."
     # The absent students' families are listed first, as on the page after a reload.
     assert "Family contacts" in _text(saved["contacts-first"])
@@ -105,12 +111,9 @@ def test_a_bag_save_answers_with_its_history_saved_by_line_and_next_check(app, l
     with school_time(7, 40):
         data = loaded_form(client, bag)
         sid = _sids(data)[0]
-        answer = client.post(bag, data=data | {f"s{sid}": "found", f"c{sid}": "prohibited",
-                                               f"d{sid}": "扑克牌", f"a{sid}": "kept_by_teacher"},
-                             headers=JSON | EN)
-        fresh = client.get(bag, headers=EN).get_data(as_text=True)
-    assert answer.status_code == 200 and "next" not in answer.json
-    saved, page = _Parts(answer.json["html"]).parts, _Parts(fresh).parts
+        answer, saved, fresh, page = _save_then_reload(
+            client, bag, data | {f"s{sid}": "found", f"c{sid}": "prohibited",
+                                 f"d{sid}": "扑克牌", f"a{sid}": "kept_by_teacher"})
     assert _text(saved["flashes"]) == "Bag check saved."
     assert "Submitted at 07:40 by 王老师" in _text(saved["saved"])
     assert "Next: Dismissal" in _text(saved["saved"])
