@@ -2,7 +2,6 @@
 
 import re
 from datetime import date
-from typing import NamedTuple
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +10,7 @@ from wtforms import SelectChoice
 
 from rollcall import clock, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
-from rollcall.checks import contacts, rows, services, summary, today_page
+from rollcall.checks import contacts, rows, saved_state, services, summary, today_page
 from rollcall.checks.forms import (
     CheckForm,
     ContactForm,
@@ -95,7 +94,7 @@ def check_page(homeroom_id, day, kind):
     page = url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(),
                    kind=kind.value)
     saved = _("%(check)s saved.", check=vocabulary.name(kind))
-    before = _BeforeSave(page=page, school=homeroom.school, refusal=refusal,
+    before = saved_state.BeforeSave(page=page, school=homeroom.school, refusal=refusal,
                          is_today=day == clock.school_today(homeroom.school),
                          version=form.version_value(),
                          names={s.id: s.name for s in students},
@@ -129,54 +128,20 @@ def check_page(homeroom_id, day, kind):
     return redirect(page)
 
 
-class _BeforeSave(NamedTuple):
-    """What a save's answer needs from before the save's COMMIT expires the homeroom, its
-    students and the user: read again after it, they would cost a statement each."""
-
-    page: str  # the check page's URL
-    school: object
-    refusal: object
-    is_today: bool
-    version: int | None  # the version the page was loaded with
-    names: dict[int, str]  # the class's names by student id, in seat order
-    numbers: dict[int, str]  # and their student numbers
-
-
 def _phone_answer(homeroom_id: int, day: date, kind: CheckKind, check,
-                  before: _BeforeSave) -> dict:
+                  before: saved_state.BeforeSave) -> dict:
     """The answer to a save sent by checks.js: where to go next when the phone must move on,
-    else what it needs to show the save in place without loading the page again: the new
-    version, each row's new base, and the page's parts that depend on what is saved
-    (_saved_state.html), drawn without the rows: only the absent students and any who left
-    the class are read again."""
+    else what it needs to show the save in place without loading the page again."""
     saved = services.saved_kinds(homeroom_id, day) if before.is_today else set()
     onward = _after_save(homeroom_id, day, kind, check, saved, before.names)
-    if onward is None and check.version > (before.version or 0) + 1:
-        # Someone else saved meanwhile: rows this phone did not touch may now hold their
-        # values, which only the page drawn again shows.
+    if onward is None and saved_state.overtaken(check, before):
         onward = before.page
     if onward is not None:  # the flashes go along to the page the phone goes to
         return {"saved": True, "version": check.version, "next": onward}
-    values = {e.student_id: services.entry_values(e) for e in check.entries}
-    order = list(before.numbers) + [sid for sid in values if sid not in before.numbers]
-    absent = [sid for sid in order if values.get(sid, {}).get("status") in services.NOT_HERE]
-    others = services.students_in_order(
-        sid for sid in order if sid not in before.numbers
-        or (kind == CheckKind.ATTENDANCE and sid in absent))
-    names = before.names | {s.id: s.name for s in others}
-    numbers = before.numbers | {s.id: s.student_number for s in others}
-    context = {"homeroom_id": homeroom_id, "day": day, "kind": kind, "check": check,
-               "refusal": before.refusal, "school": before.school,
-               "next_kind": next_open_check(kind, saved) if before.is_today else None,
-               "history": summary.check_history(check),
-               "names": {numbers[sid]: name for sid, name in names.items()},
-               "names_by_id": names, "is_dangerous": summary.is_dangerous,
-               "describe_audit_values": summary.describe_audit_values}
-    if kind == CheckKind.ATTENDANCE:
-        context |= _contact_context(before.school, day, values,
-                                    [s for s in others if s.id in absent])
-    return {"saved": True, "version": check.version,
-            "bases": {f"b{sid}": base for sid, base in services.fingerprints(values).items()},
+    context, bases = saved_state.answer_context(
+        homeroom_id, day, kind, check, before,
+        next_open_check(kind, saved) if before.is_today else None)
+    return {"saved": True, "version": check.version, "bases": bases,
             "html": render_template("checks/_saved_state.html", **context),
             # The submit button's words once the check is saved (check.html's).
             "submit": _("Save changes") if kind != CheckKind.DISMISSAL else None}
@@ -264,7 +229,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
     if kind == CheckKind.ATTENDANCE:
         absent = [s for s in students
                   if values.get(s.id, {}).get("status") in services.NOT_HERE]
-        context |= _contact_context(homeroom.school, day, values, absent)
+        context |= saved_state.contacts_context(homeroom.school, day, values, absent)
     return render_template("checks/check.html", **context)
 
 
@@ -273,19 +238,6 @@ def _read_only_note(homeroom, student) -> str:
     if student.active and student.homeroom_id == homeroom.id:
         return _("Marked absent at attendance after this was saved; shown as saved.")
     return _("No longer in this class; shown as saved.")
-
-
-def _contact_context(school, day, values, absent):
-    """The family-contacts section: the absent students (in the page's order), their families'
-    phones and the contacts logged today. values: {student_id: values} of every row."""
-    if not absent:  # the page only says that nobody is absent
-        return {"absent": absent}
-    contacts.load_guardians(absent)
-    form = ContactForm(formdata=None)
-    form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in absent]
-    form.contacted_at.data = clock.school_now(school).time().replace(second=0, microsecond=0)
-    return {"absent": absent, "contact_form": form,
-            "contacts": contacts.contacts_for(values, day)}
 
 
 @bp.post("/homerooms/<int:homeroom_id>/checks/<day>/attendance/contacts")

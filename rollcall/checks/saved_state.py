@@ -1,0 +1,71 @@
+"""What a check page shows of the saved state, gathered for a phone's save answered in place:
+the parts of the page that depend on what is saved (templates/checks/_saved_state.html), the
+new version and each row's new base, drawn without the rows. The family-contacts section's
+context is built here for the full page too, so both draw it alike."""
+
+from datetime import date
+from typing import NamedTuple
+
+from wtforms import SelectChoice
+
+from rollcall import clock
+from rollcall.checks import contacts, services, summary
+from rollcall.checks.forms import ContactForm
+from rollcall.checks.models import CheckKind
+
+
+class BeforeSave(NamedTuple):
+    """What a save's answer needs from before the save's COMMIT expires the homeroom, its
+    students and the user: read again after it, they would cost a statement each."""
+
+    page: str  # the check page's URL
+    school: object
+    refusal: object
+    is_today: bool
+    version: int | None  # the version the page was loaded with
+    names: dict[int, str]  # the class's names by student id, in seat order
+    numbers: dict[int, str]  # and their student numbers
+
+
+def overtaken(check, before: BeforeSave) -> bool:
+    """Someone else saved between this page's load and its save: rows this phone did not
+    touch may now hold their values, which only the page drawn again shows."""
+    return check.version > (before.version or 0) + 1
+
+
+def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: BeforeSave,
+                   next_kind: CheckKind | None) -> tuple[dict, dict]:
+    """(the partial's context, {"b<id>": base} of every saved row). Only the absent students
+    and any who left the class are read again."""
+    values = {e.student_id: services.entry_values(e) for e in check.entries}
+    order = list(before.numbers) + [sid for sid in values if sid not in before.numbers]
+    absent = [sid for sid in order if values.get(sid, {}).get("status") in services.NOT_HERE]
+    others = services.students_in_order(
+        sid for sid in order if sid not in before.numbers
+        or (kind == CheckKind.ATTENDANCE and sid in absent))
+    names = before.names | {s.id: s.name for s in others}
+    numbers = before.numbers | {s.id: s.student_number for s in others}
+    context = {"homeroom_id": homeroom_id, "day": day, "kind": kind, "check": check,
+               "refusal": before.refusal, "school": before.school, "next_kind": next_kind,
+               "history": summary.check_history(check),
+               "names": {numbers[sid]: name for sid, name in names.items()},
+               "names_by_id": names, "is_dangerous": summary.is_dangerous,
+               "describe_audit_values": summary.describe_audit_values}
+    if kind == CheckKind.ATTENDANCE:
+        context |= contacts_context(before.school, day, values,
+                                    [s for s in others if s.id in absent])
+    bases = {f"b{sid}": base for sid, base in services.fingerprints(values).items()}
+    return context, bases
+
+
+def contacts_context(school, day: date, values: dict, absent) -> dict:
+    """The family-contacts section: the absent students (in the page's order), their families'
+    phones and the contacts logged today. values: {student_id: values} of every row."""
+    if not absent:  # the page only says that nobody is absent
+        return {"absent": absent}
+    contacts.load_guardians(absent)
+    form = ContactForm(formdata=None)
+    form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in absent]
+    form.contacted_at.data = clock.school_now(school).time().replace(second=0, microsecond=0)
+    return {"absent": absent, "contact_form": form,
+            "contacts": contacts.contacts_for(values, day)}
