@@ -85,8 +85,10 @@ def test_a_page_rendered_before_masking_still_posts(protected, school):
 
 
 def flipped(token: str) -> str:
-    middle = len(token) // 2
-    return token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
+    """The first character changed. Not one in the middle: that one may carry the last byte
+    of the mask, whose token character can be the signature's last base64 character, where a
+    change in the unused low bits decodes to the same signature (a flaky test, seen in CI)."""
+    return ("A" if token[0] != "A" else "B") + token[1:]
 
 
 @pytest.mark.parametrize("tamper", [
