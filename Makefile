@@ -9,7 +9,7 @@ CONSTRAINTS := constraints.txt
 UV_VERSION := 0.13.8
 export ROLLCALL_ENV ?= development
 
-.PHONY: run test test-sqlite test-postgres lint lock bench translations catalogs wheel-check clean
+.PHONY: run test lint lock bench translations catalogs wheel-check clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,13 +37,15 @@ run: catalogs
 	@echo "Rollcall: http://127.0.0.1:$(PORT)/login"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite on SQLite, then again on PostgreSQL when ROLLCALL_TEST_DATABASE_URL is set.
+# The whole suite on SQLite, then on PostgreSQL when ROLLCALL_TEST_DATABASE_URL is set, less
+# the tests marked any_database there (tools/test_passes.sh). Each pass runs on every core
+# (pytest-xdist; TEST_WORKERS=0 for one process) in a random order (pytest-randomly prints its
+# seed: PYTEST_ARGS=--randomly-seed=N repeats an order, PYTEST_ARGS="-p no:randomly" keeps the
+# files' order).
+TEST_WORKERS ?= auto
+
 test: catalogs
-	env -u ROLLCALL_TEST_DATABASE_URL $(BIN)/python -m pytest
-	@if [ -n "$$ROLLCALL_TEST_DATABASE_URL" ]; then \
-		echo "== the same suite on PostgreSQL =="; \
-		$(BIN)/python -m pytest; \
-	else echo "ROLLCALL_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
+	tools/test_passes.sh $(BIN)/python -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

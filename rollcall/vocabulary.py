@@ -28,6 +28,7 @@ from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.custody.models import CustodyState
 from rollcall.family.models import ContactReason
 from rollcall.i18n import per_request
+from rollcall.models import Role
 from rollcall.notify.aliyun import RETRY, WRONG_NUMBER, error_kind
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import TextKind, TextStatus
@@ -223,6 +224,12 @@ CONTACT_REASONS = {
     ContactReason.OTHER: _l("Other"),
 }
 
+ROLES = {
+    Role.TEACHER: _l("Teacher"),
+    Role.OFFICE: _l("Office"),
+    Role.ADMIN: _l("Administrator"),
+}
+
 # Every enum with words, by enum class: what `name` looks a member up in.
 TABLES: dict[type[enum.Enum], dict] = {
     CheckKind: KINDS,
@@ -246,6 +253,7 @@ TABLES: dict[type[enum.Enum], dict] = {
     ConflictState: CONFLICT_STATES,
     CustodyState: CUSTODY_STATES,
     ContactReason: CONTACT_REASONS,
+    Role: ROLES,
 }
 # The statuses of each check kind, in the order of the status buttons (first is the default).
 STATUSES = {
@@ -374,7 +382,8 @@ def init_app(app) -> None:
             ("case_trigger_name", CaseTrigger), ("case_outcome_name", CaseOutcome),
             ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason),
             ("conflict_severity_name", ConflictSeverity), ("conflict_state_name", ConflictState),
-            ("custody_state_name", CustodyState), ("contact_reason_name", ContactReason)):
+            ("custody_state_name", CustodyState), ("contact_reason_name", ContactReason),
+            ("role_name", Role)):
         app.jinja_env.filters[filter_name] = per_request(
             lambda code, enum_class=enum_class: named(enum_class, code))
     app.jinja_env.filters["status_name"] = per_request(status_name)

@@ -52,3 +52,20 @@ def assert_access(login_as, school, row: Row, role: str) -> None:
     assert response.status_code == expected, (
         f"{row.describe(school)} as {role}: {response.status_code}, expected {expected}"
     )
+    assert_security_headers(response, f"{row.describe(school)} as {role}",
+                            for_a_person=role != "anon")
+
+
+def assert_security_headers(response, where: str, for_a_person: bool) -> None:
+    """Every answer of every endpoint (a page, a redirect, a refusal, JSON, a CSV) carries the
+    headers that keep it out of frames, sniffing and other sites' referrers; a page shown to a
+    signed-in person (or an API answer) is never cached."""
+    headers = response.headers
+    csp = headers.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp, where
+    assert "frame-ancestors 'none'" in csp, where
+    assert headers.get("X-Frame-Options") == "DENY", where
+    assert headers.get("X-Content-Type-Options") == "nosniff", where
+    assert headers.get("Referrer-Policy") == "same-origin", where
+    if response.status_code == 200 and (for_a_person or "/api/" in response.request.path):
+        assert headers.get("Cache-Control") == "no-store", where

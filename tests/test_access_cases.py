@@ -10,6 +10,8 @@ from rollcall.models import Student
 from tests.access_matrix import Row, assert_access, matrix_cases, signed_in
 from tests.checks_support import DAY, at
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 CASE_PEOPLE = signed_in(200, teacher2=404, other_office=404)
 CASE_FORM_REFUSED = signed_in(422, teacher2=404, other_office=404)
 ADMIN_ONLY = signed_in(403, admin=200)

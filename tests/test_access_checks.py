@@ -5,6 +5,8 @@ import pytest
 from tests.access_matrix import Row, assert_access, matrix_cases, signed_in
 from tests.checks_support import DAY, school_time
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 
 def room(key):
     return lambda s: s.homeroom_ids[key]

@@ -11,6 +11,8 @@ from rollcall.models import Homeroom, Student, User
 from tests.access_matrix import Row, assert_access, matrix_cases, signed_in
 from tests.checks_support import DAY, at
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 OWN_CLASS = signed_in(200, teacher2=404, other_office=404)
 
 ROWS = [

@@ -5,6 +5,8 @@ import pytest
 
 from tests.access_matrix import Row, assert_access, matrix_cases, signed_in
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 OWN_CLASS = signed_in(200, teacher2=404, other_office=404)
 OWN_CLASS_REFUSED = signed_in(422, teacher2=404, other_office=404)
 

@@ -4,6 +4,8 @@ import pytest
 
 from tests.access_matrix import Row, assert_access, everyone, matrix_cases, signed_in
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 ROWS = [
     Row("GET", lambda s: "/", signed_in(302)),  # every role goes on to its start page
     Row("GET", lambda s: "/account/password", signed_in(200)),

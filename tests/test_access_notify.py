@@ -4,6 +4,8 @@ import pytest
 
 from tests.access_matrix import Row, assert_access, everyone, matrix_cases, signed_in
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 ROWS = [
     Row("GET", lambda s: "/office/texts", signed_in(200, teacher=403, teacher2=403)),
     Row("GET", lambda s: f"/homerooms/{s.homeroom_ids['room1']}/texts",

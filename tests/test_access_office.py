@@ -9,6 +9,8 @@ from tests import factories
 from tests.access_matrix import Row, assert_access, everyone, matrix_cases, signed_in
 from tests.office_helpers import DAY, at
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 OFFICE_ONLY = signed_in(200, teacher=403, teacher2=403)
 OWN_CLASS = signed_in(200, teacher2=404, other_office=404)
 OTHER_CLASS = signed_in(200, teacher=404, other_office=404)

@@ -10,6 +10,8 @@ from rollcall.screening import services as screening
 from tests.access_matrix import Row, assert_access, matrix_cases, signed_in
 from tests.checks_support import at
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 OWN_CLASS = signed_in(200, teacher2=404, other_office=404)
 OWN_CLASS_REFUSED = signed_in(422, teacher2=404, other_office=404)
 ADMIN_ONLY = signed_in(403, admin=200)

@@ -12,6 +12,8 @@ from rollcall.watch import services as watch
 from tests.access_matrix import Row, assert_access, matrix_cases, signed_in
 from tests.checks_support import DAY, at
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 WATCH_PEOPLE = signed_in(200, teacher2=404, other_office=404)
 REFUSED_FORM = signed_in(422, teacher2=404, other_office=404)
 

@@ -12,6 +12,8 @@ from rollcall.checks.models import DismissalReason, FindingAction, FindingCatego
 from rollcall.extensions import db
 from tests.checks_support import DAY, homeroom, school_time, user
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 DOC_URI = "urn:rollcall:openapi"
 
 

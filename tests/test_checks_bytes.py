@@ -12,6 +12,8 @@ from rollcall import clock
 from tests import factories
 from tests.checks_support import at
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 FIRST_VISIT = 15 * 1024
 REPEAT_VISIT = 6 * 1024
 YEAR = 365 * 24 * 3600

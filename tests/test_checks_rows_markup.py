@@ -20,6 +20,8 @@ from rollcall.models import Student
 from tests import factories
 from tests.checks_support import DAY, check_url, homeroom, school_time, user
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 FIXTURES = Path(__file__).parent / "fixtures" / "check_rows"
 _ROWS = re.compile(r'<ol class="rows">.*?</ol>', re.S)
 _BETWEEN_TAGS = re.compile(r">\s+<")

@@ -3,11 +3,15 @@ the top of a saved attendance page, and a link to correct yesterday while it is 
 
 import re
 
+import pytest
+
 from rollcall.checks import services
 from rollcall.extensions import db
 from rollcall.models import School
 from tests import factories
 from tests.checks_support import DAY, YESTERDAY, check_url, homeroom, school_time, user
+
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
 
 
 def text_of(response) -> str:

@@ -5,6 +5,8 @@ import html
 import re
 from datetime import date
 
+import pytest
+
 from rollcall import clock
 from tests import factories
 from tests.checks_support import check_url, homeroom, school_time
@@ -12,6 +14,8 @@ from tests.office_helpers import at
 from tests.test_office_history import _page as student_page
 from tests.test_office_history import _record as student_record
 from tests.test_office_weekly import THURSDAY, WEEK, _day, _get, _week
+
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
 
 FRIDAY = date(2026, 11, 27)
 

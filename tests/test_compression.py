@@ -10,6 +10,8 @@ from flask import url_for
 
 from tests.checks_support import check_url, school_time
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 
 def static_url(app, filename):
     with app.test_request_context():

@@ -12,6 +12,8 @@ from rollcall.csrf_mask import MaskedForm, unmask
 from tests import factories
 from tests.checks_support import school_time
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]*)"')
 POST_FORM = re.compile(r'<form\b[^>]*method="post"[^>]*>(.*?)</form>', re.S | re.I)
 EXPIRED = "This form has expired"

@@ -1,11 +1,13 @@
 """The demo school carries weeks of the rest of the routine, so a new user sees it filled in."""
 
+from rollcall import clock
 from rollcall.checks.models import ContactLog
 from rollcall.custody.models import ConfiscatedItem
 from rollcall.extensions import db
 from rollcall.family.models import ParentMeeting
 from rollcall.screening.models import Conflict, Screening
 from rollcall.watch.models import WatchEntry
+from tests.checks_support import at
 
 
 def count(model, *where) -> int:
@@ -13,7 +15,8 @@ def count(model, *where) -> int:
 
 
 def test_the_demo_school_carries_the_routine(app, runner):
-    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    with clock.frozen(at(6, 0)):  # the demo is built around the day it is loaded
+        assert runner.invoke(args=["demo-data"]).exit_code == 0
     with app.app_context():
         weeks = db.session.scalars(db.select(Screening.week_start).distinct()).all()
         assert len(weeks) >= 2 and count(Screening) == 3 * len(weeks)
@@ -23,7 +26,8 @@ def test_the_demo_school_carries_the_routine(app, runner):
         assert count(WatchEntry, WatchEntry.closed_at.is_(None)) == 1
         assert count(ConfiscatedItem, ConfiscatedItem.state == "with_office") == 1
     client = app.test_client()
-    client.post("/login", data={"username": "office1", "password": "rollcall-demo"})
-    watch = client.get("/watch/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    items = client.get("/items/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    with clock.frozen(at(7, 30)):
+        client.post("/login", data={"username": "office1", "password": "rollcall-demo"})
+        watch = client.get("/watch/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        items = client.get("/items/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Truancy" in watch and "打火机一个" in items

@@ -6,12 +6,15 @@ import logging
 import re
 
 import flask_migrate
+import pytest
 
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.logs import mask_phones
 from tests import factories, notify_support
 from tests.notify_support import MONDAY, at, run_pass
+
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
 
 standin = notify_support.standin  # fixtures
 twilio_app = notify_support.twilio_app

@@ -14,6 +14,8 @@ from rollcall.models import User
 from rollcall.office.audit_trail import PER_PAGE
 from tests.checks_support import at, check_url, homeroom, school_time, user
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 
 def _page(client, lang, query=""):
     response = client.get(f"/office/audit?{query}", headers={"Accept-Language": lang})

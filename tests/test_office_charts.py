@@ -3,9 +3,13 @@
 import re
 from datetime import date, timedelta
 
+import pytest
+
 from rollcall import clock
 from tests import factories
 from tests.office_helpers import DAY, at
+
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
 
 
 def _month(app, school):

@@ -10,6 +10,7 @@ from rollcall.models import Guardian
 from rollcall.phones import mask
 
 
+@pytest.mark.any_database
 @pytest.mark.parametrize("number", ["+8613812345678", "+6591234567", "+14155552671",
                                     "+861065123456", "+447700900123"])
 def test_mask_hides_at_least_half_of_the_digits(number):
@@ -20,6 +21,7 @@ def test_mask_hides_at_least_half_of_the_digits(number):
     assert masked.endswith(number[-2:])
 
 
+@pytest.mark.any_database
 def test_mask_of_nothing_is_a_dash():
     assert mask(None) == "-" and mask("") == "-"
 

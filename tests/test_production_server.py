@@ -11,10 +11,15 @@ from pathlib import Path
 PHONE = "13800138000"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def listening_socket() -> socket.socket:
+    """A socket bound and listening on a free port, handed to gunicorn as it is (fd://): a port
+    found free and bound later could be taken in between by a test running beside this one."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.set_inheritable(True)
+    return listener
 
 
 def wait_for(url: str, seconds: float = 20) -> None:
@@ -30,8 +35,8 @@ def wait_for(url: str, seconds: float = 20) -> None:
 
 
 def test_access_log_keeps_paths_but_not_query_strings_or_referrers(app, tmp_path):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    listener = listening_socket()
+    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
     log_file = tmp_path / "access.log"
     home = tmp_path / "home"
     home.mkdir()
@@ -41,8 +46,8 @@ def test_access_log_keeps_paths_but_not_query_strings_or_referrers(app, tmp_path
     with log_file.open("w") as log:
         server = subprocess.Popen(
             [str(gunicorn), "-c", "python:rollcall.gunicorn_conf", "-w", "1", "-b",
-             f"127.0.0.1:{port}", "rollcall.wsgi:app"],
-            stdout=log, stderr=subprocess.STDOUT, env=env)
+             f"fd://{listener.fileno()}", "rollcall.wsgi:app"],
+            stdout=log, stderr=subprocess.STDOUT, env=env, pass_fds=[listener.fileno()])
         try:
             wait_for(f"{base}/healthz")
             request = urllib.request.Request(
@@ -54,6 +59,7 @@ def test_access_log_keeps_paths_but_not_query_strings_or_referrers(app, tmp_path
         finally:
             server.terminate()
             server.wait(timeout=20)
+            listener.close()
 
     written = log_file.read_text()
     assert PHONE not in written

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
+
 
 def menu(client, path) -> tuple[list[str], list[str]]:
     """(every entry's text, the entries marked aria-current) of the site menu on a page."""

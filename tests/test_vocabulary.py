@@ -3,12 +3,15 @@ teacher's pages, the office board, log, CSV and student history, and the audit t
 
 import enum
 import html
+import importlib
+import pkgutil
 
 import pytest
 from flask_babel import force_locale
 
+import rollcall
 from rollcall import vocabulary
-from rollcall.checks import models as check_models
+from rollcall.cases.models import CaseOutcome
 from rollcall.checks.models import (
     AttendanceStatus,
     BagStatus,
@@ -18,23 +21,41 @@ from rollcall.checks.models import (
     FindingAction,
     FindingCategory,
 )
+from rollcall.custody.models import CustodyState
+from rollcall.family.models import ContactReason
+from rollcall.models import Role
 from rollcall.notify import models as notify_models
 from rollcall.office import states as office_states
+from rollcall.screening.models import ConflictSeverity
+from rollcall.watch.models import WatchReason
 from tests.checks_support import check_url, homeroom, school_time
 
+pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
 
-def _enums(module) -> list[type[enum.Enum]]:
-    return [value for value in vars(module).values()
-            if isinstance(value, type) and issubclass(value, enum.Enum)
-            and value.__module__ == module.__name__]
-
-
-STORED_ENUMS = (_enums(check_models) + _enums(notify_models) + _enums(office_states))
+# Modules that build an app when imported; they define no enum.
+NOT_IMPORTED = {"rollcall.wsgi", "rollcall.gunicorn_conf"}
 
 
-def test_the_enums_are_found():
+def _every_enum() -> list[type[enum.Enum]]:
+    """Every enum rollcall defines, in any module: a code the app stores or shows."""
+    found = []
+    for module_info in pkgutil.walk_packages(rollcall.__path__, "rollcall."):
+        if ".migrations" in module_info.name or module_info.name in NOT_IMPORTED:
+            continue
+        module = importlib.import_module(module_info.name)
+        found += [value for value in vars(module).values()
+                  if isinstance(value, type) and issubclass(value, enum.Enum)
+                  and value.__module__ == module.__name__]
+    return sorted(found, key=lambda e: (e.__module__, e.__name__))
+
+
+STORED_ENUMS = _every_enum()
+
+
+def test_the_enums_are_found_in_every_package():
     assert {CheckKind, FindingAction, DismissalReason, notify_models.TextStatus,
-            office_states.ParentTextState} <= set(STORED_ENUMS)
+            office_states.ParentTextState, Role, CaseOutcome, WatchReason, CustodyState,
+            ConflictSeverity, ContactReason} <= set(STORED_ENUMS)
 
 
 @pytest.mark.parametrize("enum_class", STORED_ENUMS, ids=lambda e: e.__name__)

@@ -62,7 +62,7 @@ def service_worker():
 def healthz():
     """200 with a JSON body when the database answers; 503 when it does not."""
     try:
-        db.session.execute(db.text("SELECT 1"))
+        db.session.execute(db.select(1))
     except SQLAlchemyError:
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import threading
+import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,10 +22,27 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
 
 
+def pytest_generate_tests(metafunc):
+    """A test marked both_languages (what is drawn: layout, fit, glyphs, words) runs in Chinese
+    and in English; any other browser test (behaviour) runs in one of the two, chosen by its
+    name, so that each language drives about half of the behaviour tests in every run."""
+    parametrized = metafunc.definition.iter_markers("parametrize")
+    if "lang" not in metafunc.fixturenames or any("lang" in str(m.args[0]) for m in parametrized):
+        return
+    if metafunc.definition.get_closest_marker("both_languages"):
+        metafunc.parametrize("lang", sorted(LOCALES), indirect=True)
+    else:
+        one = sorted(LOCALES)[zlib.crc32(metafunc.definition.nodeid.encode()) % len(LOCALES)]
+        metafunc.parametrize("lang", [one], indirect=True)
+
+
 def pytest_collection_modifyitems(config, items):
+    """Browser tests drive pages: they run once, on SQLite (tests/dialect_guard.py fails one
+    whose requests depend on the database)."""
     for item in items:
         if "tests/browser/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.any_database)
 
 
 def chinese_fonts() -> list[str]:
@@ -77,9 +95,9 @@ def buffered(app):
 
 
 @pytest.fixture
-def live_server(make_app):
+def live_server(shared_app):
     """The app with CSRF on, served on a free port of 127.0.0.1 for the length of one test."""
-    app = make_app(WTF_CSRF_ENABLED=True)
+    app = shared_app(WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -89,9 +107,9 @@ def live_server(make_app):
     thread.join(timeout=10)
 
 
-@pytest.fixture(params=sorted(LOCALES))
+@pytest.fixture
 def lang(request):
-    """Run the test once in Chinese and once in English."""
+    """The test's language: both, one after the other, or one (see pytest_generate_tests)."""
     return request.param
 
 
@@ -154,17 +172,34 @@ def too_wide(page, base_url, paths, width=390) -> dict:
     return wide
 
 
+@pytest.fixture(scope="session")
+def demo_rows():
+    """The demo school's rows, built once per run (about 2 s) and copied into each test."""
+    return {}
+
+
 @pytest.fixture
-def demo_class(live_server):
+def demo_class(live_server, demo_rows):
     """The demo school (history before 2027-03-02); seat -> student id of 九年级1班."""
+    from rollcall.extensions import db
+    from rollcall.models import Homeroom
+    from tests import snapshots
+
+    with live_server.app.app_context():
+        if not demo_rows:
+            demo_rows.update(snapshots.take(_build_demo_school))
+        else:
+            snapshots.restore(demo_rows)
+        room = db.session.scalar(db.select(Homeroom).where(Homeroom.name == "九年级1班"))
+        return room.id, {s.seat: s.id for s in room.students}
+
+
+def _build_demo_school():
     from rollcall import clock
     from rollcall.demo.school import build_demo_school
     from rollcall.extensions import db
-    from rollcall.models import Homeroom
     from tests.checks_support import at
 
-    with live_server.app.app_context(), clock.frozen(at(6, 0)):
+    with clock.frozen(at(6, 0)):
         build_demo_school()
         db.session.commit()
-        room = db.session.scalar(db.select(Homeroom).where(Homeroom.name == "九年级1班"))
-        return room.id, {s.seat: s.id for s in room.students}

@@ -1,4 +1,4 @@
-"""A missing student on a phone, in Chinese and in English: the teacher reaches a family that
+"""A missing student on a phone, in Chinese or in English: the teacher reaches a family that
 did not know, the case is red on Today and on the office board, the office adds to its
 timeline and cannot close it without a note, then closes it with where the student was."""
 

@@ -1,4 +1,4 @@
-"""The fast path on a phone, in both languages: the bag check first, then attendance with two
+"""The fast path on a phone, in Chinese or in English: the bag check first, then attendance with two
 absent; the bag check, Today, the office board and the student's history agree."""
 
 from flask_babel import force_locale

@@ -1,6 +1,8 @@
 """The attendance page of a 50-student class stays within 15 KB transferred in Chromium, all
 resources, headers included (tests/test_checks_bytes.py counts the same without a browser)."""
 
+import pytest
+
 from rollcall import clock
 from tests import factories
 from tests.checks_support import at
@@ -8,6 +10,7 @@ from tests.checks_support import at
 BUDGET = 15 * 1024
 
 
+@pytest.mark.both_languages
 def test_attendance_page_of_fifty_students_fits_the_budget(live_server, phone, sign_in):
     with live_server.app.app_context():
         school = factories.small_school(students_per_class=50)

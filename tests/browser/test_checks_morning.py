@@ -1,10 +1,12 @@
-"""A homeroom teacher's whole day on a phone, in Chinese and in English, then the office's view.
+"""A homeroom teacher's whole day on a phone, in Chinese or in English, then the office's view.
 
 Bag check with one item found, attendance with two absent and one late, the late arrival of
 an absent student, the dismissal sweep with one student still on campus; the office sees it.
 """
 
 from contextlib import contextmanager
+
+import pytest
 
 from rollcall import clock
 from rollcall.checks import services
@@ -127,6 +129,7 @@ def test_a_teachers_day_and_the_office_sees_it(live_server, phone, lang, demo_cl
         assert phone.locator(".seg input:checked[value=on_campus]").count() == 1
 
 
+@pytest.mark.both_languages
 def test_check_pages_fit_a_360_px_phone(live_server, phone, lang, demo_class, sign_in):
     homeroom_id, _seat = demo_class
     phone.set_viewport_size({"width": 360, "height": 740})

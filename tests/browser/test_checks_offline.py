@@ -1,4 +1,4 @@
-"""Without signal, on a phone, in Chinese and in English: taps are kept until the server has
+"""Without signal, on a phone, in Chinese or in English: taps are kept until the server has
 them, a queued save goes out by itself once the phone is back online and is saved once, and
 Today's check pages open offline after one visit with signal. Taps stay with the person who
 made them; the phone keeps only today's pages, and none once its user signs out."""

@@ -1,4 +1,4 @@
-"""A check saved on the phone stays on the page, in Chinese and in English: what the page then
+"""A check saved on the phone stays on the page, in Chinese or in English: what the page then
 shows (the message, who saved it, the families to call, the changes, the row values and the
 hidden inputs the next save sends) is what loading the page again shows; a second save from
 there merges without a conflict; and the page opened later without signal shows the save."""

@@ -1,4 +1,4 @@
-"""The teacher's morning in taps, on a phone in both languages: a 46-student class, the bag
+"""The teacher's morning in taps, on a phone in Chinese or in English: a 46-student class, the bag
 check with one knife confiscated, attendance with two absent and one late, the dismissal sweep
 with one student still on campus. Every click, tap and text entry counts, page changes too."""
 

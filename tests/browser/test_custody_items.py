@@ -1,4 +1,4 @@
-"""A confiscated item on a phone, in Chinese and in English: the teacher finds a lighter and
+"""A confiscated item on a phone, in Chinese or in English: the teacher finds a lighter and
 keeps it, hands it to the office, the office tries to return it to someone who is not the
 student's guardian, then returns it to the mother; the held list empties."""
 

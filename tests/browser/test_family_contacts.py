@@ -1,4 +1,4 @@
-"""Family contacts on a phone, in Chinese and in English: from a confiscated item the teacher
+"""Family contacts on a phone, in Chinese or in English: from a confiscated item the teacher
 opens the contact form filled in, is told a contact cannot be dated in the future, records it
 with a follow-up that then shows on Today, and records a parent meeting with who came."""
 

@@ -1,6 +1,8 @@
 """The audit trail on a phone: one card per change, a page a few screens tall, no sideways
 scrolling, in both languages."""
 
+import pytest
+
 from rollcall import audit, clock
 from rollcall.checks import services
 from rollcall.demo.school import DEMO_PASSWORD
@@ -11,6 +13,7 @@ from tests.browser.test_checks_morning import school_clock
 from tests.checks_support import at
 
 
+@pytest.mark.both_languages
 def test_the_audit_trail_is_cards_a_few_screens_tall(live_server, phone, lang, demo_class,
                                                      sign_in):
     homeroom_id, _seat = demo_class

@@ -102,6 +102,7 @@ def test_the_board_refreshes_itself_without_a_reload(live_server, desktop, demo)
         assert desktop.evaluate("window.stillThisPage") is True
 
 
+@pytest.mark.both_languages
 def test_the_board_fits_a_phone(live_server, phone, lang, demo):
     with clock.frozen(MORNING):
         _sign_in(phone, live_server.url)
@@ -109,6 +110,7 @@ def test_the_board_fits_a_phone(live_server, phone, lang, demo):
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+@pytest.mark.both_languages
 def test_the_office_review_pages_fit_a_phone(live_server, phone, lang, demo):
     """The board, log, charts, audit trail, a student's page and a weekly log: usable on a
     phone without the page scrolling sideways (wide tables scroll inside themselves)."""

@@ -32,6 +32,7 @@ MEASURE = """() => [...document.querySelectorAll('main section')]
   })"""
 
 
+@pytest.mark.both_languages
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 def test_chart_labels_are_at_least_12px_or_the_table_stands_in(live_server, browser, lang, demo,  # noqa: F811
                                                                screen):

@@ -4,6 +4,8 @@ sideways."""
 
 from datetime import date
 
+import pytest
+
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student
@@ -35,6 +37,7 @@ def test_office_corrects_a_guardian_phone_on_a_phone(live_server, phone, lang, s
         assert (guardian.phone_e164, guardian.absence_texts) == ("+8613900002222", False)
 
 
+@pytest.mark.both_languages
 def test_teacher_reads_class_contacts_on_a_phone(live_server, phone, lang, school, sign_in):
     sign_in(phone, live_server.url, "t.wang", PASSWORD)
     phone.goto(f"{live_server.url}/homerooms/{school.homeroom_ids['room1']}/contacts")
@@ -100,6 +103,7 @@ ADMIN_PAGES = ("/admin/", "/admin/homerooms", "/admin/students", "/admin/guardia
                "/admin/calendar", "/contacts/")
 
 
+@pytest.mark.both_languages
 def test_admin_pages_fit_a_phone(live_server, phone, lang, school, sign_in):
     sign_in(phone, live_server.url, "admin.li", PASSWORD)
     assert too_wide(phone, live_server.url, ADMIN_PAGES) == {}

@@ -1,4 +1,4 @@
-"""The weekly conflict screening on a phone, in Chinese and in English: a teacher records a
+"""The weekly conflict screening on a phone, in Chinese or in English: a teacher records a
 conflict with a student of another class, it carries over to next week, the office sees the
 risk of violence at once and takes it over."""
 

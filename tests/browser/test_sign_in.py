@@ -1,4 +1,6 @@
-"""A teacher signs in on a phone, in Chinese and in English."""
+"""A teacher signs in on a phone, in Chinese or in English."""
+
+import pytest
 
 from tests.factories import PASSWORD
 
@@ -31,6 +33,7 @@ def test_wrong_password_shows_an_error_and_stays_signed_out(live_server, phone, 
     assert "/login" in phone.url
 
 
+@pytest.mark.both_languages
 def test_language_switch_changes_the_interface(live_server, phone, lang, school):
     phone.goto(f"{live_server.url}/login")
     with phone.expect_navigation():

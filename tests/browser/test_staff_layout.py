@@ -22,6 +22,8 @@ from rollcall.screening.models import Conflict
 from rollcall.watch.models import WatchEntry
 from tests.browser.conftest import LOCALES, PHONE
 
+pytestmark = pytest.mark.both_languages
+
 # Thursday 26 November 2026, 08:20 in Shanghai, as on the board's own browser test.
 MORNING = datetime(2026, 11, 26, 0, 20, tzinfo=UTC)
 TODAY = date(2026, 11, 26)

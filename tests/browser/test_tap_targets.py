@@ -1,8 +1,12 @@
 """Tap targets on the teacher's pages, on a phone in both languages: every visible link and
 button at least 44×44 CSS px (WCAG 2.5.5), and sign-out clear of its neighbours."""
 
+import pytest
+
 from rollcall.demo.school import DEMO_PASSWORD
 from tests.browser.test_checks_morning import school_clock
+
+pytestmark = pytest.mark.both_languages
 
 MINIMUM = 44
 TARGETS = "a[href], button, input[type=submit], select, summary, .seg label"

@@ -1,4 +1,4 @@
-"""Students to watch on a phone, in Chinese and in English: a teacher puts a student on the
+"""Students to watch on a phone, in Chinese or in English: a teacher puts a student on the
 list, writes a dated note and sees the review on Today; another class's teacher sees nothing;
 the office takes the student off with a note."""
 
