@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.custody import models as custody_models  # noqa: F401
     from rollcall.extensions import compress, csrf, db, migrate
     from rollcall.family import models as family_models  # noqa: F401
+    from rollcall.notify import health, heartbeat
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
     from rollcall.roster import models as roster_models  # noqa: F401
@@ -58,6 +59,8 @@ def register_extensions(app: Flask) -> None:
     site_menu.init_app(app)
     compress.init_app(app)  # before static_files: its after_request hands Compress whole files
     static_files.init_app(app)
+    heartbeat.init_app(app)
+    health.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
