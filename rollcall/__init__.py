@@ -106,7 +106,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from rollcall import backup, database, demo
+    from rollcall import backup, database, demo, run_all
     from rollcall.api import commands as api_commands
     from rollcall.auth import commands as auth_commands
     from rollcall.notify import commands as notify_commands
@@ -119,3 +119,4 @@ def register_commands(app: Flask) -> None:
     api_commands.init_app(app)
     roster_commands.init_app(app)
     notify_commands.init_app(app)
+    run_all.init_app(app)
