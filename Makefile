@@ -34,8 +34,8 @@ catalogs: $(VENV)/.installed
 run: catalogs
 	$(FLASK) init-db
 	$(FLASK) demo-data --if-empty
-	@echo "Rollcall: http://127.0.0.1:$(PORT)/login"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Rollcall: http://127.0.0.1:$(PORT)/login, with the scheduler (texts are recorded, not sent); Ctrl-C stops both"
+	$(FLASK) run-all --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL when ROLLCALL_TEST_DATABASE_URL is set, less
 # the tests marked any_database there (tools/test_passes.sh). Each pass runs on every core

@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.custody import models as custody_models  # noqa: F401
     from rollcall.extensions import compress, csrf, db, migrate
     from rollcall.family import models as family_models  # noqa: F401
+    from rollcall.notify import health, heartbeat
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
     from rollcall.roster import models as roster_models  # noqa: F401
@@ -58,6 +59,8 @@ def register_extensions(app: Flask) -> None:
     site_menu.init_app(app)
     compress.init_app(app)  # before static_files: its after_request hands Compress whole files
     static_files.init_app(app)
+    heartbeat.init_app(app)
+    health.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -103,7 +106,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from rollcall import backup, database, demo
+    from rollcall import backup, database, demo, run_all
     from rollcall.api import commands as api_commands
     from rollcall.auth import commands as auth_commands
     from rollcall.notify import commands as notify_commands
@@ -116,3 +119,4 @@ def register_commands(app: Flask) -> None:
     api_commands.init_app(app)
     roster_commands.init_app(app)
     notify_commands.init_app(app)
+    run_all.init_app(app)

@@ -86,6 +86,10 @@ class DefaultConfig:
     SMS_HTTP_TIMEOUT_SECONDS = 15.0
     SMS_CLAIM_LEASE_SECONDS = 120.0  # a sender silent this long is presumed dead
     SCHEDULER_LOCK_FILE: str | None = None  # SQLite: default instance/scheduler.lock
+    # Every scheduler writes a heartbeat this often; when no running one has written for
+    # SCHEDULER_STALE_AFTER_SECONDS, the office sees a red banner and /healthz answers 503.
+    SCHEDULER_HEARTBEAT_SECONDS = 20.0
+    SCHEDULER_STALE_AFTER_SECONDS = 180.0
 
 
 PRODUCTION_OVERRIDES = {

@@ -31,6 +31,7 @@ from rollcall.i18n import per_request
 from rollcall.models import Role
 from rollcall.notify.aliyun import RETRY, WRONG_NUMBER, error_kind
 from rollcall.notify.gateway import ALIYUN
+from rollcall.notify.health import TextWait
 from rollcall.notify.models import TextKind, TextStatus
 from rollcall.notify.sender import TEXTS_STOPPED
 from rollcall.office.states import CallState, ParentTextState
@@ -112,6 +113,13 @@ TEXT_STATUSES = {
     TextStatus.FAILED: _l("Failed"),
     TextStatus.NOT_SENT: _l("Not sent: no SMS provider configured"),
     TextStatus.CANCELLED: _l("Cancelled: not needed any more"),
+}
+TEXT_WAITS = {
+    TextWait.SCHEDULER: _l("Waiting for the next send pass"),
+    TextWait.SCHEDULER_STOPPED: _l("Waiting for the scheduler, which is not running: call instead"),
+    TextWait.WINDOW: _l("Waiting for the sending window to open"),
+    TextWait.PROVIDER: _l("Waiting for the SMS provider"),
+    TextWait.FAILED: _l("Failed: it will not be sent"),
 }
 PARENT_TEXT_STATES = {
     ParentTextState.UNKNOWN: _l("Not known yet"),
@@ -243,6 +251,7 @@ TABLES: dict[type[enum.Enum], dict] = {
     ContactOutcome: CONTACT_OUTCOMES,
     TextKind: TEXT_KINDS,
     TextStatus: TEXT_STATUSES,
+    TextWait: TEXT_WAITS,
     ParentTextState: PARENT_TEXT_STATES,
     CallState: CALL_STATES,
     CaseTrigger: CASE_TRIGGERS,
@@ -378,6 +387,7 @@ def init_app(app) -> None:
             ("finding_action_name", FindingAction), ("dismissal_reason_name", DismissalReason),
             ("contact_method_name", ContactMethod), ("contact_outcome_name", ContactOutcome),
             ("text_kind_name", TextKind), ("text_status_name", TextStatus),
+            ("text_wait_name", TextWait),
             ("parent_text_name", ParentTextState), ("call_name", CallState),
             ("case_trigger_name", CaseTrigger), ("case_outcome_name", CaseOutcome),
             ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason),

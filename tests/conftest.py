@@ -15,6 +15,7 @@ from rollcall import create_app
 from rollcall.auth import services as auth_services
 from rollcall.extensions import db
 from rollcall.models import User
+from rollcall.notify import heartbeat
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("ROLLCALL_TEST_DATABASE_URL")
@@ -161,6 +162,9 @@ def shared_app(shared_apps, make_app):
     def get(**overrides):
         app = shared_apps(**overrides)
         used.append((app, dict(app.config)))
+        # What a new app would hold: "started just now" (a scheduler that never ran turns stale
+        # a few minutes after the app starts, and the run is longer than that).
+        heartbeat.init_app(app)
         return app
 
     yield get

@@ -1,7 +1,15 @@
 """Shared by the notify tests: the Twilio and Aliyun stand-ins, an app pointed at either, and
 a school day."""
 
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +24,7 @@ from tests.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioSta
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = date(2026, 11, 23)
+FLASK = str(Path(sys.executable).with_name("flask"))
 
 
 def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
@@ -112,3 +121,50 @@ def outbox(app) -> list[dict]:
                  "students": [link.student_id for link in t.students]} for t in texts]
         db.session.remove()
         return rows
+
+
+class SchedulerProcess:
+    """`flask --app rollcall scheduler` in a child process, its stderr read line by line."""
+
+    def __init__(self, database_uri, lock_file, **settings):
+        """settings: more ROLLCALL_* settings, by name without the prefix."""
+        env = {**os.environ, "ROLLCALL_SQLALCHEMY_DATABASE_URI": database_uri,
+               "ROLLCALL_SECRET_KEY": "test-secret-key", "ROLLCALL_SCHEDULER_LOCK_FILE":
+               str(lock_file), "ROLLCALL_SCHEDULER_LOCK_POLL_SECONDS": "0.2",
+               **{f"ROLLCALL_{name}": str(value) for name, value in settings.items()}}
+        self.process = subprocess.Popen([FLASK, "--app", "rollcall", "scheduler"], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        text=True)
+        self.lines: queue.Queue = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.process.stderr:
+            self.lines.put(line.strip())
+
+    def wait_for(self, words: str, limit: float = 60) -> str:
+        """The first line containing words (fails after `limit` seconds of silence)."""
+        while True:
+            line = self.lines.get(timeout=limit)
+            if words in line:
+                return line
+
+    def kill(self, how=signal.SIGKILL):
+        """SIGKILL: a crash; SIGTERM: a planned stop (systemctl stop)."""
+        if self.process.poll() is None:
+            self.process.send_signal(how)
+        self.process.wait(timeout=30)
+        self.reader.join(timeout=30)
+        self.process.stderr.close()
+
+
+def wait_until(check, limit: float = 30.0, every: float = 0.2):
+    """check()'s first true answer within limit seconds (fails after it)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        answer = check()
+        if answer:
+            return answer
+        time.sleep(every)
+    raise AssertionError(f"not within {limit} s")

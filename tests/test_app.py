@@ -85,10 +85,11 @@ def test_static_scripts_and_styles_carry_only_nosniff_the_worker_and_images_ever
             assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
-def test_healthz_reports_the_database(client):
+def test_healthz_reports_the_database_and_the_scheduler(client):
     response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.status_code == 200  # no scheduler yet, but the app has only just started
+    assert response.get_json() == {"status": "ok", "database": "ok", "scheduler": "ok",
+                                   "last_tick": None}
 
 
 def test_healthz_says_so_when_the_database_is_gone(tmp_path):

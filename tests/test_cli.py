@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from rollcall import clock
+from rollcall.cases.services import case_settings
 from rollcall.checks.models import Check, CheckEntry
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, School, Student, User
@@ -23,7 +24,8 @@ def test_init_db_is_repeatable(runner):
     assert "up to date" in result.output
 
 
-@pytest.mark.parametrize("command", ["init-db", "demo-data", "create-user", "backup", "restore"])
+@pytest.mark.parametrize("command", ["init-db", "demo-data", "create-user", "backup", "restore",
+                                     "run-all"])
 def test_every_command_has_help(runner, command):
     result = runner.invoke(args=[command, "--help"])
     assert result.exit_code == 0
@@ -55,6 +57,10 @@ def test_demo_data_builds_the_demo_school(app, runner):
         assert count(Check) == 10 * 3 * 3
         statuses = set(db.session.scalars(db.select(CheckEntry.status)))
         assert {"absent", "late", "found", "on_campus"} <= statuses
+        # On-duty office phones, so that a "not found" shows who would be texted.
+        duty_phones = case_settings(db.session.scalar(db.select(School))).duty_phones
+        assert duty_phones == ("+8613800000000", "+8613800000001")
+        assert all(parse_phone(phone).warning is None for phone in duty_phones)
 
 
 def test_demo_data_refuses_a_database_with_data(app, runner):

@@ -1,23 +1,14 @@
 """The scheduler process and the one-pass command."""
 
-import os
-import queue
-import signal
-import subprocess
-import sys
-import threading
 from datetime import time
-from pathlib import Path
 
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, User
-from rollcall.notify.models import OutboxText, TeacherReminder
+from rollcall.notify.models import OutboxText, SchedulerHeartbeat, TeacherReminder
 from rollcall.notify.scheduler import build_scheduler
 from tests import factories
-from tests.notify_support import MONDAY, at
-
-FLASK = str(Path(sys.executable).with_name("flask"))
+from tests.notify_support import MONDAY, SchedulerProcess, at, wait_until
 
 
 def test_send_alerts_runs_one_pass(app, runner, school):
@@ -35,16 +26,15 @@ def test_send_alerts_runs_one_pass(app, runner, school):
 def test_one_minute_job_in_utc_runs_at_once(app, school):
     with clock.frozen(at(7, 0)):
         scheduler = build_scheduler(app)
-    [job] = scheduler.get_jobs()
-    assert job.id == "send-pass" and str(job.trigger.timezone) == "UTC"
+    job = scheduler.get_job("send-pass")
+    assert str(job.trigger.timezone) == "UTC"
     assert job.trigger.interval.total_seconds() == 60
     assert job.coalesce and job.misfire_grace_time >= 600 and job.next_run_time is not None
 
 
 def minute_job(app):
     """The scheduler's minute job, run by hand (it reads the frozen clock)."""
-    [job] = build_scheduler(app).get_jobs()
-    return job.func
+    return build_scheduler(app).get_job("send-pass").func
 
 
 def reminded(app) -> list[int]:
@@ -100,37 +90,12 @@ def test_send_alerts_sends_the_teacher_reminders_too(app, runner, school):
             ("teacher_reminder", "+8613911112222")]
 
 
-class SchedulerProcess:
-    """`flask --app rollcall scheduler` in a child process, its stderr read line by line."""
-
-    def __init__(self, database_uri, lock_file):
-        env = {**os.environ, "ROLLCALL_SQLALCHEMY_DATABASE_URI": database_uri,
-               "ROLLCALL_SECRET_KEY": "test-secret-key", "ROLLCALL_SCHEDULER_LOCK_FILE":
-               str(lock_file), "ROLLCALL_SCHEDULER_LOCK_POLL_SECONDS": "0.2"}
-        self.process = subprocess.Popen([FLASK, "--app", "rollcall", "scheduler"], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                        text=True)
-        self.lines: queue.Queue = queue.Queue()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        for line in self.process.stderr:
-            self.lines.put(line.strip())
-
-    def wait_for(self, words: str, limit: float = 60) -> str:
-        """The first line containing words (fails after `limit` seconds of silence)."""
-        while True:
-            line = self.lines.get(timeout=limit)
-            if words in line:
-                return line
-
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-        self.reader.join(timeout=30)
-        self.process.stderr.close()
+def heartbeat_states(app) -> list[str]:
+    with app.app_context():
+        states = db.session.scalars(db.select(SchedulerHeartbeat.state)
+                                    .order_by(SchedulerHeartbeat.started_at)).all()
+        db.session.remove()
+    return list(states)
 
 
 def test_a_second_scheduler_waits_and_takes_over_when_the_first_dies(app, database_uri,
@@ -141,6 +106,8 @@ def test_a_second_scheduler_waits_and_takes_over_when_the_first_dies(app, databa
         first.wait_for("scheduler lock acquired")
         second = SchedulerProcess(database_uri, tmp_path / "scheduler.lock")
         second.wait_for("waiting to take over")
+        # The standby writes its heartbeat too, marked as waiting for the lock.
+        wait_until(lambda: heartbeat_states(app) == ["running", "waiting"], limit=30)
         assert first.wait_for("scheduler running")
         assert second.lines.empty() or "acquired" not in second.lines.get_nowait()
         first.kill()

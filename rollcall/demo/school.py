@@ -4,6 +4,7 @@ import random
 from datetime import date, time, timedelta
 
 from rollcall import clock
+from rollcall.cases.services import DEFAULT_UNREACHED_BY
 from rollcall.checks.models import (
     AttendanceStatus,
     BagStatus,
@@ -44,6 +45,9 @@ TEACHER_NAMES = ("王丽华", "陈建军", "刘晓梅")
 HISTORY_SCHOOL_DAYS = 10
 RELATIONSHIPS = (("母亲", 0.55), ("父亲", 0.35), ("祖母", 0.05), ("祖父", 0.05))
 ABSENCE_REASONS = ("发烧，家长请假", "看病", "家中有事", "肠胃不适")
+# The on-duty office phones a missing student is texted to: made-up numbers (138 0000 000x),
+# so that a "not found" in the demo shows who would be texted.
+DEMO_DUTY_PHONES = ("+8613800000000", "+8613800000001")
 
 
 def database_is_empty() -> bool:
@@ -79,6 +83,9 @@ def build_demo_school(seed: int = 2027, erase: bool = False) -> School:
     add_routine(school, homerooms, students,
                 previous_school_days(clock.school_today(school), HISTORY_SCHOOL_DAYS))
     _add_calendar(school)
+    school.settings = {**(school.settings or {}), "cases": {
+        "duty_phones": list(DEMO_DUTY_PHONES),
+        "unreached_by": DEFAULT_UNREACHED_BY.strftime("%H:%M")}}
     return school
 
 

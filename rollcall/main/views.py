@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from rollcall.access import visible_homerooms
 from rollcall.extensions import db
 from rollcall.i18n import SUPPORTED_LOCALES
+from rollcall.notify.health import current_scheduler
 from rollcall.urls import local_path
 
 bp = Blueprint("main", __name__)
@@ -60,10 +61,16 @@ def service_worker():
 
 @bp.get("/healthz")
 def healthz():
-    """200 with a JSON body when the database answers; 503 when it does not."""
+    """200 with a JSON body when the database answers and a scheduler runs; 503 when the
+    database does not answer or no scheduler has ticked within the limit."""
     try:
         db.session.execute(db.select(1))
+        scheduler = current_scheduler()
     except SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        return jsonify(status="error", database="unreachable", scheduler="unknown"), 503
+    last_tick = scheduler.last_tick.isoformat() if scheduler.last_tick else None
+    if scheduler.stale:
+        return jsonify(status="error", database="ok", scheduler="stale",
+                       last_tick=last_tick), 503
+    return jsonify(status="ok", database="ok", scheduler="ok", last_tick=last_tick)

@@ -143,3 +143,20 @@ class TeacherReminder(db.Model):
     texts_queued: Mapped[int] = mapped_column(default=0)
 
     homeroom: Mapped[Homeroom] = relationship()
+
+
+class SchedulerHeartbeat(db.Model):
+    """One scheduler process's last signs of life: the office and /healthz read these to know
+    whether texts and reminders are going out (rollcall.notify.heartbeat)."""
+
+    __tablename__ = "scheduler_heartbeats"
+    __table_args__ = (UniqueConstraint("host", "pid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    # "running" (holds the lock and ticks) or "waiting" (a standby waiting for the lock).
+    state: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(default=clock.now)
+    last_tick_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
+    last_send_pass_at: Mapped[datetime | None]
