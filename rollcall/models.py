@@ -199,6 +199,25 @@ class User(UserMixin, db.Model):
         """What Flask-Login keeps in the cookies: this sign-in's session token, never the id."""
         return self.login_token
 
+    # One equality for users: the row. UserMixin's compares get_id(), the sign-in token, which
+    # is None outside a request, so every user would equal every other (a roster import once
+    # linked one teacher of two and never replaced a class's teacher).
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        if self.id is None or other.id is None:  # not written yet: only itself
+            return self is other
+        return self.id == other.id
+
+    def __ne__(self, other) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        # Equal users hash alike. A user not written yet hashes by identity until its flush
+        # gives it an id: keep such users in lists, not sets, across a flush.
+        return hash((User, self.id)) if self.id is not None else object.__hash__(self)
+
     @property
     def is_active(self) -> bool:
         return self.active

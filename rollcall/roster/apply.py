@@ -85,6 +85,7 @@ class Reconciler:
         self._touched: set[int] = set()
         self.active_before = sum(1 for student in self.students if student.active)
         self.deactivated: dict[str, list[str]] = {"students": [], "homerooms": []}
+        self.teacher_changes: list[dict] = []  # per class: the teachers added and removed
         self.by = Index()
         self.homerooms = list(db.session.scalars(db.select(Homeroom).where(
             Homeroom.school_id == school.id).order_by(Homeroom.id)
@@ -107,8 +108,8 @@ class Reconciler:
                 seen.add(id(self._student(record)))
                 if progress:
                     progress(1)
-            for record in self.roster.teachers:
-                self._teacher(record)
+            named = [(record, self._teacher(record)) for record in self.roster.teachers]
+            self._link_teachers([(record, user) for record, user in named if user])
             for student in self.students:
                 gone = id(student) not in seen if self.roster.full \
                     else student.sourced_id in self.roster.leaving
@@ -244,12 +245,13 @@ class Reconciler:
         self._touched.add(id(guardian))
         return guardian
 
-    def _teacher(self, record) -> None:
+    def _teacher(self, record) -> User | None:
+        """The teacher's account, created or updated; None if the name is another school's."""
         user = self.users.get(record.username.lower())
         if user is not None and user.school_id != self.school.id:
             self.roster.error(record.file, record.line, "username", _l(
                 "the username %(name)s belongs to another school", name=record.username))
-            return
+            return None
         if user is None:
             user = User(school_id=self.school.id, username=record.username,
                         display_name=record.display_name, role=Role.TEACHER, active=True,
@@ -259,11 +261,44 @@ class Reconciler:
             self.counts["teachers"]["added"] += 1
         elif changed(user, display_name=record.display_name):
             self.counts["teachers"]["updated"] += 1
-        for key in record.homeroom_keys:
-            homeroom = self.homeroom_for[key]
-            if user not in homeroom.teachers:
-                homeroom.teachers.append(user)
-                self.counts["teachers"]["assigned"] += 1
+        return user
+
+    def _link_teachers(self, named: list[tuple]) -> None:
+        """Give each class the teachers the file names: added to the class, and, when the
+        file names all of a class's teachers, the others removed. A class the file names
+        no teacher for keeps its own (a class nobody takes the roll of helps nobody)."""
+        wanted: dict[str, list[User]] = {}
+        for record, user in named:
+            for key in record.homeroom_keys:
+                if user not in wanted.setdefault(key, []):
+                    wanted[key].append(user)
+        for key, homeroom in self.homeroom_for.items():
+            users = wanted.get(key, [])
+            if not users:
+                if self.roster.teachers_complete and homeroom.teachers:
+                    self.roster.warn(self.roster.source_name, 0, "-", _l(
+                        "%(homeroom)s: the file names no teacher for this class; its "
+                        "teachers stay: %(teachers)s", homeroom=homeroom.name,
+                        teachers=", ".join(map(teacher_label, homeroom.teachers))))
+                continue
+            added = [user for user in users if user not in homeroom.teachers]
+            removed = [user for user in homeroom.teachers if user not in users] \
+                if self.roster.teachers_complete else []
+            for user in removed:
+                homeroom.teachers.remove(user)
+            homeroom.teachers.extend(added)
+            self.counts["teachers"]["assigned"] += len(added)
+            self.counts["teachers"]["unassigned"] += len(removed)
+            if added or removed:
+                self.teacher_changes.append({
+                    "homeroom": homeroom.name,
+                    "added": [teacher_label(user) for user in added],
+                    "removed": [teacher_label(user) for user in removed]})
+
+
+def teacher_label(user: User) -> str:
+    """A teacher as the import's report and audit name them: display name (username)."""
+    return f"{user.display_name} ({user.username})"
 
 
 def _corrected_since(guardian: Guardian, roster_phone: str) -> bool:

@@ -117,8 +117,18 @@ def _print(report) -> None:
                  if report.counts.get(kind, {}).get(change, 0)]
         label = conditional if report.dry_run else change
         click.echo(f"{label}: {', '.join(parts) or 'nothing'}")
+    for change in report.teacher_changes:
+        click.echo(_teacher_change(change, report.dry_run))
     outcome = "dry run: nothing was written" if report.dry_run else "saved"
     click.echo(f"{report.students_read} students read from {report.source_name}; {outcome}.")
+
+
+def _teacher_change(change: dict, dry_run: bool) -> str:
+    """`九年级1班: teachers added 吴老师 (t.wu); removed 周老师 (t.zhou)`."""
+    parts = [f"{verb} {', '.join(change[key])}" for key, verb in
+             (("added", "would add" if dry_run else "added"),
+              ("removed", "would remove" if dry_run else "removed")) if change[key]]
+    return f"{change['homeroom']}: teachers {'; '.join(parts)}"
 
 
 def init_app(app: Flask) -> None:

@@ -57,6 +57,9 @@ class Roster:
     homerooms: dict[str, HomeroomRecord] = field(default_factory=dict)
     students: list[StudentRecord] = field(default_factory=list)
     teachers: list[TeacherRecord] = field(default_factory=list)
+    # True when the file names every teacher of its classes (a full OneRoster set): a class's
+    # teachers then become exactly those; otherwise teachers are only added.
+    teachers_complete: bool = False
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     school_name: str | None = None

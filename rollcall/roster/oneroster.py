@@ -129,6 +129,7 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
         if progress:
             progress(1)
     roster.teachers = [_teacher(roster, users[t], keys) for t, keys in teachers.items()]
+    roster.teachers_complete = roster.full
     _check_duplicate_numbers(roster)
     if roster.full and not roster.students and not roster.errors:
         roster.error("enrollments.csv", 0, "-", _l(

@@ -8,7 +8,15 @@ from flask_babel import lazy_gettext as _l
 
 from rollcall import audit
 from rollcall.extensions import db
-from rollcall.models import Guardian, Homeroom, School, Student, StudentGuardian, User
+from rollcall.models import (
+    Guardian,
+    Homeroom,
+    School,
+    Student,
+    StudentGuardian,
+    User,
+    homeroom_teachers,
+)
 from rollcall.roster.apply import Reconciler
 from rollcall.roster.data import Roster
 from rollcall.roster.oneroster import parse_oneroster
@@ -28,6 +36,7 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     students_read: int = 0
     deactivated: dict[str, list[str]] = field(default_factory=dict)  # names, for the check
+    teacher_changes: list[dict] = field(default_factory=list)  # per class: added, removed
     set_schools: list[str] = field(default_factory=list)  # a district set's schools, to choose
     destructive: bool = False  # it deactivates a class or over a tenth of the students
 
@@ -73,6 +82,7 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
     reconciler.run(progress)
     report.counts = {kind: dict(counter) for kind, counter in reconciler.counts.items()}
     report.deactivated = reconciler.deactivated
+    report.teacher_changes = reconciler.teacher_changes
     report.destructive = reconciler.destructive()
     if report.destructive and not allow_deactivate:
         roster.error(roster.source_name, 0, "-", _l(
@@ -87,6 +97,7 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
     audit.record("roster.import", school, actor=actor, after={
         "file": roster.source_name, "format": roster.kind, "full": roster.full, "via": origin,
         "counts": report.counts, "students": len(roster.students),
+        "teachers": report.teacher_changes,
         "warnings": len(roster.warnings),
     })
     db.session.commit()
@@ -121,6 +132,10 @@ def roster_fingerprint(school: School) -> str:
                   StudentGuardian.contact_order).join(Student)
         .where(Student.school_id == school.id)
         .order_by(StudentGuardian.student_id, StudentGuardian.guardian_id),
+        db.select(homeroom_teachers.c.homeroom_id, homeroom_teachers.c.user_id)
+        .join(Homeroom, Homeroom.id == homeroom_teachers.c.homeroom_id)
+        .where(Homeroom.school_id == school.id)
+        .order_by(homeroom_teachers.c.homeroom_id, homeroom_teachers.c.user_id),
     )
     for query in queries:
         for row in db.session.execute(query):
