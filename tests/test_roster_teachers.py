@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rollcall.api import tokens
 from rollcall.extensions import db
-from rollcall.models import AuditLog, Homeroom, User
+from rollcall.models import AuditLog, Homeroom, School, User
 from tests import factories
 from tests.roster_helpers import ONEROSTER
 
@@ -32,9 +32,10 @@ def oneroster_set(tmp_path: Path, name: str, teachers: list[tuple]) -> Path:
     return folder
 
 
-def teachers_of(app, title: str) -> list[str]:
+def teachers_of(app, title: str, school: str = "阳光中学") -> list[str]:
     with app.app_context():
-        homeroom = db.session.scalar(db.select(Homeroom).where(Homeroom.name == title))
+        homeroom = db.session.scalar(db.select(Homeroom).join(School).where(
+            Homeroom.name == title, School.name == school))
         return sorted(teacher.username for teacher in homeroom.teachers)
 
 
@@ -122,7 +123,7 @@ def test_the_check_page_names_the_teachers_who_would_change(app, login_as, schoo
     assert "九年级1班: added 郑老师 (t.zheng); removed 王老师 (t.wang)" in text
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)[1]
     assert admin.post("/admin/import/confirm", data={"token": token}).status_code == 200
-    assert teachers_of(app, "九年级1班") == ["t.zheng"]
+    assert teachers_of(app, "九年级1班", "测试中学") == ["t.zheng"]
 
 
 def test_two_users_outside_a_request_are_two_users(app, school):
