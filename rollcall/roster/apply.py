@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, School, Student, StudentGuardian, User
+from rollcall.phones import mask
 from rollcall.roster.data import Roster, StudentRecord
 
 
@@ -86,6 +87,7 @@ class Reconciler:
         self.active_before = sum(1 for student in self.students if student.active)
         self.deactivated: dict[str, list[str]] = {"students": [], "homerooms": []}
         self.teacher_changes: list[dict] = []  # per class: the teachers added and removed
+        self.student_changes: list[dict] = []  # per student: homeroom and guardians, old → new
         self.by = Index()
         self.homerooms = list(db.session.scalars(db.select(Homeroom).where(
             Homeroom.school_id == school.id).order_by(Homeroom.id)
@@ -183,6 +185,10 @@ class Reconciler:
             self.by.add(student, "sourced_id", "student_number")
             self.counts["students"]["added"] += 1
         else:
+            before = {"name": student.name, "guardians": guardian_labels(
+                link.guardian for link in sorted(student.guardian_links,
+                                                 key=lambda li: li.contact_order)),
+                      "homeroom": student.homeroom.name if student.homeroom else "-"}
             moved = homeroom.id is None or student.homeroom_id != homeroom.id
             if moved:  # by relationship: a homeroom new in this import has no id yet
                 student.homeroom = homeroom
@@ -190,10 +196,12 @@ class Reconciler:
                        seat=record.seat, active=True,
                        sourced_id=record.sourced_id or student.sourced_id) or moved:
                 self.counts["students"]["updated"] += 1
-        self._links(student, record)
+        wanted = self._links(student, record)
+        if not isinstance(student, Pending):
+            self._note_changes(student, before, wanted)
         return student
 
-    def _links(self, student, record: StudentRecord) -> None:
+    def _links(self, student, record: StudentRecord) -> list:
         current = [] if isinstance(student, Pending) else student.guardian_links
         wanted = []
         for order, guardian_record in enumerate(record.guardians, start=1):
@@ -207,6 +215,19 @@ class Reconciler:
         for link in list(current):
             if link.guardian not in wanted:
                 current.remove(link)
+        return wanted
+
+    def _note_changes(self, student: Student, before: dict, wanted: list) -> None:
+        """What changes for a student the school has, old → new, when the homeroom or the
+        guardians do: the check lists it before the admin confirms (with the name, should
+        that change too)."""
+        after = {"name": student.name, "homeroom": student.homeroom.name,
+                 "guardians": guardian_labels(wanted)}
+        if before["homeroom"] == after["homeroom"] and before["guardians"] == after["guardians"]:
+            return
+        self.student_changes.append({
+            "student": f"{before['name']} ({student.student_number})",
+            **{key: (before[key], after[key]) for key in after if before[key] != after[key]}})
 
     def _guardian(self, current_links, record):
         if record.sourced_id:
@@ -294,6 +315,12 @@ class Reconciler:
                     "homeroom": homeroom.name,
                     "added": [teacher_label(user) for user in added],
                     "removed": [teacher_label(user) for user in removed]})
+
+
+def guardian_labels(guardians) -> str:
+    """Guardians in contact order as a check names them: name and masked phone."""
+    return "、".join(f"{guardian.name} {mask(guardian.phone_e164)}" for guardian in guardians) \
+        or "-"
 
 
 def teacher_label(user: User) -> str:

@@ -119,6 +119,10 @@ def _print(report) -> None:
         click.echo(f"{label}: {', '.join(parts) or 'nothing'}")
     for change in report.teacher_changes:
         click.echo(_teacher_change(change, report.dry_run))
+    for change in report.student_changes:
+        click.echo(f"{change['student']}: " + "; ".join(
+            f"{what} {change[what][0]} -> {change[what][1]}"
+            for what in ("name", "homeroom", "guardians") if what in change))
     outcome = "dry run: nothing was written" if report.dry_run else "saved"
     click.echo(f"{report.students_read} students read from {report.source_name}; {outcome}.")
 

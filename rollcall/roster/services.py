@@ -37,6 +37,7 @@ class ImportReport:
     students_read: int = 0
     deactivated: dict[str, list[str]] = field(default_factory=dict)  # names, for the check
     teacher_changes: list[dict] = field(default_factory=list)  # per class: added, removed
+    student_changes: list[dict] = field(default_factory=list)  # homeroom, guardians: old, new
     set_schools: list[str] = field(default_factory=list)  # a district set's schools, to choose
     destructive: bool = False  # it deactivates a class or over a tenth of the students
 
@@ -83,6 +84,7 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
     report.counts = {kind: dict(counter) for kind, counter in reconciler.counts.items()}
     report.deactivated = reconciler.deactivated
     report.teacher_changes = reconciler.teacher_changes
+    report.student_changes = reconciler.student_changes
     report.destructive = reconciler.destructive()
     if report.destructive and not allow_deactivate:
         roster.error(roster.source_name, 0, "-", _l(

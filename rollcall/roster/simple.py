@@ -104,7 +104,7 @@ def source_lines(source: RosterSource) -> tuple[str, list[tuple[int, list[str]]]
     if source.kind == "xlsx":
         from rollcall.roster.workbook import sheet_lines
         return name, sheet_lines(name, data, source.sheet)
-    return name, csv_lines(name, decode(name, data, allow_gb18030=True))
+    return name, csv_lines(name, decode(name, data, allow_gb18030=True), one_line_rows=True)
 
 
 def parse_simple(source: RosterSource, region: str, default_language: str,
