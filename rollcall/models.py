@@ -5,6 +5,7 @@ import secrets
 from datetime import date, datetime, time
 
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -139,6 +140,11 @@ class Guardian(db.Model):
 
     school: Mapped[School] = relationship()
     student_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="guardian")
+
+    @property
+    def shown_name(self):
+        """The name, or that it is not known yet (a roster gave only the family's number)."""
+        return self.name or _l("name not known yet")
 
     @property
     def can_receive_texts(self) -> bool:

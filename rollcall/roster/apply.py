@@ -229,19 +229,31 @@ class Reconciler:
             "student": f"{before['name']} ({student.student_number})",
             **{key: (before[key], after[key]) for key in after if before[key] != after[key]}})
 
-    def _guardian(self, current_links, record):
+    def _find_guardian(self, current_links, record):
+        """The guardian the record is: by sourcedId; else one of the student's by name, or
+        by phone when one side's name is not known; else the school's by name and phone."""
         if record.sourced_id:
-            guardian = self.by.get(Guardian, "sourced_id", record.sourced_id)
-        else:
-            guardian = next((link.guardian for link in current_links
-                             if link.guardian.name == record.name), None) or self.by.get(
-                Guardian, ("name", "phone_e164"), (record.name, record.phone_e164))
-            if guardian is None and record.phone_e164:
-                guardian = self.by.get(Guardian, ("name", "roster_phone"),
-                                       (record.name, record.phone_e164))
+            return self.by.get(Guardian, "sourced_id", record.sourced_id)
+        guardian = next((link.guardian for link in current_links
+                         if link.guardian.name == record.name), None) or self.by.get(
+            Guardian, ("name", "phone_e164"), (record.name, record.phone_e164))
+        if guardian is None and record.phone_e164:
+            guardian = self.by.get(Guardian, ("name", "roster_phone"),
+                                   (record.name, record.phone_e164)) or next(
+                (link.guardian for link in current_links
+                 if not (link.guardian.name and record.name)
+                 and link.guardian.phone_e164 == record.phone_e164), None)
+        return guardian
+
+    def _guardian(self, current_links, record):
+        guardian = self._find_guardian(current_links, record)
         values = dict(name=record.name, relationship_label=record.relationship,
                       phone_e164=record.phone_e164, phone_raw=record.phone_raw,
                       language=record.language)
+        if not record.name and guardian is not None and guardian.name:
+            del values["name"]  # the file has the family's number only: keep the known name
+            if guardian.relationship_label:
+                del values["relationship_label"]
         roster_phone = record.phone_e164 or ""
         if guardian is None:
             guardian = Pending(Guardian, school_id=self.school.id, sourced_id=record.sourced_id,

@@ -15,6 +15,7 @@ class GuardianRecord:
     sourced_id: str | None = None
     phone_at: tuple[str, int, str] | None = None  # (file, line, column) of the phone
     absence_texts: bool = True  # a new guardian's switch (a registry member marked 否: off)
+    name_column: str = "guardian_name"  # where a problem with the name is shown
 
 
 @dataclass
