@@ -52,7 +52,7 @@ def test_a_student_in_two_chosen_classes_is_an_error_naming_both(app, runner):
         before = snapshot()
     result = run_import(runner, ONEROSTER / "scheduled_only", "--homerooms", "period=2")
     assert result.exit_code == 1
-    assert ("enrollments.csv:12: classSourcedId: the student is in two roll-call classes: "
+    assert ("enrollments.csv:12: classSourcedId: 张三 (2027001) is in two roll-call classes: "
             "九年级1班 数学 (line 9) and 九年级2班 数学") in result.output
     with app.app_context():
         assert snapshot() == before

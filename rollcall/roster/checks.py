@@ -4,6 +4,8 @@ compared with, and confirming applies exactly those bytes while that state holds
 import hashlib
 import secrets
 
+from flask_babel import lazy_gettext as _l
+
 from rollcall.extensions import db
 from rollcall.models import School, User
 from rollcall.roster import services
@@ -72,4 +74,4 @@ def confirm(token: str, school: School, user: User) -> services.ImportReport:
 
 def column_labels() -> dict:
     """Column ids as the format page names them, in the reader's language."""
-    return LABELS
+    return {**LABELS, "header": _l("Header row")}

@@ -54,11 +54,16 @@ def import_roster_command(path, school_name, create_school, dry_run, partial,
             school = _school(school_name, create_school, source)
             roster = services.read_roster(source, school, partial=partial,
                                           homerooms=homerooms.strip(), set_school=set_school)
-            with click.progressbar(length=len(roster.students), label="importing students",
-                                   file=sys.stderr) as bar:
+            if dry_run or roster.errors:  # nothing is imported: no "importing" bar
                 report = services.apply_roster(roster, school, None, dry_run=dry_run,
-                                               progress=bar.update, origin=_origin(),
+                                               origin=_origin(),
                                                allow_deactivate=allow_deactivate)
+            else:
+                with click.progressbar(length=len(roster.students), label="importing students",
+                                       file=sys.stderr) as bar:
+                    report = services.apply_roster(roster, school, None, progress=bar.update,
+                                                   origin=_origin(),
+                                                   allow_deactivate=allow_deactivate)
         _print(report)
     if not report.applied:
         db.session.rollback()  # also undoes a school created for this import

@@ -98,6 +98,12 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
         return roster
     manifest = files.manifest()
     roster.full = "delta" not in (manifest.get("file.users"), manifest.get("file.enrollments"))
+    empty = [name for name in REQUIRED if not files.rows[name] and not files.deleted[name]]
+    if empty and (roster.full or len(empty) == len(REQUIRED)):  # a delta may change little
+        roster.error(empty[0], 0, "-", _l(
+            "%(files)s: the file(s) have a header row but no rows; export the set again with "
+            "its data", files=", ".join(empty)))
+        return roster
     users = _index_users(roster, files)
     roles = _roles(files, users)
     school_ids = _school_scope(roster, files, school_name)
@@ -140,6 +146,19 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
 
 def _no_homerooms(roster, files, homerooms: str) -> None:
     """Why no class became a roll-call group, and what to choose instead."""
+    orgs = {row.get("sourcedId") for row in files.rows.get("orgs.csv", [])}
+    if orgs:
+        unknown: dict[str, int] = {}
+        for row in files.rows["classes.csv"]:
+            if row.get("schoolSourcedId") not in orgs:
+                unknown[row.get("schoolSourcedId")] = unknown.get(row.get("schoolSourcedId"),
+                                                                  0) + 1
+        if unknown:
+            roster.error("classes.csv", 0, "schoolSourcedId", _l(
+                "%(count)d class(es) belong to a school that orgs.csv does not list (%(ids)s): "
+                "export the set again with its orgs.csv complete",
+                count=sum(unknown.values()), ids=", ".join(sorted(unknown))))
+            return
     kinds: dict[str, int] = {}
     for row in files.rows["classes.csv"]:
         kind = row.get("classType").lower() or "?"
@@ -269,8 +288,9 @@ def _read_enrollments(roster, files, users, roles, homerooms="homeroom"):
         if role == "student":
             if user_id in members and members[user_id][0] != class_id:
                 roster.error(*where, "classSourcedId", _l(
-                    "the student is in two roll-call classes: %(first)s (line %(line)d) and "
-                    "%(second)s", first=roster.homerooms[members[user_id][0]].name,
+                    "%(student)s is in two roll-call classes: %(first)s (line %(line)d) and "
+                    "%(second)s", student=_who(users[user_id]),
+                    first=roster.homerooms[members[user_id][0]].name,
                     line=members[user_id][1], second=roster.homerooms[class_id].name))
             members.setdefault(user_id, (class_id, row.line))
         elif role in ("teacher", "aide"):
@@ -281,6 +301,12 @@ def _read_enrollments(roster, files, users, roles, homerooms="homeroom"):
         if homerooms == "homeroom" or is_primary or not primary.get(class_id):
             teachers.setdefault(user_id, []).append(class_id)
     return members, teachers
+
+
+def _who(row: Row) -> str:
+    """A student as a message names them: name (student number)."""
+    number = row.get("identifier") or row.get("username") or row.get("sourcedId")
+    return f"{person_name(row)} ({number})"
 
 
 def _agents(roster, users, roles) -> dict[str, list[str]]:

@@ -45,6 +45,12 @@ class ImportReport:
     def applied(self) -> bool:
         return not self.errors and not self.dry_run
 
+    @property
+    def changed(self) -> bool:
+        """True when the import adds, updates, deactivates or reassigns anything."""
+        return any(any(counter.values()) for counter in self.counts.values()) \
+            or bool(self.teacher_changes)
+
 
 def max_file_bytes() -> int:
     """The per-file size limit (ROSTER_MAX_FILE_BYTES, 20 MB unless configured)."""
@@ -96,6 +102,9 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
         db.session.rollback()
         return report
     reconciler.write()
+    if not report.changed:  # the same file again: nothing to audit
+        db.session.commit()
+        return report
     audit.record("roster.import", school, actor=actor, after={
         "file": roster.source_name, "format": roster.kind, "full": roster.full, "via": origin,
         "counts": report.counts, "students": len(roster.students),

@@ -1,0 +1,75 @@
+"""Messages a school office understands: what the files have, named in the office's words,
+and no audit entry or progress bar for an import that writes nothing."""
+
+import io
+import re
+import shutil
+
+from rollcall.extensions import db
+from rollcall.models import AuditLog
+from tests.roster_helpers import ONEROSTER, SIMPLE_CLEAN, snapshot
+
+
+def run_import(runner, path, *args):
+    return runner.invoke(args=["import-roster", str(path), "--school", "阳光中学", *args])
+
+
+def copy_set(tmp_path, name="set"):
+    folder = tmp_path / name
+    shutil.copytree(ONEROSTER / "clean", folder)
+    return folder
+
+
+def test_a_set_with_header_rows_only_says_its_files_have_no_rows(app, runner, tmp_path):
+    folder = copy_set(tmp_path)
+    for name in ("users.csv", "classes.csv", "enrollments.csv"):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8-sig").splitlines()[0] + "\n")
+    with app.app_context():
+        before = snapshot()
+    result = run_import(runner, folder)
+    assert result.exit_code == 1
+    assert "users.csv:0: -: users.csv, classes.csv, enrollments.csv: the file(s) have a " \
+        "header row but no rows" in result.output
+    assert "none of the" not in result.output
+    with app.app_context():
+        assert snapshot() == before
+
+
+def test_classes_of_a_school_missing_from_orgs_are_named_as_such(app, runner, tmp_path):
+    folder = copy_set(tmp_path)
+    with open(folder / "orgs.csv", "a") as orgs:
+        orgs.write("org-2,,,明月中学,school,MY,\n")
+    classes = folder / "classes.csv"
+    classes.write_text(classes.read_text().replace(",org-1,", ",org-9,"))
+    result = run_import(runner, folder)
+    assert result.exit_code == 1
+    assert "classes.csv:0: schoolSourcedId: 3 class(es) belong to a school that orgs.csv " \
+        "does not list (org-9)" in result.output
+    assert "is a homeroom" not in result.output
+
+
+def test_no_progress_bar_on_a_dry_run_or_a_refused_import(runner, tmp_path):
+    dry = run_import(runner, ONEROSTER / "clean", "--dry-run")
+    assert dry.exit_code == 0 and "importing students" not in dry.output
+    refused = run_import(runner, ONEROSTER / "scheduled_only")
+    assert refused.exit_code == 1 and "importing students" not in refused.output
+
+
+def test_a_reimport_that_changes_nothing_writes_no_audit_entry(app, runner):
+    run_import(runner, ONEROSTER / "clean")
+    run_import(runner, ONEROSTER / "clean")
+    with app.app_context():
+        assert len(db.session.scalars(db.select(AuditLog).where(
+            AuditLog.action == "roster.import")).all()) == 1
+
+
+def test_the_problem_table_names_the_header_row_in_the_readers_words(app, login_as, school):
+    admin = login_as("admin")
+    admin.post("/language", data={"locale": "en"})
+    data = SIMPLE_CLEAN.read_bytes().replace(b"guardian_language", b"sms_phone", 1)
+
+    page = admin.post("/admin/import", data={"file": (io.BytesIO(data), "r.csv")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    cells = re.findall(r'data-label="Column">([^<]*)<', page)
+    assert "Header row" in cells and "header" not in cells
