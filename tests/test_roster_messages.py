@@ -7,7 +7,7 @@ import shutil
 
 from rollcall.extensions import db
 from rollcall.models import AuditLog
-from tests.roster_helpers import ONEROSTER, SIMPLE_CLEAN, snapshot
+from tests.roster_helpers import HEADER, ONEROSTER, SIMPLE_CLEAN, simple_csv, snapshot
 
 
 def run_import(runner, path, *args):
@@ -73,3 +73,30 @@ def test_the_problem_table_names_the_header_row_in_the_readers_words(app, login_
                       content_type="multipart/form-data").get_data(as_text=True)
     cells = re.findall(r'data-label="Column">([^<]*)<', page)
     assert "Header row" in cells and "header" not in cells
+
+
+def test_the_same_warning_on_many_rows_is_one_line_with_its_rows(runner, tmp_path):
+    rows = "".join(f"九年级1班,9,90{seat:02d},学生{seat},{seat},,,,\n" for seat in range(1, 6))
+    result = run_import(runner, simple_csv(tmp_path, rows), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("no guardian") == 1
+    assert "warning: roster.csv: guardian_name: no guardian: nobody will get texts about this " \
+        "student (5 rows: 2, 3, 4, 5, 6)" in result.output
+
+
+def test_a_refused_row_is_not_also_warned(runner, tmp_path):
+    result = run_import(runner, simple_csv(tmp_path, "九年级1班,9,9001,张三,1,李四,母亲,,fr\n"))
+    assert result.exit_code == 1
+    assert "unknown language" in result.output
+    assert "no phone" not in result.output
+
+
+def test_the_check_page_folds_the_rows_of_a_repeated_warning(login_as, school):
+    admin = login_as("admin")
+    admin.post("/language", data={"locale": "en"})
+    rows = "".join(f"九年级1班,9,90{seat:02d},学生{seat},{seat},,,,\n" for seat in range(1, 6))
+    page = admin.post("/admin/import", data={
+        "file": (io.BytesIO((HEADER + rows).encode()), "r.csv"), "partial": "y"},
+        content_type="multipart/form-data").get_data(as_text=True)
+    assert "<details><summary>5 rows</summary>2, 3, 4, 5, 6</details>" in page
+    assert page.count("no guardian: nobody will get texts") == 1

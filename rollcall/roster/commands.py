@@ -110,7 +110,7 @@ def _school(name: str | None, create: bool, source) -> School:
 
 
 def _print(report) -> None:
-    for problem in report.warnings:
+    for problem in report.warnings_shown:
         click.echo(f"warning: {problem}")
     if report.errors:
         for problem in report.errors:

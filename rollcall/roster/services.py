@@ -20,7 +20,7 @@ from rollcall.models import (
 from rollcall.roster.apply import Reconciler
 from rollcall.roster.data import Roster
 from rollcall.roster.oneroster import parse_oneroster
-from rollcall.roster.problems import Problem, RosterRejected
+from rollcall.roster.problems import Problem, RosterRejected, summarised
 from rollcall.roster.reading import DEFAULT_MAX_FILE_BYTES, RosterSource
 from rollcall.roster.simple import parse_simple
 
@@ -44,6 +44,11 @@ class ImportReport:
     @property
     def applied(self) -> bool:
         return not self.errors and not self.dry_run
+
+    @property
+    def warnings_shown(self) -> list[Problem]:
+        """The warnings, summarised: one line per finding repeated on many rows."""
+        return summarised(self.warnings, self.errors)
 
     @property
     def changed(self) -> bool:
