@@ -1,9 +1,12 @@
 """Messages a school office understands: what the files have, named in the office's words,
 and no audit entry or progress bar for an import that writes nothing."""
 
+import html
 import io
 import re
 import shutil
+
+import pytest
 
 from rollcall.extensions import db
 from rollcall.models import AuditLog
@@ -100,3 +103,21 @@ def test_the_check_page_folds_the_rows_of_a_repeated_warning(login_as, school):
         content_type="multipart/form-data").get_data(as_text=True)
     assert "<details><summary>5 rows</summary>2, 3, 4, 5, 6</details>" in page
     assert page.count("no guardian: nobody will get texts") == 1
+
+
+@pytest.mark.parametrize(("folder", "field", "flag"), [
+    ("scheduled_only", "“OneRoster: the roll-call groups are”: Its classes of period 1",
+     "--homerooms"),
+    ("several_schools", "“OneRoster: the school to import, when the set holds several”",
+     "--set-school"),
+])
+def test_the_web_check_names_its_own_fields_not_the_command_lines(login_as, school, tmp_path,
+                                                                   folder, field, flag):
+    admin = login_as("admin")
+    admin.post("/language", data={"locale": "en"})
+    archive = shutil.make_archive(str(tmp_path / folder), "zip", root_dir=ONEROSTER / folder)
+    with open(archive, "rb") as handle:
+        page = admin.post("/admin/import", data={"file": (handle, "set.zip")},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert html.unescape(field) in html.unescape(page)
+    assert flag not in page

@@ -25,7 +25,8 @@ class RosterChanged(RuntimeError):
 
 
 def check_upload(name: str, stream, school: School, user: User, *, partial: bool = False,
-                 homerooms: str = "homeroom", set_school: str | None = None):
+                 homerooms: str = "homeroom", set_school: str | None = None,
+                 options: dict | None = None):
     """(report, check): what importing the upload would change; the check is kept for
     confirming when there are no errors (the admin's earlier checks are dropped)."""
     limit = services.max_file_bytes()
@@ -35,7 +36,7 @@ def check_upload(name: str, stream, school: School, user: User, *, partial: bool
         return services.rejected_report(name, rejected, True), None
     report = services.import_roster(source, school, user, dry_run=True, partial=partial,
                                      allow_deactivate=True, homerooms=homerooms,
-                                     set_school=set_school)
+                                     set_school=set_school, options=options)
     if report.errors:
         if source.kind == "oneroster":
             report.set_schools = school_names(source)

@@ -22,6 +22,9 @@ REQUIRED = {
     "enrollments.csv": ("classSourcedId", "userSourcedId", "role"),
 }
 GUARDIAN_ROLES = {"parent", "guardian", "relative"}
+# How the reader chooses what a message asks for: the command line's options by default; the
+# web's check passes the names of its own fields.
+CLI_OPTIONS = {"homerooms": "--homerooms period=1", "set_school": "--set-school NAME"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -90,7 +93,7 @@ def homeroom_choice(value: str) -> str | None:
 
 def parse_oneroster(source: RosterSource, region: str, default_language: str,
                     school_name: str | None = None, progress=None,
-                    homerooms: str = "homeroom") -> Roster:
+                    homerooms: str = "homeroom", options: dict | None = None) -> Roster:
     """Read a OneRoster set; every problem found is collected with its file and line."""
     roster = Roster(source.name, "oneroster")
     files = OneRosterSet(source, roster)
@@ -106,10 +109,11 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
         return roster
     users = _index_users(roster, files)
     roles = _roles(files, users)
-    school_ids = _school_scope(roster, files, school_name)
+    options = options or CLI_OPTIONS
+    school_ids = _school_scope(roster, files, school_name, options)
     _read_homerooms(roster, files, school_ids, homerooms)
     if roster.full and not roster.homerooms and not roster.errors:
-        _no_homerooms(roster, files, homerooms)
+        _no_homerooms(roster, files, homerooms, options)
         return roster
     _skip_deleted(roster, files)
     members, teachers = _read_enrollments(roster, files, users, roles, homerooms)
@@ -144,7 +148,7 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
     return roster
 
 
-def _no_homerooms(roster, files, homerooms: str) -> None:
+def _no_homerooms(roster, files, homerooms: str, options: dict) -> None:
     """Why no class became a roll-call group, and what to choose instead."""
     orgs = {row.get("sourcedId") for row in files.rows.get("orgs.csv", [])}
     if orgs:
@@ -169,7 +173,7 @@ def _no_homerooms(roster, files, homerooms: str) -> None:
         roster.error("classes.csv", 0, "classType", _l(
             "none of the %(total)d classes is a homeroom (classType=homeroom): %(found)s; "
             "choose which classes are the roll-call groups, e.g. the classes of the first "
-            "period (--homerooms period=1)", total=total, found=found or "0"))
+            "period (%(how)s)", total=total, found=found or "0", how=options["homerooms"]))
     else:
         roster.error("classes.csv", 0, "periods", _l(
             "none of the %(total)d classes is a scheduled class meeting in period "
@@ -218,7 +222,7 @@ def _roles(files, users) -> dict[str, str]:
     return roles
 
 
-def _school_scope(roster, files, school_name) -> set[str] | None:
+def _school_scope(roster, files, school_name, options) -> set[str] | None:
     """The org ids whose classes to import: all, or the one named like the school."""
     schools = [row for row in files.rows.get("orgs.csv", []) if row.get("type") == "school"]
     if len(schools) <= 1:
@@ -229,7 +233,8 @@ def _school_scope(roster, files, school_name) -> set[str] | None:
     if not named:
         roster.error("orgs.csv", 0, "name", _l(
             "the set holds %(count)d schools (%(names)s) and none is named %(name)s: choose "
-            "the one to import (--set-school NAME)", count=len(schools), name=school_name or "-",
+            "the one to import (%(how)s)", count=len(schools), name=school_name or "-",
+            how=options["set_school"],
             names=", ".join(row.get("name") for row in schools)))
         return set()
     roster.school_name = school_name

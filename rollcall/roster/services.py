@@ -63,7 +63,8 @@ def max_file_bytes() -> int:
 
 
 def read_roster(source: RosterSource, school: School, *, partial: bool = False,
-                homerooms: str = "homeroom", set_school: str | None = None) -> Roster:
+                homerooms: str = "homeroom", set_school: str | None = None,
+                options: dict | None = None) -> Roster:
     """Parse and check the source against the school's phone region and language.
 
     A partial roster (say, one class) only adds and updates: nobody is deactivated."""
@@ -72,7 +73,8 @@ def read_roster(source: RosterSource, school: School, *, partial: bool = False,
             roster = parse_simple(source, school.phone_region, school.locale)
         else:
             roster = parse_oneroster(source, school.phone_region, school.locale,
-                                     set_school or school.name, homerooms=homerooms)
+                                     set_school or school.name, homerooms=homerooms,
+                                     options=options)
     except RosterRejected as rejected:
         return Roster(source.name, source.kind, errors=rejected.problems)
     roster.full = roster.full and not partial
@@ -122,10 +124,11 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
 
 def import_roster(source: RosterSource, school: School, actor: User | None, *,
                   dry_run: bool = False, partial: bool = False, allow_deactivate: bool = False,
-                  homerooms: str = "homeroom", set_school: str | None = None) -> ImportReport:
+                  homerooms: str = "homeroom", set_school: str | None = None,
+                  options: dict | None = None) -> ImportReport:
     """Read, check and (unless a dry run or on error) write a roster in one go."""
     roster = read_roster(source, school, partial=partial, homerooms=homerooms,
-                         set_school=set_school)
+                         set_school=set_school, options=options)
     return apply_roster(roster, school, actor, dry_run=dry_run,
                         allow_deactivate=allow_deactivate)
 
