@@ -67,7 +67,7 @@ def test_a_period_no_class_meets_in_is_an_error(app, runner):
 def test_a_bad_homerooms_choice_is_refused(runner):
     result = run_import(runner, ONEROSTER / "clean", "--homerooms", "first")
     assert result.exit_code == 2
-    assert "use 'homeroom' or 'period=P'" in result.output
+    assert "use 'homeroom', 'period=P', 'title=PATTERN' or 'course=CODE'" in result.output
 
 
 def test_a_fresh_install_takes_its_school_from_the_set(app, runner):
@@ -167,7 +167,8 @@ def test_public_oat_set_with_two_schools_and_only_scheduled_classes(app, runner)
         in chosen.output
     by_period = run_import(runner, path, "--school", "School 1", "--homerooms", "period=1")
     assert by_period.exit_code == 1
-    assert "none of the 3 classes is a scheduled class meeting in period 1" in by_period.output
+    assert "classes.csv gives no periods, so no class can be chosen by period; its classes " \
+        "are titled: Class 1 title, Class 2 title, Class 3 title" in by_period.output
     with app.app_context():
         assert snapshot() == before
 

@@ -32,8 +32,10 @@ CHANGES = {"added": "would add", "updated": "would update", "deactivated": "woul
 @click.option("--allow-deactivate", is_flag=True,
               help="Allow a full import to deactivate classes or over 10% of the students.")
 @click.option("--homerooms", "homerooms", default="homeroom", show_default=True,
-              help="OneRoster: the roll-call classes: 'homeroom' (classType=homeroom) or "
-                   "'period=P' (the scheduled classes meeting in period P).")
+              help="OneRoster: the roll-call classes: 'homeroom' (classType=homeroom), "
+                   "'period=P' (the scheduled classes meeting in period P), 'title=PATTERN' "
+                   "(classes whose title matches a shell-style pattern such as 'HR*' or "
+                   "'*班会*') or 'course=CODE' (the classes of that courseSourcedId).")
 @click.option("--set-school", help="OneRoster: the school of a district set to import, when "
                                     "the set names it otherwise than Rollcall does.")
 @click.option("--sheet", help="An .xlsx workbook's sheet to read (default: the first).")
@@ -43,7 +45,8 @@ def import_roster_command(path, school_name, create_school, dry_run, partial,
                           allow_deactivate, homerooms, set_school, sheet):
     """Import a OneRoster 1.1/1.2 set (folder or .zip), or a simple roster (.csv or .xlsx)."""
     if oneroster.homeroom_choice(homerooms) is None:
-        raise click.BadParameter("use 'homeroom' or 'period=P'", param_hint="--homerooms")
+        raise click.BadParameter("use 'homeroom', 'period=P', 'title=PATTERN' or 'course=CODE'",
+                                 param_hint="--homerooms")
     with force_locale("en"):
         try:
             source = load_path(path, services.max_file_bytes())

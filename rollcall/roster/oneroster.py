@@ -1,6 +1,7 @@
 """OneRoster 1.1 CSV sets (and 1.2, whose roles live in roles.csv): homerooms, students,
 teachers and guardians."""
 
+import fnmatch
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -83,12 +84,21 @@ def school_names(source: RosterSource) -> list[str]:
             and row.get("status").lower() != "tobedeleted" and row.get("name")]
 
 
+CHOICE_KINDS = ("period", "title", "course")
+
+
 def homeroom_choice(value: str) -> str | None:
-    """`homeroom` or `period=P`; None when the value is neither."""
+    """`homeroom`, `period=P`, `title=PATTERN` or `course=CODE`; None when it is none."""
     value = (value or "homeroom").strip()
-    if value == "homeroom" or (value.startswith("period=") and value[7:].strip()):
+    kind, _equals, wanted = value.partition("=")
+    if value == "homeroom" or (kind in CHOICE_KINDS and wanted.strip()):
         return value
     return None
+
+
+def _choice(homerooms: str) -> tuple[str, str]:
+    kind, _equals, wanted = homerooms.partition("=")
+    return kind, wanted.strip()
 
 
 def parse_oneroster(source: RosterSource, region: str, default_language: str,
@@ -169,11 +179,29 @@ def _no_homerooms(roster, files, homerooms: str, options: dict) -> None:
         kinds[kind] = kinds.get(kind, 0) + 1
     total = sum(kinds.values())
     found = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    rows = files.rows["classes.csv"]
+    titles = sorted({row.get("title") for row in rows if row.get("title")})
+    titled = ", ".join(titles[:8]) + (", …" if len(titles) > 8 else "")
+    kind, wanted = _choice(homerooms)
     if homerooms == "homeroom":
         roster.error("classes.csv", 0, "classType", _l(
             "none of the %(total)d classes is a homeroom (classType=homeroom): %(found)s; "
             "choose which classes are the roll-call groups, e.g. the classes of the first "
             "period (%(how)s)", total=total, found=found or "0", how=options["homerooms"]))
+    elif kind == "title":
+        roster.error("classes.csv", 0, "title", _l(
+            "no class title matches %(pattern)s; the classes are titled: %(titles)s",
+            pattern=wanted, titles=titled or "-"))
+    elif kind == "course":
+        courses = sorted({row.get("courseSourcedId") for row in rows
+                          if row.get("courseSourcedId")})
+        roster.error("classes.csv", 0, "courseSourcedId", _l(
+            "no class belongs to the course %(code)s; the classes' courses are: %(courses)s",
+            code=wanted, courses=", ".join(courses) or "-"))
+    elif not any(row.get("periods") for row in rows):
+        roster.error("classes.csv", 0, "periods", _l(
+            "classes.csv gives no periods, so no class can be chosen by period; its classes "
+            "are titled: %(titles)s", titles=titled or "-"))
     else:
         roster.error("classes.csv", 0, "periods", _l(
             "none of the %(total)d classes is a scheduled class meeting in period "
@@ -242,11 +270,18 @@ def _school_scope(roster, files, school_name, options) -> set[str] | None:
 
 
 def _is_roll_call_class(row: Row, homerooms: str) -> bool:
-    """classType=homeroom, or with `period=P` a scheduled class meeting in period P."""
-    kind = row.get("classType").lower()
+    """classType=homeroom; with `period=P` a scheduled class meeting in period P; with
+    `title=PATTERN` a class whose title matches the shell-style pattern (any case); with
+    `course=CODE` a class of that course (courseSourcedId)."""
+    class_type = row.get("classType").lower()
     if homerooms == "homeroom":
-        return kind == "homeroom"
-    return kind == "scheduled" and homerooms[7:].strip() in split(row.get("periods"))
+        return class_type == "homeroom"
+    kind, wanted = _choice(homerooms)
+    if kind == "title":
+        return fnmatch.fnmatchcase(row.get("title").lower(), wanted.lower())
+    if kind == "course":
+        return row.get("courseSourcedId").lower() == wanted.lower()
+    return class_type == "scheduled" and wanted in split(row.get("periods"))
 
 
 def _read_homerooms(roster, files, school_ids, homerooms="homeroom") -> None:
@@ -303,7 +338,7 @@ def _read_enrollments(roster, files, users, roles, homerooms="homeroom"):
                 row.get("primary").lower() == "true"
             staff.append((user_id, class_id, row.get("primary").lower() == "true"))
     for user_id, class_id, is_primary in staff:
-        if homerooms == "homeroom" or is_primary or not primary.get(class_id):
+        if not homerooms.startswith("period=") or is_primary or not primary.get(class_id):
             teachers.setdefault(user_id, []).append(class_id)
     return members, teachers
 
