@@ -5,6 +5,7 @@ import secrets
 from datetime import date, datetime, time
 
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -141,6 +142,11 @@ class Guardian(db.Model):
     student_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="guardian")
 
     @property
+    def shown_name(self):
+        """The name, or that it is not known yet (a roster gave only the family's number)."""
+        return self.name or _l("name not known yet")
+
+    @property
     def can_receive_texts(self) -> bool:
         return bool(
             self.phone_e164 and self.absence_texts and self.sms_consent
@@ -198,6 +204,25 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str | None:
         """What Flask-Login keeps in the cookies: this sign-in's session token, never the id."""
         return self.login_token
+
+    # One equality for users: the row. UserMixin's compares get_id(), the sign-in token, which
+    # is None outside a request, so every user would equal every other (a roster import once
+    # linked one teacher of two and never replaced a class's teacher).
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        if self.id is None or other.id is None:  # not written yet: only itself
+            return self is other
+        return self.id == other.id
+
+    def __ne__(self, other) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        # Equal users hash alike. A user not written yet hashes by identity until its flush
+        # gives it an id: keep such users in lists, not sets, across a flush.
+        return hash((User, self.id)) if self.id is not None else object.__hash__(self)
 
     @property
     def is_active(self) -> bool:

@@ -275,7 +275,7 @@ def test_uploading_a_oneroster_zip_imports_it(app, school, english, tmp_path):
 
 @pytest.mark.parametrize(("data", "name", "message"), [
     (b"", "empty.csv", ["empty.csv", "1", "", "", "the file is empty"]),
-    (b"x,y\n1,2\n", "wrong.csv", ["wrong.csv", "1", "header", "",
+    (b"x,y\n1,2\n", "wrong.csv", ["wrong.csv", "1", "Header row", "",
                                   "missing column(s): homeroom (班级), student_number (学号), "
                                   "student_name (姓名)"]),
     (SIMPLE_CLEAN.read_bytes().replace(b"138 1234 5678", b"12"), "phones.csv",

@@ -52,7 +52,7 @@ def test_a_student_in_two_chosen_classes_is_an_error_naming_both(app, runner):
         before = snapshot()
     result = run_import(runner, ONEROSTER / "scheduled_only", "--homerooms", "period=2")
     assert result.exit_code == 1
-    assert ("enrollments.csv:12: classSourcedId: the student is in two roll-call classes: "
+    assert ("enrollments.csv:12: classSourcedId: 张三 (2027001) is in two roll-call classes: "
             "九年级1班 数学 (line 9) and 九年级2班 数学") in result.output
     with app.app_context():
         assert snapshot() == before
@@ -67,7 +67,7 @@ def test_a_period_no_class_meets_in_is_an_error(app, runner):
 def test_a_bad_homerooms_choice_is_refused(runner):
     result = run_import(runner, ONEROSTER / "clean", "--homerooms", "first")
     assert result.exit_code == 2
-    assert "use 'homeroom' or 'period=P'" in result.output
+    assert "use 'homeroom', 'period=P', 'title=PATTERN' or 'course=CODE'" in result.output
 
 
 def test_a_fresh_install_takes_its_school_from_the_set(app, runner):
@@ -167,7 +167,8 @@ def test_public_oat_set_with_two_schools_and_only_scheduled_classes(app, runner)
         in chosen.output
     by_period = run_import(runner, path, "--school", "School 1", "--homerooms", "period=1")
     assert by_period.exit_code == 1
-    assert "none of the 3 classes is a scheduled class meeting in period 1" in by_period.output
+    assert "classes.csv gives no periods, so no class can be chosen by period; its classes " \
+        "are titled: Class 1 title, Class 2 title, Class 3 title" in by_period.output
     with app.app_context():
         assert snapshot() == before
 

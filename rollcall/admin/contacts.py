@@ -34,7 +34,7 @@ def guardian_edit(guardian_id):
         services.update(guardian, values, actor=current_user, action="contacts.guardian.update")
         flash_phone_warning(form)
         return redirect(url_for("contacts.guardians"))
-    return render_template("admin/form.html", form=form, title=guardian.name,
+    return render_template("admin/form.html", form=form, title=guardian.shown_name,
                            back=url_for("contacts.guardians"),
                            students=[link.student for link in guardian.student_links])
 

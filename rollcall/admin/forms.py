@@ -205,6 +205,11 @@ class ImportForm(MaskedForm):
     set_school = StringField(_l("OneRoster: the school to import, when the set holds several"),
                              validators=[Optional(), Length(max=128)])
 
+    def field_wording(self) -> dict:
+        """How this page's fields make the choices a check may ask for (not the CLI's flags)."""
+        return {"homerooms": f"“{self.homerooms.label.text}”: {HOMEROOM_CHOICES[1].label}",
+                "set_school": f"“{self.set_school.label.text}”"}
+
 
 class ConfirmImportForm(MaskedForm):
     """Apply the file that was checked (it is kept on the server, not sent again)."""

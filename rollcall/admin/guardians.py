@@ -46,7 +46,7 @@ def guardian_edit(guardian_id):
                         action="admin.guardian.update")
         flash_phone_warning(form)
         return redirect(url_for("admin.guardian_edit", guardian_id=guardian.id))
-    return render_template("admin/form.html", form=form, title=guardian.name,
+    return render_template("admin/form.html", form=form, title=guardian.shown_name,
                            back=url_for("admin.guardians"), students=[
                                link.student for link in guardian.student_links])
 

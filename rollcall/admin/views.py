@@ -64,7 +64,8 @@ def import_roster():
         report, check = roster_checks.check_upload(
             name, upload.stream, current_user.school, current_user,
             partial=form.partial.data, homerooms=form.homerooms.data,
-            set_school=(form.set_school.data or "").strip() or None)
+            set_school=(form.set_school.data or "").strip() or None,
+            options=form.field_wording())
     status = 422 if report and report.errors else 200
     return render_template("admin/import.html", form=form, report=report, check=check,
                            confirm=ConfirmImportForm(token=check.token) if check else None,

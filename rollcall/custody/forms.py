@@ -26,4 +26,4 @@ class MoveForm(MaskedForm):
         self.received_by_id.choices = [(0, "—")] + [(u.id, u.display_name)
                                                     for u in office_people]
         self.guardian_id.choices = [(0, "—")] + [
-            (g.id, f"{g.name} ({g.relationship_label or ''})") for g in guardians]
+            (g.id, f"{g.shown_name} ({g.relationship_label or ''})") for g in guardians]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, School, Student, StudentGuardian, User
+from rollcall.phones import mask
 from rollcall.roster.data import Roster, StudentRecord
 
 
@@ -85,6 +86,8 @@ class Reconciler:
         self._touched: set[int] = set()
         self.active_before = sum(1 for student in self.students if student.active)
         self.deactivated: dict[str, list[str]] = {"students": [], "homerooms": []}
+        self.teacher_changes: list[dict] = []  # per class: the teachers added and removed
+        self.student_changes: list[dict] = []  # per student: homeroom and guardians, old → new
         self.by = Index()
         self.homerooms = list(db.session.scalars(db.select(Homeroom).where(
             Homeroom.school_id == school.id).order_by(Homeroom.id)
@@ -107,8 +110,8 @@ class Reconciler:
                 seen.add(id(self._student(record)))
                 if progress:
                     progress(1)
-            for record in self.roster.teachers:
-                self._teacher(record)
+            named = [(record, self._teacher(record)) for record in self.roster.teachers]
+            self._link_teachers([(record, user) for record, user in named if user])
             for student in self.students:
                 gone = id(student) not in seen if self.roster.full \
                     else student.sourced_id in self.roster.leaving
@@ -182,6 +185,10 @@ class Reconciler:
             self.by.add(student, "sourced_id", "student_number")
             self.counts["students"]["added"] += 1
         else:
+            before = {"name": student.name, "guardians": guardian_labels(
+                link.guardian for link in sorted(student.guardian_links,
+                                                 key=lambda li: li.contact_order)),
+                      "homeroom": student.homeroom.name if student.homeroom else "-"}
             moved = homeroom.id is None or student.homeroom_id != homeroom.id
             if moved:  # by relationship: a homeroom new in this import has no id yet
                 student.homeroom = homeroom
@@ -189,10 +196,12 @@ class Reconciler:
                        seat=record.seat, active=True,
                        sourced_id=record.sourced_id or student.sourced_id) or moved:
                 self.counts["students"]["updated"] += 1
-        self._links(student, record)
+        wanted = self._links(student, record)
+        if not isinstance(student, Pending):
+            self._note_changes(student, before, wanted)
         return student
 
-    def _links(self, student, record: StudentRecord) -> None:
+    def _links(self, student, record: StudentRecord) -> list:
         current = [] if isinstance(student, Pending) else student.guardian_links
         wanted = []
         for order, guardian_record in enumerate(record.guardians, start=1):
@@ -206,20 +215,45 @@ class Reconciler:
         for link in list(current):
             if link.guardian not in wanted:
                 current.remove(link)
+        return wanted
+
+    def _note_changes(self, student: Student, before: dict, wanted: list) -> None:
+        """What changes for a student the school has, old → new, when the homeroom or the
+        guardians do: the check lists it before the admin confirms (with the name, should
+        that change too)."""
+        after = {"name": student.name, "homeroom": student.homeroom.name,
+                 "guardians": guardian_labels(wanted)}
+        if before["homeroom"] == after["homeroom"] and before["guardians"] == after["guardians"]:
+            return
+        self.student_changes.append({
+            "student": f"{before['name']} ({student.student_number})",
+            **{key: (before[key], after[key]) for key in after if before[key] != after[key]}})
+
+    def _find_guardian(self, current_links, record):
+        """The guardian the record is: by sourcedId; else one of the student's by name, or
+        by phone when one side's name is not known; else the school's by name and phone."""
+        if record.sourced_id:
+            return self.by.get(Guardian, "sourced_id", record.sourced_id)
+        guardian = next((link.guardian for link in current_links
+                         if link.guardian.name == record.name), None) or self.by.get(
+            Guardian, ("name", "phone_e164"), (record.name, record.phone_e164))
+        if guardian is None and record.phone_e164:
+            guardian = self.by.get(Guardian, ("name", "roster_phone"),
+                                   (record.name, record.phone_e164)) or next(
+                (link.guardian for link in current_links
+                 if not (link.guardian.name and record.name)
+                 and link.guardian.phone_e164 == record.phone_e164), None)
+        return guardian
 
     def _guardian(self, current_links, record):
-        if record.sourced_id:
-            guardian = self.by.get(Guardian, "sourced_id", record.sourced_id)
-        else:
-            guardian = next((link.guardian for link in current_links
-                             if link.guardian.name == record.name), None) or self.by.get(
-                Guardian, ("name", "phone_e164"), (record.name, record.phone_e164))
-            if guardian is None and record.phone_e164:
-                guardian = self.by.get(Guardian, ("name", "roster_phone"),
-                                       (record.name, record.phone_e164))
+        guardian = self._find_guardian(current_links, record)
         values = dict(name=record.name, relationship_label=record.relationship,
                       phone_e164=record.phone_e164, phone_raw=record.phone_raw,
                       language=record.language)
+        if not record.name and guardian is not None and guardian.name:
+            del values["name"]  # the file has the family's number only: keep the known name
+            if guardian.relationship_label:
+                del values["relationship_label"]
         roster_phone = record.phone_e164 or ""
         if guardian is None:
             guardian = Pending(Guardian, school_id=self.school.id, sourced_id=record.sourced_id,
@@ -244,12 +278,13 @@ class Reconciler:
         self._touched.add(id(guardian))
         return guardian
 
-    def _teacher(self, record) -> None:
+    def _teacher(self, record) -> User | None:
+        """The teacher's account, created or updated; None if the name is another school's."""
         user = self.users.get(record.username.lower())
         if user is not None and user.school_id != self.school.id:
             self.roster.error(record.file, record.line, "username", _l(
                 "the username %(name)s belongs to another school", name=record.username))
-            return
+            return None
         if user is None:
             user = User(school_id=self.school.id, username=record.username,
                         display_name=record.display_name, role=Role.TEACHER, active=True,
@@ -259,11 +294,50 @@ class Reconciler:
             self.counts["teachers"]["added"] += 1
         elif changed(user, display_name=record.display_name):
             self.counts["teachers"]["updated"] += 1
-        for key in record.homeroom_keys:
-            homeroom = self.homeroom_for[key]
-            if user not in homeroom.teachers:
-                homeroom.teachers.append(user)
-                self.counts["teachers"]["assigned"] += 1
+        return user
+
+    def _link_teachers(self, named: list[tuple]) -> None:
+        """Give each class the teachers the file names: added to the class, and, when the
+        file names all of a class's teachers, the others removed. A class the file names
+        no teacher for keeps its own (a class nobody takes the roll of helps nobody)."""
+        wanted: dict[str, list[User]] = {}
+        for record, user in named:
+            for key in record.homeroom_keys:
+                if user not in wanted.setdefault(key, []):
+                    wanted[key].append(user)
+        for key, homeroom in self.homeroom_for.items():
+            users = wanted.get(key, [])
+            if not users:
+                if self.roster.teachers_complete and homeroom.teachers:
+                    self.roster.warn(self.roster.source_name, 0, "-", _l(
+                        "%(homeroom)s: the file names no teacher for this class; its "
+                        "teachers stay: %(teachers)s", homeroom=homeroom.name,
+                        teachers=", ".join(map(teacher_label, homeroom.teachers))))
+                continue
+            added = [user for user in users if user not in homeroom.teachers]
+            removed = [user for user in homeroom.teachers if user not in users] \
+                if self.roster.teachers_complete else []
+            for user in removed:
+                homeroom.teachers.remove(user)
+            homeroom.teachers.extend(added)
+            self.counts["teachers"]["assigned"] += len(added)
+            self.counts["teachers"]["unassigned"] += len(removed)
+            if added or removed:
+                self.teacher_changes.append({
+                    "homeroom": homeroom.name,
+                    "added": [teacher_label(user) for user in added],
+                    "removed": [teacher_label(user) for user in removed]})
+
+
+def guardian_labels(guardians) -> str:
+    """Guardians in contact order as a check names them: name and masked phone."""
+    return "、".join(f"{guardian.name} {mask(guardian.phone_e164)}" for guardian in guardians) \
+        or "-"
+
+
+def teacher_label(user: User) -> str:
+    """A teacher as the import's report and audit name them: display name (username)."""
+    return f"{user.display_name} ({user.username})"
 
 
 def _corrected_since(guardian: Guardian, roster_phone: str) -> bool:

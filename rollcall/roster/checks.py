@@ -4,6 +4,8 @@ compared with, and confirming applies exactly those bytes while that state holds
 import hashlib
 import secrets
 
+from flask_babel import lazy_gettext as _l
+
 from rollcall.extensions import db
 from rollcall.models import School, User
 from rollcall.roster import services
@@ -23,7 +25,8 @@ class RosterChanged(RuntimeError):
 
 
 def check_upload(name: str, stream, school: School, user: User, *, partial: bool = False,
-                 homerooms: str = "homeroom", set_school: str | None = None):
+                 homerooms: str = "homeroom", set_school: str | None = None,
+                 options: dict | None = None):
     """(report, check): what importing the upload would change; the check is kept for
     confirming when there are no errors (the admin's earlier checks are dropped)."""
     limit = services.max_file_bytes()
@@ -33,7 +36,7 @@ def check_upload(name: str, stream, school: School, user: User, *, partial: bool
         return services.rejected_report(name, rejected, True), None
     report = services.import_roster(source, school, user, dry_run=True, partial=partial,
                                      allow_deactivate=True, homerooms=homerooms,
-                                     set_school=set_school)
+                                     set_school=set_school, options=options)
     if report.errors:
         if source.kind == "oneroster":
             report.set_schools = school_names(source)
@@ -72,4 +75,4 @@ def confirm(token: str, school: School, user: User) -> services.ImportReport:
 
 def column_labels() -> dict:
     """Column ids as the format page names them, in the reader's language."""
-    return LABELS
+    return {**LABELS, "header": _l("Header row")}

@@ -32,8 +32,10 @@ CHANGES = {"added": "would add", "updated": "would update", "deactivated": "woul
 @click.option("--allow-deactivate", is_flag=True,
               help="Allow a full import to deactivate classes or over 10% of the students.")
 @click.option("--homerooms", "homerooms", default="homeroom", show_default=True,
-              help="OneRoster: the roll-call classes: 'homeroom' (classType=homeroom) or "
-                   "'period=P' (the scheduled classes meeting in period P).")
+              help="OneRoster: the roll-call classes: 'homeroom' (classType=homeroom), "
+                   "'period=P' (the scheduled classes meeting in period P), 'title=PATTERN' "
+                   "(classes whose title matches a shell-style pattern such as 'HR*' or "
+                   "'*班会*') or 'course=CODE' (the classes of that courseSourcedId).")
 @click.option("--set-school", help="OneRoster: the school of a district set to import, when "
                                     "the set names it otherwise than Rollcall does.")
 @click.option("--sheet", help="An .xlsx workbook's sheet to read (default: the first).")
@@ -43,7 +45,8 @@ def import_roster_command(path, school_name, create_school, dry_run, partial,
                           allow_deactivate, homerooms, set_school, sheet):
     """Import a OneRoster 1.1/1.2 set (folder or .zip), or a simple roster (.csv or .xlsx)."""
     if oneroster.homeroom_choice(homerooms) is None:
-        raise click.BadParameter("use 'homeroom' or 'period=P'", param_hint="--homerooms")
+        raise click.BadParameter("use 'homeroom', 'period=P', 'title=PATTERN' or 'course=CODE'",
+                                 param_hint="--homerooms")
     with force_locale("en"):
         try:
             source = load_path(path, services.max_file_bytes())
@@ -54,11 +57,16 @@ def import_roster_command(path, school_name, create_school, dry_run, partial,
             school = _school(school_name, create_school, source)
             roster = services.read_roster(source, school, partial=partial,
                                           homerooms=homerooms.strip(), set_school=set_school)
-            with click.progressbar(length=len(roster.students), label="importing students",
-                                   file=sys.stderr) as bar:
+            if dry_run or roster.errors:  # nothing is imported: no "importing" bar
                 report = services.apply_roster(roster, school, None, dry_run=dry_run,
-                                               progress=bar.update, origin=_origin(),
+                                               origin=_origin(),
                                                allow_deactivate=allow_deactivate)
+            else:
+                with click.progressbar(length=len(roster.students), label="importing students",
+                                       file=sys.stderr) as bar:
+                    report = services.apply_roster(roster, school, None, progress=bar.update,
+                                                   origin=_origin(),
+                                                   allow_deactivate=allow_deactivate)
         _print(report)
     if not report.applied:
         db.session.rollback()  # also undoes a school created for this import
@@ -105,7 +113,7 @@ def _school(name: str | None, create: bool, source) -> School:
 
 
 def _print(report) -> None:
-    for problem in report.warnings:
+    for problem in report.warnings_shown:
         click.echo(f"warning: {problem}")
     if report.errors:
         for problem in report.errors:
@@ -117,8 +125,22 @@ def _print(report) -> None:
                  if report.counts.get(kind, {}).get(change, 0)]
         label = conditional if report.dry_run else change
         click.echo(f"{label}: {', '.join(parts) or 'nothing'}")
+    for change in report.teacher_changes:
+        click.echo(_teacher_change(change, report.dry_run))
+    for change in report.student_changes:
+        click.echo(f"{change['student']}: " + "; ".join(
+            f"{what} {change[what][0]} -> {change[what][1]}"
+            for what in ("name", "homeroom", "guardians") if what in change))
     outcome = "dry run: nothing was written" if report.dry_run else "saved"
     click.echo(f"{report.students_read} students read from {report.source_name}; {outcome}.")
+
+
+def _teacher_change(change: dict, dry_run: bool) -> str:
+    """`九年级1班: teachers added 吴老师 (t.wu); removed 周老师 (t.zhou)`."""
+    parts = [f"{verb} {', '.join(change[key])}" for key, verb in
+             (("added", "would add" if dry_run else "added"),
+              ("removed", "would remove" if dry_run else "removed")) if change[key]]
+    return f"{change['homeroom']}: teachers {'; '.join(parts)}"
 
 
 def init_app(app: Flask) -> None:

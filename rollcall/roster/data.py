@@ -15,6 +15,7 @@ class GuardianRecord:
     sourced_id: str | None = None
     phone_at: tuple[str, int, str] | None = None  # (file, line, column) of the phone
     absence_texts: bool = True  # a new guardian's switch (a registry member marked 否: off)
+    name_column: str = "guardian_name"  # where a problem with the name is shown
 
 
 @dataclass
@@ -57,6 +58,9 @@ class Roster:
     homerooms: dict[str, HomeroomRecord] = field(default_factory=dict)
     students: list[StudentRecord] = field(default_factory=list)
     teachers: list[TeacherRecord] = field(default_factory=list)
+    # True when the file names every teacher of its classes (a full OneRoster set): a class's
+    # teachers then become exactly those; otherwise teachers are only added.
+    teachers_complete: bool = False
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     school_name: str | None = None

@@ -1,6 +1,7 @@
 """OneRoster 1.1 CSV sets (and 1.2, whose roles live in roles.csv): homerooms, students,
 teachers and guardians."""
 
+import fnmatch
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -22,6 +23,9 @@ REQUIRED = {
     "enrollments.csv": ("classSourcedId", "userSourcedId", "role"),
 }
 GUARDIAN_ROLES = {"parent", "guardian", "relative"}
+# How the reader chooses what a message asks for: the command line's options by default; the
+# web's check passes the names of its own fields.
+CLI_OPTIONS = {"homerooms": "--homerooms period=1", "set_school": "--set-school NAME"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -80,17 +84,26 @@ def school_names(source: RosterSource) -> list[str]:
             and row.get("status").lower() != "tobedeleted" and row.get("name")]
 
 
+CHOICE_KINDS = ("period", "title", "course")
+
+
 def homeroom_choice(value: str) -> str | None:
-    """`homeroom` or `period=P`; None when the value is neither."""
+    """`homeroom`, `period=P`, `title=PATTERN` or `course=CODE`; None when it is none."""
     value = (value or "homeroom").strip()
-    if value == "homeroom" or (value.startswith("period=") and value[7:].strip()):
+    kind, _equals, wanted = value.partition("=")
+    if value == "homeroom" or (kind in CHOICE_KINDS and wanted.strip()):
         return value
     return None
 
 
+def _choice(homerooms: str) -> tuple[str, str]:
+    kind, _equals, wanted = homerooms.partition("=")
+    return kind, wanted.strip()
+
+
 def parse_oneroster(source: RosterSource, region: str, default_language: str,
                     school_name: str | None = None, progress=None,
-                    homerooms: str = "homeroom") -> Roster:
+                    homerooms: str = "homeroom", options: dict | None = None) -> Roster:
     """Read a OneRoster set; every problem found is collected with its file and line."""
     roster = Roster(source.name, "oneroster")
     files = OneRosterSet(source, roster)
@@ -98,12 +111,19 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
         return roster
     manifest = files.manifest()
     roster.full = "delta" not in (manifest.get("file.users"), manifest.get("file.enrollments"))
+    empty = [name for name in REQUIRED if not files.rows[name] and not files.deleted[name]]
+    if empty and (roster.full or len(empty) == len(REQUIRED)):  # a delta may change little
+        roster.error(empty[0], 0, "-", _l(
+            "%(files)s: the file(s) have a header row but no rows; export the set again with "
+            "its data", files=", ".join(empty)))
+        return roster
     users = _index_users(roster, files)
     roles = _roles(files, users)
-    school_ids = _school_scope(roster, files, school_name)
+    options = options or CLI_OPTIONS
+    school_ids = _school_scope(roster, files, school_name, options)
     _read_homerooms(roster, files, school_ids, homerooms)
     if roster.full and not roster.homerooms and not roster.errors:
-        _no_homerooms(roster, files, homerooms)
+        _no_homerooms(roster, files, homerooms, options)
         return roster
     _skip_deleted(roster, files)
     members, teachers = _read_enrollments(roster, files, users, roles, homerooms)
@@ -129,6 +149,7 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
         if progress:
             progress(1)
     roster.teachers = [_teacher(roster, users[t], keys) for t, keys in teachers.items()]
+    roster.teachers_complete = roster.full
     _check_duplicate_numbers(roster)
     if roster.full and not roster.students and not roster.errors:
         roster.error("enrollments.csv", 0, "-", _l(
@@ -137,19 +158,50 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
     return roster
 
 
-def _no_homerooms(roster, files, homerooms: str) -> None:
+def _no_homerooms(roster, files, homerooms: str, options: dict) -> None:
     """Why no class became a roll-call group, and what to choose instead."""
+    orgs = {row.get("sourcedId") for row in files.rows.get("orgs.csv", [])}
+    if orgs:
+        unknown: dict[str, int] = {}
+        for row in files.rows["classes.csv"]:
+            if row.get("schoolSourcedId") not in orgs:
+                unknown[row.get("schoolSourcedId")] = unknown.get(row.get("schoolSourcedId"),
+                                                                  0) + 1
+        if unknown:
+            roster.error("classes.csv", 0, "schoolSourcedId", _l(
+                "%(count)d class(es) belong to a school that orgs.csv does not list (%(ids)s): "
+                "export the set again with its orgs.csv complete",
+                count=sum(unknown.values()), ids=", ".join(sorted(unknown))))
+            return
     kinds: dict[str, int] = {}
     for row in files.rows["classes.csv"]:
         kind = row.get("classType").lower() or "?"
         kinds[kind] = kinds.get(kind, 0) + 1
     total = sum(kinds.values())
     found = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    rows = files.rows["classes.csv"]
+    titles = sorted({row.get("title") for row in rows if row.get("title")})
+    titled = ", ".join(titles[:8]) + (", …" if len(titles) > 8 else "")
+    kind, wanted = _choice(homerooms)
     if homerooms == "homeroom":
         roster.error("classes.csv", 0, "classType", _l(
             "none of the %(total)d classes is a homeroom (classType=homeroom): %(found)s; "
             "choose which classes are the roll-call groups, e.g. the classes of the first "
-            "period (--homerooms period=1)", total=total, found=found or "0"))
+            "period (%(how)s)", total=total, found=found or "0", how=options["homerooms"]))
+    elif kind == "title":
+        roster.error("classes.csv", 0, "title", _l(
+            "no class title matches %(pattern)s; the classes are titled: %(titles)s",
+            pattern=wanted, titles=titled or "-"))
+    elif kind == "course":
+        courses = sorted({row.get("courseSourcedId") for row in rows
+                          if row.get("courseSourcedId")})
+        roster.error("classes.csv", 0, "courseSourcedId", _l(
+            "no class belongs to the course %(code)s; the classes' courses are: %(courses)s",
+            code=wanted, courses=", ".join(courses) or "-"))
+    elif not any(row.get("periods") for row in rows):
+        roster.error("classes.csv", 0, "periods", _l(
+            "classes.csv gives no periods, so no class can be chosen by period; its classes "
+            "are titled: %(titles)s", titles=titled or "-"))
     else:
         roster.error("classes.csv", 0, "periods", _l(
             "none of the %(total)d classes is a scheduled class meeting in period "
@@ -198,7 +250,7 @@ def _roles(files, users) -> dict[str, str]:
     return roles
 
 
-def _school_scope(roster, files, school_name) -> set[str] | None:
+def _school_scope(roster, files, school_name, options) -> set[str] | None:
     """The org ids whose classes to import: all, or the one named like the school."""
     schools = [row for row in files.rows.get("orgs.csv", []) if row.get("type") == "school"]
     if len(schools) <= 1:
@@ -209,7 +261,8 @@ def _school_scope(roster, files, school_name) -> set[str] | None:
     if not named:
         roster.error("orgs.csv", 0, "name", _l(
             "the set holds %(count)d schools (%(names)s) and none is named %(name)s: choose "
-            "the one to import (--set-school NAME)", count=len(schools), name=school_name or "-",
+            "the one to import (%(how)s)", count=len(schools), name=school_name or "-",
+            how=options["set_school"],
             names=", ".join(row.get("name") for row in schools)))
         return set()
     roster.school_name = school_name
@@ -217,11 +270,18 @@ def _school_scope(roster, files, school_name) -> set[str] | None:
 
 
 def _is_roll_call_class(row: Row, homerooms: str) -> bool:
-    """classType=homeroom, or with `period=P` a scheduled class meeting in period P."""
-    kind = row.get("classType").lower()
+    """classType=homeroom; with `period=P` a scheduled class meeting in period P; with
+    `title=PATTERN` a class whose title matches the shell-style pattern (any case); with
+    `course=CODE` a class of that course (courseSourcedId)."""
+    class_type = row.get("classType").lower()
     if homerooms == "homeroom":
-        return kind == "homeroom"
-    return kind == "scheduled" and homerooms[7:].strip() in split(row.get("periods"))
+        return class_type == "homeroom"
+    kind, wanted = _choice(homerooms)
+    if kind == "title":
+        return fnmatch.fnmatchcase(row.get("title").lower(), wanted.lower())
+    if kind == "course":
+        return row.get("courseSourcedId").lower() == wanted.lower()
+    return class_type == "scheduled" and wanted in split(row.get("periods"))
 
 
 def _read_homerooms(roster, files, school_ids, homerooms="homeroom") -> None:
@@ -268,8 +328,9 @@ def _read_enrollments(roster, files, users, roles, homerooms="homeroom"):
         if role == "student":
             if user_id in members and members[user_id][0] != class_id:
                 roster.error(*where, "classSourcedId", _l(
-                    "the student is in two roll-call classes: %(first)s (line %(line)d) and "
-                    "%(second)s", first=roster.homerooms[members[user_id][0]].name,
+                    "%(student)s is in two roll-call classes: %(first)s (line %(line)d) and "
+                    "%(second)s", student=_who(users[user_id]),
+                    first=roster.homerooms[members[user_id][0]].name,
                     line=members[user_id][1], second=roster.homerooms[class_id].name))
             members.setdefault(user_id, (class_id, row.line))
         elif role in ("teacher", "aide"):
@@ -277,9 +338,15 @@ def _read_enrollments(roster, files, users, roles, homerooms="homeroom"):
                 row.get("primary").lower() == "true"
             staff.append((user_id, class_id, row.get("primary").lower() == "true"))
     for user_id, class_id, is_primary in staff:
-        if homerooms == "homeroom" or is_primary or not primary.get(class_id):
+        if not homerooms.startswith("period=") or is_primary or not primary.get(class_id):
             teachers.setdefault(user_id, []).append(class_id)
     return members, teachers
+
+
+def _who(row: Row) -> str:
+    """A student as a message names them: name (student number)."""
+    number = row.get("identifier") or row.get("username") or row.get("sourcedId")
+    return f"{person_name(row)} ({number})"
 
 
 def _agents(roster, users, roles) -> dict[str, list[str]]:

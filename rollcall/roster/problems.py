@@ -14,9 +14,13 @@ class Problem:
     column: str
     message: str  # a lazy string: translated when shown
     value: str | None = None  # the cell as written, when the message does not quote it
+    lines: tuple[int, ...] = ()  # a summary's rows: the same finding on each of these lines
 
     def __str__(self) -> str:
         quoted = f"{self.value!r}: " if self.value is not None else ""
+        if self.lines:
+            rows = ", ".join(map(str, self.lines))
+            return f"{self.file}: {self.column}: {self.message} ({len(self.lines)} rows: {rows})"
         return f"{self.file}:{self.line}: {self.column}: {quoted}{self.message}"
 
     @property
@@ -26,6 +30,29 @@ class Problem:
             return ""
         phone = any(word in self.column for word in PHONE_COLUMN_WORDS)
         return mask_typed(self.value) if phone else self.value
+
+
+SUMMARY_FROM = 4  # this many rows with the same finding are one line with a count
+
+
+def summarised(warnings: list[Problem], errors: list[Problem]) -> list[Problem]:
+    """The warnings as a reader takes them in: none for a row that is refused anyway, and
+    the same finding on many rows as one line with the rows behind it."""
+    refused = {(error.file, error.line) for error in errors if error.line}
+    kept = [warning for warning in warnings if (warning.file, warning.line) not in refused]
+    groups: dict[tuple, list[Problem]] = {}
+    for warning in kept:
+        key = (warning.file, warning.column, str(warning.message), warning.value)
+        groups.setdefault(key, []).append(warning)
+    result = []
+    for same in groups.values():
+        if len(same) >= SUMMARY_FROM:
+            first = same[0]
+            result.append(Problem(first.file, first.line, first.column, first.message,
+                                  first.value, tuple(warning.line for warning in same)))
+        else:
+            result.extend(same)
+    return sorted(result, key=lambda problem: (problem.file, problem.line))
 
 
 PHONE_COLUMN_WORDS = ("phone", "sms", "电话")

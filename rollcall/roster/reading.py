@@ -189,20 +189,33 @@ class Row:
         return (self.values.get(column) or "").strip()
 
 
-def csv_lines(name: str, text: str) -> list[tuple[int, list[str]]]:
-    """Every row with the line it starts on, parsed strictly: a stray quote is an error."""
+def csv_lines(name: str, text: str, *, one_line_rows: bool = False
+              ) -> list[tuple[int, list[str]]]:
+    """Every row with the line it starts on, parsed strictly: a stray quote is an error.
+
+    With one_line_rows (the simple roster), a row over several lines is refused too: a quote
+    opened in one row and closed in a later one merges the rows between into one row that
+    looks valid (a student named after two lines, linked to another family's parent)."""
     if not text.strip():
         _refuse(name, _l("the file is empty"), line=1)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    result, line = [], 1
+    result, problems, line = [], [], 1
     try:
         for cells in reader:
             result.append((line, cells))
+            if one_line_rows and reader.line_num > line:
+                problems.append(Problem(name, line, "-", _l(
+                    "a cell in the row on line %(first)d runs on to line %(last)d, so these "
+                    "lines are read as one row: a double quote (\") is not closed where it "
+                    "should be, or a cell holds a line break; remove the stray quote or the "
+                    "line break, then save again", first=line, last=reader.line_num)))
             line = reader.line_num + 1
     except csv.Error as error:
         _refuse(name, _l("a double quote (\") is not closed or is misplaced in the row that "
                          "starts on this line (%(error)s): remove it or put the whole cell in "
                          "quotes, then save again", error=str(error)), line=line)
+    if problems:
+        raise RosterRejected(problems)
     return result
 
 

@@ -8,11 +8,19 @@ from flask_babel import lazy_gettext as _l
 
 from rollcall import audit
 from rollcall.extensions import db
-from rollcall.models import Guardian, Homeroom, School, Student, StudentGuardian, User
+from rollcall.models import (
+    Guardian,
+    Homeroom,
+    School,
+    Student,
+    StudentGuardian,
+    User,
+    homeroom_teachers,
+)
 from rollcall.roster.apply import Reconciler
 from rollcall.roster.data import Roster
 from rollcall.roster.oneroster import parse_oneroster
-from rollcall.roster.problems import Problem, RosterRejected
+from rollcall.roster.problems import Problem, RosterRejected, summarised
 from rollcall.roster.reading import DEFAULT_MAX_FILE_BYTES, RosterSource
 from rollcall.roster.simple import parse_simple
 
@@ -28,12 +36,25 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     students_read: int = 0
     deactivated: dict[str, list[str]] = field(default_factory=dict)  # names, for the check
+    teacher_changes: list[dict] = field(default_factory=list)  # per class: added, removed
+    student_changes: list[dict] = field(default_factory=list)  # homeroom, guardians: old, new
     set_schools: list[str] = field(default_factory=list)  # a district set's schools, to choose
     destructive: bool = False  # it deactivates a class or over a tenth of the students
 
     @property
     def applied(self) -> bool:
         return not self.errors and not self.dry_run
+
+    @property
+    def warnings_shown(self) -> list[Problem]:
+        """The warnings, summarised: one line per finding repeated on many rows."""
+        return summarised(self.warnings, self.errors)
+
+    @property
+    def changed(self) -> bool:
+        """True when the import adds, updates, deactivates or reassigns anything."""
+        return any(any(counter.values()) for counter in self.counts.values()) \
+            or bool(self.teacher_changes)
 
 
 def max_file_bytes() -> int:
@@ -42,7 +63,8 @@ def max_file_bytes() -> int:
 
 
 def read_roster(source: RosterSource, school: School, *, partial: bool = False,
-                homerooms: str = "homeroom", set_school: str | None = None) -> Roster:
+                homerooms: str = "homeroom", set_school: str | None = None,
+                options: dict | None = None) -> Roster:
     """Parse and check the source against the school's phone region and language.
 
     A partial roster (say, one class) only adds and updates: nobody is deactivated."""
@@ -51,7 +73,8 @@ def read_roster(source: RosterSource, school: School, *, partial: bool = False,
             roster = parse_simple(source, school.phone_region, school.locale)
         else:
             roster = parse_oneroster(source, school.phone_region, school.locale,
-                                     set_school or school.name, homerooms=homerooms)
+                                     set_school or school.name, homerooms=homerooms,
+                                     options=options)
     except RosterRejected as rejected:
         return Roster(source.name, source.kind, errors=rejected.problems)
     roster.full = roster.full and not partial
@@ -73,6 +96,8 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
     reconciler.run(progress)
     report.counts = {kind: dict(counter) for kind, counter in reconciler.counts.items()}
     report.deactivated = reconciler.deactivated
+    report.teacher_changes = reconciler.teacher_changes
+    report.student_changes = reconciler.student_changes
     report.destructive = reconciler.destructive()
     if report.destructive and not allow_deactivate:
         roster.error(roster.source_name, 0, "-", _l(
@@ -84,9 +109,13 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
         db.session.rollback()
         return report
     reconciler.write()
+    if not report.changed:  # the same file again: nothing to audit
+        db.session.commit()
+        return report
     audit.record("roster.import", school, actor=actor, after={
         "file": roster.source_name, "format": roster.kind, "full": roster.full, "via": origin,
         "counts": report.counts, "students": len(roster.students),
+        "teachers": report.teacher_changes,
         "warnings": len(roster.warnings),
     })
     db.session.commit()
@@ -95,10 +124,11 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
 
 def import_roster(source: RosterSource, school: School, actor: User | None, *,
                   dry_run: bool = False, partial: bool = False, allow_deactivate: bool = False,
-                  homerooms: str = "homeroom", set_school: str | None = None) -> ImportReport:
+                  homerooms: str = "homeroom", set_school: str | None = None,
+                  options: dict | None = None) -> ImportReport:
     """Read, check and (unless a dry run or on error) write a roster in one go."""
     roster = read_roster(source, school, partial=partial, homerooms=homerooms,
-                         set_school=set_school)
+                         set_school=set_school, options=options)
     return apply_roster(roster, school, actor, dry_run=dry_run,
                         allow_deactivate=allow_deactivate)
 
@@ -121,6 +151,10 @@ def roster_fingerprint(school: School) -> str:
                   StudentGuardian.contact_order).join(Student)
         .where(Student.school_id == school.id)
         .order_by(StudentGuardian.student_id, StudentGuardian.guardian_id),
+        db.select(homeroom_teachers.c.homeroom_id, homeroom_teachers.c.user_id)
+        .join(Homeroom, Homeroom.id == homeroom_teachers.c.homeroom_id)
+        .where(Homeroom.school_id == school.id)
+        .order_by(homeroom_teachers.c.homeroom_id, homeroom_teachers.c.user_id),
     )
     for query in queries:
         for row in db.session.execute(query):

@@ -22,16 +22,17 @@ COLUMNS = ("homeroom", "grade", "student_number", "student_name", "seat", "guard
            "guardian_relationship", "guardian_phone", "guardian_language")
 REQUIRED = ("homeroom", "student_number", "student_name")
 CHINESE_NAMES = {
-    "homeroom": ("班级", "班号"),
+    "homeroom": ("班级", "班号", "学生班级", "所在班级"),
     "grade": ("年级",),
     "student_number": ("学号", "学籍号", "学籍辅号"),
     "student_name": ("姓名", "学生姓名"),
     "seat": ("座号", "班内学号"),
-    "guardian_name": ("家长姓名", "监护人姓名"),
-    "guardian_relationship": ("关系", "与学生关系"),
-    "guardian_phone": ("联系电话", "家长电话", "手机号"),
+    "guardian_name": ("家长姓名", "监护人姓名", "家长", "监护人"),
+    "guardian_relationship": ("关系", "与学生关系", "亲属关系"),
+    "guardian_phone": ("联系电话", "家长电话", "手机号", "家长手机号", "监护人手机号", "电话"),
     "guardian_language": ("语言",),
 }
+PHONE_WORDS = ("电话", "手机", "phone")  # an ignored column named so would lose every number
 ALIASES = {alias: column for column, names in CHINESE_NAMES.items() for alias in names}
 LABELS = {
     "homeroom": _l("Homeroom"), "grade": _l("Grade"), "student_number": _l("Student number"),
@@ -58,23 +59,19 @@ def header_name(cell: str) -> str:
 class GuardianColumns:
     """Where one guardian's cells are in a row; `needs_phone` members without one are skipped."""
 
-    name: str
+    name: str | None  # None: the file has no name column for this phone
     relationship: str | None = None
     phone: str | None = None
     language: str | None = None
     is_guardian: str | None = None
     fixed_relationship: str | None = None
     needs_phone: bool = False
+    family_phone: bool = False  # a phone without a name column: the family's contact number
 
 
 def guardian_columns(header: list[str]) -> list[GuardianColumns]:
     """Each guardian the header has room for, in column order."""
-    found: list[tuple[int, GuardianColumns]] = []
-    if "guardian_name" in header or "guardian_phone" in header:
-        found.append((header.index("guardian_name") if "guardian_name" in header
-                      else header.index("guardian_phone"),
-                      GuardianColumns("guardian_name", "guardian_relationship",
-                                      "guardian_phone", "guardian_language")))
+    found = _single_guardian(header)
     wide: dict[str, dict[str, str]] = {}
     members: dict[str, dict[str, str]] = {}
     for column in header:
@@ -98,13 +95,26 @@ def guardian_columns(header: list[str]) -> list[GuardianColumns]:
     return [columns for _index, columns in sorted(found, key=lambda item: item[0])]
 
 
+def _single_guardian(header: list[str]) -> list[tuple[int, GuardianColumns]]:
+    """The guardian_* columns; a phone without a name column (联系电话 alone, or beside the
+    registry's 成员N columns) is the family's number, read after the members."""
+    if "guardian_name" in header:
+        return [(header.index("guardian_name"), GuardianColumns(
+            "guardian_name", "guardian_relationship", "guardian_phone", "guardian_language"))]
+    if "guardian_phone" in header:
+        return [(len(header), GuardianColumns(
+            None, "guardian_relationship", "guardian_phone", "guardian_language",
+            family_phone=True))]
+    return []
+
+
 def source_lines(source: RosterSource) -> tuple[str, list[tuple[int, list[str]]]]:
     """The rows of the one file of a simple roster, from CSV text or an .xlsx sheet."""
     (name, data), = source.files.items()
     if source.kind == "xlsx":
         from rollcall.roster.workbook import sheet_lines
         return name, sheet_lines(name, data, source.sheet)
-    return name, csv_lines(name, decode(name, data, allow_gb18030=True))
+    return name, csv_lines(name, decode(name, data, allow_gb18030=True), one_line_rows=True)
 
 
 def parse_simple(source: RosterSource, region: str, default_language: str,
@@ -119,6 +129,13 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
     used = set(COLUMNS) | {getattr(group, part) for group in groups for part in
                            ("name", "relationship", "phone", "language", "is_guardian")}
     extra = [column for column in header if column and column not in used]
+    phones = [column for column in extra if any(word in column.lower() for word in PHONE_WORDS)]
+    for column in phones:
+        roster.error(name, header_line, "header", _l(
+            "the column %(column)s looks like phone numbers, but Rollcall does not read it: "
+            "name the guardians' phone column 联系电话 (or guardian_phone), or delete this "
+            "column if it is not a guardian's phone", column=column))
+    extra = [column for column in extra if column not in phones]
     if extra:
         roster.warn(name, header_line, "header", _l("ignored column(s): %(columns)s",
                                                     columns=", ".join(extra)))
@@ -156,11 +173,19 @@ def _read_row(roster, students, groups, name, row, region, default_language) -> 
             "duplicate student number %(number)s: line %(line)d gives another student",
             number=number, line=student.line))
         return
+    guardians = []
     for columns in groups:
+        if columns.family_phone:
+            guardians = _family_phone(roster, where, row, groups, guardians, columns, region,
+                                      default_language)
+            continue
         guardian = _read_guardian(roster, where, row, columns, region, default_language)
-        if guardian and student:
+        if guardian:
+            guardians.append(guardian)
+    for guardian in guardians:
+        if student:
             if any(g.name == guardian.name for g in student.guardians):
-                roster.error(*where, columns.name, _l("this guardian is listed twice"))
+                roster.error(*where, guardian.name_column, _l("this guardian is listed twice"))
             student.guardians.append(guardian)
 
 
@@ -173,16 +198,40 @@ def _note_homeroom(roster, where, name, grade) -> None:
                                          homeroom=name, grade=known.grade))
 
 
+def _family_phone(roster, where, row, groups, guardians, columns, region, default_language):
+    """The guardians with a family's contact number (联系电话 without a name column): the
+    member with the same number has it already; with no member phone it is 成员1's; else
+    (and in a list with no names at all) a guardian whose name is not known yet."""
+    guardian = _read_guardian(roster, where, row, columns, region, default_language)
+    if guardian is None or guardian.phone_e164 is None:
+        return guardians
+    if any(known.phone_e164 == guardian.phone_e164 for known in guardians):
+        return guardians
+    first = next((group for group in groups if group.needs_phone
+                  and MEMBER.match(group.name)), None)
+    if first is not None and not guardians and row.get(first.name):
+        member = _read_guardian(roster, where, row, GuardianColumns(
+            first.name, first.relationship, columns.phone, is_guardian=first.is_guardian),
+            region, default_language)
+        return [member] if member else guardians
+    return [*guardians, guardian]
+
+
 def _read_guardian(roster, where, row, columns: GuardianColumns, region, default_language):
-    name = row.get(columns.name)
     raw_phone = row.get(columns.phone) if columns.phone else ""
     if columns.needs_phone and not raw_phone:
         return None  # a family member the registry lists without a phone is not a contact
-    name = fields.text(roster, where, columns.name, name, 64, required=False)
-    if not name:
-        if raw_phone:
-            roster.error(*where, columns.name, _l("required when a phone is given"))
-        return None
+    if columns.name is None:  # no name column: the number is the family's, name not known yet
+        if not raw_phone:
+            return None
+        name = ""
+    else:
+        name = fields.text(roster, where, columns.name, row.get(columns.name), 64,
+                           required=False)
+        if not name:
+            if raw_phone:
+                roster.error(*where, columns.name, _l("required when a phone is given"))
+            return None
     e164, raw = fields.phone(roster, where, columns.phone or "guardian_phone", raw_phone,
                              region)
     if not raw_phone:
@@ -192,13 +241,14 @@ def _read_guardian(roster, where, row, columns: GuardianColumns, region, default
         row.get(columns.relationship) if columns.relationship else "")
     return GuardianRecord(
         name=name,
-        relationship=fields.text(roster, where, columns.relationship or columns.name,
+        relationship=fields.text(roster, where, columns.relationship or columns.phone,
                                  relationship, 32, required=False) or None,
         phone_e164=e164, phone_raw=raw,
         language=fields.language(roster, where, columns.language or "guardian_language",
                                  row.get(columns.language) if columns.language else "",
                                  default_language),
         phone_at=(*where, columns.phone or "guardian_phone"),
+        name_column=columns.name or columns.phone,
         absence_texts=not (columns.is_guardian
                            and row.get(columns.is_guardian).lower() in NO),
     )
