@@ -94,7 +94,7 @@ def test_a_student_already_watched_is_not_added_twice(app, login_as, school, wat
     before = snapshot(app)
     response = add(login_as("office"), school.student_ids["room1"][0])
     assert response.status_code == 422
-    assert "This student is already on the watch list." in page(response)
+    assert "王老师 already put this student on the watch list." in page(response)
     assert snapshot(app) == before
 
 
