@@ -89,7 +89,8 @@ def change_password():
             services.start_session(user, current_app.config["REMEMBER_COOKIE_DURATION"],
                                    user_agent=request.headers.get("User-Agent"))
             login_user(user)  # keep this device signed in, on a new session
-            flash(_("Your password is changed. Other devices are signed out."), "info")
+            flash(_("Your password is changed. Other devices are signed out and your API "
+                    "tokens stop working."), "info")
             return redirect(url_for("main.home"))
         if result.refusal is not None:
             form.current_password.errors.append(_refusal_message(result.refusal))
