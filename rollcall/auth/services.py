@@ -26,9 +26,11 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(db.select(User).where(db.func.lower(User.username) == name))
 
 
-def authenticate(username: str, password: str, ip: str | None) -> SignIn:
-    """Check a username and password; the guess is counted before the password is checked."""
-    keys = throttle.sign_in_keys(username, ip)
+def authenticate(username: str, password: str, ip: str | None,
+                 device: str | None = None) -> SignIn:
+    """Check a username and password; the guess is counted before the password is checked
+    (device: the id of a device this account signed in on before, see rollcall.auth.devices)."""
+    keys = throttle.sign_in_keys(username, ip, device)
     refusal = throttle.claim(keys)
     if refusal is not None:
         return SignIn(refusal=refusal)
