@@ -7,7 +7,7 @@ from flask_login.utils import encode_cookie
 
 from rollcall.auth import devices, services
 from rollcall.auth.forms import ChangePasswordForm, LoginForm
-from rollcall.auth.models import UserSession
+from rollcall.auth.models import UserSession, digest
 from rollcall.urls import local_path
 
 bp = Blueprint("auth", __name__)
@@ -133,4 +133,4 @@ def end_other_sessions():
 
 
 def _handle(token: str | None) -> str | None:
-    return UserSession(token=token).handle if token else None
+    return UserSession(token=digest(token)).handle if token else None
