@@ -32,7 +32,7 @@ def test_upgrading_keeps_one_open_watch_entry_and_every_sign_in(tmp_path):
                                                      "student": student})
             run(text("INSERT INTO user_sessions (token, user_id, user_stamp, created_at, "
                      "remembered) VALUES ('cookie-token', :user, :stamp, "
-                     "'2026-01-01 00:00:00', 0)"), {"user": admin, "stamp": stamp})
+                     "'2026-01-01 00:00:00', :no)"), {"user": admin, "stamp": stamp, "no": False})
             run(text("INSERT INTO api_tokens (user_id, token_hash, prefix, created_at) "
                      "VALUES (:user, 'h', 'rc_', '2026-01-01 00:00:00')"), {"user": admin})
         db.session.remove()
