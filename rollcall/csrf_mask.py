@@ -20,6 +20,7 @@ from flask import Flask, g
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect, generate_csrf, validate_csrf
 from markupsafe import Markup
+from wtforms import StringField
 from wtforms.csrf.core import CSRF
 
 
@@ -92,8 +93,19 @@ class MaskedFormCSRF(CSRF):
                       self.meta.csrf_field_name)
 
 
+def _text_or_empty(value):
+    return "" if value is None else value
+
+
 class MaskedForm(FlaskForm):
-    """Every Rollcall form: FlaskForm with a masked CSRF token."""
+    """Every Rollcall form: FlaskForm with a masked CSRF token, whose text fields read as
+    empty text when a post leaves them out (never None, which a view would .strip())."""
 
     class Meta:
         csrf_class = MaskedFormCSRF
+
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField):
+                options["filters"] = (*unbound_field.kwargs.get("filters", ()),
+                                      _text_or_empty)
+            return unbound_field.bind(form=form, **options)

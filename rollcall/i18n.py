@@ -1,5 +1,7 @@
 """Language and time display: Simplified Chinese and English, in the school's time zone."""
 
+from urllib.parse import urlencode
+
 from flask import Flask, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
@@ -34,6 +36,22 @@ def select_timezone() -> str:
     return "Asia/Shanghai"
 
 
+# The query parameters the language switch brings back: which page, class, day or filter. Never
+# free text (a search, a note, a phone number), which would sit next to the page's secrets on
+# every page, where a compression oracle could read them out.
+RETURN_PARAMETERS = ("page", "day", "date_from", "date_to", "homeroom", "kind", "status",
+                     "category", "dangerous", "show", "person", "all", "reason")
+
+
+def return_path() -> str:
+    """Where the language switch returns to: this page's path with only RETURN_PARAMETERS."""
+    if request.method != "GET":
+        return ""
+    kept = [(key, value) for key, value in request.args.items(multi=True)
+            if key in RETURN_PARAMETERS and len(value) <= 40]
+    return request.path + (f"?{urlencode(kept)}" if kept else "")
+
+
 def html_lang() -> str:
     """The value for <html lang>."""
     return "zh-Hans" if str(get_locale()).startswith("zh") else "en"
@@ -56,5 +74,6 @@ def per_request(func):
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories="translations")
-    app.jinja_env.globals.update(html_lang=html_lang, SUPPORTED_LOCALES=SUPPORTED_LOCALES)
+    app.jinja_env.globals.update(html_lang=html_lang, SUPPORTED_LOCALES=SUPPORTED_LOCALES,
+                                 language_return_path=return_path)
     app.jinja_env.filters["datetime"] = per_request(format_datetime)

@@ -8,7 +8,7 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from rollcall import clock
@@ -187,8 +187,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     phone_e164: Mapped[str | None] = mapped_column(String(20))
     locale: Mapped[str | None] = mapped_column(String(16))
-    # Changes with the password, so every session and "stay signed in" cookie made before
-    # the change stops working (see rollcall.auth.models.UserSession).
+    # Changes with the password and when the account is disabled, so every session, "stay
+    # signed in" cookie and API token made before stops working for good (see
+    # rollcall.auth.models.UserSession and rollcall.api.models.ApiToken).
     session_token: Mapped[str] = mapped_column(
         String(64), unique=True, default=lambda: secrets.token_urlsafe(32)
     )
@@ -230,7 +231,20 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=_hash_method())
+        self.end_every_sign_in()
+
+    def end_every_sign_in(self) -> None:
+        """Every session, "stay signed in" cookie and API token made so far stops working,
+        and nothing brings them back."""
         self.session_token = secrets.token_urlsafe(32)
+
+    @validates("active")
+    def _disabled_ends_sign_ins(self, key, active):
+        """Disabling an account ends its sign-ins for good: ticking "Active" again later
+        does not revive them."""
+        if not active and self.active:
+            self.end_every_sign_in()
+        return active
 
     def check_password(self, password: str) -> bool:
         """Whether password is right; an account without one costs the same hash check."""

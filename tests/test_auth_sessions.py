@@ -93,8 +93,8 @@ def test_last_seen_is_written_at_most_once_an_hour(app, client, school):
 def test_loading_the_user_commits_nothing_before_the_view_is_done(app, client, school):
     with clock.frozen(T0):
         sign_in(client)
-    with app.app_context():
-        token = db.session.scalar(db.select(UserSession.token))
+    with client.session_transaction() as session:
+        token = session["_user_id"]  # what the cookie carries; only its digest is stored
     with clock.frozen(T0.replace(hour=2)), app.test_request_context("/account/password"):
         assert load_user(token).username == "t.wang"
         db.session.rollback()  # the view fails before it commits: nothing of the request stays
@@ -180,3 +180,17 @@ def test_unknown_or_foreign_handles_write_nothing(app, school, login_as):
     assert admin.post(f"/admin/users/{other_school_user}/sessions/end-all").status_code == 404
     assert other.get("/account/password").status_code == 200
     assert audit_count(app) == 0
+
+
+def test_only_a_digest_of_the_session_token_is_stored(app, client, school):
+    import hashlib
+
+    sign_in(client, remember="y")
+    with client.session_transaction() as session:
+        token = session["_user_id"]
+    with app.app_context():
+        stored = db.session.scalar(db.select(UserSession.token))
+    assert stored == hashlib.sha256(token.encode()).hexdigest() and token not in stored
+    with app.test_request_context("/"):
+        assert load_user(stored) is None  # a copy of the table signs nobody in
+        assert load_user(token).username == "t.wang"

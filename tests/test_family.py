@@ -117,13 +117,17 @@ def test_from_a_conflict_the_contact_form_opens_filled_in(app, login_as, school)
         teacher.post(f"/homerooms/{school.homeroom_ids['room1']}/screening/conflicts", data={
             "student_ids": [student], "about": "与同学争执", "severity": "minor",
             "state": "open"})
-        conflict_page = page(teacher.get("/conflicts/" + str(
-            table_rows(app, __import__("rollcall.screening.models", fromlist=["Conflict"])
-                 .Conflict)[0]["id"])))
-        link = f"/students/{student}/family-contacts?reason=conflict"
-        assert link in conflict_page
-        form = page(teacher.get(link + "&said=与同学争执"))
+        conflict_id = table_rows(app, __import__(
+            "rollcall.screening.models", fromlist=["Conflict"]).Conflict)[0]["id"]
+        conflict_page = page(teacher.get(f"/conflicts/{conflict_id}"))
+        link = (f"/students/{student}/family-contacts"
+                f"?reason=conflict&amp;about=conflict:{conflict_id}")
+        assert link in conflict_page and "与同学争执" not in link  # the id, not the words
+        form = page(teacher.get(link.replace("&amp;", "&")))
+        elsewhere = page(teacher.get(f"/students/{school.student_ids['room1'][1]}/family-contacts"
+                                     f"?about=conflict:{conflict_id}"))
     assert '<option selected value="conflict">' in form and "与同学争执</textarea>" in form
+    assert "与同学争执" not in elsewhere  # a record of another student fills in nothing
 
 
 def test_another_classs_teacher_cannot_see_or_write_a_students_contacts(app, login_as,

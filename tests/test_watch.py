@@ -94,7 +94,7 @@ def test_a_student_already_watched_is_not_added_twice(app, login_as, school, wat
     before = snapshot(app)
     response = add(login_as("office"), school.student_ids["room1"][0])
     assert response.status_code == 422
-    assert "This student is already on the watch list." in page(response)
+    assert "王老师 already put this student on the watch list." in page(response)
     assert snapshot(app) == before
 
 
@@ -180,3 +180,15 @@ def test_the_watch_list_is_hidden_from_other_teachers_on_every_page_and_endpoint
     assert "学生01" not in listing and "Nobody is on the watch list." in listing
     assert "网吧" not in today and csv.status_code == 403
     assert snapshot(app)[1] == []
+
+
+def test_the_family_contact_link_carries_the_entry_not_its_details(app, login_as, school,
+                                                                  watched):
+    teacher = login_as("teacher")
+    with school_time(9, 5):
+        entry_page = page(teacher.get(f'/watch/{watched["id"]}', headers=EN))
+        link = (f'/students/{watched["student_id"]}/family-contacts'
+                f'?reason=conduct&amp;about=watch:{watched["id"]}')
+        assert link in entry_page and "said=" not in entry_page
+        form = page(teacher.get(link.replace("&amp;", "&"), headers=EN))
+    assert "放学后常与校外青年在网吧门口聚集</textarea>" in form

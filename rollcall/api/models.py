@@ -21,5 +21,8 @@ class ApiToken(db.Model):
     prefix: Mapped[str] = mapped_column(String(12))  # first characters, to tell tokens apart
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     revoked_at: Mapped[datetime | None]
+    # User.session_token when the token was made: a password change or a disabled account
+    # (a new User.session_token) ends it for good, as it ends the user's sessions.
+    user_stamp: Mapped[str] = mapped_column(String(64))
 
     user: Mapped[User] = relationship()

@@ -17,7 +17,8 @@ def _hash(token: str) -> str:
 def create_token(user) -> str:
     """Make a token for user, store its hash (audited), and return the token (shown once)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user=user, token_hash=_hash(token), prefix=token[:10])
+    row = ApiToken(user=user, token_hash=_hash(token), prefix=token[:10],
+                   user_stamp=user.session_token)
     db.session.add(row)
     db.session.flush()
     audit.record("api_token.create", row, actor=user, school_id=user.school_id,
@@ -26,11 +27,13 @@ def create_token(user) -> str:
 
 
 def user_for_token(token: str | None):
-    """The active user a token belongs to, or None."""
+    """The active user a token belongs to, or None (revoked, or made before the user's last
+    password change or before the account was disabled)."""
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     row = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == _hash(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
+    if row is None or row.revoked_at is not None or not row.user.active \
+            or row.user_stamp != row.user.session_token:
         return None
     return row.user
 

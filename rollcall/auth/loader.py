@@ -6,7 +6,7 @@ from sqlalchemy import bindparam
 
 from rollcall import clock
 from rollcall.auth import services
-from rollcall.auth.models import UserSession
+from rollcall.auth.models import UserSession, digest
 from rollcall.extensions import db, login_manager
 from rollcall.models import User
 
@@ -24,7 +24,7 @@ LIVE_SESSION = (
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """The user of a live session: not signed out, no password change since, account active."""
-    row = db.session.execute(LIVE_SESSION, {"token": token, "now": clock.now()}).first()
+    row = db.session.execute(LIVE_SESSION, {"token": digest(token), "now": clock.now()}).first()
     if row is None:
         return None
     user, last_seen_at = row

@@ -11,8 +11,15 @@ from rollcall.extensions import db
 from rollcall.models import User
 
 
+def digest(token: str) -> str:
+    """What is stored of a session's token: its SHA-256, as for API tokens. A copy of the
+    table signs nobody in."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class UserSession(db.Model):
-    """One sign-in on one device; its token is what the session and remember cookies carry.
+    """One sign-in on one device; its token is what the session and remember cookies carry,
+    and only the token's digest is stored (the column `token`).
 
     Deleting the row ends that session and its remember cookie; a password change (a new
     User.session_token) ends every session made before it, and a disabled account loads none.
@@ -20,7 +27,7 @@ class UserSession(db.Model):
 
     __tablename__ = "user_sessions"
 
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)  # digest(the token)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     user_stamp: Mapped[str] = mapped_column(String(64))  # User.session_token at sign-in
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
@@ -34,4 +41,8 @@ class UserSession(db.Model):
     @property
     def handle(self) -> str:
         """What pages and forms name this session by; the token itself never leaves the cookie."""
-        return hashlib.sha256(self.token.encode()).hexdigest()[:16]
+        return self.token[:16]
+
+    def is_for(self, token: str | None) -> bool:
+        """Whether this is the session of the cookie's token."""
+        return token is not None and self.token == digest(token)

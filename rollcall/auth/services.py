@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from rollcall import audit, clock
 from rollcall.auth import throttle
-from rollcall.auth.models import UserSession
+from rollcall.auth.models import UserSession, digest
 from rollcall.extensions import db
 from rollcall.models import UNUSABLE_HASH, User
 
@@ -26,9 +26,11 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(db.select(User).where(db.func.lower(User.username) == name))
 
 
-def authenticate(username: str, password: str, ip: str | None) -> SignIn:
-    """Check a username and password; the guess is counted before the password is checked."""
-    keys = throttle.sign_in_keys(username, ip)
+def authenticate(username: str, password: str, ip: str | None,
+                 device: str | None = None) -> SignIn:
+    """Check a username and password; the guess is counted before the password is checked
+    (device: the id of a device this account signed in on before, see rollcall.auth.devices)."""
+    keys = throttle.sign_in_keys(username, ip, device)
     refusal = throttle.claim(keys)
     if refusal is not None:
         return SignIn(refusal=refusal)
@@ -97,7 +99,7 @@ def start_session(user: User, remember_for: timedelta, *, remembered: bool = Fal
         | (UserSession.expires_at < now)
         | (UserSession.user_stamp != user.session_token)))
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(token=token, user_id=user.id, user_stamp=user.session_token,
+    db.session.add(UserSession(token=digest(token), user_id=user.id, user_stamp=user.session_token,
                                created_at=now, last_seen_at=now, remembered=remembered,
                                device=device_label(user_agent),
                                expires_at=expires_at if remembered else None))
@@ -117,7 +119,7 @@ def seen_long_ago(last_seen_at: datetime | None) -> bool:
 
 def note_seen(token: str) -> None:
     """Write that the session with this token was used just now (commits)."""
-    db.session.execute(db.update(UserSession).where(UserSession.token == token)
+    db.session.execute(db.update(UserSession).where(UserSession.token == digest(token))
                        .values(last_seen_at=clock.now()))
     db.session.commit()
 
@@ -134,7 +136,7 @@ def end_sessions(user: User, handles, *, actor: User, keep_token: str | None = N
     """Sign out the user's sessions named by handle (None: all but keep_token); audited.
     Handles that name none of this user's sessions end nothing and write nothing."""
     chosen = [row for row in sessions_of(user)
-              if (handles is None or row.handle in handles) and row.token != keep_token]
+              if (handles is None or row.handle in handles) and not row.is_for(keep_token)]
     if not chosen:
         return 0
     for row in chosen:
@@ -148,7 +150,7 @@ def end_sessions(user: User, handles, *, actor: User, keep_token: str | None = N
 def end_session(token: str | None) -> None:
     """Sign one session out: its session cookie and its remember cookie stop working."""
     if token:
-        db.session.execute(db.delete(UserSession).where(UserSession.token == token))
+        db.session.execute(db.delete(UserSession).where(UserSession.token == digest(token)))
         db.session.commit()
 
 

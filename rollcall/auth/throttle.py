@@ -17,6 +17,7 @@ a circle; pruning, which may touch anyone's rows, skips the rows another claim h
 never waits. A guess is one transaction; a right password's clear is a second.
 """
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -46,13 +47,33 @@ def _name(username: str) -> str:
     return username.strip().lower()[:60]
 
 
-def sign_in_keys(username: str, ip: str | None) -> list[tuple[str, _Rule]]:
-    """The pair that locks, then the account that only slows down."""
+def _address(ip: str | None) -> str:
+    """The client as counted: an IPv4 address, or an IPv6 address's /64 (one subscriber's
+    network: a phone or a home router holds all of it)."""
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return ip or "-"
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def sign_in_keys(username: str, ip: str | None,
+                 device: str | None = None) -> list[tuple[str, _Rule]]:
+    """The pair that locks, then the account that only slows down. On a device the account
+    signed in on before (rollcall.auth.devices), only that device's own count: strangers'
+    guesses at the account elsewhere never slow its owner down there."""
     config = current_app.config
     pair = _Rule(config["LOGIN_SLOWDOWN_AFTER"], config["LOGIN_PAIR_LOCK_AFTER"])
+    if device is not None:
+        return [(f"device:{_name(username)}|{device}", pair)]
     account = _Rule(config["LOGIN_ACCOUNT_SLOWDOWN_AFTER"], None,
                     config["LOGIN_ACCOUNT_PAUSE_SECONDS"])
-    return [(f"pair:{_name(username)}|{ip or '-'}", pair), (f"user:{_name(username)}", account)]
+    return [(f"pair:{_name(username)}|{_address(ip)}", pair),
+            (f"user:{_name(username)}", account)]
 
 
 def password_change_keys(user_id: int) -> list[tuple[str, _Rule]]:

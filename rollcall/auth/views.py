@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.utils import encode_cookie
 
-from rollcall.auth import services
+from rollcall.auth import devices, services
 from rollcall.auth.forms import ChangePasswordForm, LoginForm
-from rollcall.auth.models import UserSession
+from rollcall.auth.models import UserSession, digest
 from rollcall.urls import local_path
 
 bp = Blueprint("auth", __name__)
@@ -21,8 +21,11 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data,
-                                       request.remote_addr)
+        secret, device_cookie = current_app.config["SECRET_KEY"], request.cookies.get(
+            devices.COOKIE)
+        result = services.authenticate(
+            form.username.data, form.password.data, request.remote_addr,
+            devices.known_device(secret, device_cookie, form.username.data))
         if result.user is not None:
             remembered = bool(form.remember.data)
             until = services.remember_until(result.user) if remembered else None
@@ -33,6 +36,10 @@ def login():
             response = redirect(local_path(request.args.get("next")) or url_for("main.home"))
             if remembered:
                 _set_remember_cookie(response, result.user, until)
+            response.set_cookie(
+                devices.COOKIE, devices.signed_in_here(secret, device_cookie, form.username.data),
+                max_age=int(devices.LIFETIME.total_seconds()), httponly=True, samesite="Lax",
+                secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
             return response
         if result.refusal is None:
             flash(_("Wrong username or password."), "error")
@@ -89,7 +96,8 @@ def change_password():
             services.start_session(user, current_app.config["REMEMBER_COOKIE_DURATION"],
                                    user_agent=request.headers.get("User-Agent"))
             login_user(user)  # keep this device signed in, on a new session
-            flash(_("Your password is changed. Other devices are signed out."), "info")
+            flash(_("Your password is changed. Other devices are signed out and your API "
+                    "tokens stop working."), "info")
             return redirect(url_for("main.home"))
         if result.refusal is not None:
             form.current_password.errors.append(_refusal_message(result.refusal))
@@ -125,4 +133,4 @@ def end_other_sessions():
 
 
 def _handle(token: str | None) -> str | None:
-    return UserSession(token=token).handle if token else None
+    return UserSession(token=digest(token)).handle if token else None

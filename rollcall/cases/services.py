@@ -45,6 +45,7 @@ from rollcall.notify.settings import LANGUAGES, text_settings
 from rollcall.notify.staff_texts import public_link, queue_text
 from rollcall.phones import mask
 from rollcall.school_days import is_school_day
+from rollcall.state_change import AlreadyChanged, compare_and_set
 
 log = logging.getLogger(__name__)
 DEFAULT_UNREACHED_BY = time(10, 0)
@@ -245,10 +246,12 @@ def add_note(case: MissingCase, note: str, actor) -> CaseEvent:
 
 
 def close_case(case: MissingCase, outcome: str, note: str, actor) -> None:
-    """End a case with where the student was and a note (both required; commits, audited)."""
-    errors = {}
+    """End a case with where the student was and a note (both required; commits, audited).
+    CaseInvalid writes nothing, nor does AlreadyChanged: someone else closed it, maybe a
+    moment ago. A case is closed once, however many closings are sent at the same time."""
     if not case.is_open:
-        errors["outcome"] = _("This case is already closed.")
+        raise already_closed(case)
+    errors = {}
     outcome = enum_member(CaseOutcome, outcome, errors, "outcome",
                           _("Choose how the case ended."))
     note = (note or "").strip()
@@ -258,11 +261,22 @@ def close_case(case: MissingCase, outcome: str, note: str, actor) -> None:
         errors["note"] = _("At most %(count)d characters.", count=NOTE_LIMIT)
     if errors:
         raise CaseInvalid(errors)
-    case.outcome, case.closed_at, case.closed_by = outcome, clock.now(), actor
+    if not compare_and_set(case, {"closed_at": None}, {
+            "outcome": outcome, "closed_at": clock.now(), "closed_by_id": actor.id}):
+        db.session.rollback()
+        raise already_closed(case)
     _event(case, CaseEventKind.CLOSED, actor, outcome=outcome, note=note)
     audit.record("case.close", case, actor=actor, before={"outcome": None},
                  after={"outcome": str(outcome)})
     db.session.commit()
+
+
+def already_closed(case: MissingCase) -> AlreadyChanged:
+    """What the one who was second is told: who closed the case, and how it ended."""
+    who = case.closed_by.display_name if case.closed_by else _("Someone")
+    return AlreadyChanged(_("%(name)s already closed this case: %(outcome)s. Your closing "
+                            "was not recorded.", name=who,
+                            outcome=vocabulary.name(CaseOutcome(case.outcome))))
 
 
 # Built once: the office board and every Today ask them.

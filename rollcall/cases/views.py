@@ -11,6 +11,7 @@ from rollcall.cases.models import MissingCase
 from rollcall.extensions import db
 from rollcall.field_errors import show_errors
 from rollcall.models import Role
+from rollcall.state_change import AlreadyChanged
 
 bp = Blueprint("cases", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
@@ -30,6 +31,12 @@ def case_or_404(case_id: int) -> MissingCase:
 def _page(case, note_form=None, close_form=None, status=200):
     return render_template("cases/case.html", case=case, note_form=note_form or NoteForm(
         formdata=None), close_form=close_form or CloseForm(formdata=None)), status
+
+
+def _too_late(case, error: AlreadyChanged):
+    """The case page as it is now, saying who closed it first (409)."""
+    flash(error.message, "error")
+    return _page(case, status=409)
 
 
 @bp.get("/cases/")
@@ -75,8 +82,8 @@ def close(case_id):
     """Close the case with its outcome and a note (both required)."""
     case = case_or_404(case_id)
     form = CloseForm()
-    if not case.is_open:
-        abort(409)
+    if not case.is_open:  # someone closed it since this page was loaded
+        return _too_late(case, services.already_closed(case))
     if not form.validate_on_submit():
         return _page(case, close_form=form, status=422)
     try:
@@ -84,6 +91,8 @@ def close(case_id):
     except services.CaseInvalid as error:
         show_errors(form, error)
         return _page(case, close_form=form, status=422)
+    except AlreadyChanged as error:
+        return _too_late(case, error)
     flash(_("Case closed."), "success")
     return redirect(url_for("cases.case_page", case_id=case.id))
 

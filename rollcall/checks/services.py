@@ -249,7 +249,9 @@ def _split_bases(entries):
             base = fingerprint(_parsed_base(base))
         elif base is None:
             base = NO_ENTRY
-        bases[raw.get("student_number")] = str(base)
+        number = raw.get("student_number")
+        if isinstance(number, str):  # anything else is refused with the entry's other faults
+            bases[number] = str(base)
     return [{k: v for k, v in raw.items() if k != "base"} for raw in entries], bases
 
 
@@ -389,10 +391,12 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None) -> 
         db.session.rollback()
         raise CheckConflict(find_check(homeroom.id, day, kind)) from None
     # One multi-row INSERT (SQLite too, where the ORM would send one per row to learn ids);
-    # the entries are read back only by what needs them (a bag check's custody trail).
-    db.session.execute(CheckEntry.__table__.insert(), [
-        {"check_id": check.id, "student_id": student_id, "status_since": now}
-        | _columns(values) for student_id, values in target.items()])
+    # the entries are read back only by what needs them (a bag check's custody trail). A class
+    # with no students has none: an INSERT without rows would write one empty row.
+    if target:
+        db.session.execute(CheckEntry.__table__.insert(), [
+            {"check_id": check.id, "student_id": student_id, "status_since": now}
+            | _columns(values) for student_id, values in target.items()])
     db.session.expire(check, ["entries"])
     numbers = _numbers(homeroom, target)
     trail = [audit.row("check.submit", check, actor=actor, after={

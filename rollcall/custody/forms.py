@@ -1,17 +1,17 @@
 """The form of a change of hands."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from rollcall import vocabulary
 from rollcall.csrf_mask import MaskedForm
+from rollcall.form_fields import WallClockField
 
 
 class MoveForm(MaskedForm):
     to = SelectField(_l("What happened to the item"))
-    at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M",
-                            validators=[InputRequired(_l("Give the date and time."))])
+    at = WallClockField(_l("When"), validators=[InputRequired(_l("Give the date and time."))])
     # The service checks these against the school and the student, with clear words.
     received_by_id = SelectField(_l("Received at the office by"), coerce=int,
                                  validate_choice=False, validators=[Optional()])

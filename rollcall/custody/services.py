@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert
 
-from rollcall import audit, clock
+from rollcall import audit, clock, vocabulary
 from rollcall.checks.models import BagStatus, Check, CheckKind, FindingAction
 from rollcall.custody.models import HELD, ConfiscatedItem, CustodyEvent, CustodyState
 from rollcall.extensions import db
 from rollcall.field_errors import FieldsInvalid, enum_member
 from rollcall.models import Guardian, Role, School, User
+from rollcall.state_change import AlreadyChanged, compare_and_set
 
 DEFAULT_FLAG_DAYS = 30
 TEXT_LIMIT = 500
@@ -68,7 +69,11 @@ def track_findings(check: Check, actor, values: dict[int, dict], *, new: bool) -
 
 def move(item: ConfiscatedItem, to: str, actor: User, *, at: datetime | None,
          received_by_id=None, guardian_id=None, disposed_by=None, how=None) -> CustodyEvent:
-    """Record a change of hands (commits, audited); CustodyInvalid writes nothing."""
+    """Record a change of hands (commits, audited); CustodyInvalid writes nothing, and nor
+    does AlreadyChanged: the item was returned or disposed of, maybe a moment ago, by someone
+    else. Only one move from a state is ever recorded, however many are sent at once."""
+    if not item.held:
+        raise already_moved(item)
     errors = {}
     to = enum_member(CustodyState, to, errors, "to", _l("Choose what happened to the item."))
     if to is not None and to not in MOVES.get(CustodyState(item.state), ()):
@@ -82,7 +87,9 @@ def move(item: ConfiscatedItem, to: str, actor: User, *, at: datetime | None,
     if errors:
         raise CustodyInvalid(errors)
     before = item.state
-    item.state = to
+    if not compare_and_set(item, {"state": before}, {"state": to}):
+        db.session.rollback()
+        raise already_moved(item)
     item.events.append(event)
     db.session.flush()
     audit.record("custody.move", item, actor=actor, before={"state": before}, after={
@@ -90,6 +97,17 @@ def move(item: ConfiscatedItem, to: str, actor: User, *, at: datetime | None,
         "guardian_id": event.guardian_id})
     db.session.commit()
     return event
+
+
+def already_moved(item: ConfiscatedItem) -> AlreadyChanged:
+    """What the one who was second is told: where the item went, and who recorded it."""
+    last = db.session.scalars(db.select(CustodyEvent).where(CustodyEvent.item_id == item.id)
+                              .order_by(CustodyEvent.recorded_at.desc(),
+                                        CustodyEvent.id.desc()).limit(1)).first()
+    who = last.recorded_by.display_name if last and last.recorded_by else _l("Someone")
+    return AlreadyChanged(_l("%(name)s already recorded this item as: %(state)s. Your change "
+                             "was not recorded.",
+                             state=vocabulary.name(CustodyState(item.state)), name=who))
 
 
 def _who(item, to, event, received_by_id, guardian_id, disposed_by, how) -> dict:

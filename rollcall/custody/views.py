@@ -12,6 +12,7 @@ from rollcall.custody.models import ConfiscatedItem, CustodyState
 from rollcall.extensions import db
 from rollcall.field_errors import show_errors
 from rollcall.models import Role, User
+from rollcall.state_change import AlreadyChanged
 
 bp = Blueprint("custody", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
@@ -43,6 +44,12 @@ def _page(item, form=None, status=200):
     return render_template("custody/item.html", item=item, form=form or _form(item)), status
 
 
+def _too_late(item, error: AlreadyChanged):
+    """The item page as it is now, saying who moved it first (409)."""
+    flash(error.message, "error")
+    return _page(item, status=409)
+
+
 @bp.get("/items/")
 @roles_required(*EVERYONE)
 def held():
@@ -66,8 +73,8 @@ def item_page(item_id):
 def move(item_id):
     """Record a change of hands."""
     item = item_or_404(item_id)
-    if not item.held:
-        abort(409)
+    if not item.held:  # someone moved it since this page was loaded
+        return _too_late(item, services.already_moved(item))
     form = _form(item, request.form)
     if not form.validate_on_submit():
         return _page(item, form, 422)
@@ -80,5 +87,7 @@ def move(item_id):
     except services.CustodyInvalid as error:
         show_errors(form, error)
         return _page(item, form, 422)
+    except AlreadyChanged as error:
+        return _too_late(item, error)
     flash(_("Custody recorded."), "success")
     return redirect(url_for("custody.item_page", item_id=item.id))

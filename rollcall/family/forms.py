@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    DateTimeLocalField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,16 +15,15 @@ from rollcall import vocabulary
 from rollcall.checks.models import ContactMethod
 from rollcall.csrf_mask import MaskedForm
 from rollcall.family.models import ContactReason
-
-WHEN = "%Y-%m-%dT%H:%M"
+from rollcall.form_fields import WallClockField
 
 
 class FamilyContactForm(MaskedForm):
     reason = SelectField(_l("Why"))
     method = SelectField(_l("How"))
     person = StringField(_l("Who was reached"), validators=[Length(max=64)])
-    contacted_at = DateTimeLocalField(_l("When"), format=WHEN,
-                                      validators=[InputRequired(_l("Give the date and time."))])
+    contacted_at = WallClockField(_l("When"),
+                                  validators=[InputRequired(_l("Give the date and time."))])
     said = TextAreaField(_l("What was said"), validators=[Length(max=2000)])
     agreed = TextAreaField(_l("What was agreed (optional)"),
                            validators=[Optional(), Length(max=2000)])
@@ -38,8 +36,8 @@ class FamilyContactForm(MaskedForm):
 
 
 class MeetingForm(MaskedForm):
-    held_at = DateTimeLocalField(_l("When"), format=WHEN,
-                                 validators=[InputRequired(_l("Give the date and time."))])
+    held_at = WallClockField(_l("When"),
+                             validators=[InputRequired(_l("Give the date and time."))])
     topic = TextAreaField(_l("Topic"), validators=[Length(max=2000)])
     attended = SelectMultipleField(_l("Families that attended"), coerce=int,
                                    validate_choice=False, widget=ListWidget(prefix_label=False),

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.orm import contains_eager
 
 from rollcall import audit, clock
-from rollcall.checks.models import ContactLog, ContactMethod
+from rollcall.checks.models import ContactLog, ContactMethod, FindingCategory
 from rollcall.extensions import db
 from rollcall.family.models import ContactReason, ParentMeeting
 from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
@@ -16,6 +16,31 @@ from rollcall.models import Homeroom, Student, User
 # A follow-up this close (or up to a week late) shows on the teacher's Today.
 FOLLOW_UP_AHEAD, FOLLOW_UP_BEHIND = timedelta(days=3), timedelta(days=7)
 SKEW = timedelta(minutes=5)
+
+
+def said_about(student: Student, about: str | None) -> str:
+    """What a contact form opened from a record of this student starts with ("watch:7",
+    "conflict:3", "item:12"): the watch entry's details, the conflict, the item taken. Links
+    carry the record's id, never its text, which would stay in the browser's history."""
+    from rollcall.custody.models import ConfiscatedItem  # the domains that link here
+    from rollcall.screening.models import Conflict
+    from rollcall.vocabulary import named
+    from rollcall.watch.models import WatchEntry
+
+    kind, _, number = (about or "").partition(":")
+    if not number.isdigit() or len(number) > 12:
+        return ""
+    if kind == "watch":
+        entry = db.session.get(WatchEntry, int(number))
+        return (entry.details or "") if entry and entry.student_id == student.id else ""
+    if kind == "conflict":
+        conflict = db.session.get(Conflict, int(number))
+        return conflict.about if conflict and student in conflict.students else ""
+    if kind == "item":
+        item = db.session.get(ConfiscatedItem, int(number))
+        if item and item.student_id == student.id:
+            return f"{named(FindingCategory, item.category)} {item.description or ''}".strip()
+    return ""
 
 
 class ContactInvalid(FieldsInvalid):

@@ -31,7 +31,7 @@ def student_contacts(student_id):
     form = FamilyContactForm(formdata=None)
     if request.args.get("reason") in {r.value for r in ContactReason}:
         form.reason.data = request.args["reason"]
-    form.said.data = (request.args.get("said") or "")[:500]
+    form.said.data = services.said_about(student, request.args.get("about"))
     form.contacted_at.data = clock.form_now(student.school)
     return _contact_page(student, form)
 

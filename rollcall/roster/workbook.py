@@ -5,8 +5,11 @@ the leading zeros a format such as 000000 shows are kept."""
 
 import io
 import re
+import time as timer
 import warnings
 import zipfile
+import zlib
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -15,6 +18,55 @@ from flask_babel import lazy_gettext as _l
 from rollcall.roster.problems import Problem, RosterRejected
 
 ZERO_PADDED = re.compile(r"^0+$")
+# A DTD is how an XML file grows (entities within entities) or reaches outside (external
+# entities); no spreadsheet program writes one into a workbook.
+DOCTYPES = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class WorkbookLimits:
+    """How much of a workbook is read before it is refused: a district's roster of 100,000
+    students is well within them, and gunicorn's worker timeout is not reached."""
+
+    inflated_bytes: int = 100 * 1024 * 1024  # every member of the .xlsx, uncompressed
+    rows: int = 200_000
+    cells: int = 5_000_000
+    seconds: float = 20.0
+
+
+def _refuse(name: str, message):
+    raise RosterRejected([Problem(name, 0, "-", message)])
+
+
+def check_archive(name: str, data: bytes, limits: WorkbookLimits) -> None:
+    """Before the spreadsheet reader sees it: the members inflate to at most the limit in all
+    (counted while inflating: a member may state a false size), and no member holds a DTD."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        with archive:
+            total = 0
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    tail = b""
+                    while chunk := member.read(CHUNK):
+                        total += len(chunk)
+                        if total > limits.inflated_bytes:
+                            _refuse(name, _l(
+                                "the workbook holds more than %(limit)s MB of data once "
+                                "unpacked: save only the roster's sheet, as .xlsx or CSV UTF-8",
+                                limit=f"{limits.inflated_bytes / 1024 / 1024:g}"))
+                        window = tail + chunk
+                        if any(doctype in window for doctype in DOCTYPES):
+                            _refuse(name, _l(
+                                "the workbook contains a document type declaration (DTD), "
+                                "which spreadsheet programs never write: save it again as "
+                                ".xlsx or CSV UTF-8"))
+                        tail = window[-32:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+            ValueError) as error:
+        _refuse(name, _l("the workbook cannot be read (%(error)s): save it again as .xlsx or "
+                         "CSV UTF-8", error=str(error)))
 
 
 def cell_text(value, number_format: str | None) -> str:
@@ -38,10 +90,14 @@ def cell_text(value, number_format: str | None) -> str:
     return str(value)
 
 
-def sheet_lines(name: str, data: bytes, sheet: str | None) -> list[tuple[int, list[str]]]:
-    """(row number, cells as text) for each row of the sheet, read in read-only mode."""
+def sheet_lines(name: str, data: bytes, sheet: str | None,
+                limits: WorkbookLimits = WorkbookLimits()) -> list[tuple[int, list[str]]]:
+    """(row number, cells as text) for each row of the sheet, read in read-only mode; refused
+    past the limits (rows, cells, inflated size, time) with what to do instead."""
     from openpyxl import load_workbook  # only an .xlsx import pays for the import
 
+    started = timer.monotonic()
+    check_archive(name, data, limits)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
@@ -59,15 +115,33 @@ def sheet_lines(name: str, data: bytes, sheet: str | None) -> list[tuple[int, li
             raise RosterRejected([Problem(name, 0, "-", _l(
                 "the workbook has no sheet named %(sheet)s; its sheets are: %(sheets)s",
                 sheet=sheet, sheets=", ".join(workbook.sheetnames)))])
-        lines = []
+        lines, cells_read = [], 0
         for row in worksheet.iter_rows():
             cells = [cell_text(cell.value, cell.number_format if isinstance(
                 cell.value, int | float) else None) for cell in row]
             number = next((cell.row for cell in row if getattr(cell, "row", None)),
                           len(lines) + 1)
             lines.append((number, cells))
+            cells_read += len(cells)
+            _within(name, limits, number, len(lines), cells_read, started)
     finally:
         workbook.close()
     if not any(any(cell.strip() for cell in cells) for _line, cells in lines):
         raise RosterRejected([Problem(name, 1, "-", _l("the file is empty"))])
     return lines
+
+
+def _within(name: str, limits: WorkbookLimits, row: int, rows: int, cells: int,
+            started: float) -> None:
+    """Refuse a sheet past the limits as soon as it is (row: the number of the last row read,
+    rows: how many were read)."""
+    if max(row, rows) > limits.rows:
+        _refuse(name, _l("the sheet goes on past row %(limit)d: a roster has at most %(limit)d "
+                         "rows; delete the empty rows below the roster, or save it as CSV "
+                         "UTF-8", limit=limits.rows))
+    if cells > limits.cells:
+        _refuse(name, _l("the sheet has more than %(limit)d cells: delete the columns and "
+                         "rows that are not the roster's", limit=limits.cells))
+    if rows % 500 == 0 and timer.monotonic() - started > limits.seconds:
+        _refuse(name, _l("the sheet took more than %(seconds)d seconds to read: save only the "
+                         "roster, as CSV UTF-8", seconds=limits.seconds))

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rollcall import clock
@@ -24,6 +24,10 @@ class WatchEntry(db.Model):
     """One stay of a student on the watch list: open until someone closes it with a note."""
 
     __tablename__ = "watch_entries"
+    # One open stay per student, kept by the database: two adds at the same moment get one.
+    __table_args__ = (Index("uq_watch_entries_open_student", "student_id", unique=True,
+                            sqlite_where=text("closed_at IS NULL"),
+                            postgresql_where=text("closed_at IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)

@@ -5,12 +5,14 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from rollcall import audit, clock
 from rollcall.extensions import db
 from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Role, Student, User, homeroom_teachers
+from rollcall.state_change import AlreadyChanged, compare_and_set
 from rollcall.watch.models import WatchEntry, WatchNote, WatchReason
 
 # A review date this close shows on the teacher's Today.
@@ -33,7 +35,8 @@ def may_see(user: User, student: Student) -> bool:
 
 def add_to_watch(student: Student, reason: str, review_on: date | None, details: str | None,
                  actor: User) -> WatchEntry:
-    """Put a student on the watch list (commits, audited); WatchInvalid writes nothing."""
+    """Put a student on the watch list (commits, audited); WatchInvalid writes nothing. The
+    database keeps one open entry per student, so of two adds at the same time one is refused."""
     errors = {}
     reason = enum_member(WatchReason, reason, errors, "reason", _l("Choose a reason."))
     today = clock.school_today(student.school)
@@ -43,14 +46,18 @@ def add_to_watch(student: Student, reason: str, review_on: date | None, details:
         errors["review_on"] = _l("The review date cannot be in the past.")
     details = clean_text(details, errors, "details")
     if current_entry(student.id) is not None:
-        errors["student_id"] = _l("This student is already on the watch list.")
+        errors["student_id"] = already_watched(student.id)
     if errors:
         raise WatchInvalid(errors)
     entry = WatchEntry(school_id=student.school_id, student_id=student.id, reason=reason,
                        details=details, review_on=review_on, added_at=clock.now(),
                        added_by=actor)
     db.session.add(entry)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # someone put the student on the list a moment ago
+        db.session.rollback()
+        raise WatchInvalid({"student_id": already_watched(student.id)}) from None
     audit.record("watch.add", entry, actor=actor, after={
         "student_id": student.id, "reason": str(reason), "review_on": review_on.isoformat()})
     db.session.commit()
@@ -74,10 +81,13 @@ def add_note(entry: WatchEntry, day: date | None, note: str, review_on: date | N
     if errors:
         raise WatchInvalid(errors)
     before = entry.review_on
+    # Written only while the entry is open: a note sent as someone takes the student off waits
+    # for them, and is then refused.
+    if not compare_and_set(entry, {"closed_at": None}, {"review_on": review_on or before}):
+        db.session.rollback()
+        raise WatchInvalid({"note": _l("This student is no longer on the watch list.")})
     written = WatchNote(day=day, note=note, author=actor, created_at=clock.now())
     entry.notes.append(written)
-    if review_on is not None:
-        entry.review_on = review_on
     db.session.flush()
     audit.record("watch.note", entry, actor=actor, before={"review_on": before.isoformat()},
                  after={"note_id": written.id, "day": day.isoformat(),
@@ -87,17 +97,35 @@ def add_note(entry: WatchEntry, day: date | None, note: str, review_on: date | N
 
 
 def take_off(entry: WatchEntry, note: str, actor: User) -> None:
-    """Take the student off the watch list with a closing note (required; commits, audited)."""
-    errors = {}
+    """Take the student off the watch list with a closing note (required; commits, audited).
+    WatchInvalid writes nothing, nor does AlreadyChanged: someone else took them off first."""
     if not entry.is_open:
-        errors["note"] = _l("This student is no longer on the watch list.")
+        raise already_taken_off(entry)
+    errors = {}
     note = clean_text(note, errors, "note", _l("Write why the student comes off the list."))
     if errors:
         raise WatchInvalid(errors)
-    entry.closed_at, entry.closed_by, entry.closing_note = clock.now(), actor, note
+    if not compare_and_set(entry, {"closed_at": None}, {
+            "closed_at": clock.now(), "closed_by_id": actor.id, "closing_note": note}):
+        db.session.rollback()
+        raise already_taken_off(entry)
     audit.record("watch.close", entry, actor=actor, before={"open": True},
                  after={"open": False})
     db.session.commit()
+
+
+def already_watched(student_id: int):
+    """What the one who was second to add a student is told: who added them."""
+    entry = current_entry(student_id)
+    who = entry.added_by.display_name if entry and entry.added_by else _l("Someone")
+    return _l("%(name)s already put this student on the watch list.", name=who)
+
+
+def already_taken_off(entry: WatchEntry) -> AlreadyChanged:
+    """What the one who was second to take a student off is told: who did it first."""
+    who = entry.closed_by.display_name if entry.closed_by else _l("Someone")
+    return AlreadyChanged(_l("%(name)s already took this student off the watch list. Your "
+                             "note was not recorded.", name=who))
 
 
 def current_entry(student_id: int) -> WatchEntry | None:

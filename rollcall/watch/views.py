@@ -9,6 +9,7 @@ from rollcall.access import roles_required, visible_homerooms
 from rollcall.extensions import db
 from rollcall.field_errors import show_errors
 from rollcall.models import Role, Student
+from rollcall.state_change import AlreadyChanged
 from rollcall.watch import services
 from rollcall.watch.forms import AddForm, CloseForm, NoteForm
 from rollcall.watch.models import WatchEntry, WatchReason
@@ -87,6 +88,12 @@ def _page(entry, note_form=None, close_form=None, status=200):
                            close_form=close_form or CloseForm(formdata=None)), status
 
 
+def _too_late(entry, error: AlreadyChanged):
+    """The entry as it is now, saying who took the student off first (409)."""
+    flash(error.message, "error")
+    return _page(entry, status=409)
+
+
 @bp.get("/watch/<int:entry_id>")
 @roles_required(*EVERYONE)
 def entry_page(entry_id):
@@ -118,8 +125,8 @@ def close(entry_id):
     """Take the student off the list with a closing note."""
     entry = entry_or_404(entry_id)
     form = CloseForm()
-    if not entry.is_open:
-        abort(409)
+    if not entry.is_open:  # someone took the student off since this page was loaded
+        return _too_late(entry, services.already_taken_off(entry))
     if not form.validate_on_submit():
         return _page(entry, close_form=form, status=422)
     try:
@@ -127,5 +134,7 @@ def close(entry_id):
     except services.WatchInvalid as error:
         show_errors(form, error)
         return _page(entry, close_form=form, status=422)
+    except AlreadyChanged as error:
+        return _too_late(entry, error)
     flash(_("%(name)s is off the watch list.", name=entry.student.name), "success")
     return redirect(url_for("watch.entry_page", entry_id=entry.id))

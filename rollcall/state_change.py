@@ -1,0 +1,33 @@
+"""One way to change a record's state when two people may change it at the same moment: a
+compare-and-set on the state the change was decided from. The database lets exactly one of them
+through; the other is told who was first, and nothing of theirs is written."""
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from rollcall.extensions import db
+
+
+class AlreadyChanged(Exception):
+    """Someone changed the record first; nothing was written. message: what they did."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def compare_and_set(record, expected: dict, values: dict) -> bool:
+    """In the caller's transaction, UPDATE the record's row with values only while each column
+    named in expected still holds its value (None: still empty). True: this session changed it
+    and the record holds the new values. False: someone changed it first (on PostgreSQL the
+    UPDATE waited for their commit; on SQLite for the write lock); the caller rolls back."""
+    model = type(record)
+    still = [getattr(model, name).is_(None) if value is None else getattr(model, name) == value
+             for name, value in expected.items()]
+    result = db.session.execute(update(model).where(model.id == record.id, *still)
+                                .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    for name, value in values.items():
+        set_committed_value(record, name, value)
+    return True
