@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from rollcall import vocabulary
 from rollcall.auth.services import MIN_PASSWORD_LENGTH
 from rollcall.csrf_mask import MaskedForm
 from rollcall.extensions import db
@@ -28,7 +29,7 @@ from rollcall.notify.settings import parse_window
 from rollcall.phones import InvalidPhone, parse_phone
 from rollcall.school_days import MAX_SPAN_DAYS, plan_change
 
-LANGUAGE_CHOICES = [SelectChoice("zh_Hans", "简体中文"), SelectChoice("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice(code, words) for code, words in vocabulary.LANGUAGES.items()]
 
 
 class SchoolScopedForm(MaskedForm):
@@ -117,9 +118,8 @@ class UserForm(PhoneMixin, SchoolScopedForm):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
     phone = StringField(_l("Mobile phone for reminders"), validators=[Length(max=64)],
                         render_kw={"type": "tel", "autocomplete": "off"})
-    role = SelectField(_l("Role"), choices=[SelectChoice(Role.TEACHER.value, _l("Teacher")),
-                                            SelectChoice(Role.OFFICE.value, _l("Office")),
-                                            SelectChoice(Role.ADMIN.value, _l("Administrator"))])
+    role = SelectField(_l("Role"), choices=[SelectChoice(code, words)
+                                            for code, words in vocabulary.choices(Role)])
     homerooms = SelectMultipleField(_l("Homerooms"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("New password"), validators=[
