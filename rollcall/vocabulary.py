@@ -349,6 +349,14 @@ def author(change) -> str:
     return change.actor.display_name if change.actor else str(_l("system"))
 
 
+def where_now(custody_state, action) -> str:
+    """Where a bag check's finding is now: the custody trail's state when the item was taken
+    into custody, else what the bag check recorded was done with it ('' for nothing)."""
+    if custody_state:
+        return named(CustodyState, custody_state)
+    return named(FindingAction, action)
+
+
 def language_name(code) -> str:
     """A language code as its own name ('简体中文', 'English'); an unknown one as stored."""
     return LANGUAGES.get(code, "" if code is None else str(code))
