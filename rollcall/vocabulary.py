@@ -169,6 +169,7 @@ CALL_STATES = {
     CallState.UNKNOWN: _l("Not known yet"),
     CallState.YES: _l("Yes"),
     CallState.NO: _l("No"),
+    CallState.FAMILY_REPORTED: _l("No need: the family reported it"),
 }
 CASE_TRIGGERS = {
     CaseTrigger.FAMILY_UNAWARE: _l("the family was reached and did not know"),
@@ -186,6 +187,7 @@ CASE_EVENTS = {
     CaseEventKind.OPENED: _l("Case opened"),
     CaseEventKind.RAISED_AGAIN: _l("Raised again"),
     CaseEventKind.NOTE: _l("Note"),
+    CaseEventKind.SWEEP_CHANGED: _l("The dismissal sweep changed"),
     CaseEventKind.CLOSED: _l("Case closed"),
 }
 WATCH_REASONS = {

@@ -98,6 +98,7 @@ def samples(ids) -> dict[str, list[dict]]:
         "case.note": [("MissingCase", None, {"event_id": 77})],
         "case.open": [("MissingCase", None, {"student_id": student, "date": DAY.isoformat(),
                                              "trigger": "not_found", "texts": 2})],
+        "case.sweep_changed": [("MissingCase", {"status": "not_found"}, {"status": "left"})],
         "case.raised_again": [("MissingCase", None, {"trigger": "family_unaware",
                                                      "date": DAY.isoformat()})],
         "conflict.record": [("Conflict", None, {

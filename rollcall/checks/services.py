@@ -228,6 +228,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
         check = _update(check, saved, target, actor, campus_checked, checks)
     if kind == CheckKind.DISMISSAL:  # a student not found at the sweep is missing
         cases.raise_for_sweep(check, actor)
+        cases.note_sweep_changes(check, saved, target, actor)
     return check
 
 

@@ -46,6 +46,7 @@ ACTIONS = {
     "case.note": _l("added a note to a missing-student case"),
     "case.open": _l("opened a missing-student case"),
     "case.raised_again": _l("raised a missing-student case again"),
+    "case.sweep_changed": _l("changed the dismissal sweep of a missing student"),
     "contact.log": _l("logged a contact with a family"),
     "custody.move": _l("recorded a confiscated item changing hands"),
     "custody.open": _l("recorded a confiscated item"),
@@ -101,6 +102,7 @@ FIELDS = {
     "texts": _l("Texts to the on-duty phones"), "sessions": _l("Signed out on"),
     "file": _l("File"), "format": _l("Format"), "full": _l("The whole school"),
     "counts": _l("Changes"), "warnings": _l("Warnings"), "open": _l("On the watch list"),
+    "status": _l("Status"),
 }
 # Where a field means something else on one kind of record.
 OBJECT_FIELDS = {("Homeroom", "name"): _l("Class name"),
@@ -372,7 +374,8 @@ def _weekday_words(value) -> str:
 # Fields read by a function of their value alone.
 READERS = {
     "language": vocabulary.language_name, "locale": vocabulary.language_name,
-    "weekday": _weekday_words, "via": lambda value: str(VIA.get(value, value)),
+    "weekday": _weekday_words, "status": vocabulary.status_name,
+    "via": lambda value: str(VIA.get(value, value)),
     **dict.fromkeys(DATES | {"days", "cleared"}, _date_words),
     **dict.fromkeys(INSTANTS, _instant_words),
     **dict.fromkeys(WALL_TIMES, lambda value: str(value)[:5]),

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import case, func
 
 from rollcall import clock, vocabulary
-from rollcall.checks.contacts import contact_logged
+from rollcall.checks.contacts import contact_logged, family_reported
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     AttendanceStatus,
@@ -194,6 +194,7 @@ def absent_list(school_id: int, day: date) -> list[dict]:
          "reply": contacts.get(student.id, {}).get("reply"),
          "no_replies": contacts.get(student.id, {}).get("no_replies", False),
          "due_at": contacts.get(student.id, {}).get("due_at"),
-         "call": calls.get(student.id, CallState.UNKNOWN)}
+         "call": CallState.FAMILY_REPORTED if family_reported(entry.status)
+         and calls.get(student.id) != CallState.YES else calls.get(student.id, CallState.UNKNOWN)}
         for entry, student, homeroom in rows
     ]
