@@ -73,3 +73,12 @@ def test_a_case_with_no_changed_sweep_does_not_ask(app, login_as, school):
     with school_time(9, 0):
         text = page(login_as("office").get(f'/cases/{case["id"]}', headers=EN))
     assert 'id="sweep-changed"' not in text
+
+
+def test_the_printed_weekly_log_lists_the_weeks_missing_student_cases(app, login_as, school):
+    _not_found_then_found(app, login_as, school)
+    with school_time(17, 40):
+        text = page(login_as("office").get(
+            f"/homerooms/{school.homeroom_ids['room1']}/week/2027-W09", headers=EN))
+    cases = text.split('class="plain week-cases"')[1].split("</ul>")[0]
+    assert "学生02" in cases and "not found at the dismissal sweep" in cases and "Open" in cases
