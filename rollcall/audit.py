@@ -5,24 +5,29 @@ from sqlalchemy import insert
 
 from rollcall import clock
 from rollcall.extensions import db
-from rollcall.models import AuditLog
+from rollcall.models import AuditLog, AuditRule
 
 
 def record(action: str, obj=None, *, actor=None, school_id=None, before=None, after=None,
-           object_type: str | None = None, object_id=None) -> AuditLog:
+           object_type: str | None = None, object_id=None,
+           rule: AuditRule | None = None) -> AuditLog:
     """Add an audit row to the current transaction (the caller commits with its change)."""
     entry = AuditLog(**row(action, obj, actor=actor, school_id=school_id, before=before,
-                           after=after, object_type=object_type, object_id=object_id))
+                           after=after, object_type=object_type, object_id=object_id,
+                           rule=rule))
     db.session.add(entry)
     return entry
 
 
 def row(action: str, obj=None, *, actor=None, school_id=None, before=None, after=None,
-        object_type: str | None = None, object_id=None) -> dict:
-    """The columns of the audit row `record` would add, for `insert_rows` to write in bulk."""
+        object_type: str | None = None, object_id=None, rule: AuditRule | None = None) -> dict:
+    """The columns of the audit row `record` would add, for `insert_rows` to write in bulk.
+
+    rule: the change is that rule's, not the actor's (whose save set the rule off)."""
     return dict(
         action=action,
         actor_id=getattr(actor, "id", None),
+        rule=None if rule is None else AuditRule(rule).value,
         school_id=school_id if school_id is not None else _school_of(obj, actor),
         object_type=object_type or (type(obj).__name__ if obj is not None else "none"),
         object_id=str(object_id if object_id is not None else getattr(obj, "id", "") or "")

@@ -276,6 +276,13 @@ def _hash_method() -> str:
     return "scrypt"
 
 
+class AuditRule(enum.StrEnum):
+    """A rule that changes a record by itself when a person saves another one: the author of
+    that change (the audit row names the rule; its actor is the person whose save set it off)."""
+
+    ABSENT_AT_ATTENDANCE = "absent_at_attendance"  # the bag check follows attendance
+
+
 class AuditLog(db.Model):
     """Append-only record of every change: who, when, from where, before and after."""
 
@@ -284,6 +291,8 @@ class AuditLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # A change made by a rule (an AuditRule), not by the actor: the actor's save set it off.
+    rule: Mapped[str | None] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str | None] = mapped_column(String(64))

@@ -28,7 +28,7 @@ from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.custody.models import CustodyState
 from rollcall.family.models import ContactReason
 from rollcall.i18n import per_request
-from rollcall.models import Role
+from rollcall.models import AuditRule, Role
 from rollcall.notify.aliyun import RETRY, WRONG_NUMBER, error_kind
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.health import TextWait
@@ -177,6 +177,7 @@ CALL_STATES = {
     CallState.UNKNOWN: _l("Not known yet"),
     CallState.YES: _l("Yes"),
     CallState.NO: _l("No"),
+    CallState.FAMILY_REPORTED: _l("No need: the family reported it"),
 }
 CASE_TRIGGERS = {
     CaseTrigger.FAMILY_UNAWARE: _l("the family was reached and did not know"),
@@ -194,6 +195,7 @@ CASE_EVENTS = {
     CaseEventKind.OPENED: _l("Case opened"),
     CaseEventKind.RAISED_AGAIN: _l("Raised again"),
     CaseEventKind.NOTE: _l("Note"),
+    CaseEventKind.SWEEP_CHANGED: _l("The dismissal sweep changed"),
     CaseEventKind.CLOSED: _l("Case closed"),
 }
 WATCH_REASONS = {
@@ -231,12 +233,16 @@ CONTACT_REASONS = {
     ContactReason.HOME_VISIT: _l("Home visit"),
     ContactReason.OTHER: _l("Other"),
 }
-
+AUDIT_RULES = {
+    AuditRule.ABSENT_AT_ATTENDANCE: _l("marked absent by attendance"),
+}
 ROLES = {
     Role.TEACHER: _l("Teacher"),
     Role.OFFICE: _l("Office"),
     Role.ADMIN: _l("Administrator"),
 }
+# The languages a school, a page or a parent's texts can be in, each in its own words.
+LANGUAGES = {"zh_Hans": "简体中文", "en": "English"}
 
 # Every enum with words, by enum class: what `name` looks a member up in.
 TABLES: dict[type[enum.Enum], dict] = {
@@ -262,6 +268,7 @@ TABLES: dict[type[enum.Enum], dict] = {
     ConflictState: CONFLICT_STATES,
     CustodyState: CUSTODY_STATES,
     ContactReason: CONTACT_REASONS,
+    AuditRule: AUDIT_RULES,
     Role: ROLES,
 }
 # The statuses of each check kind, in the order of the status buttons (first is the default).
@@ -345,6 +352,27 @@ def _twilio_error(code, message) -> str:
     return message or ""
 
 
+def author(change) -> str:
+    """Who made an audited change: the rule's words when a rule did, else the person's name
+    (no person: the system)."""
+    if change.rule:
+        return named(AuditRule, change.rule)
+    return change.actor.display_name if change.actor else str(_l("system"))
+
+
+def where_now(custody_state, action) -> str:
+    """Where a bag check's finding is now: the custody trail's state when the item was taken
+    into custody, else what the bag check recorded was done with it ('' for nothing)."""
+    if custody_state:
+        return named(CustodyState, custody_state)
+    return named(FindingAction, action)
+
+
+def language_name(code) -> str:
+    """A language code as its own name ('简体中文', 'English'); an unknown one as stored."""
+    return LANGUAGES.get(code, "" if code is None else str(code))
+
+
 def short_date(day: date) -> str:
     """'12月1日' / 'Dec 1': a day in the reader's language (Babel's skeleton)."""
     return format_skeleton("MMMd", day, locale=get_locale())
@@ -381,7 +409,7 @@ def init_app(app) -> None:
         is_dangerous_category=is_dangerous, check_kinds=KINDS, row_statuses=ROW_STATUSES,
         text_status=text_status, text_error=text_error, short_date=short_date,
         month_title=month_title, weekday_name=weekday_name, weekday_names=weekday_names,
-        week_title=week_title)
+        week_title=week_title, audit_author=author)
     for filter_name, enum_class in (
             ("kind_name", CheckKind), ("category_name", FindingCategory),
             ("finding_action_name", FindingAction), ("dismissal_reason_name", DismissalReason),

@@ -95,7 +95,8 @@ def record_check(homeroom_id, day, kind, statuses=None, submitted_at=None, teach
     check = Check(school_id=homeroom.school_id, homeroom_id=homeroom_id, school_date=day,
                   kind=str(kind), submitted_at=submitted_at, submitted_by_id=teacher_id,
                   updated_at=updated_at or submitted_at,
-                  updated_by_id=updated_by_id or teacher_id, version=version)
+                  updated_by_id=updated_by_id or teacher_id, version=version,
+                  edits=version - 1)  # every later version a person's edit
     statuses, details = statuses or {}, details or {}
     for pupil in homeroom.students:
         if not pupil.active:

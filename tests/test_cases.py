@@ -214,7 +214,8 @@ def test_a_note_joins_the_timeline_with_its_author_and_an_audit_entry(app, login
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({"outcome": "found_at_home", "note": "  "}, "note", "Closing a case needs a note"),
+    # The closing note has its own id: the note form above it has a "note" too.
+    ({"outcome": "found_at_home", "note": "  "}, "closing-note", "Closing a case needs a note"),
     ({"outcome": "", "note": "在网吧找到"}, "outcome", "Choose how the case ended."),
     ({"outcome": "on_the_moon", "note": "在网吧找到"}, "outcome", "Not a valid choice"),
 ])

@@ -29,7 +29,7 @@ from rollcall.notify.settings import parse_window
 from rollcall.phones import InvalidPhone, parse_phone
 from rollcall.school_days import MAX_SPAN_DAYS, plan_change
 
-LANGUAGE_CHOICES = [SelectChoice("zh_Hans", "简体中文"), SelectChoice("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice(code, words) for code, words in vocabulary.LANGUAGES.items()]
 
 
 class SchoolScopedForm(MaskedForm):

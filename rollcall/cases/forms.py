@@ -19,7 +19,8 @@ class NoteForm(MaskedForm):
 class CloseForm(MaskedForm):
     outcome = SelectField(_l("How the case ended"), validators=[
         InputRequired(_l("Choose how the case ended."))])
-    note = TextAreaField(_l("Closing note"), validators=[
+    # Its own id: the page's note form has a "note" too, and two ids alike break the labels.
+    note = TextAreaField(_l("Closing note"), id="closing-note", validators=[
         DataRequired(_l("Closing a case needs a note: where the student was, who saw them.")),
         Length(max=NOTE_LIMIT)])
 

@@ -30,6 +30,7 @@ class CaseEventKind(enum.StrEnum):
     OPENED = "opened"
     RAISED_AGAIN = "raised_again"  # another trigger fired while the case was open
     NOTE = "note"
+    SWEEP_CHANGED = "sweep_changed"  # the sweep's "not found" row was changed: found?
     CLOSED = "closed"
 
 
@@ -65,6 +66,15 @@ class MissingCase(db.Model):
     def is_open(self) -> bool:
         return self.closed_at is None
 
+    @property
+    def sweep_now(self) -> str | None:
+        """While open: the status the dismissal sweep gave the student after 'not found'
+        (they were found?), so the case asks to be closed with an outcome; else None."""
+        if not self.is_open:
+            return None
+        changed = [event for event in self.events if event.kind == CaseEventKind.SWEEP_CHANGED]
+        return changed[-1].status if changed else None
+
 
 class CaseEvent(db.Model):
     """One line of a case's timeline: who did what, when."""
@@ -79,6 +89,7 @@ class CaseEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     trigger: Mapped[str | None] = mapped_column(String(20))  # opened / raised again
     outcome: Mapped[str | None] = mapped_column(String(20))  # closed
+    status: Mapped[str | None] = mapped_column(String(20))  # sweep changed: what it says now
     note: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[MissingCase] = relationship(back_populates="events")

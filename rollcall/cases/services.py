@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from rollcall import audit, clock, vocabulary
 from rollcall.cases.models import (
@@ -129,9 +129,9 @@ def raise_case(student: Student, day: date, trigger: CaseTrigger, actor=None,
     return case
 
 
-def _event(case, kind, actor, trigger=None, outcome=None, note=None) -> CaseEvent:
+def _event(case, kind, actor, trigger=None, outcome=None, note=None, status=None) -> CaseEvent:
     event = CaseEvent(kind=kind, at=clock.now(), actor=actor, trigger=trigger,
-                      outcome=outcome, note=(note or "").strip() or None)
+                      outcome=outcome, status=status, note=(note or "").strip() or None)
     case.events.append(event)
     return event
 
@@ -191,6 +191,29 @@ def raise_for_sweep(check: Check, actor) -> list[MissingCase]:
     opened = [raise_case(student, check.school_date, CaseTrigger.NOT_FOUND, actor)
               for student in missing]
     return [case for case in opened if case is not None]
+
+
+def note_sweep_changes(check: Check, before: dict, after: dict, actor) -> int:
+    """A 'not found' row of the sweep changed (the student was found, or a mistake): the
+    student's open case records it on its timeline, so it asks to be closed with an outcome
+    (commits, audited). before/after: {student_id: values} as saved and as now saved.
+    Returns how many cases were told."""
+    told = 0
+    for student_id, values in after.items():
+        was = (before.get(student_id) or {}).get("status")
+        now = values.get("status")
+        if was != DismissalStatus.NOT_FOUND or now == DismissalStatus.NOT_FOUND:
+            continue
+        case = open_case_of(student_id)
+        if case is None:
+            continue
+        _event(case, CaseEventKind.SWEEP_CHANGED, actor, status=now)
+        audit.record("case.sweep_changed", case, actor=actor,
+                     before={"status": str(was)}, after={"status": str(now)})
+        told += 1
+    if told:
+        db.session.commit()
+    return told
 
 
 def raise_unreached(school: School) -> int:
@@ -284,8 +307,10 @@ SCHOOLS_OPEN_CASES = (db.select(MissingCase)
                       .where(MissingCase.school_id == bindparam("school_id"),
                              MissingCase.closed_at.is_(None))
                       .order_by(MissingCase.opened_at, MissingCase.id)
-                      # Both lists show each case's student and class: read with the case.
-                      .options(joinedload(MissingCase.student), joinedload(MissingCase.homeroom)))
+                      # Both lists show each case's student and class: read with the case;
+                      # its timeline in one more query, for a changed sweep (sweep_now).
+                      .options(joinedload(MissingCase.student), joinedload(MissingCase.homeroom),
+                               selectinload(MissingCase.events)))
 CLASSES_OPEN_CASES = SCHOOLS_OPEN_CASES.where(
     MissingCase.homeroom_id.in_(bindparam("homeroom_ids", expanding=True)))
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from rollcall import audit
 from rollcall.cases import services as cases
-from rollcall.checks.models import ContactLog, ContactMethod, ContactOutcome
+from rollcall.checks.models import AttendanceStatus, ContactLog, ContactMethod, ContactOutcome
 from rollcall.extensions import db
 from rollcall.models import StudentGuardian
 
@@ -58,6 +58,12 @@ def contacts_for(student_ids, day: date) -> list[ContactLog]:
         .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day,
                ContactLog.reason == ABSENCE)
         .order_by(ContactLog.contacted_at, ContactLog.id)))
+
+
+def family_reported(status) -> bool:
+    """An excused absence is one the family reported (they asked for leave): nobody has to
+    reach them to learn of it, so it is never flagged "family not contacted yet"."""
+    return status == AttendanceStatus.EXCUSED
 
 
 def contact_logged(student_ids, day: date) -> set[int]:

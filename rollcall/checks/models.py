@@ -94,6 +94,8 @@ class Check(db.Model):
     school_date: Mapped[date] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(default=1)
+    # How many times people changed it after the first save (a rule's change is not an edit).
+    edits: Mapped[int] = mapped_column(default=0, server_default="0")
     submitted_at: Mapped[datetime] = mapped_column(default=clock.now)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)

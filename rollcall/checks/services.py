@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from rollcall import audit, clock
+from rollcall import audit, clock, vocabulary
 from rollcall.cases import services as cases
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
@@ -32,7 +32,7 @@ from rollcall.checks.validation import DETAILS, CheckInvalid, FieldError, clean_
 from rollcall.checks.window import ensure_editable
 from rollcall.custody import services as custody
 from rollcall.extensions import db
-from rollcall.models import AuditLog, Student, StudentGuardian
+from rollcall.models import AuditLog, AuditRule, Student, StudentGuardian
 
 NOT_HERE = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
 
@@ -228,6 +228,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
         check = _update(check, saved, target, actor, campus_checked, checks)
     if kind == CheckKind.DISMISSAL:  # a student not found at the sweep is missing
         cases.raise_for_sweep(check, actor)
+        cases.note_sweep_changes(check, saved, target, actor)
     return check
 
 
@@ -301,7 +302,7 @@ def _last_change(check: Check | None, number: str) -> tuple[str, datetime | None
     for change in changes:
         after = change.after or {}
         if after.get("student_number") == number or change.action == "check.submit":
-            return (change.actor.display_name if change.actor else "?"), change.created_at
+            return vocabulary.author(change), change.created_at
     return (check.updated_by.display_name if check.updated_by else "?"), check.updated_at
 
 
@@ -350,14 +351,15 @@ def _mark_absent_students_not_checked(homeroom, bag: Check | None, target: dict,
     if not changed:
         return []
     now = clock.now()
-    bag.version += 1
-    bag.updated_at, bag.updated_by = now, actor
+    bag.version += 1  # a page or client holding the old rows must read them again
+    # ...but nobody edited the bag check: its last editor, time and edit count stay.
     numbers = _numbers(homeroom, {entry.student_id: None for entry in changed})
     trail = []
     for entry in changed:
         before = entry_values(entry)
         entry.status, entry.status_since = BagStatus.NOT_CHECKED.value, now
         trail.append(audit.row("check.entry", bag, actor=actor, object_type="Check",
+                               rule=AuditRule.ABSENT_AT_ATTENDANCE,
                                before=_audit_values(before, numbers[entry.student_id]),
                                after=_audit_values(entry_values(entry),
                                                    numbers[entry.student_id])))
@@ -419,14 +421,16 @@ def _update(check, saved, target, actor, campus_checked, checks=None) -> Check:
     now = clock.now()
     result = db.session.execute(
         update(Check).where(Check.id == check.id, Check.version == check.version)
-        .values(version=Check.version + 1, updated_at=now, updated_by_id=actor.id)
+        .values(version=Check.version + 1, edits=Check.edits + 1, updated_at=now,
+                updated_by_id=actor.id)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.rollback()
         raise CheckConflict(find_check(check.homeroom_id, check.school_date, check.kind))
     # The version matched, so the check and its entries as loaded are what is saved: note the
     # UPDATE's values on it rather than reading the check and its entries again.
-    for name, value in (("version", check.version + 1), ("updated_at", now),
+    for name, value in (("version", check.version + 1), ("edits", check.edits + 1),
+                        ("updated_at", now),
                         ("updated_by_id", actor.id), ("updated_by", actor)):
         set_committed_value(check, name, value)
     entries = {e.student_id: e for e in check.entries}

@@ -229,7 +229,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
     if kind == CheckKind.ATTENDANCE:
         absent = [s for s in students
                   if values.get(s.id, {}).get("status") in services.NOT_HERE]
-        context |= saved_state.contacts_context(homeroom.school, day, values, absent)
+        context |= saved_state.contacts_context(homeroom.school, day, values, absent,
+                                                taken=check is not None)
     return render_template("checks/check.html", **context)
 
 

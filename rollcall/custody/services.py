@@ -25,6 +25,15 @@ MOVES = {CustodyState.WITH_TEACHER: (CustodyState.WITH_OFFICE, CustodyState.RETU
          CustodyState.WITH_OFFICE: (CustodyState.RETURNED, CustodyState.DISPOSED)}
 
 
+def state_now(check_id, student_id):
+    """Where what a bag check took from a student is now, by the custody trail: a correlated
+    subquery of the item's current state (None: nothing was taken into custody). Every page
+    and export that says "now" reads this, never what the bag check said at the time."""
+    return (db.select(ConfiscatedItem.state)
+            .where(ConfiscatedItem.check_id == check_id, ConfiscatedItem.student_id == student_id)
+            .scalar_subquery())
+
+
 class CustodyInvalid(FieldsInvalid):
     """A change of hands that cannot be recorded; nothing was written."""
 

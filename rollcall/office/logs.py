@@ -20,6 +20,8 @@ from rollcall.checks.models import (
     DismissalStatus,
 )
 from rollcall.checks.validation import ENUM_DETAILS
+from rollcall.custody import services as custody
+from rollcall.custody.models import CustodyState
 from rollcall.exports import spreadsheet_row
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Student, User
@@ -164,7 +166,8 @@ CSV_COLUMNS = (
 CSV_SOURCE = (Check.school_date, Homeroom.name, Student.student_number, Student.name, Check.kind,
               CheckEntry.status, CheckEntry.arrived_at, CheckEntry.category,
               CheckEntry.description, CheckEntry.action, CheckEntry.reason, CheckEntry.location,
-              CheckEntry.status_since, Teacher.display_name)
+              CheckEntry.status_since, Teacher.display_name,
+              custody.state_now(CheckEntry.check_id, CheckEntry.student_id))
 
 
 def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local) -> Iterator[str]:
@@ -184,6 +187,7 @@ def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local)
     words = {("kind", None): {code.value: str(text) for code, text in KINDS.items()}}
     for kind, table in STATUSES.items():
         words[("status", kind.value)] = {code.value: str(text) for code, text in table.items()}
+    words[("custody", None)] = {member.value: name(member) for member in CustodyState}
     for (kind, field), enum_class in ENUM_DETAILS.items():
         words[(field, kind.value)] = {member.value: name(member) for member in enum_class}
     for batch in db.session.execute(query).partitions():
@@ -201,13 +205,21 @@ def _word(words: dict, key: tuple, code) -> str:
     return words.get(key, {}).get(code, str(code))
 
 
+def _where_now(words: dict, kind, custody_state, action) -> str:
+    """The custody trail's current state of a taken item, else what the check did with it."""
+    if custody_state:
+        return _word(words, ("custody", None), custody_state)
+    return _word(words, ("action", kind), action)
+
+
 def _csv_values(row, words: dict, to_local) -> tuple:
     (day, homeroom, number, name, kind, status, arrived, category, description, action, reason,
-     location, since, teacher) = row
+     location, since, teacher, custody_state) = row
     # The caller defuses every cell alike (spreadsheet_row): typed text sits beside words.
     return (day.isoformat(), homeroom, number, name,
             _word(words, ("kind", None), kind), _word(words, ("status", kind), status),
             to_local(arrived) if arrived else "",
             _word(words, ("category", kind), category), description,
-            _word(words, ("action", kind), action), _word(words, ("reason", kind), reason),
+            _where_now(words, kind, custody_state, action),
+            _word(words, ("reason", kind), reason),
             location, to_local(since), teacher)

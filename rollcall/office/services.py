@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import case, func
 
-from rollcall import clock
-from rollcall.checks.contacts import contact_logged
+from rollcall import clock, vocabulary
+from rollcall.checks.contacts import contact_logged, family_reported
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     AttendanceStatus,
@@ -21,6 +21,7 @@ from rollcall.checks.models import (
     DismissalStatus,
 )
 from rollcall.checks.summary import ABSENT_CODES, DAY_ORDER, cutoff
+from rollcall.custody import services as custody
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
 from rollcall.office.parent_texts import absence_contacts, overdue_reminders
@@ -159,9 +160,11 @@ def build_board(school: School) -> Board:
     board.absent = absent_list(school.id, day)
     board.findings = [
         {"entry": entry, "student": student, "homeroom": homeroom,
-         "dangerous": entry.category in DANGEROUS_CATEGORIES}
-        for entry, student, homeroom in db.session.execute(
+         "dangerous": entry.category in DANGEROUS_CATEGORIES,
+         "now": vocabulary.where_now(state, entry.action)}
+        for entry, student, homeroom, state in db.session.execute(
             _entries_today(school.id, day, CheckKind.BAG)
+            .add_columns(custody.state_now(CheckEntry.check_id, CheckEntry.student_id))
             .where(CheckEntry.status == BagStatus.FOUND)
             .order_by(CheckEntry.status_since.desc(), CheckEntry.id.desc()))
     ]
@@ -191,6 +194,7 @@ def absent_list(school_id: int, day: date) -> list[dict]:
          "reply": contacts.get(student.id, {}).get("reply"),
          "no_replies": contacts.get(student.id, {}).get("no_replies", False),
          "due_at": contacts.get(student.id, {}).get("due_at"),
-         "call": calls.get(student.id, CallState.UNKNOWN)}
+         "call": CallState.FAMILY_REPORTED if family_reported(entry.status)
+         and calls.get(student.id) != CallState.YES else calls.get(student.id, CallState.UNKNOWN)}
         for entry, student, homeroom in rows
     ]

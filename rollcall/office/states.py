@@ -27,3 +27,4 @@ class CallState(enum.StrEnum):
     UNKNOWN = "unknown"
     YES = "yes"
     NO = "no"
+    FAMILY_REPORTED = "family_reported"  # excused: the family asked for leave

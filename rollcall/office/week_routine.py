@@ -5,7 +5,10 @@ them) and item custody changes. Each comes from its own area."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import or_
+
 from rollcall import clock
+from rollcall.cases.models import MissingCase
 from rollcall.checks.models import Check, ContactLog
 from rollcall.custody.models import ConfiscatedItem, CustodyEvent
 from rollcall.extensions import db
@@ -23,6 +26,7 @@ class WeekRoutine:
     conflicts: list = field(default_factory=list)
     watch_notes: list = field(default_factory=list)  # (WatchEntry, WatchNote)
     custody: list = field(default_factory=list)  # CustodyEvent
+    cases: list = field(default_factory=list)  # MissingCase
 
 
 def _span(homeroom: Homeroom, monday: date) -> tuple[datetime, datetime]:
@@ -61,6 +65,14 @@ def week_routine(reader: User, homeroom: Homeroom, monday: date) -> WeekRoutine:
         .where(Check.homeroom_id == homeroom.id, CustodyEvent.at >= start,
                CustodyEvent.at < end)
         .order_by(CustodyEvent.at, CustodyEvent.id)))
+    # The missing-student cases of the week: raised then, or still open (or closed) in it.
+    routine.cases = list(db.session.scalars(
+        db.select(MissingCase).where(
+            MissingCase.homeroom_id == homeroom.id, MissingCase.school_date <= sunday,
+            or_(MissingCase.school_date >= monday, MissingCase.closed_at.is_(None),
+                MissingCase.closed_at >= start))
+        .options(db.joinedload(MissingCase.student))
+        .order_by(MissingCase.opened_at, MissingCase.id)))
     return routine
 
 

@@ -99,7 +99,7 @@ def test_a_missing_student_from_the_teachers_phone_to_the_offices_close(
             close.locator("select[name=outcome]").select_option("found_at_home")
             with office.expect_navigation():
                 close.locator("button").tap()
-            assert text["needs_note"] in office.locator("#note-error").inner_text()
+            assert text["needs_note"] in office.locator("#closing-note-error").inner_text()
             assert office.locator("form[action$='/close']").count() == 1
             close = office.locator("form[action$='/close']")
             close.locator("select[name=outcome]").select_option("found_at_home")
