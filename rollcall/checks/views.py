@@ -238,6 +238,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                "school": homeroom.school, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,
                "is_dangerous": summary.is_dangerous}
+    if kind == CheckKind.DISMISSAL:
+        context |= saved_state.sweep_alarm(homeroom.id, day, values)
     if kind == CheckKind.ATTENDANCE:
         absent = [s for s in students
                   if values.get(s.id, {}).get("status") in services.NOT_HERE]
