@@ -27,7 +27,9 @@ def test_a_save_resent_later_keeps_the_time_of_the_tap(live_server, phone, lang,
         phone.context.set_offline(True)
         tap_status(phone, seat[5], "absent")
         phone.locator("button.primary.big").tap()
-        phone.locator("#unsent").wait_for(state="visible")
+        # Not sent yet: said in the sticky bar, where the teacher tapped (point 6).
+        phone.locator(".submit-bar #unsent").wait_for(state="visible")
+        assert phone.locator(".submit-bar #unsent").is_visible()
     phone.clock.set_fixed_time(at(8, 30))
     with school_clock(8, 30):
         phone.context.set_offline(False)

@@ -29,15 +29,14 @@
     note.setAttribute("role", "alert");
     note.textContent = script.getAttribute("data-warn");
     lost[0].parentNode.insertBefore(note, lost[0]);
-    lost[1].focus({preventScroll: true});
-    note.scrollIntoView({block: "center"});
+    lost[1].focus();
   }, true);
   document.addEventListener("input", function () { warned = null; }, true);
 
   var form = document.querySelector("form.check-form");
   if (!form) { return; }
   var KEY = "rollcall:unsent:" + (document.body.getAttribute("data-user") || "") + ":" +
-    window.location.pathname;
+    location.pathname;
   var banner = document.getElementById("unsent");
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -94,7 +93,7 @@
   }
 
   function load() {
-    try { return JSON.parse(window.localStorage.getItem(KEY) || "null"); }
+    try { return JSON.parse(localStorage.getItem(KEY) || "null"); }
     catch (error) { return null; }
   }
   function store(queued, at) {
@@ -104,12 +103,12 @@
     });
     var kept = load();
     try {
-      window.localStorage.setItem(KEY, JSON.stringify({
+      localStorage.setItem(KEY, JSON.stringify({
         fields: fields, at: at || Date.now(), queued: queued || (kept && kept.queued) || false}));
     } catch (error) { }
   }
   function forget() {
-    try { window.localStorage.removeItem(KEY); } catch (error) { }
+    try { localStorage.removeItem(KEY); } catch (error) { }
   }
   function restore(kept) {
     kept.fields.forEach(function (pair) {
@@ -151,7 +150,7 @@
     if (banner) { banner.hidden = true; }
     form.removeAttribute("data-sent");
     var message = document.querySelector("#flashes .flash");
-    window.scrollTo(0, 0);
+    scrollTo(0, 0);
     if (message) {
       message.tabIndex = -1;
       message.focus({preventScroll: true});
@@ -180,7 +179,7 @@
     store(true, at);
     var body = new FormData(form);
     body.append("tapped_at", at);
-    fetch(form.action || window.location.href, {
+    fetch(form.action || location.href, {
       method: "POST", body: body, credentials: "same-origin",
       headers: {"Accept": "application/json"}
     }).then(function (response) {
@@ -188,14 +187,14 @@
       if (response.ok && type.indexOf("application/json") === 0) {
         return response.json().then(function (answer) {
           forget();
-          if (answer.next) { window.location.assign(answer.next); return; }
+          if (answer.next) { location.assign(answer.next); return; }
           sending = false;
           showSaved(answer);
         });
       }
       sending = false;
       if (response.redirected) {
-        window.location.assign(response.url);
+        location.assign(response.url);
         return;
       }
       forget();
@@ -211,8 +210,9 @@
   form.addEventListener("change", function (event) {
     var input = event.target;
     if (input.type === "radio") {
-      var row = input.closest(".row");
+      var row = input.closest(".row"), more = row.querySelectorAll(".m-" + input.value);
       showDetails(row, input.value);
+      if (more.length) { more[more.length - 1].scrollIntoView({block: "center"}); }
       if (input.value === "late" && form.getAttribute("data-today")) {
         var time = row.querySelector("input[type=time]");
         if (time && !time.value) {
@@ -279,6 +279,11 @@
     if (status) { showDetails(row, status); }
   });
 
+  var bad = form.querySelector(".error");
+  if (bad) {
+    bad.closest(".row").scrollIntoView({block: "center"});
+    bad.parentNode.querySelector("input, select").focus({preventScroll: true});
+  }
   var kept = load();
   if (kept && kept.fields && !form.querySelector("fieldset[disabled]")) {
     restore(kept);
