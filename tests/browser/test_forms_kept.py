@@ -2,7 +2,11 @@
 button never silently drops what was typed in another form of the page. On the attendance page
 a family contact typed before the big sticky save stays on the screen with a message, and its
 own button then stores it; the check's unsent taps hold back a change of language and signing
-out, there and on Today, whose mark sends them with one tap."""
+out, there and on Today, whose mark sends them with one tap; and on a page of several forms
+(a watched student: a note, closing the entry) each form keeps its typing while another's
+button is pressed."""
+
+import re
 
 from rollcall.checks.models import Check, ContactLog
 from rollcall.demo.school import DEMO_PASSWORD
@@ -75,3 +79,43 @@ def test_nothing_typed_is_lost_between_a_pages_forms(live_server, phone, lang, d
             check = db.session.scalar(db.select(Check).filter_by(
                 kind="attendance", school_date=DAY, homeroom_id=homeroom_id))
             assert {e.student_id: e.status for e in check.entries}[seat[8]] == "absent"
+
+
+TYPED = "typed-and-kept"
+
+
+def every_form_keeps_what_is_typed(page, text):
+    """Type into each form that takes text, then press each other form's button: the page
+    stays, says so, and what was typed is still there. Returns how many presses were held."""
+    forms, held = page.locator("main form"), 0
+    for i in range(forms.count()):
+        field = forms.nth(i).locator("textarea:visible, input[type=text]:visible").first
+        if not field.count():
+            continue
+        field.fill(TYPED)
+        for j in range(forms.count()):
+            button = forms.nth(j).locator("button[type=submit]:visible, button:not([type]):visible")
+            if j == i or not button.count():
+                continue
+            url = page.url
+            button.first.tap()
+            page.locator("#keep").wait_for()
+            assert text["keep"] in page.locator("#keep").inner_text() and page.url == url
+            assert field.input_value() == TYPED
+            held += 1
+            page.evaluate("document.getElementById('keep').remove()")
+            field.fill("")
+            field.fill(TYPED)  # typing again is a new start: the next press warns again
+        field.fill("")
+    return held
+
+
+def test_pages_with_several_forms_keep_what_is_typed(live_server, phone, lang, demo_class,
+                                                     sign_in):
+    text, base = TEXT[lang], live_server.url
+    with school_clock(16, 0):
+        sign_in(phone, base, "office1", DEMO_PASSWORD)
+        phone.goto(f"{base}/watch/")
+        links = phone.locator("main a").evaluate_all("(as) => as.map((a) => a.pathname)")
+        phone.goto(base + next(link for link in links if re.fullmatch(r"/watch/\d+", link)))
+        assert every_form_keeps_what_is_typed(phone, text) >= 2  # a note, closing it
