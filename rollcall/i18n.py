@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from flask import Flask, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 from jinja2 import pass_context
 
@@ -71,9 +71,19 @@ def per_request(func):
     return language_filter
 
 
+def time_on(instant, day) -> str:
+    """A time of a record of `day`: HH:mm when it is on that day on the school's clock, else
+    with its date (MM-dd HH:mm), so that a correction made the next day says so."""
+    if instant is None:
+        return ""
+    same_day = to_user_timezone(instant).date() == day
+    return format_datetime(instant, "HH:mm" if same_day else "MM-dd HH:mm")
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories="translations")
     app.jinja_env.globals.update(html_lang=html_lang, SUPPORTED_LOCALES=SUPPORTED_LOCALES,
                                  language_return_path=return_path)
     app.jinja_env.filters["datetime"] = per_request(format_datetime)
+    app.jinja_env.filters["time_on"] = per_request(time_on)

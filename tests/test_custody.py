@@ -156,3 +156,18 @@ def test_a_guardian_of_another_school_is_refused(app, login_as, school, item):
         response = move(login_as("office"), item, to="returned", at=f"{DAY}T08:00",
                         guardian_id=stranger_id)
     assert response.status_code == 422 and snapshot(app) == before
+
+
+@pytest.mark.parametrize("to, who", [("with_office", "received_by_id"),
+                                     ("returned", "guardian_id")])
+def test_the_note_typed_with_any_move_is_kept_and_shown(app, login_as, school, item, to, who):
+    """The note field shows for every move, so every move keeps what was typed in it."""
+    chosen = school.user_ids["office"] if who == "received_by_id" else \
+        guardian_of(app, item["student_id"])
+    with school_time(9, 0):
+        moved = move(login_as("office"), item, to=to, at=f"{DAY}T08:50", how="父亲到校当面领回",
+                     **{who: chosen})
+        assert moved.status_code == 302, page(moved)
+        text = page(login_as("office").get(f'/items/{item["id"]}', headers=EN))
+    assert table_rows(app, CustodyEvent)[-1]["how"] == "父亲到校当面领回"
+    assert "父亲到校当面领回" in text.split("Custody trail")[1]

@@ -1,7 +1,7 @@
 """The three daily checks of a homeroom and one entry per student in each."""
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -102,6 +102,10 @@ class Check(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Dismissal sweep: when the teacher confirmed "classroom and campus checked".
     campus_checked_at: Mapped[datetime | None]
+    # The last save: the time of the tap as the phone sent it, and when the server received
+    # it. The check's times above are the phone's when plausible (services.record_time).
+    recorded_on_phone_at: Mapped[datetime | None]
+    received_at: Mapped[datetime | None]
 
     homeroom: Mapped[Homeroom] = relationship()
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
@@ -109,6 +113,13 @@ class Check(db.Model):
     entries: Mapped[list["CheckEntry"]] = relationship(
         back_populates="check", cascade="all, delete-orphan"
     )
+
+    @property
+    def received_late(self) -> bool:
+        """The last save reached the server a minute or more after it was tapped (sent again
+        once the phone was back online): the page shows both times."""
+        return self.received_at is not None and \
+            self.received_at - self.updated_at >= timedelta(minutes=1)
 
 
 class CheckEntry(db.Model):

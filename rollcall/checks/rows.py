@@ -16,7 +16,7 @@ from rollcall import vocabulary
 from rollcall.checks.forms import row_field
 from rollcall.checks.models import COMMON_DETAIL, CheckKind
 from rollcall.checks.summary import describe_row, wall_time
-from rollcall.checks.validation import ENUM_DETAILS
+from rollcall.checks.validation import ENUM_DETAILS, STATUS_DETAILS
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,10 @@ class RowDrawer:
     def __init__(self, kind: CheckKind, words: RowWords, errors: dict, school):
         self.kind = CheckKind(kind)
         self.fields = ROW_DETAILS[self.kind]
+        # A detail its status needs is marked required (the form is novalidate: the server
+        # says what is missing; the mark shows when the status is tapped).
+        self.required = {field: " required" if STATUS_DETAILS[css[2:]][field] else ""
+                         for field, _how, css in self.fields}
         self.statuses = [(escape(code), escape(name)) for code, name in words.statuses]
         self.labels = {field: escape(label) for field, label in words.labels.items()}
         self.words, self.errors, self.school = words, errors, school
@@ -145,13 +149,14 @@ class RowDrawer:
         if how == "choice":
             options = self.words.options[field]
             chosen = options.get(value or self.words.common[field]) or options[""]
-            return (f'<label class="more {css}">{label}<select name="{name}" data-chips>'
+            return (f'<label class="more {css}">{label}<select name="{name}" data-chips'
+                    f'{self.required[field]}>'
                     f'<option value="">—</option>{chosen}</select>{error}</label>')
         if how == "time" and not isinstance(value, str):
             value = wall_time(self.school, value)
         limit = "" if how == "time" else ' maxlength="200"'
         return (f'<label class="more {css}">{label}<input type="{how}" name="{name}"{limit}'
-                f' value="{escape(value or "")}">{error}</label>')
+                f'{self.required[field]} value="{escape(value or "")}">{error}</label>')
 
     def _error(self, student, field: str) -> str:
         message = self.errors.get((student.student_number, field)) if self.errors else None

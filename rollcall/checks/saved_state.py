@@ -6,12 +6,15 @@ context is built here for the full page too, so both draw it alike."""
 from datetime import date
 from typing import NamedTuple
 
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from rollcall import clock
+from rollcall.cases.models import CaseTrigger, MissingCase
 from rollcall.checks import contacts, services, summary
 from rollcall.checks.forms import ContactForm
-from rollcall.checks.models import CheckKind
+from rollcall.checks.models import CheckKind, DismissalStatus
+from rollcall.extensions import db
 
 
 class BeforeSave(NamedTuple):
@@ -54,6 +57,7 @@ def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: 
     if kind == CheckKind.ATTENDANCE:
         context |= contacts_context(before.school, day, values,
                                     [s for s in others if s.id in absent])
+    context |= sweep_alarm(homeroom_id, day, values)
     bases = {f"b{sid}": base for sid, base in services.fingerprints(values).items()}
     return context, bases
 
@@ -71,3 +75,17 @@ def contacts_context(school, day: date, values: dict, absent, *, taken: bool = T
     reported = {sid for sid, row in values.items() if contacts.family_reported(row.get("status"))}
     return {"absent": absent, "contact_form": form, "taken": taken, "reported": reported,
             "contacts": contacts.contacts_for(values, day)}
+
+
+def sweep_alarm(homeroom_id: int, day: date, values: dict) -> dict:
+    """After a sweep that did not find a student: the open missing-student cases it raised,
+    with the on-duty phones each one texted (none when no on-duty phone is set), for the panel
+    the teacher sees at once. Nothing is read when no row says "not found"."""
+    if not any(v and v.get("status") == DismissalStatus.NOT_FOUND for v in values.values()):
+        return {}
+    return {"sweep_cases": db.session.scalars(
+        db.select(MissingCase)
+        .where(MissingCase.homeroom_id == homeroom_id, MissingCase.school_date == day,
+               MissingCase.trigger == CaseTrigger.NOT_FOUND, MissingCase.closed_at.is_(None))
+        .options(selectinload(MissingCase.texts), selectinload(MissingCase.student))
+        .order_by(MissingCase.id)).all()}

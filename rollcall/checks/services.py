@@ -9,7 +9,7 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
@@ -34,6 +34,9 @@ from rollcall.custody import services as custody
 from rollcall.extensions import db
 from rollcall.models import AuditLog, AuditRule, Student, StudentGuardian
 
+# A phone's clock may run a little ahead of the server's: a tap up to this far "in the future"
+# counts as now.
+PHONE_CLOCK_SKEW = timedelta(minutes=2)
 NOT_HERE = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
 
 
@@ -184,7 +187,7 @@ class RowConflicts(Exception):
 
 
 def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *,
-               campus_checked: bool = True) -> Check:
+               campus_checked: bool = True, tapped_at: datetime | None = None) -> Check:
     """Validate and save one check; students left out keep their saved entry.
 
     Only a check being created gives the students left out their default entry: a saved
@@ -195,6 +198,10 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     rows the caller did not change are left alone, rows nobody else changed are applied
     whatever the check's version, and rows both changed raise RowConflicts. Without bases the
     whole check's version must match (CheckConflict).
+
+    tapped_at: when the phone says the save was tapped (a save resent after the signal came
+    back); the check is recorded at that time when it is plausible (record_time), and keeps
+    both the phone's time and the time the server received it.
     """
     kind = CheckKind(kind)
     school = homeroom.school
@@ -215,17 +222,20 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
         wanted = _merge(homeroom, check, wanted, bases, saved if check else defaults,
                         defaults or default_entries(homeroom, day, kind, students, checks))
     target = defaults | saved | wanted
-    _fill_arrival_times(target, saved, clock.now() if day == clock.school_today(school) else None)
+    when = record_time(school, day, tapped_at, check)
+    _fill_arrival_times(target, saved, when if day == clock.school_today(school) else None)
     if check is not None and saved == target and not _newly_campus_checked(check,
                                                                            campus_checked):
         return check  # a repeat of what is already saved: nothing to do
     if not merging and ((check is None) != (version is None)
                         or (check is not None and version != check.version)):
         raise CheckConflict(check)
+    received = (tapped_at, clock.now())
     if check is None:
-        check = _create(homeroom, day, kind, target, actor, campus_checked, checks)
+        check = _create(homeroom, day, kind, target, actor, campus_checked, checks, when,
+                        received)
     else:
-        check = _update(check, saved, target, actor, campus_checked, checks)
+        check = _update(check, saved, target, actor, campus_checked, checks, when, received)
     if kind == CheckKind.DISMISSAL:  # a student not found at the sweep is missing
         cases.raise_for_sweep(check, actor)
         cases.note_sweep_changes(check, saved, target, actor)
@@ -371,6 +381,20 @@ def _newly_campus_checked(check: Check, campus_checked: bool) -> bool:
             and check.campus_checked_at is None)
 
 
+def record_time(school, day: date, tapped_at: datetime | None, check: Check | None) -> datetime:
+    """When a save happened: the phone's time of the tap when it is plausible (not in the
+    future, on the record's own day in the school's time zone, not before the check's last
+    save, which the page was loaded after), else the time the server received it."""
+    now = clock.now()
+    if tapped_at is None or tapped_at > now + PHONE_CLOCK_SKEW:
+        return now
+    if clock.to_school_time(school, tapped_at).date() != day:
+        return now
+    if check is not None and tapped_at < check.updated_at:
+        return now
+    return min(tapped_at, now)
+
+
 def _fill_arrival_times(target: dict, saved: dict, now) -> None:
     """A late arrival without a time keeps the saved time, or gets now (on today's checks)."""
     for student_id, values in target.items():
@@ -379,11 +403,13 @@ def _fill_arrival_times(target: dict, saved: dict, now) -> None:
             values["arrived_at"] = before.get("arrived_at") or now
 
 
-def _create(homeroom, day, kind, target, actor, campus_checked, checks=None) -> Check:
-    now = clock.now()
+def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now=None,
+            received=(None, None)) -> Check:
+    now = now or clock.now()
     check = Check(school_id=homeroom.school_id, homeroom=homeroom, school_date=day, kind=kind,
                   version=1, submitted_at=now, submitted_by=actor, updated_at=now,
-                  updated_by=actor,
+                  updated_by=actor, recorded_on_phone_at=received[0],
+                  received_at=received[1] or clock.now(),
                   campus_checked_at=now if kind == CheckKind.DISMISSAL and campus_checked
                   else None)
     db.session.add(check)
@@ -417,12 +443,14 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None) -> 
     return check
 
 
-def _update(check, saved, target, actor, campus_checked, checks=None) -> Check:
-    now = clock.now()
+def _update(check, saved, target, actor, campus_checked, checks=None, now=None,
+            received=(None, None)) -> Check:
+    now = now or clock.now()
+    phone_at, received_at = received[0], received[1] or clock.now()
     result = db.session.execute(
         update(Check).where(Check.id == check.id, Check.version == check.version)
         .values(version=Check.version + 1, edits=Check.edits + 1, updated_at=now,
-                updated_by_id=actor.id)
+                updated_by_id=actor.id, recorded_on_phone_at=phone_at, received_at=received_at)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.rollback()
@@ -430,8 +458,8 @@ def _update(check, saved, target, actor, campus_checked, checks=None) -> Check:
     # The version matched, so the check and its entries as loaded are what is saved: note the
     # UPDATE's values on it rather than reading the check and its entries again.
     for name, value in (("version", check.version + 1), ("edits", check.edits + 1),
-                        ("updated_at", now),
-                        ("updated_by_id", actor.id), ("updated_by", actor)):
+                        ("updated_at", now), ("updated_by_id", actor.id), ("updated_by", actor),
+                        ("recorded_on_phone_at", phone_at), ("received_at", received_at)):
         set_committed_value(check, name, value)
     entries = {e.student_id: e for e in check.entries}
     numbers = _numbers(check.homeroom, target)

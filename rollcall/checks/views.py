@@ -1,7 +1,7 @@
 """The teacher's day: Today, and the three check pages (bag check, attendance, dismissal)."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -101,7 +101,7 @@ def check_page(homeroom_id, day, kind):
                          numbers={s.id: s.student_number for s in students})
     try:
         check = services.save_check(homeroom, day, kind, entries, form.version_value(),
-                                    current_user)
+                                    current_user, tapped_at=tapped_at(request.form))
     except NotEditable as error:
         flash(str(error.message), "error")
         return _render_check(homeroom, day, kind, form), 403
@@ -126,6 +126,18 @@ def check_page(homeroom_id, day, kind):
     if request.accept_mimetypes.best == "application/json":  # a save sent by checks.js
         return _phone_answer(homeroom_id, day, kind, check, before)
     return redirect(page)
+
+
+def tapped_at(formdata) -> datetime | None:
+    """The phone's time of the tap that checks.js sends with a save (ms since the epoch); a
+    value that is not one is left out, and the save is recorded when it is received."""
+    text = formdata.get("tapped_at", "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 15):
+        return None
+    try:
+        return datetime.fromtimestamp(int(text) / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _phone_answer(homeroom_id: int, day: date, kind: CheckKind, check,
@@ -226,6 +238,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                "school": homeroom.school, "wall_time": summary.wall_time,
                "iso_wall_time": summary.iso_wall_time,
                "is_dangerous": summary.is_dangerous}
+    if kind == CheckKind.DISMISSAL:
+        context |= saved_state.sweep_alarm(homeroom.id, day, values)
     if kind == CheckKind.ATTENDANCE:
         absent = [s for s in students
                   if values.get(s.id, {}).get("status") in services.NOT_HERE]

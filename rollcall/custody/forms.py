@@ -18,7 +18,7 @@ class MoveForm(MaskedForm):
     guardian_id = SelectField(_l("Returned to (guardian)"), coerce=int, validate_choice=False,
                               validators=[Optional()])
     disposed_by = StringField(_l("Disposed of by"), validators=[Optional(), Length(max=64)])
-    how = TextAreaField(_l("How it was disposed of"), validators=[Optional(), Length(max=500)])
+    how = TextAreaField(_l("Note: how it was handled"), validators=[Optional(), Length(max=500)])
 
     def __init__(self, *args, moves=(), office_people=(), guardians=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -134,13 +134,17 @@ def _who(item, to, event, received_by_id, guardian_id, disposed_by, how) -> dict
                                    for link in guardian.student_links):
             errors["guardian_id"] = _l("Only a guardian of this student can take the item.")
         event.guardian = guardian
-    elif to == CustodyState.DISPOSED:
-        disposed_by, how = (disposed_by or "").strip(), (how or "").strip()
+    how = (how or "").strip()
+    if len(how) > TEXT_LIMIT:
+        errors["how"] = _l("The note is too long.")
+    if to == CustodyState.DISPOSED:
+        disposed_by = (disposed_by or "").strip()
         if not disposed_by or len(disposed_by) > 64:
             errors["disposed_by"] = _l("Say who disposed of it.")
-        if not how or len(how) > TEXT_LIMIT:
+        if not how:
             errors["how"] = _l("Say how it was disposed of.")
-        event.disposed_by, event.how = disposed_by, how
+        event.disposed_by = disposed_by
+    event.how = how or None  # the note typed with the move, kept for every move
     return errors
 
 

@@ -115,8 +115,8 @@ def test_todays_check_pages_open_offline_after_one_visit(live_server, phone, lan
 
 def test_unsent_taps_stay_with_the_teacher_who_tapped_them(live_server, phone, lang, demo_class,
                                                           sign_in):
-    """On a shared phone the next person neither sees nor sends them; the teacher gets them
-    back after signing in again."""
+    """Signing out warns first; on a shared phone the next person neither sees nor sends
+    them; the teacher gets them back after signing in again."""
     base = live_server.url
     homeroom_id, seat = demo_class
     url = f"{base}/homerooms/{homeroom_id}/checks/2027-03-02/attendance"
@@ -124,6 +124,9 @@ def test_unsent_taps_stay_with_the_teacher_who_tapped_them(live_server, phone, l
         sign_in(phone, base, "teacher1", DEMO_PASSWORD)
         phone.goto(url)
         tap_status(phone, seat[5], "absent")
+        # Signing out with taps not sent warns first, by the send button; again goes ahead.
+        phone.locator("form[action$='/logout'] button").tap()
+        phone.locator(".submit-bar #keep").wait_for()
         sign_out(phone)
         sign_in(phone, base, "office1", DEMO_PASSWORD)
         phone.goto(url)

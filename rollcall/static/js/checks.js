@@ -1,17 +1,42 @@
-/* Check pages: live counts, a row's details shown with its status, a late arrival stamped
-   with the time of the tap (today only), one submission per tap, the save shown in place.
-   Taps are kept in localStorage (per person and page) until the server has them: a save
-   without signal is sent again once online, reopening the page restores unsent taps. Rows
-   carry the values they were loaded with (b<id>): the server merges per row, applies a
-   repeat once. Without this script the form is a plain form. */
+/* One script for signed-in pages; what it does and why: docs/checks-js.md. */
 (function () {
   "use strict";
+  var script = document.currentScript, warned = null;
+  function changed(f) {
+    if (!f.name || f.type === "hidden") { return false; }
+    if (f.type === "checkbox" || f.type === "radio") { return f.checked !== f.defaultChecked; }
+    if (f.tagName === "SELECT") {
+      var first = Array.prototype.findIndex.call(f.options, function (o) { return o.defaultSelected; });
+      return f.selectedIndex !== Math.max(first, 0);
+    }
+    return /^(INPUT|TEXTAREA)$/.test(f.tagName) && f.value !== f.defaultValue;
+  }
+  document.addEventListener("submit", function (event) {
+    var lost = null;
+    document.querySelectorAll("form").forEach(function (other) {
+      var f = other !== event.target && Array.prototype.find.call(other.elements, changed);
+      if (f && !lost) { lost = [other.querySelector("[type=submit]") || f, f]; }
+    });
+    var mark = document.querySelector("[data-unsent-for]:not([hidden])");
+    if (!lost && mark) { lost = [mark.parentNode, mark.parentNode]; }
+    if (!lost || warned === event.target) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    warned = event.target;
+    var note = document.getElementById("keep") || document.createElement("p");
+    note.id = "keep";
+    note.className = "flash flash-warning";
+    note.setAttribute("role", "alert");
+    note.textContent = script.getAttribute("data-warn");
+    lost[0].parentNode.insertBefore(note, lost[0]);
+    lost[1].focus();
+  }, true);
+  document.addEventListener("input", function () { warned = null; }, true);
+
   var form = document.querySelector("form.check-form");
   if (!form) { return; }
-  /* Kept per person: on a shared phone the next person to sign in neither sees nor sends
-     another teacher's taps, and the teacher finds them again after signing back in. */
   var KEY = "rollcall:unsent:" + (document.body.getAttribute("data-user") || "") + ":" +
-    window.location.pathname;
+    location.pathname;
   var banner = document.getElementById("unsent");
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -26,8 +51,6 @@
     });
   }
 
-  /* A row's lists (what was found, the action, why on campus) as one-tap buttons, made when
-     the row first needs them; the select stays the form's field. */
   function chips(row) {
     row.querySelectorAll("select[data-chips]").forEach(function (select) {
       if (select.getAttribute("data-chipped")) { return; }
@@ -69,24 +92,23 @@
     if (row.querySelector(".m-" + status + " select")) { chips(row); syncChips(row); }
   }
 
-  /* --- the taps kept on the phone ------------------------------------------------------ */
   function load() {
-    try { return JSON.parse(window.localStorage.getItem(KEY) || "null"); }
+    try { return JSON.parse(localStorage.getItem(KEY) || "null"); }
     catch (error) { return null; }
   }
-  function store(queued) {
+  function store(queued, at) {
     var fields = [];
     new FormData(form).forEach(function (value, name) {
       if (name !== "csrf_token") { fields.push([name, value]); }
     });
     var kept = load();
     try {
-      window.localStorage.setItem(KEY, JSON.stringify({
-        fields: fields, at: Date.now(), queued: queued || (kept && kept.queued) || false}));
-    } catch (error) { /* storage full or off: the form still posts as a plain form */ }
+      localStorage.setItem(KEY, JSON.stringify({
+        fields: fields, at: at || Date.now(), queued: queued || (kept && kept.queued) || false}));
+    } catch (error) { }
   }
   function forget() {
-    try { window.localStorage.removeItem(KEY); } catch (error) { /* nothing kept */ }
+    try { localStorage.removeItem(KEY); } catch (error) { }
   }
   function restore(kept) {
     kept.fields.forEach(function (pair) {
@@ -111,7 +133,6 @@
     banner.setAttribute("data-state", state);
   }
 
-  /* --- a save shown in place: new version and bases, the parts of the page it changed */
   function showSaved(answer) {
     var bases = answer.bases;
     form.elements.namedItem("version").value = answer.version;
@@ -129,21 +150,20 @@
     if (banner) { banner.hidden = true; }
     form.removeAttribute("data-sent");
     var message = document.querySelector("#flashes .flash");
-    window.scrollTo(0, 0);
+    scrollTo(0, 0);
     if (message) {
       message.tabIndex = -1;
       message.focus({preventScroll: true});
     }
-    // The service worker's offline copy predates the save: it gets the page as it is.
-    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
-    if (!worker) { return; }
     form.querySelectorAll("input, textarea, option").forEach(function (field) {
       field.defaultChecked = field.checked;
       field.defaultValue = field.value;
       field.defaultSelected = field.selected;
     });
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!worker) { return; }
     var copy = document.documentElement.cloneNode(true);
-    copy.querySelectorAll(".chips").forEach(function (chips) {  // made again on opening
+    copy.querySelectorAll(".chips").forEach(function (chips) {
       chips.nextSibling.removeAttribute("data-chipped");
       chips.nextSibling.classList.remove("chipped");
       chips.remove();
@@ -151,14 +171,15 @@
     worker.postMessage({saved: location.pathname, html: "<!doctype html>" + copy.outerHTML});
   }
 
-  /* --- sending --------------------------------------------------------------------------- */
   var sending = false;
-  function send() {
+  function send(fresh) {
     if (sending) { return; }
     sending = true;
-    store(true);
+    var kept = load(), at = !fresh && kept && kept.at || Date.now();
+    store(true, at);
     var body = new FormData(form);
-    fetch(form.action || window.location.href, {
+    body.append("tapped_at", at);
+    fetch(form.action || location.href, {
       method: "POST", body: body, credentials: "same-origin",
       headers: {"Accept": "application/json"}
     }).then(function (response) {
@@ -166,17 +187,16 @@
       if (response.ok && type.indexOf("application/json") === 0) {
         return response.json().then(function (answer) {
           forget();
-          if (answer.next) { window.location.assign(answer.next); return; }
+          if (answer.next) { location.assign(answer.next); return; }
           sending = false;
           showSaved(answer);
         });
       }
       sending = false;
-      if (response.redirected) {  // signed out meanwhile: the taps stay for after sign-in
-        window.location.assign(response.url);
+      if (response.redirected) {
+        location.assign(response.url);
         return;
       }
-      // The server answered (nothing saved: rows to fix, a conflict): it shows why.
       forget();
       form.setAttribute("data-plain", "1");
       form.submit();
@@ -190,8 +210,9 @@
   form.addEventListener("change", function (event) {
     var input = event.target;
     if (input.type === "radio") {
-      var row = input.closest(".row");
+      var row = input.closest(".row"), more = row.querySelectorAll(".m-" + input.value);
       showDetails(row, input.value);
+      if (more.length) { more[more.length - 1].scrollIntoView({block: "center"}); }
       if (input.value === "late" && form.getAttribute("data-today")) {
         var time = row.querySelector("input[type=time]");
         if (time && !time.value) {
@@ -212,7 +233,7 @@
     event.preventDefault();
     if (form.getAttribute("data-sent")) { return; }
     form.setAttribute("data-sent", "1");
-    send();
+    send(1);
   });
   window.addEventListener("pageshow", function () { form.removeAttribute("data-sent"); });
   window.addEventListener("online", function () {
@@ -226,7 +247,6 @@
     });
   }
 
-  /* --- jump to a seat number or a name ------------------------------------------------- */
   var search = document.querySelector(".jump-search");
   if (search) {
     var box = search.querySelector("input");
@@ -259,11 +279,16 @@
     if (status) { showDetails(row, status); }
   });
 
+  var bad = form.querySelector(".error");
+  if (bad) {
+    bad.closest(".row").scrollIntoView({block: "center"});
+    bad.parentNode.querySelector("input, select").focus({preventScroll: true});
+  }
   var kept = load();
   if (kept && kept.fields && !form.querySelector("fieldset[disabled]")) {
     restore(kept);
     say(kept.queued ? "offline" : "restored");
-    if (kept.queued && navigator.onLine) { send(); }
+    if ((kept.queued || location.hash == "#send") && navigator.onLine) { send(); }
   }
   recount();
 })();

@@ -12,6 +12,7 @@
     catch (error) { stored = null; }
     if (stored) {
       mark.hidden = false;
+      mark.parentNode.hash = "send";  // the check page sends them at once
       var card = mark.closest(".card");
       if (card) { card.classList.add("today-unsent"); }
     }

@@ -1,0 +1,57 @@
+"""An emergency is not saved with a routine message: after a sweep with a student "not found",
+the teacher sees at once that a missing-student case is open, which on-duty phones were texted
+(or that none was, for none is set) and the office's number; in place (the phone's answer) and
+on the page."""
+
+from datetime import time
+
+from rollcall.cases import services as cases
+from rollcall.extensions import db
+from rollcall.models import School
+from tests.checks_support import check_url, page, school_time, user
+
+EN = {"Accept-Language": "en"}
+JSON = EN | {"Accept": "application/json"}
+
+
+def not_found(client, school, headers):
+    sid = school.student_ids["room1"][0]
+    return client.post(check_url(school, "dismissal"), headers=headers, data={
+        f"s{sid}": "not_found", "version": ""})
+
+
+def test_without_an_on_duty_phone_the_panel_says_nobody_was_texted(app, login_as, school):
+    with app.app_context():
+        db.session.get(School, school.school_id).phone = "+862150001234"
+        db.session.commit()
+    teacher = login_as("teacher")
+    with school_time(17, 35):
+        answer = not_found(teacher, school, JSON).get_json()
+        shown = page(teacher.get(check_url(school, "dismissal"), headers=EN))
+    for html in (answer["html"], shown):
+        alarm = html.split('class="card missing-cases sweep-alarm"')[1].split("</section>")[0]
+        assert "A missing-student case is open: 学生01" in alarm
+        assert "Nobody was texted: no on-duty office phone is set." in alarm
+        assert 'href="tel:+862150001234"' in alarm
+
+
+def test_the_panel_names_the_on_duty_phones_texted(app, login_as, school):
+    with app.app_context():
+        cases.save_case_settings(db.session.get(School, school.school_id), ["+8613900001111"],
+                                 time(9, 0), user(school, "office"))
+        db.session.commit()
+    teacher = login_as("teacher")
+    with school_time(17, 35):
+        response = not_found(teacher, school, EN)
+        assert response.status_code == 302
+        shown = page(teacher.get(check_url(school, "dismissal"), headers=EN))
+    assert "Texted to the on-duty office phones: +8613900001111" in shown
+    assert "Call the office now." in shown
+
+
+def test_a_sweep_without_anyone_missing_shows_no_panel(app, login_as, school):
+    teacher = login_as("teacher")
+    with school_time(17, 35):
+        teacher.post(check_url(school, "dismissal"), data={"version": ""}, headers=EN)
+        assert "sweep-alarm" not in page(teacher.get(check_url(school, "dismissal"),
+                                                      headers=EN))
