@@ -92,10 +92,11 @@ def build_fresh(app, rooms: int, students_per_room: int) -> list[Teacher]:
 
 def remember_cookies(app, teachers: list[Teacher]) -> list[Teacher]:
     """Each teacher signed in earlier with "stay signed in on this phone": a server-side session
-    and the cookie the phone keeps (made as the sign-in page makes it, with the app's key)."""
+    (stored, as the sign-in page stores it, by its token's digest) and the cookie the phone keeps
+    (made as the sign-in page makes it, with the app's key)."""
     from flask_login.utils import encode_cookie
 
-    from rollcall.auth.models import UserSession
+    from rollcall.auth.models import UserSession, digest
     from rollcall.extensions import db
     from rollcall.models import User
 
@@ -105,7 +106,7 @@ def remember_cookies(app, teachers: list[Teacher]) -> list[Teacher]:
         ids = dict(db.session.execute(db.select(User.username, User.id)).all())
         tokens = {t.username: secrets.token_urlsafe(32) for t in teachers}
         db.session.execute(db.insert(UserSession.__table__), [
-            {"token": tokens[t.username], "user_id": ids[t.username],
+            {"token": digest(tokens[t.username]), "user_id": ids[t.username],
              "user_stamp": stamps[t.username], "created_at": now - timedelta(days=1),
              "last_seen_at": now - timedelta(days=1), "remembered": True, "device": "bench",
              "expires_at": now + timedelta(days=60)} for t in teachers])

@@ -17,6 +17,7 @@ from rollcall.extensions import db
 from rollcall.models import User
 from rollcall.notify import heartbeat
 from tests import factories
+from tests.proxied_server import proxied_server  # noqa: F401 - a fixture for every test module
 
 TEST_DATABASE_URL = os.environ.get("ROLLCALL_TEST_DATABASE_URL")
 

@@ -2,40 +2,19 @@
 in to the account before is counted on its own (a signed cookie), so the account-wide slowdown
 that strangers' guesses bring on never refuses its owner there. IPv6 is counted by /64."""
 
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, timedelta
-
-import pytest
-from werkzeug.serving import make_server
 
 from rollcall import clock
 from rollcall.auth import devices
 from rollcall.extensions import db
 from rollcall.models import LoginThrottle
 from tests.factories import PASSWORD
+from tests.proxied_server import NoRedirect
 
 T0 = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-@pytest.fixture
-def server(make_app, school):
-    """The app behind one trusted proxy hop, served threaded on a free port of 127.0.0.1."""
-    app = make_app(TRUSTED_PROXY_HOPS=1)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=10)
 
 
 def sign_in(base: str, password: str, address: str, device: str | None = None):
@@ -46,7 +25,7 @@ def sign_in(base: str, password: str, address: str, device: str | None = None):
         headers["Cookie"] = f"{devices.COOKIE}={device}"
     request = urllib.request.Request(f"{base}/login", data=body, headers=headers)
     try:
-        with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
             status, cookies = response.status, response.headers.get_all("Set-Cookie") or []
     except urllib.error.HTTPError as error:
         status, cookies = error.code, error.headers.get_all("Set-Cookie") or []
@@ -56,8 +35,9 @@ def sign_in(base: str, password: str, address: str, device: str | None = None):
     return status, set_device
 
 
-def test_rotating_strangers_never_keep_the_owner_out_of_a_phone_that_signed_in_before(server):
-    app, base = server
+def test_rotating_strangers_never_keep_the_owner_out_of_a_phone_that_signed_in_before(
+        proxied_server):
+    app, base = proxied_server
     with clock.frozen(T0):
         status, phone = sign_in(base, PASSWORD, "10.1.1.1")
     assert status == 302 and phone

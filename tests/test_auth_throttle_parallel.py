@@ -7,42 +7,22 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from werkzeug.serving import make_server
-
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import LoginThrottle
 from tests.factories import PASSWORD
+from tests.proxied_server import NoRedirect
 
 T0 = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
 STRANGER = "10.9.9.9"
 OWNER_PHONE = "10.1.1.1"
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-@pytest.fixture
-def server(make_app, school):
-    """The app behind one trusted proxy hop, served threaded on a free port of 127.0.0.1."""
-    app = make_app(TRUSTED_PROXY_HOPS=1)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=10)
-
-
 def post_sign_in(base: str, username: str, password: str, address: str) -> int:
     body = urllib.parse.urlencode({"username": username, "password": password}).encode()
     request = urllib.request.Request(f"{base}/login", data=body,
                                      headers={"X-Forwarded-For": address})
-    opener = urllib.request.build_opener(_NoRedirect)
+    opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=30) as response:
             return response.status
@@ -69,16 +49,16 @@ def stored(app, key: str) -> int | None:
         return None if row is None else row.failures
 
 
-def test_twenty_parallel_wrong_guesses_get_three_checked_and_the_rest_wait(server):
-    app, base = server
+def test_twenty_parallel_wrong_guesses_get_three_checked_and_the_rest_wait(proxied_server):
+    app, base = proxied_server
     with clock.frozen(T0):
         codes = in_parallel(base, [("t.wang", "wrong", STRANGER)] * 20)
     assert sorted(codes) == [200] * 3 + [429] * 17  # 3 checked (wrong password), 17 refused
     assert stored(app, f"pair:t.wang|{STRANGER}") == 3
 
 
-def test_parallel_bursts_check_eight_guesses_in_all_then_lock_the_pair(server):
-    app, base = server
+def test_parallel_bursts_check_eight_guesses_in_all_then_lock_the_pair(proxied_server):
+    app, base = proxied_server
     checked = 0
     at = T0
     for _ in range(8):
@@ -90,8 +70,8 @@ def test_parallel_bursts_check_eight_guesses_in_all_then_lock_the_pair(server):
         assert post_sign_in(base, "t.wang", PASSWORD, STRANGER) == 429
 
 
-def test_twenty_parallel_wrong_sign_ins_do_not_stop_the_owner_from_another_address(server):
-    app, base = server
+def test_twenty_parallel_wrong_sign_ins_do_not_stop_the_owner_from_another_address(proxied_server):
+    app, base = proxied_server
     at = T0
     for _ in range(8):  # bursts of 20, each after the pause: the stranger's pair gets locked
         with clock.frozen(at):
@@ -102,8 +82,8 @@ def test_twenty_parallel_wrong_sign_ins_do_not_stop_the_owner_from_another_addre
         assert post_sign_in(base, "t.wang", PASSWORD, OWNER_PHONE) == 302
 
 
-def test_right_and_wrong_sign_ins_to_one_account_at_once_never_fail(server):
-    app, base = server
+def test_right_and_wrong_sign_ins_to_one_account_at_once_never_fail(proxied_server):
+    app, base = proxied_server
     attempts = [("t.wang", PASSWORD if n % 2 else "wrong", f"10.2.0.{n}") for n in range(30)]
     codes = in_parallel(base, attempts)
     assert set(codes) <= {200, 302, 429}, codes

@@ -12,8 +12,6 @@ from rollcall.csrf_mask import MaskedForm, unmask
 from tests import factories
 from tests.checks_support import school_time
 
-pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
-
 TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]*)"')
 POST_FORM = re.compile(r'<form\b[^>]*method="post"[^>]*>(.*?)</form>', re.S | re.I)
 EXPIRED = "This form has expired"
@@ -38,6 +36,7 @@ def signed_in(app, school, role="teacher"):
     return client
 
 
+@pytest.mark.any_database
 def test_every_response_carries_a_fresh_token(protected):
     client = protected.test_client()
     pages = [client.get("/login").get_data(as_text=True) for _ in range(3)]
@@ -51,6 +50,7 @@ def test_every_response_carries_a_fresh_token(protected):
         assert not any(token in page for token in signed)
 
 
+@pytest.mark.any_database
 def test_every_form_of_one_page_shares_its_response_token(protected, school):
     client = signed_in(protected, school, "teacher")
     with school_time(7, 40):
@@ -60,6 +60,7 @@ def test_every_form_of_one_page_shares_its_response_token(protected, school):
     assert len(set(found)) == 1
 
 
+@pytest.mark.any_database
 def test_a_token_from_an_earlier_response_still_posts(protected, school):
     client = protected.test_client()
     earlier = tokens(client.get("/login").get_data(as_text=True))[0]
@@ -70,6 +71,7 @@ def test_a_token_from_an_earlier_response_still_posts(protected, school):
     assert response.status_code == 302
 
 
+@pytest.mark.any_database
 def test_the_masked_token_posts_in_the_x_csrftoken_header(protected, school):
     client = signed_in(protected, school)
     token = tokens(client.get("/today", follow_redirects=True).get_data(as_text=True))[0]
@@ -78,6 +80,7 @@ def test_the_masked_token_posts_in_the_x_csrftoken_header(protected, school):
     assert response.status_code == 302
 
 
+@pytest.mark.any_database
 def test_a_page_rendered_before_masking_still_posts(protected, school):
     """Its token is Flask-WTF's signed token as it was: checked as before."""
     client = signed_in(protected, school)
@@ -93,6 +96,7 @@ def flipped(token: str) -> str:
     return ("A" if token[0] != "A" else "B") + token[1:]
 
 
+@pytest.mark.any_database
 @pytest.mark.parametrize("tamper", [
     pytest.param(flipped, id="one-character-changed"),
     pytest.param(lambda token: token[:-1], id="cut-short"),
@@ -108,6 +112,7 @@ def test_a_tampered_token_gets_the_expired_form_page(protected, school, tamper):
     assert EXPIRED in response.get_data(as_text=True)
 
 
+@pytest.mark.any_database
 def test_a_token_from_another_session_is_refused(protected, school):
     mine = signed_in(protected, school, "teacher")
     other = signed_in(protected, school, "teacher2")
@@ -118,6 +123,7 @@ def test_a_token_from_another_session_is_refused(protected, school):
     assert EXPIRED in response.get_data(as_text=True)
 
 
+@pytest.mark.any_database
 def test_forms_check_masked_tokens_themselves_when_the_app_does_not(make_app, app, school):
     checked_by_forms = make_app(WTF_CSRF_ENABLED=True, WTF_CSRF_CHECK_DEFAULT=False)
     client = checked_by_forms.test_client()
@@ -135,6 +141,7 @@ def every_form_class(cls=FlaskForm):
         yield from every_form_class(sub)
 
 
+@pytest.mark.any_database
 def test_every_form_renders_a_masked_token(app):
     found = [cls for cls in every_form_class() if cls.__module__.startswith("rollcall.")]
     assert len(found) > 20
@@ -161,6 +168,7 @@ def pages_for(role: str, school) -> list[str]:
     return sorted(set(urls))
 
 
+# Not any_database: the admin's pages search names (ILIKE on PostgreSQL; tests/dialect_guard.py).
 @pytest.mark.parametrize("role", ["teacher", "office", "admin"])
 def test_every_post_form_on_every_page_carries_a_token_that_posts(protected, school, role):
     client = signed_in(protected, school, role)
