@@ -2,6 +2,8 @@
 the production server (signing in, or remembered), and its check afterwards notices a save that
 did not stay saved. Figures are the bench's business (`make bench`); nothing here is timed."""
 
+import sqlite3
+
 import pytest
 
 from bench import rush_data
@@ -50,8 +52,9 @@ def test_driver_completes_every_morning_and_every_check_is_stored(rushed):
     assert verify(app, day, teachers) == []
 
 
-def test_verification_reports_a_lost_check_and_a_changed_entry(rushed):
-    app, teachers, day, _ = rushed
+def test_verification_reports_a_lost_check_and_a_changed_entry(rushed, tmp_path):
+    rushed_app, teachers, day, _ = rushed
+    app = damaged_copy(rushed_app, tmp_path)  # the rush itself stays as stored, for other tests
     lost, changed = teachers[0].homeroom_id, teachers[1].homeroom_id
     with app.app_context():
         db.session.delete(db.session.scalar(db.select(Check).where(
@@ -66,6 +69,21 @@ def test_verification_reports_a_lost_check_and_a_changed_entry(rushed):
         f"homeroom {lost}: no attendance check stored",
         f"homeroom {changed}: bag stored {{'clear': 43, 'not_checked': 2}}, "
         f"saved {{'clear': 42, 'found': 1, 'not_checked': 2}}"]
+    with app.app_context():
+        db.engine.dispose()
+
+
+def damaged_copy(app, folder):
+    """An app on a copy of the rush's SQLite file (SQLite's online backup: WAL pages too)."""
+    with app.app_context():
+        source = db.engine.url.database
+    copy = folder / "damaged.sqlite3"
+    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
+        original.backup(target)
+    original.close()
+    target.close()
+    return create_app({**{key: app.config[key] for key in ("SECRET_KEY", "WTF_CSRF_ENABLED")},
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{copy}"})
 
 
 def test_the_year_builder_writes_rows_the_app_reads_back(app):

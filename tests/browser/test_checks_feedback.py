@@ -2,9 +2,14 @@
 "item found" preselects is visible above the sticky bar, a status that needs a field marks it
 required, and a refused save brings the first refused row into view with the focus on it."""
 
+import pytest
+
 from rollcall.demo.school import DEMO_PASSWORD
 from tests.browser.test_checks_morning import school_clock, submit, tap_status
 from tests.checks_support import DAY
+
+# Issue 23 asks these on a phone in both languages.
+pytestmark = pytest.mark.both_languages
 
 ABOVE_THE_BAR = """(el) => {
   const box = el.getBoundingClientRect();

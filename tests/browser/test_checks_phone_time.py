@@ -3,12 +3,17 @@ attendance tapped at 07:35 without signal and sent at 08:30, when the signal cam
 recorded at 07:35 and says both times (Playwright's offline mode, and a phone clock that moves
 on between the tap and the resend)."""
 
+import pytest
+
 from rollcall.checks.models import Check
 from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
 from tests.browser.test_checks_morning import school_clock, tap_status
 from tests.browser.test_checks_offline import ready_offline
 from tests.checks_support import DAY, at
+
+# Issue 23 asks these on a phone in both languages.
+pytestmark = pytest.mark.both_languages
 
 BOTH = {"zh": "在手机上记录于 07:35，08:30 收到",
         "en": "recorded on the phone at 07:35, received at 08:30"}

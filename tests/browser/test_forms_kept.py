@@ -8,11 +8,16 @@ button is pressed."""
 
 import re
 
+import pytest
+
 from rollcall.checks.models import Check, ContactLog
 from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
 from tests.browser.test_checks_morning import checked, school_clock, submit, tap_status
 from tests.checks_support import DAY
+
+# Issue 23 asks these on a phone in both languages.
+pytestmark = pytest.mark.both_languages
 
 TEXT = {"zh": {"keep": "尚未保存", "logged": "联系记录已保存"},
         "en": {"keep": "Not saved yet", "logged": "Contact logged"}}
