@@ -116,3 +116,13 @@ def test_the_student_filter_finds_that_students_check_entry_changes(app, school,
     actions, html = _actions(client, f"student={number_2}")
     assert actions == ["guardian.update", "check.entry"]
     assert "看病" in html
+
+
+@pytest.mark.parametrize("path", ["/office/audit", "/admin/homerooms?q=nothing-like-this",
+                                  "/admin/students?q=nothing-like-this"])
+def test_a_list_with_nothing_in_it_counts_nothing(login_as, school, path):
+    """A page of nothing says so once, not "More than -1 entries"."""
+    client = login_as("admin")
+    with clock.frozen(at(9, 0)):
+        text = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "-1" not in text and "More than" not in text
