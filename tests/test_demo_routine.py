@@ -1,13 +1,17 @@
 """The demo school carries weeks of the rest of the routine, so a new user sees it filled in."""
 
+from datetime import UTC, timedelta
+
+import pytest
+
 from rollcall import clock
 from rollcall.checks.models import ContactLog
 from rollcall.custody.models import ConfiscatedItem
-from rollcall.extensions import db
+from rollcall.extensions import UTCDateTime, db
 from rollcall.family.models import ParentMeeting
 from rollcall.screening.models import Conflict, Screening
 from rollcall.watch.models import WatchEntry
-from tests.checks_support import at
+from tests.checks_support import DAY, at
 
 
 def count(model, *where) -> int:
@@ -31,3 +35,22 @@ def test_the_demo_school_carries_the_routine(app, runner):
         watch = client.get("/watch/", headers={"Accept-Language": "en"}).get_data(as_text=True)
         items = client.get("/items/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Truancy" in watch and "打火机一个" in items
+
+
+@pytest.mark.parametrize("today", [at(6, 0), at(6, 0, day=DAY - timedelta(days=1)),
+                                   at(6, 0, day=DAY + timedelta(days=3))],
+                         ids=["tuesday", "monday", "friday"])
+def test_nothing_in_the_demo_is_dated_after_it_was_loaded(app, runner, today):
+    """Every instant the demo stores (checks, screenings, conflicts and their updates, contacts,
+    custody, texts, audit) is before the moment it was loaded, whatever the weekday."""
+    with clock.frozen(today):
+        assert runner.invoke(args=["demo-data"]).exit_code == 0
+    ahead = []
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, UTCDateTime):
+                    latest = db.session.scalar(db.select(db.func.max(column)))
+                    if latest is not None and latest.replace(tzinfo=UTC) > today:
+                        ahead.append(f"{table.name}.{column.name}: {latest}")
+    assert ahead == []

@@ -27,34 +27,40 @@ def add_routine(school, homerooms, students, days) -> None:
         return clock.school_datetime(school, day, time(hour, minute))
 
     teachers = [homeroom.teachers[0] for homeroom in homerooms]
-    mondays = sorted({week_start(day) for day in days})
+    weeks = {}  # Monday -> that week's demo days (all before today: nothing is dated ahead)
+    for day in sorted(days):
+        weeks.setdefault(week_start(day), []).append(day)
+    mondays = sorted(weeks)
     for class_no, (homeroom, teacher) in enumerate(zip(homerooms, teachers, strict=True), 1):
         for monday in mondays:
-            friday = monday + timedelta(days=4)
             with_conflict = class_no == 2 and monday == mondays[-1]
             db.session.add(Screening(school_id=school.id, homeroom=homeroom, week_start=monday,
                                      no_conflicts=not with_conflict,
-                                     recorded_at=at(friday, 16, 20), recorded_by=teacher))
-    _conflict(school, homerooms[1], teachers[1], students[2], mondays[-1], at)
+                                     recorded_at=at(weeks[monday][-1], 16, 20),
+                                     recorded_by=teacher))
+    _conflict(school, homerooms[1], teachers[1], students[2], mondays[-1], weeks[mondays[-1]],
+              at)
     _contacts(school, homerooms, teachers, students, days, at)
     _watch(school, teachers[2], students[3], days, at)
     _held_item(school, days, at)
 
 
-def _conflict(school, homeroom, teacher, roster, monday, at) -> None:
-    """Class 2: a quarrel still being mediated, so it carries over to this week."""
-    found = monday + timedelta(days=1)
+def _conflict(school, homeroom, teacher, roster, monday, week_days, at) -> None:
+    """Class 2: a quarrel still being mediated, so it carries over to this week. Found on the
+    week's first demo day, mediated on its last (an hour later when that is the same day)."""
+    found, mediated = at(week_days[0], 16), at(week_days[-1], 16)
+    if mediated == found:
+        mediated = at(week_days[-1], 17)
     conflict = Conflict(school_id=school.id, homeroom=homeroom, week_start=monday,
                         about="两名同学因篮球场占场地发生口角，课后在走廊推搡",
                         severity=ConflictSeverity.NEEDS_MEDIATION,
                         state=ConflictState.MEDIATING, action="分别谈话，约定不再在球场争执",
-                        created_at=at(found, 16), created_by=teacher,
-                        updated_at=at(found + timedelta(days=2), 16),
+                        created_at=found, created_by=teacher, updated_at=mediated,
                         students=[roster[3], roster[17]])
     conflict.updates = [
-        ConflictUpdate(week_start=monday, at=at(found, 16), actor=teacher,
+        ConflictUpdate(week_start=monday, at=found, actor=teacher,
                        state=ConflictState.OPEN, note="分别谈话"),
-        ConflictUpdate(week_start=monday, at=at(found + timedelta(days=2), 16), actor=teacher,
+        ConflictUpdate(week_start=monday, at=mediated, actor=teacher,
                        state=ConflictState.MEDIATING, note="双方当面沟通，约定不再在球场争执")]
     db.session.add(conflict)
 
