@@ -55,3 +55,24 @@ def test_a_sweep_without_anyone_missing_shows_no_panel(app, login_as, school):
         teacher.post(check_url(school, "dismissal"), data={"version": ""}, headers=EN)
         assert "sweep-alarm" not in page(teacher.get(check_url(school, "dismissal"),
                                                       headers=EN))
+
+
+def test_the_panel_says_so_when_the_on_duty_phones_could_not_be_texted(app, login_as, school,
+                                                                        runner):
+    """No SMS provider (as in the tests): the duty texts end "not sent", and the teacher's
+    panel stops saying only "texted" and gives the numbers to call instead."""
+    with app.app_context():
+        cases.save_case_settings(db.session.get(School, school.school_id), ["+8613900001111"],
+                                 time(9, 0), user(school, "office"))
+        db.session.commit()
+    teacher = login_as("teacher")
+    with school_time(17, 35):
+        assert not_found(teacher, school, EN).status_code == 302
+        before = page(teacher.get(check_url(school, "dismissal"), headers=EN))
+        assert runner.invoke(args=["send-alerts"]).exit_code == 0
+        after = page(teacher.get(check_url(school, "dismissal"), headers=EN))
+    assert "duty-texts-unsent" not in before  # queued, not yet tried
+    alarm = after.split('class="card missing-cases sweep-alarm"')[1].split("</section>")[0]
+    assert "The on-duty office may not have been texted about this case: call it yourself." \
+        in alarm
+    assert 'href="tel:+8613900001111"' in alarm
