@@ -220,3 +220,17 @@ def test_the_api_accepts_and_returns_it(app, client, school):
     spec = client.get("/api/v1/openapi.json").json
     assert LEFT in spec["components"]["schemas"]["AttendanceStatus"]["enum"]
     assert CheckKind.BAG.value in str(spec["components"]["schemas"]["AttendanceStatus"])
+
+
+def test_nobody_reached_by_the_set_time_opens_a_case_too(app, school, login_as):
+    _set_duty_phones(app, school)
+    student = school.student_ids["room1"][0]
+    assert _morning(login_as("teacher"), school,
+                    attendance={f"s{student}": LEFT}).status_code == 302
+    with app.app_context(), clock.frozen(at(9, 59)):
+        notify.send_pass()  # no SMS provider here: the family's text is not delivered
+    assert table_rows(app, MissingCase) == []
+    with app.app_context(), clock.frozen(at(10, 0)):
+        notify.send_pass()
+    [case] = table_rows(app, MissingCase)
+    assert case["student_id"] == student and case["trigger"] == "unreached"

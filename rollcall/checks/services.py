@@ -333,8 +333,9 @@ def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entrie
         other = _statuses(homeroom.id, day, CheckKind.BAG, checks)
         refused = {sid for sid, values in wanted.items()
                    if values["status"] in NOT_HERE and other.get(sid) == BagStatus.FOUND}
-        message = _l("This student's bag was searched this morning, so they were here: mark "
-                     "them late instead, or correct the bag check first.")
+        message = _l("This student's bag was searched this morning, so they were here: if "
+                     "they have left since, mark them \"came, then left\"; if they are here, "
+                     "late.")
     elif kind == CheckKind.BAG:
         other = _statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
         absent = {sid for sid in wanted if other.get(sid) in NOT_HERE}
