@@ -96,8 +96,8 @@ def test_totals_count_the_school(app, school, login_as):
         html = _page(client)
     figures = {label: figure for _href, figure, label in _figures(html)}
     assert figures == {"Present": 2, "Late": 1, "Absent": 1, "Excused": 1,
-                       "Came, then left": 0, "Not recorded yet": 5, "Dangerous items": 1, "Item found": 2,
-                       "Still on campus": 1}
+                       "Came, then left": 0, "Not recorded yet": 5, "Dangerous items": 1,
+                       "Item found": 2, "Still on campus": 1}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
