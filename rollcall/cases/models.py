@@ -16,6 +16,9 @@ class CaseTrigger(enum.StrEnum):
     FAMILY_UNAWARE = "family_unaware"  # the family was reached and did not know
     NOT_FOUND = "not_found"  # marked "not found" at the dismissal sweep
     UNREACHED = "unreached"  # absent, no text delivered, no family reached by the set time
+    # Left after the bag check at morning reading, and the family did not know where the
+    # student is (or could not be reached)
+    LEFT_AFTER_BAG = "left_after_bag"
 
 
 class CaseOutcome(enum.StrEnum):

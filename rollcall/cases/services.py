@@ -183,6 +183,15 @@ def raise_for_contact(contact: ContactLog, actor) -> MissingCase | None:
                       note=contact.note)
 
 
+def raise_for_left_student(contact: ContactLog, actor) -> MissingCase | None:
+    """Trigger four: a student who left after the bag check at morning reading, whose family
+    did not know where they are or did not answer (a contact the teacher logged)."""
+    if contact.outcome not in (ContactOutcome.UNAWARE, ContactOutcome.NO_ANSWER):
+        return None
+    return raise_case(contact.student, contact.school_date, CaseTrigger.LEFT_AFTER_BAG, actor,
+                      note=contact.note)
+
+
 def raise_for_sweep(check: Check, actor) -> list[MissingCase]:
     """Trigger two: students marked 'not found' at the dismissal sweep."""
     if check.kind != CheckKind.DISMISSAL:
@@ -228,7 +237,8 @@ def raise_unreached(school: School) -> int:
         db.select(CheckEntry.student_id).join(Check)
         .where(Check.school_id == school.id, Check.school_date == day,
                Check.kind == CheckKind.ATTENDANCE,
-               CheckEntry.status == AttendanceStatus.ABSENT)).all()
+               CheckEntry.status.in_((AttendanceStatus.ABSENT,
+                                      AttendanceStatus.LEFT_AFTER_BAG)))).all()
     if not absent:
         return 0
     delivered = set(db.session.scalars(
