@@ -5,6 +5,7 @@ period or one by one, with who is in no group or in two shown first), on the com
 import html
 import io
 import re
+import shutil
 
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School, Student
@@ -109,14 +110,23 @@ def test_a_school_data_sync_set_goes_in_by_its_groups_then_next_night_from_the_c
         assert set(placed.values()) == {"Math - Algebra 2"} and len(placed) == 8
         assert saved_choices() == {("10002", "title=math*")}
 
-    night = runner.invoke(args=["import-roster", str(SDS), "--school", "Fabrikam High School"])
+    # The next night's file: the aide no longer helps with the class.
+    tonight = tmp_path / "tonight"
+    shutil.copytree(SDS, tonight)
+    enrolments = (tonight / "enrollments.csv").read_bytes()
+    (tonight / "enrollments.csv").write_bytes(enrolments.replace(b"11002,14010,Aide\r\n", b"")
+                                              .replace(b"11002,14010,Aide\n", b""))
+    night = runner.invoke(args=["import-roster", str(tonight), "--school",
+                                "Fabrikam High School"])
     assert night.exit_code == 0, night.output
     assert ("roll-call groups: the classes whose title matches math*, as saved for this set's "
             "school (10002) by its last import; --homerooms chooses others") in night.output
-    assert "8 students read from public_sds_v2; saved." in night.output
+    assert "Math - Algebra 2: teachers removed Shawna Roy (SRoy@classrmtest31.org)" \
+        in night.output
+    assert "8 students read from tonight; saved." in night.output
     with app.app_context():
         assert teachers_of_active_classes(school.school_id) == {
-            "Math - Algebra 2": ["Dtodd@classrmtest31.org", "SRoy@classrmtest31.org"]}
+            "Math - Algebra 2": ["Dtodd@classrmtest31.org"]}
         assert len(placement(school.school_id)) == 8
 
 
@@ -234,3 +244,40 @@ def test_students_in_no_chosen_group_are_named_in_one_warning(app, runner):
     assert alone.exit_code == 0, alone.output
     assert ("warning: enrollments.csv:0: classSourcedId: 1 student(s) are in none of the "
             "roll-call groups, so they are not imported: 王五 (2027003)") in alone.output
+
+
+def test_a_school_data_sync_2_1_set_goes_in_by_course_then_next_night_from_the_cli(
+        app, school, login_as, runner, tmp_path):
+    admin = login_as("admin")
+    admin.post("/language", data={"locale": "en"})
+    link = groups_link(upload(admin, ONEROSTER / "public_sds_v21", tmp_path)
+                       .get_data(as_text=True))
+    chooser = text(admin.get(link))
+    assert ('<select id="course" name="course"><option value="B102021">B102021</option>'
+            '<option value="C12001">C12001</option></select>') in chooser
+    preview = text(admin.post(link, data={"way": "course", "course": "B102021",
+                                          "preview": "y"}))
+    assert "In no group: not imported (1)" in preview
+    assert "<p>Simon Miller (smiller@classrmtest31.org)</p>" in preview
+    checked = admin.post(link, data={"way": "course", "course": "B102021", "use": "y"})
+    assert checked.status_code == 200
+    assert "3 students read from set.zip." in text(checked)
+    assert confirm(admin, checked.get_data(as_text=True)).status_code == 200
+    with app.app_context():
+        assert teachers_of_active_classes(school.school_id) == {
+            "Biology 10": ["kfein@classrmtest31.org"]}
+        assert saved_choices() == {("110003", "course=B102021")}
+        name = db.session.get(School, school.school_id).name
+
+    night = runner.invoke(args=["import-roster", str(ONEROSTER / "public_sds_v21"),
+                                "--school", name])
+    assert night.exit_code == 0, night.output
+    assert "roll-call groups: the classes of the course B102021, as saved" in night.output
+    assert ("warning: enrollments.csv:0: classSourcedId: 1 student(s) are in none of the "
+            "roll-call groups, so they are not imported: Simon Miller "
+            "(smiller@classrmtest31.org)") in night.output
+    with app.app_context():
+        assert teachers_of_active_classes(school.school_id) == {
+            "Biology 10": ["kfein@classrmtest31.org"]}
+        assert sorted(placement(school.school_id)) == [
+            "asmithee@classrmtest31.org", "fhutch@classrmtest31.org", "jcraig@classrmtest31.org"]
