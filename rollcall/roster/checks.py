@@ -51,8 +51,8 @@ def check_again(token: str, school: School, user: User, homerooms: str,
 def _check(name, data, source, school, user, *, partial, homerooms, set_school, options):
     saved = False
     if source.kind == "oneroster":
-        homerooms, saved = groups.choice_for(school, source, set_school or school.name,
-                                             homerooms)
+        homerooms, saved, _source_id = groups.choice_for(
+            school, source, set_school or school.name, homerooms)
     report = services.import_roster(source, school, user, dry_run=True, partial=partial,
                                      allow_deactivate=True, homerooms=homerooms or "homeroom",
                                      set_school=set_school, options=options)

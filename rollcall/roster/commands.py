@@ -59,10 +59,9 @@ def import_roster_command(path, school_name, create_school, dry_run, partial,
             school = _school(school_name, create_school, source)
             groups = None
             if source.kind == "oneroster":
-                homerooms, saved = roll_call_groups.choice_for(
+                homerooms, saved, source_id = roll_call_groups.choice_for(
                     school, source, set_school or school.name, homerooms)
-                groups = (roll_call_groups.source_id(source, set_school or school.name),
-                          homerooms)
+                groups = (source_id, homerooms)
                 if saved:
                     click.echo(f"roll-call groups: {roll_call_groups.describe(homerooms)}, as "
                                f"saved for this set's school ({groups[0]}) by its last import; "

@@ -11,14 +11,16 @@ from rollcall.roster.data import Roster
 from rollcall.roster.models import RosterGroupChoice
 from rollcall.roster.oneroster import (
     OneRosterSet,
-    _choice,
-    _roles,
-    _who,
+    choice_parts,
     is_roll_call_class,
     person_name,
+    school_column,
     split,
+    student_label,
+    user_roles,
 )
-from rollcall.roster.reading import RosterSource, Row
+from rollcall.roster.problems import RosterRejected
+from rollcall.roster.reading import RosterSource, Row, decode, read_csv
 
 
 @dataclass
@@ -83,9 +85,10 @@ class SetClasses:
         return none, several
 
 
-def _schools(files: OneRosterSet, school_name: str | None) -> tuple[set[str] | None, str | None]:
+def _schools(orgs: list[Row], classes: list[Row],
+             school_name: str | None) -> tuple[set[str] | None, str | None]:
     """(the org ids whose classes count, None for all; the source id: the school's org)."""
-    schools = [row for row in files.rows.get("orgs.csv", []) if row.get("type") == "school"]
+    schools = [row for row in orgs if row.get("type") == "school"]
     if len(schools) > 1:
         named = [row for row in schools if row.get("name") == school_name]
         if not named:
@@ -93,7 +96,7 @@ def _schools(files: OneRosterSet, school_name: str | None) -> tuple[set[str] | N
         return {named[0].get("sourcedId")}, named[0].get("sourcedId")
     if schools:
         return None, schools[0].get("sourcedId")
-    in_classes = {row.get("schoolSourcedId") for row in files.rows["classes.csv"]}
+    in_classes = {row.get("schoolSourcedId") for row in classes}
     return None, (in_classes.pop() if len(in_classes) == 1 else None) or None
 
 
@@ -102,11 +105,12 @@ def read_classes(source: RosterSource, school_name: str | None) -> SetClasses | 
     files = OneRosterSet(source, Roster(source.name, "oneroster"))
     if files.roster.errors:
         return None
-    scope, source_id = _schools(files, school_name)
+    scope, source_id = _schools(files.rows.get("orgs.csv", []), files.rows["classes.csv"],
+                                school_name)
     users = {}
     for row in files.rows["users.csv"]:
         users.setdefault(row.get("sourcedId"), row)
-    roles = _roles(files, users)
+    roles = user_roles(files, users)
     classes = {row.get("sourcedId"): SetClass(row) for row in files.rows["classes.csv"]
                if scope is None or row.get("schoolSourcedId") in scope}
     students: dict[str, str] = {}
@@ -118,18 +122,26 @@ def read_classes(source: RosterSource, school_name: str | None) -> SetClasses | 
         role = row.get("role").lower() or roles.get(user_id, "")
         if role == "student" and user_id not in chosen.students:
             chosen.students.append(user_id)
-            students.setdefault(user_id, _who(users[user_id]))
+            students.setdefault(user_id, student_label(users[user_id]))
         elif role in ("teacher", "aide"):
             chosen.teachers.append(person_name(users[user_id]) or user_id)
     return SetClasses(source_id, list(classes.values()), students)
 
 
 def source_id(source: RosterSource, school_name: str | None) -> str | None:
-    """The sourcedId that names this source's school: its choice is saved under it."""
-    files = OneRosterSet(source, Roster(source.name, "oneroster"))
-    if files.roster.errors:
-        return None
-    return _schools(files, school_name)[1]
+    """The sourcedId that names this source's school: its choice is saved under it. Only
+    orgs.csv and classes.csv are read (users.csv may have 100,000 rows)."""
+    rows: dict[str, list[Row]] = {"orgs.csv": [], "classes.csv": []}
+    for name in rows:
+        if name not in source.files:
+            continue
+        try:
+            _header, found = read_csv(name, decode(name, source.files[name]), ())
+        except RosterRejected:
+            return None
+        rows[name] = [row for row in found if row.get("status").lower() != "tobedeleted"]
+    school_column(rows["classes.csv"])
+    return _schools(rows["orgs.csv"], rows["classes.csv"], school_name)[1]
 
 
 def saved_choice(school: School, source: str | None) -> str | None:
@@ -142,13 +154,15 @@ def saved_choice(school: School, source: str | None) -> str | None:
 
 
 def choice_for(school: School, source: RosterSource, school_name: str | None,
-               explicit: str | None) -> tuple[str, bool]:
-    """(the roll-call groups to import with, True when they are the saved choice): what was
-    asked for, else what was saved for this source, else its homeroom classes."""
+               explicit: str | None) -> tuple[str, bool, str | None]:
+    """(the roll-call groups to import with, True when they are the saved choice, the
+    source's id): what was asked for, else what was saved for this source, else its homeroom
+    classes."""
+    source = source_id(source, school_name)
     if explicit:
-        return explicit, False
-    saved = saved_choice(school, source_id(source, school_name))
-    return (saved, True) if saved else ("homeroom", False)
+        return explicit, False, source
+    saved = saved_choice(school, source)
+    return (saved, True, source) if saved else ("homeroom", False, source)
 
 
 def remember_choice(school: School, source: str | None, choice: str) -> None:
@@ -168,7 +182,7 @@ def remember_choice(school: School, source: str | None, choice: str) -> None:
 
 def describe(choice: str):
     """The choice in words, for the check page, the groups page and the command's output."""
-    kind, wanted = _choice(choice)
+    kind, wanted = choice_parts(choice)
     if choice == "homeroom":
         return _l("the classes of type homeroom")
     if kind == "period":

@@ -52,7 +52,7 @@ class OneRosterSet:
                 if name in ("users.csv", "classes.csv"):  # a delta's "this one has left"
                     roster.leaving |= set(self.deleted[name])
                 if name == "classes.csv":
-                    _school_column(rows)
+                    school_column(rows)
             elif name in REQUIRED:
                 roster.error(name, 0, "-", _l("the file is missing from the OneRoster set"))
 
@@ -61,7 +61,7 @@ class OneRosterSet:
                 for row in self.rows.get("manifest.csv", [])}
 
 
-def _school_column(rows: list[Row]) -> None:
+def school_column(rows: list[Row]) -> None:
     """School Data Sync's OneRoster-shaped classes.csv names the school orgSourcedId."""
     for row in rows:
         if "schoolSourcedId" not in row.values and "orgSourcedId" in row.values:
@@ -112,7 +112,7 @@ def classes_choice(sourced_ids) -> str:
     return "classes=" + "\n".join(sorted({sid.strip() for sid in sourced_ids if sid.strip()}))
 
 
-def _choice(homerooms: str) -> tuple[str, str]:
+def choice_parts(homerooms: str) -> tuple[str, str]:
     kind, _equals, wanted = homerooms.partition("=")
     return kind, wanted.strip()
 
@@ -134,7 +134,7 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
             "its data", files=", ".join(empty)))
         return roster
     users = _index_users(roster, files)
-    roles = _roles(files, users)
+    roles = user_roles(files, users)
     options = options or CLI_OPTIONS
     school_ids = _school_scope(roster, files, school_name, options)
     _read_homerooms(roster, files, school_ids, homerooms)
@@ -205,7 +205,7 @@ def _no_homerooms(roster, files, homerooms: str, options: dict) -> None:
     rows = files.rows["classes.csv"]
     titles = sorted({row.get("title") for row in rows if row.get("title")})
     titled = ", ".join(titles[:8]) + (", …" if len(titles) > 8 else "")
-    kind, wanted = _choice(homerooms)
+    kind, wanted = choice_parts(homerooms)
     periods = any(row.get("periods") for row in rows)
     if homerooms == "homeroom" and not periods:
         roster.group_error("classes.csv", 0, "classType", _l(
@@ -275,7 +275,7 @@ def _index_users(roster, files) -> dict[str, Row]:
     return users
 
 
-def _roles(files, users) -> dict[str, str]:
+def user_roles(files, users) -> dict[str, str]:
     """Each user's role: users.csv `role` (1.1), else the primary role in roles.csv (1.2)."""
     roles = {sid: row.get("role").lower() for sid, row in users.items() if row.get("role")}
     for row in sorted(files.rows.get("roles.csv", []),
@@ -311,7 +311,7 @@ def is_roll_call_class(row: Row, homerooms: str) -> bool:
     class_type = row.get("classType").lower()
     if homerooms == "homeroom":
         return class_type == "homeroom"
-    kind, wanted = _choice(homerooms)
+    kind, wanted = choice_parts(homerooms)
     if kind == "title":
         return fnmatch.fnmatchcase(row.get("title").lower(), wanted.lower())
     if kind == "course":
@@ -366,7 +366,7 @@ def _read_enrollments(roster, files, users, roles, homerooms="homeroom"):
             if user_id in members and members[user_id][0] != class_id:
                 roster.group_error(*where, "classSourcedId", _l(
                     "%(student)s is in two roll-call classes: %(first)s (line %(line)d) and "
-                    "%(second)s", student=_who(users[user_id]),
+                    "%(second)s", student=student_label(users[user_id]),
                     first=roster.homerooms[members[user_id][0]].name,
                     line=members[user_id][1], second=roster.homerooms[class_id].name))
             members.setdefault(user_id, (class_id, row.line))
@@ -391,7 +391,7 @@ def _warn_unplaced(roster, files, users, roles, school_ids, members) -> None:
         role = row.get("role").lower() or roles.get(user_id, "")
         if (role == "student" and row.get("classSourcedId") in in_scope and user_id in users
                 and user_id not in members):
-            unplaced.setdefault(user_id, _who(users[user_id]))
+            unplaced.setdefault(user_id, student_label(users[user_id]))
     if unplaced:
         names = list(unplaced.values())
         roster.warn("enrollments.csv", 0, "classSourcedId", _l(
@@ -400,7 +400,7 @@ def _warn_unplaced(roster, files, users, roles, school_ids, members) -> None:
             names=", ".join(names[:10]) + (", …" if len(names) > 10 else "")))
 
 
-def _who(row: Row) -> str:
+def student_label(row: Row) -> str:
     """A student as a message names them: name (student number)."""
     number = row.get("identifier") or row.get("username") or row.get("sourcedId")
     return f"{person_name(row)} ({number})"
