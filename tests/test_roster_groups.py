@@ -211,6 +211,11 @@ def test_classes_listed_in_a_file_are_the_groups_and_are_used_the_next_time(app,
     listing = tmp_path / "roll-call.txt"
     listing.write_text("# 班会\nc-91-p1\n\nc-92-p1\n", encoding="utf-8")
     path = ONEROSTER / "scheduled_only"
+    dry = runner.invoke(args=["import-roster", str(path), "--homerooms", f"classes={listing}",
+                              "--school", "阳光中学", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    with app.app_context():
+        assert saved_choices() == set()  # only an import that is applied saves its choice
     first = runner.invoke(args=["import-roster", str(path), "--homerooms",
                                 f"classes={listing}"])
     assert first.exit_code == 0, first.output
@@ -281,3 +286,20 @@ def test_a_school_data_sync_2_1_set_goes_in_by_course_then_next_night_from_the_c
             "Biology 10": ["kfein@classrmtest31.org"]}
         assert sorted(placement(school.school_id)) == [
             "asmithee@classrmtest31.org", "fhutch@classrmtest31.org", "jcraig@classrmtest31.org"]
+
+
+def test_a_choice_the_set_cannot_make_is_answered_on_the_page(app, school, login_as, tmp_path):
+    with app.app_context():
+        rename_school(school, "Fabrikam High School")
+    admin = login_as("admin")
+    admin.post("/language", data={"locale": "en"})
+    link = groups_link(upload(admin, SDS, tmp_path).get_data(as_text=True))
+    for data in ({"way": "period", "period": "1"}, {"way": "homeroom"},
+                 {"way": "title", "title": "  "}, {"way": "classes", "classes": ["11001"]},
+                 {"way": "sideways"}):
+        response = admin.post(link, data={**data, "use": "y"})
+        assert response.status_code == 200, data
+        assert 'class="error"' in response.get_data(as_text=True), data
+    assert admin.get(link).status_code == 200  # the set is still kept
+    with app.app_context():
+        assert saved_choices() == set()
