@@ -273,6 +273,10 @@ def test_a_school_data_sync_2_1_set_goes_in_by_course_then_next_night_from_the_c
             "Biology 10": ["kfein@classrmtest31.org"]}
         assert saved_choices() == {("110003", "course=B102021")}
         name = db.session.get(School, school.school_id).name
+    again = upload(admin, ONEROSTER / "public_sds_v21", tmp_path / "again")
+    assert again.status_code == 200
+    assert ("Roll-call groups: the classes of the course B102021 (as chosen for this set's "
+            "school at its last import).") in text(again)
 
     night = runner.invoke(args=["import-roster", str(ONEROSTER / "public_sds_v21"),
                                 "--school", name])
