@@ -209,7 +209,7 @@ def test_the_groups_page_is_csrf_protected(make_app, app, school, tmp_path):
 def test_classes_listed_in_a_file_are_the_groups_and_are_used_the_next_time(app, runner,
                                                                             tmp_path):
     listing = tmp_path / "roll-call.txt"
-    listing.write_text("# 班会\nc-91-p1\n\nc-92-p1\n", encoding="utf-8")
+    listing.write_text("# 班会\nc-91-p1\n\nc-92-p1\nc-93-p1\n", encoding="utf-8")
     path = ONEROSTER / "scheduled_only"
     dry = runner.invoke(args=["import-roster", str(path), "--homerooms", f"classes={listing}",
                               "--school", "阳光中学", "--dry-run"])
@@ -219,15 +219,17 @@ def test_classes_listed_in_a_file_are_the_groups_and_are_used_the_next_time(app,
     first = runner.invoke(args=["import-roster", str(path), "--homerooms",
                                 f"classes={listing}"])
     assert first.exit_code == 0, first.output
+    assert ("warning: classes.csv:0: sourcedId: 1 of the classes chosen are not in "
+            "classes.csv: c-93-p1") in first.output
     with app.app_context():
         assert placement() == {"2027001": "九年级1班 语文", "2027002": "九年级1班 语文",
                                "2027003": "九年级2班 语文"}
         assert teachers_of_active_classes() == {"九年级1班 语文": ["t.wu", "t.zhou"],
                                                 "九年级2班 语文": ["t.wu"]}
-        assert saved_choices() == {("org-1", "classes=c-91-p1\nc-92-p1")}
+        assert saved_choices() == {("org-1", "classes=c-91-p1\nc-92-p1\nc-93-p1")}
     again = runner.invoke(args=["import-roster", str(path)])
     assert again.exit_code == 0, again.output
-    assert "roll-call groups: 2 class(es) chosen one by one, as saved" in again.output
+    assert "roll-call groups: 3 class(es) chosen one by one, as saved" in again.output
     assert "added: nothing" in again.output
 
 

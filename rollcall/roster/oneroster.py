@@ -138,6 +138,7 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
     options = options or CLI_OPTIONS
     school_ids = _school_scope(roster, files, school_name, options)
     _read_homerooms(roster, files, school_ids, homerooms)
+    _warn_unknown_classes(roster, files, homerooms)
     if roster.full and not roster.homerooms and not roster.errors:
         _no_homerooms(roster, files, homerooms, options)
         return roster
@@ -241,6 +242,19 @@ def _no_homerooms(roster, files, homerooms: str, options: dict) -> None:
             "none of the %(total)d classes is a scheduled class meeting in period "
             "%(period)s (%(found)s): choose another period", total=total,
             period=homerooms[7:], found=found or "0"))
+
+
+def _warn_unknown_classes(roster, files, homerooms: str) -> None:
+    """Classes chosen one by one that the set no longer has (or never had: a typo)."""
+    kind, wanted = choice_parts(homerooms)
+    if kind != "classes":
+        return
+    known = {row.get("sourcedId") for row in files.rows["classes.csv"]}
+    unknown = [sourced_id for sourced_id in wanted.split("\n") if sourced_id not in known]
+    if unknown and len(unknown) < len(wanted.split("\n")):  # none known: an error says so
+        roster.warn("classes.csv", 0, "sourcedId", _l(
+            "%(count)d of the classes chosen are not in classes.csv: %(ids)s",
+            count=len(unknown), ids=", ".join(unknown)))
 
 
 def _skip_deleted(roster, files) -> None:
