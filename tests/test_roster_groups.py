@@ -154,7 +154,7 @@ def test_classes_chosen_one_by_one_show_a_student_in_two_before_anything_is_writ
     link = groups_link(refused.get_data(as_text=True))  # the set is kept for another choice
     nothing = text(admin.post(link, data={"way": "classes", "use": "y"}))
     assert "Tick at least one class." in nothing
-    checked = admin.post(link, data={"way": "classes", "classes": ["class1"], "use": "y"})
+    checked = admin.post(link, data={"classes": ["class1"], "use": "y"})  # ticks: one by one
     assert checked.status_code == 200
     assert confirm(admin, checked.get_data(as_text=True)).status_code == 200
     with app.app_context():

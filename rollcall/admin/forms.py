@@ -242,6 +242,12 @@ class GroupsForm(MaskedForm):
         self.period.choices = [(period, period) for period in set_classes.periods]
         self.known = {c.sourced_id for c in set_classes.classes}
 
+    def validate(self, extra_validators=None):
+        """Classes ticked with no way chosen are chosen one by one."""
+        if not self.way.data and self.classes.data:
+            self.way.data = "classes"
+        return super().validate(extra_validators)
+
     def validate_title(self, field):
         if self.way.data == "title" and not field.data.strip():
             raise ValidationError(_l("Write a pattern, such as HR* or *班会*."))
