@@ -11,9 +11,11 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TimeField,
 )
 from wtforms.fields import SelectChoice
@@ -27,6 +29,7 @@ from rollcall.i18n import SUPPORTED_LOCALES
 from rollcall.models import Homeroom, Role, Student, User
 from rollcall.notify.settings import parse_window
 from rollcall.phones import InvalidPhone, parse_phone
+from rollcall.roster.oneroster import classes_choice
 from rollcall.school_days import MAX_SPAN_DAYS, plan_change
 
 LANGUAGE_CHOICES = [SelectChoice(code, words) for code, words in vocabulary.LANGUAGES.items()]
@@ -188,10 +191,7 @@ class SchoolForm(PhoneMixin, SchoolScopedForm):
             )) from None
 
 
-HOMEROOM_CHOICES = [SelectChoice("homeroom", _l("Its homeroom classes (classType homeroom)"))] + [
-    SelectChoice(f"period={period}", _l(
-        "Its classes of period %(period)d (for sets without homerooms)", period=period))
-    for period in range(1, 9)]
+CHOOSE_GROUPS = _l("Choose the roll-call groups")
 
 
 class ImportForm(MaskedForm):
@@ -200,15 +200,78 @@ class ImportForm(MaskedForm):
     file = FileField(_l("Roster file (.csv, .xlsx or OneRoster .zip)"),
                      validators=[FileRequired(_l("Choose a file."))])
     partial = BooleanField(_l("Part of the school only: keep students the file does not list"))
-    homerooms = SelectField(_l("OneRoster: the roll-call groups are"),
-                            choices=HOMEROOM_CHOICES, default="homeroom")
     set_school = StringField(_l("OneRoster: the school to import, when the set holds several"),
                              validators=[Optional(), Length(max=128)])
 
     def field_wording(self) -> dict:
         """How this page's fields make the choices a check may ask for (not the CLI's flags)."""
-        return {"homerooms": f"“{self.homerooms.label.text}”: {HOMEROOM_CHOICES[1].label}",
+        return {"homerooms": f"“{CHOOSE_GROUPS}”", "groups": f"“{CHOOSE_GROUPS}”",
                 "set_school": f"“{self.set_school.label.text}”"}
+
+
+class GroupsForm(MaskedForm):
+    """Which classes of a OneRoster set are the roll-call groups: by title, by course, by
+    period (when the set has periods), its homeroom classes, or one by one."""
+
+    way = RadioField(_l("The roll-call groups are"), validators=[DataRequired()])
+    title = StringField(_l("Classes whose title matches"), validators=[Length(max=120)])
+    course = SelectField(_l("Classes of the course"), validate_choice=False)
+    period = SelectField(_l("Classes of the period"), validate_choice=False)
+    classes = SelectMultipleField(_l("Classes ticked in the list"), validate_choice=False)
+    preview = SubmitField(_l("Show who is in no group or in two"))
+    use = SubmitField(_l("Check the import with these groups"))
+
+    def __init__(self, set_classes, current: str, *args, **kwargs):
+        kind, _equals, wanted = current.partition("=")
+        chosen = [c.sourced_id for c in set_classes.chosen(current)]
+        defaults = {"way": kind if current != "homeroom" else "homeroom",
+                    "title": wanted if kind == "title" else "",
+                    "course": wanted if kind == "course" else None,
+                    "period": wanted if kind == "period" else None, "classes": chosen}
+        super().__init__(*args, **{**defaults, **kwargs})
+        ways = [("title", _l("The classes whose title matches a pattern")),
+                ("classes", _l("The classes ticked in the list, one by one"))]
+        if set_classes.courses:
+            ways.insert(1, ("course", _l("The classes of one course")))
+        if set_classes.periods:
+            ways.insert(1, ("period", _l("The classes of one period")))
+        if set_classes.has_homerooms:
+            ways.insert(0, ("homeroom", _l("Its homeroom classes (classType homeroom)")))
+        self.way.choices = ways
+        self.course.choices = [(code, code) for code in set_classes.courses]
+        self.period.choices = [(period, period) for period in set_classes.periods]
+        self.known = {c.sourced_id for c in set_classes.classes}
+
+    def validate(self, extra_validators=None):
+        """Classes ticked with no way chosen are chosen one by one."""
+        if not self.way.data and self.classes.data:
+            self.way.data = "classes"
+        return super().validate(extra_validators)
+
+    def validate_title(self, field):
+        if self.way.data == "title" and not field.data.strip():
+            raise ValidationError(_l("Write a pattern, such as HR* or *班会*."))
+
+    def validate_course(self, field):
+        if self.way.data == "course" and field.data not in dict(self.course.choices):
+            raise ValidationError(_l("Choose a course."))
+
+    def validate_period(self, field):
+        if self.way.data == "period" and field.data not in dict(self.period.choices):
+            raise ValidationError(_l("Choose a period."))
+
+    def validate_classes(self, field):
+        if self.way.data == "classes" and not set(field.data or ()) & self.known:
+            raise ValidationError(_l("Tick at least one class."))
+
+    def choice(self) -> str:
+        """The choice as the importer reads it."""
+        if self.way.data == "classes":
+            return classes_choice(set(self.classes.data) & self.known)
+        if self.way.data == "homeroom":
+            return "homeroom"
+        value = getattr(self, self.way.data).data.strip()
+        return f"{self.way.data}={value}"
 
 
 class ConfirmImportForm(MaskedForm):
