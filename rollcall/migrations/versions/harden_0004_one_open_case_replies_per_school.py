@@ -47,6 +47,7 @@ def downgrade():
         "WHERE r.twilio_sid = sms_replies.twilio_sid AND r.id < sms_replies.id)"))
     _replace_unique("uq_sms_replies_twilio_sid_school_id", "uq_sms_replies_twilio_sid",
                     ["twilio_sid"])
+    op.drop_index("uq_missing_cases_open_student", table_name="missing_cases")
 
 
 def _replace_unique(old, new, columns):
@@ -58,4 +59,3 @@ def _replace_unique(old, new, columns):
         with op.batch_alter_table("sms_replies") as batch:
             batch.drop_constraint(old, type_="unique")
             batch.create_unique_constraint(new, columns)
-    op.drop_index("uq_missing_cases_open_student", table_name="missing_cases")
