@@ -340,3 +340,16 @@ def test_no_conflicts_and_a_conflict_recorded_at_once_keep_one_screening(app, sc
     [week] = table_rows(app, Screening)
     assert week["no_conflicts"] is False  # a conflict was found, whichever came first
     assert len(table_rows(app, Conflict)) == 1
+
+
+def test_a_sweep_change_never_lands_on_a_case_closed_at_the_same_moment(app, school, case_id):
+    def sweeping():
+        sid = school.student_ids["room1"][0]
+        actor = db.session.get(User, school.user_ids["teacher"])
+        return lambda: cases.note_sweep_changes(None, {sid: {"status": "not_found"}},
+                                                {sid: {"status": "left"}}, actor)
+
+    results = at_once(app, closing(school, case_id, "office", "found_at_school"), sweeping)
+    kinds = [e["kind"] for e in table_rows(app, CaseEvent)]
+    assert kinds == (["opened", "sweep_changed", "closed"] if results[1] == 1
+                     else ["opened", "closed"])

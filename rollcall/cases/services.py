@@ -227,7 +227,8 @@ def note_sweep_changes(check: Check, before: dict, after: dict, actor) -> int:
         if was != DismissalStatus.NOT_FOUND or now == DismissalStatus.NOT_FOUND:
             continue
         case = open_case_of(student_id)
-        if case is None:
+        # Still open once the row is ours (a closing at the same moment goes first, or waits).
+        if case is None or not compare_and_set(case, {"closed_at": None}, {"closed_at": None}):
             continue
         _event(case, CaseEventKind.SWEEP_CHANGED, actor, status=now)
         audit.record("case.sweep_changed", case, actor=actor,
