@@ -147,9 +147,15 @@ def _broken(body, schema):
         entries = changed.get("entries")
         if isinstance(entries, list) and entries and entry_names:
             entries = [dict(entry) if isinstance(entry, dict) else entry for entry in entries]
+            if draw(st.booleans()):  # a base on every entry: the save merges per row
+                for entry in entries:
+                    if isinstance(entry, dict):
+                        entry.setdefault("base", draw(st.none() | ANY_JSON))
             target = entries[draw(st.integers(0, len(entries) - 1))]
             if isinstance(target, dict):
-                for name in draw(st.lists(st.sampled_from(entry_names), min_size=1, max_size=3)):
+                # The key every row is found by is broken most often.
+                for name in draw(st.lists(st.sampled_from(entry_names + ["student_number"] * 4),
+                                          min_size=1, max_size=3)):
                     target[name] = draw(ANY_JSON)
             changed["entries"] = entries
         return changed
