@@ -1,8 +1,10 @@
 """Admin and contact forms; checks that need the database are validate_<field> methods."""
 
 import re
+import secrets
 import zoneinfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -116,6 +118,22 @@ class ContactOrderForm(MaskedForm):
                                                                    NumberRange(1, 9)])
 
 
+def username_in_use(name: str) -> bool:
+    """True when any account of any school has this username (in any case)."""
+    return db.session.scalar(db.select(User.id).where(
+        db.func.lower(User.username) == name.lower())) is not None
+
+
+def free_username(name: str) -> str:
+    """The name with a random number that no account has: random, so that which numbers are
+    skipped tells nothing about other schools' usernames."""
+    base = name[:60]
+    while True:
+        candidate = f"{base}{secrets.randbelow(900) + 100}"
+        if not username_in_use(candidate):
+            return candidate
+
+
 class UserForm(PhoneMixin, SchoolScopedForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
@@ -134,12 +152,13 @@ class UserForm(PhoneMixin, SchoolScopedForm):
         self.actor = actor
 
     def validate_username(self, field):
-        name = field.data.strip().lower()
-        query = db.select(User.id).where(db.func.lower(User.username) == name)
-        if self.editing is not None:
-            query = query.where(User.id != self.editing.id)
-        if db.session.scalar(query) is not None:
-            raise ValidationError(_l("This username is taken."))
+        """Usernames are one list for every school on the server, so a name in use is refused
+        without saying where (this school's or another's), with a free one to use instead."""
+        name = field.data.strip()
+        if self.editing is not None or not username_in_use(name):
+            return
+        raise ValidationError(_("This username cannot be used. You could use “%(free)s”.",
+                                free=free_username(name)))
 
     def validate_password(self, field):
         if self.editing is None and not field.data:
