@@ -36,7 +36,7 @@ TEMPLATES = {
 }
 TEMPLATE_CODES = {"absence": "SMS_900001", "follow_up": "SMS_900002",
                   "teacher_reminder": "SMS_900003", "missing_student": "SMS_900004",
-                  "screening_reminder": "SMS_900005"}
+                  "screening_reminder": "SMS_900005", "test_text": "SMS_900006"}
 MESSAGES = {
     "isv.BUSINESS_LIMIT_CONTROL": "触发号码天级流控Permits:10",
     "isv.MOBILE_NUMBER_ILLEGAL": "非法手机号",

@@ -402,7 +402,7 @@ def test_install_codes_without_the_new_kinds_are_not_enough_for_aliyun(make_app,
 OLD_CODES = {"code_absence": "SMS_100", "code_follow_up": "SMS_200",
              "code_teacher_reminder": "SMS_300"}
 ALL_CODES = {**OLD_CODES, "code_missing_student": "SMS_400",
-             "code_screening_reminder": "SMS_500"}
+             "code_screening_reminder": "SMS_500", "code_test_text": "SMS_600"}
 
 
 @pytest.mark.parametrize("data", [
@@ -433,7 +433,8 @@ def test_an_admin_switches_the_school_to_aliyun_with_its_codes(app, login_as, sc
     assert texts["template_codes"] == {"absence": "SMS_100", "follow_up": "SMS_200",
                                        "teacher_reminder": "SMS_300",
                                        "missing_student": "SMS_400",
-                                       "screening_reminder": "SMS_500"}
+                                       "screening_reminder": "SMS_500",
+                                       "test_text": "SMS_600"}
 
 
 def test_the_install_codes_are_enough_to_choose_aliyun(aliyun_app, school):
