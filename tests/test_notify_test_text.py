@@ -97,7 +97,8 @@ def test_a_test_text_goes_through_the_provider_once_and_shows_handed_over(
         state = shown_test_texts(admin)
     assert "Handed to the carrier" in state
     assert [m["to"] for m in standin.messages] == [DUTY[0]]
-    assert "test text" in standin.messages[0]["body"]
+    assert standin.messages[0]["body"] == (  # in the school's language
+        "【测试中学】这是平安点名发给值班电话的测试短信，无需处理。")
 
 
 def test_a_test_text_the_provider_refuses_shows_failed(twilio_app, school, standin):

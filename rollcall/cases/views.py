@@ -111,10 +111,10 @@ def settings():
                                     current_user)
         flash(_("Saved."), "success")
         return redirect(url_for("cases.settings"))
-    return render_template("cases/settings.html", form=form,
+    page = render_template("cases/settings.html", form=form,
                            test_form=TestTextForm(duty_phones=current.duty_phones),
-                           test_texts=test_texts.latest_test_texts(school),
-                           ), 422 if form.errors else 200
+                           test_texts=test_texts.latest_test_texts(school))
+    return page, 422 if form.errors else 200
 
 
 @bp.post("/admin/missing-students/test-text")
