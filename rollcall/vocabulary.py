@@ -104,6 +104,7 @@ TEXT_KINDS = {
     TextKind.TEACHER_REMINDER: _l("Reminder to teacher"),
     TextKind.MISSING_STUDENT: _l("Missing student (to the office)"),
     TextKind.SCREENING_REMINDER: _l("Reminder to teacher: conflict screening"),
+    TextKind.TEST_TEXT: _l("Test text to an on-duty phone"),
 }
 TEXT_STATUSES = {
     TextStatus.QUEUED: _l("Waiting to send"),

@@ -33,6 +33,7 @@ CODE_LABELS = {
     "teacher_reminder": _l("Reminder to teacher: template code"),
     "missing_student": _l("Missing student (to the office): template code"),
     "screening_reminder": _l("Reminder to teacher, conflict screening: template code"),
+    "test_text": _l("Test text to an on-duty phone: template code"),
 }
 CODE_FORMAT = Regexp(r"^SMS_\d{3,20}$", message=_l(
     "A template code looks like SMS_123456789, as the Aliyun console shows it."))

@@ -17,6 +17,7 @@ class TextKind(enum.StrEnum):
     TEACHER_REMINDER = "teacher_reminder"
     MISSING_STUDENT = "missing_student"  # to the on-duty office phones (rollcall.cases)
     SCREENING_REMINDER = "screening_reminder"  # the week's conflict screening is overdue
+    TEST_TEXT = "test_text"  # the admin's test of an on-duty phone (rollcall.notify.test_texts)
 
 
 class TextStatus(enum.StrEnum):

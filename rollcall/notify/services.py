@@ -47,7 +47,8 @@ OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REV
 OPT_IN_WORDS = {"START", "YES", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
 # Texts to staff phones: a reply from such a phone is not a parent's answer.
-STAFF_TEXTS = (TextKind.TEACHER_REMINDER, TextKind.MISSING_STUDENT, TextKind.SCREENING_REMINDER)
+STAFF_TEXTS = (TextKind.TEACHER_REMINDER, TextKind.MISSING_STUDENT, TextKind.SCREENING_REMINDER,
+               TextKind.TEST_TEXT)
 # Reminders go from the cut-off for this long (a scheduler restarted late still catches up),
 # not all day: "attendance is not in yet" at 15:00 helps no one.
 REMIND_GRACE = timedelta(hours=1)

@@ -42,6 +42,7 @@ STAFF_BLUEPRINTS = {"office", "admin", "contacts", "notify", "cases", "custody",
 NOT_PAGES = {
     "office.board_fragment": "the board's refresh fetches it into the board; not a page",
     "office.log_csv": "a CSV download",
+    "notify.office_texts_csv": "a CSV download",
     "auth.login": "the sign-in page, for people not signed in (tests/browser/test_sign_in.py)",
 }
 # Pages that show a day: the demo's last day with parent texts, so their lists have rows.
