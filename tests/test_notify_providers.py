@@ -440,6 +440,17 @@ def test_an_admin_switches_the_school_to_aliyun_with_its_codes(app, login_as, sc
                                        "test_text": "SMS_600"}
 
 
+def test_an_aliyun_school_may_leave_the_test_text_without_a_code(app, login_as, school):
+    codes = {name: code for name, code in ALL_CODES.items() if name != "code_test_text"}
+    response = login_as("admin").post("/admin/text-settings",
+                                      data={**SETTINGS, "provider": "aliyun", **codes})
+    assert response.status_code == 302
+    with app.app_context():
+        texts = db.session.get(School, school.school_id).settings["texts"]
+    assert texts["provider"] == "aliyun"
+    assert not texts["template_codes"].get("test_text")
+
+
 def test_the_install_codes_are_enough_to_choose_aliyun(aliyun_app, school):
     client = signed_in(aliyun_app, school, "admin")
     response = client.post("/admin/text-settings", data={**SETTINGS, "provider": "aliyun"})

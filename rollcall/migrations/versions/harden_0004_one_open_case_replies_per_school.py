@@ -2,7 +2,7 @@
 filed under each school whose guardian the phone is
 
 Revision ID: harden_0004
-Revises: typed_0001
+Revises: roster_0001
 """
 import warnings
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "harden_0004"
-down_revision = "typed_0001"
+down_revision = "roster_0001"
 branch_labels = None
 depends_on = None
 
