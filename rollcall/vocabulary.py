@@ -29,11 +29,9 @@ from rollcall.custody.models import CustodyState
 from rollcall.family.models import ContactReason
 from rollcall.i18n import per_request
 from rollcall.models import AuditRule, Role
-from rollcall.notify.aliyun import RETRY, WRONG_NUMBER, error_kind
-from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.health import TextWait
 from rollcall.notify.models import TextKind, TextStatus
-from rollcall.notify.sender import TEXTS_STOPPED
+from rollcall.notify.outcomes import ALIYUN, RETRY, TEXTS_STOPPED, WRONG_NUMBER, error_kind
 from rollcall.office.states import CallState, ParentTextState
 from rollcall.screening.models import ConflictSeverity, ConflictState
 from rollcall.watch.models import WatchReason

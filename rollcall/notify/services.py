@@ -101,7 +101,7 @@ def poll_delivery_reports(gateways) -> int:
         try:
             report = gateway.delivery_status(text)
         except LOOKUP_ERRORS as error:  # Aliyun cannot be asked now: the next pass asks again
-            log.warning("delivery reports: %s asking Aliyun", type(error).__name__)
+            log.warning("delivery reports: %s asking Aliyun", error)
             break
         if report is None or STATUS_RANK[report.status] <= STATUS_RANK[text.status]:
             continue
