@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_errorhandlers(app)  # first: it sets the <int:…> converter the routes use
     register_blueprints(app)
+    register_template_helpers(app)
     register_commands(app)
     if app.config["TRUSTED_PROXY_HOPS"]:
         hops = int(app.config["TRUSTED_PROXY_HOPS"])
@@ -33,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from rollcall import i18n, models, security, site_menu, static_files, vocabulary  # noqa: F401
+    from rollcall import i18n, models, security, static_files, vocabulary  # noqa: F401
     from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
     from rollcall.auth import models as auth_models  # noqa: F401
@@ -42,7 +43,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.custody import models as custody_models  # noqa: F401
     from rollcall.extensions import compress, csrf, db, migrate
     from rollcall.family import models as family_models  # noqa: F401
-    from rollcall.notify import health, heartbeat
+    from rollcall.notify import heartbeat
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
     from rollcall.roster import models as roster_models  # noqa: F401
@@ -55,12 +56,9 @@ def register_extensions(app: Flask) -> None:
     loader.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    vocabulary.init_app(app)
-    site_menu.init_app(app)
     compress.init_app(app)  # before static_files: its after_request hands Compress whole files
     static_files.init_app(app)
     heartbeat.init_app(app)
-    health.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -96,6 +94,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(custody_bp)
     app.register_blueprint(family_bp)
     app.register_blueprint(twilio_hooks_bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from rollcall import templating
+
+    templating.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

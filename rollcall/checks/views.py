@@ -16,7 +16,6 @@ from rollcall.checks.forms import (
     ContactForm,
     entries_from_form,
     posted_student_ids,
-    row_field,
 )
 from rollcall.checks.models import CheckKind
 from rollcall.checks.validation import DETAILS, CheckInvalid, UnknownStudents
@@ -42,14 +41,6 @@ def parse_kind(text: str) -> CheckKind:
         return CheckKind(text)
     except ValueError:
         abort(404)
-
-
-@bp.record_once
-def _template_helpers(state) -> None:
-    state.app.jinja_env.globals.update(
-        row_field=row_field, describe_row=summary.describe_row,
-        describe_audit_values=summary.describe_audit_values,
-        entry_details=summary.entry_details)
 
 
 @bp.get("/today")

@@ -3,7 +3,7 @@
 import enum
 from datetime import timedelta
 
-from flask import Flask, current_app, g
+from flask import current_app, g
 from flask_babel import format_datetime, to_user_timezone
 
 from rollcall import clock
@@ -29,12 +29,6 @@ class TextWait(enum.StrEnum):
     WINDOW = "window"  # the school's sending window to open
     PROVIDER = "provider"  # the SMS provider: being sent, or a retry after an error
     FAILED = "failed"  # nothing more will be tried
-
-
-def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(current_scheduler=current_scheduler, text_wait=text_wait,
-                                 scheduler_stopped_since=scheduler_stopped_since,
-                                 duty_texts_unsent=duty_texts_unsent)
 
 
 def scheduler_stopped_since() -> str | None:

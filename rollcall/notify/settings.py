@@ -4,7 +4,7 @@ import json
 import math
 import string
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from flask import current_app
 
@@ -117,13 +117,6 @@ def in_window(school: School, settings: TextSettings, instant: datetime | None =
     wall = clock.to_school_time(school, instant or clock.now()).time()
     start, end = settings.window
     return wall >= start and (end is None or wall < end)
-
-
-def due_from(school: School, settings: TextSettings, day: date) -> datetime | None:
-    """A fixed daily send time as an instant on day (None when the school uses the delay)."""
-    if settings.send_time is None:
-        return None
-    return clock.school_datetime(school, day, settings.send_time)
 
 
 def unknown_placeholders(template: str) -> list[str]:

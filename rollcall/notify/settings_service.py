@@ -16,7 +16,6 @@ from rollcall.notify.settings import (
     DEFAULT_TEMPLATES,
     install_template_codes,
     render,
-    school_provider,
     segments,
 )
 
@@ -107,8 +106,3 @@ def template_code_previews(school, data: dict) -> dict:
     return {kind: ((data.get(name) or "").strip() or install.get(kind, ""),
                    json.dumps(params.get(kind, {}), ensure_ascii=False))
             for kind, name in CODE_FIELDS.items()}
-
-
-def effective_provider(school) -> str:
-    """The provider the school's texts go through now."""
-    return school_provider(school, current_app.config)
