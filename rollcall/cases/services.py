@@ -36,7 +36,7 @@ from rollcall.checks.models import (
     DismissalStatus,
 )
 from rollcall.extensions import db
-from rollcall.field_errors import FieldsInvalid, enum_member
+from rollcall.field_errors import NOTE_LIMIT, FieldsInvalid, enum_member
 from rollcall.models import School, Student
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.gateway import ALIYUN
@@ -49,7 +49,6 @@ from rollcall.state_change import AlreadyChanged, compare_and_set
 
 log = logging.getLogger(__name__)
 DEFAULT_UNREACHED_BY = time(10, 0)
-NOTE_LIMIT = 2000
 # A family "reached" in the contact log: they answered, whatever they said.
 REACHED = (ContactOutcome.REASON_GIVEN, ContactOutcome.ON_THE_WAY, ContactOutcome.UNAWARE)
 

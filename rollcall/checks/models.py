@@ -24,6 +24,12 @@ class AttendanceStatus(enum.StrEnum):
     EXCUSED = "excused"
 
 
+# The one place that says which statuses mean "not in class" and which "arrived": the day's
+# truths, the office's counts and charts, the bag check's absentees and the parent texts all
+# read these.
+NOT_HERE = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
+ARRIVED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+
 class BagStatus(enum.StrEnum):
     CLEAR = "clear"
     FOUND = "found"

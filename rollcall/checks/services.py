@@ -22,6 +22,7 @@ from rollcall.cases import services as cases
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     DEFAULT_STATUS,
+    NOT_HERE,
     AttendanceStatus,
     BagStatus,
     Check,
@@ -37,7 +38,6 @@ from rollcall.models import AuditLog, AuditRule, Student, StudentGuardian
 # A phone's clock may run a little ahead of the server's: a tap up to this far "in the future"
 # counts as now.
 PHONE_CLOCK_SKEW = timedelta(minutes=2)
-NOT_HERE = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
 
 
 class CheckConflict(Exception):

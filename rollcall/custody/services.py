@@ -15,7 +15,7 @@ from rollcall.models import Guardian, Role, School, User
 from rollcall.state_change import AlreadyChanged, compare_and_set
 
 DEFAULT_FLAG_DAYS = 30
-TEXT_LIMIT = 500
+CUSTODY_NOTE_LIMIT = 500  # how a confiscated item was handed over or returned
 # What the bag check said happened to the item → who holds it then.
 FIRST_HOLDER = {FindingAction.KEPT_BY_TEACHER: CustodyState.WITH_TEACHER,
                 FindingAction.HANDED_TO_OFFICE: CustodyState.WITH_OFFICE}
@@ -135,7 +135,7 @@ def _who(item, to, event, received_by_id, guardian_id, disposed_by, how) -> dict
             errors["guardian_id"] = _l("Only a guardian of this student can take the item.")
         event.guardian = guardian
     how = (how or "").strip()
-    if len(how) > TEXT_LIMIT:
+    if len(how) > CUSTODY_NOTE_LIMIT:
         errors["how"] = _l("The note is too long.")
     if to == CustodyState.DISPOSED:
         disposed_by = (disposed_by or "").strip()

@@ -8,7 +8,7 @@ the unique key on sms_outbox_students turns any race into "already decided".
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import update
@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from rollcall import clock
-from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind
+from rollcall.checks.models import ARRIVED, AttendanceStatus, Check, CheckEntry, CheckKind
 from rollcall.checks.services import attendance_entries
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student
@@ -28,10 +28,15 @@ from rollcall.notify.models import (
     TextKind,
     TextStatus,
 )
-from rollcall.notify.settings import FAN_OUT_FIRST, in_window, render, text_settings
+from rollcall.notify.settings import (
+    FAN_OUT_FIRST,
+    absence_text_due,
+    in_window,
+    render,
+    text_settings,
+)
 
 log = logging.getLogger(__name__)
-ARRIVED = (AttendanceStatus.LATE, AttendanceStatus.PRESENT)
 
 
 @dataclass
@@ -104,11 +109,9 @@ def _linked(day: date, kind: str, student_ids) -> set[tuple[int, str]]:
 
 def _due_absences(school, settings, day, entries) -> list[Recipient]:
     now = clock.now()
-    delay = timedelta(minutes=settings.delay_minutes)
-    fixed = clock.school_datetime(school, day, settings.send_time) if settings.send_time else None
     absent = [entry for entry in entries.values() if entry.status == AttendanceStatus.ABSENT]
     due = {entry.student_id for entry in absent
-           if entry.status_since + delay <= now and (fixed is None or fixed <= now)}
+           if absence_text_due(school, settings, day, entry.status_since) <= now}
     done = _linked(day, TextKind.ABSENCE, [entry.student_id for entry in absent])
     # A phone with a due student also hears about the other absent students it would be
     # texted about, even before their own delay runs out: one combined text beats two.

@@ -4,7 +4,7 @@ import json
 import math
 import string
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 
@@ -119,6 +119,18 @@ def in_window(school: School, settings: TextSettings, instant: datetime | None =
     return wall >= start and (end is None or wall < end)
 
 
+def absence_text_due(school: School, settings: TextSettings, day: date,
+                     absent_since: datetime) -> datetime:
+    """When the text about a student absent since `absent_since` is due: the school's delay
+    after the absence was recorded, not before its fixed send time, not before the sending
+    window opens. The send pass texts from then on (while the window is open); the office
+    board shows this time, so it promises what the sender does."""
+    due = absent_since + timedelta(minutes=settings.delay_minutes)
+    if settings.send_time is not None:
+        due = max(due, clock.school_datetime(school, day, settings.send_time))
+    return max(due, clock.school_datetime(school, day, settings.window[0]))
+
+
 def unknown_placeholders(template: str) -> list[str]:
     """Names in {braces} that are not placeholders; ValueError on unbalanced braces."""
     names = [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
@@ -193,6 +205,8 @@ GSM7 = set(
     "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENDED = set("^{}\\[~]|€\f")
+# Units of one text, and of each part once a text is split: by encoding.
+SEGMENT_SIZES = {"GSM-7": (160, 153), "UCS-2": (70, 67)}
 
 
 @dataclass(frozen=True)
@@ -206,9 +220,17 @@ def segments(text: str) -> Segments:
     """How many SMS segments text takes: GSM-7 160 (153 per part), UCS-2 70 (67 per part)."""
     if all(char in GSM7 or char in GSM7_EXTENDED for char in text):
         units = sum(2 if char in GSM7_EXTENDED else 1 for char in text)
-        single, part, encoding = 160, 153, "GSM-7"
+        encoding = "GSM-7"
     else:
         units = len(text.encode("utf-16-le")) // 2
-        single, part, encoding = 70, 67, "UCS-2"
+        encoding = "UCS-2"
+    single, part = SEGMENT_SIZES[encoding]
     count = 1 if units <= single else math.ceil(units / part)
     return Segments(encoding, units, count if units else 0)
+
+
+def segment_rule() -> dict:
+    """The rule of segments(), as the text settings page hands it to notify.js: the browser
+    counts with the server's alphabets and sizes, never copies of them."""
+    return {"gsm7": "".join(sorted(GSM7)), "gsm7_extended": "".join(sorted(GSM7_EXTENDED)),
+            "sizes": SEGMENT_SIZES}

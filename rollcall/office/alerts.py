@@ -20,6 +20,7 @@ from rollcall.checks.models import (
 from rollcall.checks.summary import ABSENT_CODES
 from rollcall.extensions import db
 from rollcall.models import School, Student
+from rollcall.school_days import term_start
 
 DEFAULT_THRESHOLDS = {"absent_days_in_row": 3, "late_per_month": 5, "dangerous_findings": 2}
 STREAK_WINDOW_DAYS = 60
@@ -41,23 +42,6 @@ def thresholds(school: School) -> dict:
         value = configured.get(key, default)
         merged[key] = value if isinstance(value, int) and value > 0 else default
     return merged
-
-
-def term_start(school: School, today: date) -> date:
-    """The first day of the current term: settings["term_start"], else 1 Sep or 1 Feb."""
-    configured = (school.settings or {}).get("term_start")
-    if configured:
-        try:
-            start = date.fromisoformat(configured)
-        except (TypeError, ValueError):
-            start = None
-        if start and start <= today:
-            return start
-    if today.month >= 9:
-        return date(today.year, 9, 1)
-    if today.month >= 2:
-        return date(today.year, 2, 1)
-    return date(today.year - 1, 9, 1)
 
 
 def school_alerts(school: School, today: date, student_ids=None) -> list[Alert]:
