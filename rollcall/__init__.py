@@ -110,7 +110,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from rollcall import backup, database, demo, run_all
+    from rollcall import backup, database, demo, run_all, school_settings
     from rollcall.api import commands as api_commands
     from rollcall.auth import commands as auth_commands
     from rollcall.notify import commands as notify_commands
@@ -124,3 +124,4 @@ def register_commands(app: Flask) -> None:
     roster_commands.init_app(app)
     notify_commands.init_app(app)
     run_all.init_app(app)
+    school_settings.init_app(app)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import bindparam
 
-from rollcall import audit
+from rollcall import audit, school_settings
 from rollcall.extensions import db
 from rollcall.models import CalendarDay
 
@@ -121,18 +121,10 @@ def unmark_day(entry: CalendarDay, actor) -> None:
 TERM_STARTS = ((2, 1), (9, 1))
 
 
-def _configured_term_start(school) -> date | None:
-    configured = (school.settings or {}).get("term_start") if school is not None else None
-    try:
-        return date.fromisoformat(configured) if configured else None
-    except (TypeError, ValueError):
-        return None
-
-
 def term_start(school, today: date) -> date:
     """The first day of the current term: settings["term_start"] once it has come, else the
     last 1 September or 1 February."""
-    configured = _configured_term_start(school)
+    configured = school_settings.read(school, "term_start")
     if configured and configured <= today:
         return configured
     return max(date(year, month, day) for year in (today.year - 1, today.year)
@@ -144,7 +136,7 @@ def next_term_start(school, today: date) -> date:
     1 February or 1 September (whichever comes first)."""
     candidates = [date(year, month, day) for year in (today.year, today.year + 1)
                   for month, day in TERM_STARTS]
-    configured = _configured_term_start(school)
+    configured = school_settings.read(school, "term_start")
     if configured:
         candidates.append(configured)
     return min(day for day in candidates if day > today)

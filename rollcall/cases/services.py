@@ -7,7 +7,6 @@ sender sends them.
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import date, time
 
 from flask import current_app
@@ -17,7 +16,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from rollcall import audit, clock, vocabulary
+from rollcall import audit, clock, school_settings, vocabulary
 from rollcall.cases.models import (
     CaseEvent,
     CaseEventKind,
@@ -45,10 +44,10 @@ from rollcall.notify.settings import LANGUAGES, text_settings
 from rollcall.notify.staff_texts import public_link, queue_text
 from rollcall.phones import mask
 from rollcall.school_days import is_school_day
+from rollcall.school_settings import CaseSettings
 from rollcall.state_change import AlreadyChanged, compare_and_set
 
 log = logging.getLogger(__name__)
-DEFAULT_UNREACHED_BY = time(10, 0)
 # A family "reached" in the contact log: they answered, whatever they said.
 REACHED = (ContactOutcome.REASON_GIVEN, ContactOutcome.ON_THE_WAY, ContactOutcome.UNAWARE)
 
@@ -57,27 +56,18 @@ class CaseInvalid(FieldsInvalid):
     """A case note or closing that cannot be recorded; nothing was written."""
 
 
-@dataclass(frozen=True)
-class CaseSettings:
-    duty_phones: tuple[str, ...]  # E.164 numbers of the on-duty office phones
-    unreached_by: time  # an absence nobody reached by then becomes a case
-
-
 def case_settings(school: School) -> CaseSettings:
     """The school's on-duty phones and its 'no family reached by' time."""
-    own = (school.settings or {}).get("cases", {})
-    unreached = own.get("unreached_by")
-    return CaseSettings(tuple(own.get("duty_phones", ())),
-                        time.fromisoformat(unreached) if unreached else DEFAULT_UNREACHED_BY)
+    return school_settings.read(school, "cases")
 
 
 def save_case_settings(school: School, duty_phones: list[str], unreached_by: time,
                        actor) -> None:
     """Store the on-duty phones (E.164, already checked) and the time; audited."""
-    before = (school.settings or {}).get("cases", {})
+    before = school_settings.stored(school, "cases") or {}
     after = {"duty_phones": list(dict.fromkeys(duty_phones)),
              "unreached_by": unreached_by.strftime("%H:%M")}
-    school.settings = {**(school.settings or {}), "cases": after}  # a new dict: JSON change
+    school_settings.write(school, "cases", after)
     audit.record("school.case_settings", school, actor=actor,
                  before={"duty_phones": [mask(p) for p in before.get("duty_phones", [])],
                          "unreached_by": before.get("unreached_by")},

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 
-from rollcall import clock
+from rollcall import clock, school_settings
 from rollcall.models import School
 from rollcall.notify.models import TextKind
 
@@ -70,7 +70,7 @@ def parse_time(text: str) -> time:
 def text_settings(school: School) -> TextSettings:
     """The effective settings of this school (its overrides over the config defaults)."""
     config = current_app.config
-    own = (school.settings or {}).get("texts", {})
+    own = school_settings.read(school, "texts")
     templates = {kind: dict(by_language) for kind, by_language in DEFAULT_TEMPLATES.items()}
     for kind, by_language in own.get("templates", {}).items():
         templates.setdefault(kind, {}).update({k: v for k, v in by_language.items() if v})
@@ -91,7 +91,7 @@ def school_provider(school: School, config) -> str:
     """The school's own SMS provider if it chose one, else the install's SMS_PROVIDER."""
     from rollcall.notify.gateway import PROVIDERS, install_provider
 
-    own = ((school.settings or {}).get("texts", {}) or {}).get("provider")
+    own = school_settings.read(school, "texts").get("provider")
     return own if own in PROVIDERS else install_provider(config)
 
 
@@ -108,7 +108,7 @@ def install_template_codes(config) -> dict:
 
 def template_codes(school: School, config) -> dict:
     """Text kind → Aliyun template code: the school's own codes over the install's."""
-    own = ((school.settings or {}).get("texts", {}) or {}).get("template_codes", {}) or {}
+    own = school_settings.read(school, "texts").get("template_codes", {}) or {}
     return {**install_template_codes(config), **{k: v for k, v in own.items() if v}}
 
 

@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from rollcall import audit, clock, vocabulary
+from rollcall import audit, clock, school_settings, vocabulary
 from rollcall.cases.models import CaseTrigger
 from rollcall.extensions import db
 from rollcall.notify.compose import format_day
@@ -25,7 +25,7 @@ SAMPLE_STUDENT = {"zh_Hans": "张小明", "en": "Zhang Xiaoming"}
 def form_data(school) -> dict:
     """The school's own values (blank where it follows the config default); templates are
     shown in full, the default ones included, so there is something to edit."""
-    own = (school.settings or {}).get("texts", {})
+    own = school_settings.read(school, "texts")
     data = {
         "alert_delay_minutes": school.alert_delay_minutes,
         "sms_window": school.sms_window or "",
@@ -61,7 +61,7 @@ def save_text_settings(school, data: dict, actor) -> None:
         texts["template_codes"] = {kind: code for kind, code in codes.items() if code}
     school.alert_delay_minutes = data.get("alert_delay_minutes")
     school.sms_window = (data.get("sms_window") or "").strip() or None
-    school.settings = {**(school.settings or {}), "texts": texts}  # a new dict: JSON change
+    school_settings.write(school, "texts", texts)
     audit.record("school.text_settings", school, actor=actor, before=before,
                  after=form_data(school))
     db.session.commit()

@@ -1,6 +1,7 @@
 """Threshold alerts the office asks for: absent days in a row, late in a month, dangerous finds.
 
-Thresholds live in School.settings["alerts"]; missing keys fall back to DEFAULT_THRESHOLDS.
+Thresholds are the school setting "alerts" (rollcall.school_settings); missing keys keep their
+defaults.
 """
 
 from collections import defaultdict
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func
 
+from rollcall import school_settings
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     AttendanceStatus,
@@ -22,7 +24,6 @@ from rollcall.extensions import db
 from rollcall.models import School, Student
 from rollcall.school_days import term_start
 
-DEFAULT_THRESHOLDS = {"absent_days_in_row": 3, "late_per_month": 5, "dangerous_findings": 2}
 STREAK_WINDOW_DAYS = 60
 
 
@@ -36,12 +37,7 @@ class Alert:
 
 def thresholds(school: School) -> dict:
     """The school's thresholds, with the defaults for any it does not set."""
-    configured = (school.settings or {}).get("alerts") or {}
-    merged = dict(DEFAULT_THRESHOLDS)
-    for key, default in DEFAULT_THRESHOLDS.items():
-        value = configured.get(key, default)
-        merged[key] = value if isinstance(value, int) and value > 0 else default
-    return merged
+    return school_settings.read(school, "alerts")
 
 
 def school_alerts(school: School, today: date, student_ids=None) -> list[Alert]:

@@ -59,6 +59,7 @@ ACTIONS = {
     "school.screening_settings": _l("changed when the weekly conflict screening is due"),
     "screening.record": _l("recorded the weekly conflict screening"),
     "school.text_settings": _l("changed the text settings"),
+    "school.setting": _l("changed a school setting at the command line"),
     "user.created": _l("created an account"),
     "user.password_changed": _l("changed their password"),
     "watch.add": _l("put a student on the watch list"),

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
-from rollcall import audit, clock
+from rollcall import audit, clock, school_settings
 from rollcall.extensions import db
 from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Homeroom, School, Student, User
@@ -30,7 +30,6 @@ from rollcall.screening.models import (
     ScreeningReminder,
 )
 
-DEFAULT_CUTOFF = (4, time(17, 0))  # Friday 17:00
 REMIND_GRACE = timedelta(hours=1)
 
 
@@ -45,18 +44,14 @@ def week_start(day: date) -> date:
 
 def cutoff(school: School) -> tuple[int, time]:
     """(weekday, time) by which each week's screening is due: the school's, else Friday 17:00."""
-    own = (school.settings or {}).get("screening", {})
-    try:
-        return int(own["weekday"]), time.fromisoformat(own["time"])
-    except (KeyError, TypeError, ValueError):
-        return DEFAULT_CUTOFF
+    return school_settings.read(school, "screening")
 
 
 def save_cutoff(school: School, weekday: int, wall: time, actor) -> None:
     """Store the weekly cut-off (commits, audited)."""
-    before = (school.settings or {}).get("screening", {})
+    before = school_settings.stored(school, "screening") or {}
     after = {"weekday": int(weekday), "time": wall.strftime("%H:%M")}
-    school.settings = {**(school.settings or {}), "screening": after}  # a new dict: JSON change
+    school_settings.write(school, "screening", after)
     audit.record("school.screening_settings", school, actor=actor, before=before, after=after)
     db.session.commit()
 
