@@ -113,7 +113,7 @@ def register_commands(app: Flask) -> None:
     from rollcall import backup, database, demo, run_all, school_settings
     from rollcall.api import commands as api_commands
     from rollcall.auth import commands as auth_commands
-    from rollcall.notify import commands as notify_commands
+    from rollcall.jobs import commands as job_commands
     from rollcall.roster import commands as roster_commands
 
     database.init_app(app)
@@ -122,6 +122,6 @@ def register_commands(app: Flask) -> None:
     auth_commands.init_app(app)
     api_commands.init_app(app)
     roster_commands.init_app(app)
-    notify_commands.init_app(app)
+    job_commands.init_app(app)
     run_all.init_app(app)
     school_settings.init_app(app)

@@ -28,8 +28,7 @@ from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.custody.models import CustodyState
 from rollcall.family.models import ContactReason
 from rollcall.models import AuditRule, Role
-from rollcall.notify.health import TextWait
-from rollcall.notify.models import TextKind, TextStatus
+from rollcall.notify.models import TextKind, TextStatus, TextWait
 from rollcall.notify.outcomes import ALIYUN, RETRY, TEXTS_STOPPED, WRONG_NUMBER, error_kind
 from rollcall.office.states import CallState, ParentTextState
 from rollcall.screening.models import ConflictSeverity, ConflictState
@@ -397,6 +396,11 @@ def week_title(monday: date, last: date | None = None) -> str:
     return str(_l("Week %(number)s (%(first)s – %(last)s)", number=monday.isocalendar()[1],
                   first=short_date(monday),
                   last=short_date(last or monday + timedelta(days=4))))
+
+
+def sample_case_trigger() -> str:
+    """A case trigger's words, for the sample of the on-duty text in the text settings editor."""
+    return name(CaseTrigger.FAMILY_UNAWARE)
 
 
 # Templates name codes through these, never through copies of the tables

@@ -18,7 +18,8 @@ def test_building_the_app_loads_no_sms_sdk():
         "from rollcall import create_app\n"
         "create_app({'TESTING': True, 'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})\n"
         "from rollcall import vocabulary, notify\n"
-        "from rollcall.notify import services, scheduler, settings_service, health\n"
+        "from rollcall.notify import services, settings_service, health\n"
+        "from rollcall.jobs import minute_pass, scheduler\n"
         f"print(sorted(n for n in sys.modules if n.split('.')[0] in {PROVIDER_SDKS!r}))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

@@ -8,7 +8,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from rollcall import audit, clock, school_settings, vocabulary
-from rollcall.cases.models import CaseTrigger
 from rollcall.extensions import db
 from rollcall.notify.compose import format_day
 from rollcall.notify.forms import CODE_FIELDS, TEMPLATE_FIELDS
@@ -94,7 +93,7 @@ def template_code_previews(school, data: dict) -> dict:
     sample = sample_values(school)["zh_Hans"]
     with force_locale("zh_Hans"):
         page = _("Rollcall › Today › %(name)s › Attendance", name=sample["class"])
-        trigger = vocabulary.name(CaseTrigger.FAMILY_UNAWARE)
+        trigger = vocabulary.sample_case_trigger()
     monday = clock.school_today(school)
     monday -= timedelta(days=monday.weekday())
     staff = {"school": school.name, "class": sample["class"]}
