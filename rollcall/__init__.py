@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_logger(app)
     register_extensions(app)
     register_errorhandlers(app)  # first: it sets the <int:…> converter the routes use
+    register_reactions(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_commands(app)
@@ -94,6 +95,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(custody_bp)
     app.register_blueprint(family_bp)
     app.register_blueprint(twilio_hooks_bp)
+
+
+def register_reactions(app: Flask) -> None:
+    from rollcall import reactions
+
+    reactions.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -17,8 +17,6 @@ from rollcall.checks.models import (
     AttendanceStatus,
     BagStatus,
     CheckKind,
-    ContactMethod,
-    ContactOutcome,
     DismissalReason,
     DismissalStatus,
     FindingAction,
@@ -26,7 +24,7 @@ from rollcall.checks.models import (
 )
 from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.custody.models import CustodyState
-from rollcall.family.models import ContactReason
+from rollcall.family.models import ContactMethod, ContactOutcome, ContactReason
 from rollcall.models import AuditRule, Role
 from rollcall.notify.models import TextKind, TextStatus, TextWait
 from rollcall.notify.outcomes import ALIYUN, RETRY, TEXTS_STOPPED, WRONG_NUMBER, error_kind

@@ -134,7 +134,7 @@ def test_an_absence_nobody_reached_by_the_set_time_raises_a_case(app, twilio_app
         factories.attendance_check(school.homeroom_ids["room1"], DAY,
                                    dict.fromkeys((unreached, reached, texted), "absent"),
                                    at(8, 0))
-        from rollcall.checks.contacts import log_contact
+        from rollcall.family.contacts import log_contact
         from rollcall.models import Student
         log_contact(db.session.get(Student, reached), DAY, None, person="父亲",
                     method="phone", outcome="reason_given", contacted_at=at(8, 30))

@@ -25,16 +25,9 @@ from rollcall.cases.models import (
     CaseTrigger,
     MissingCase,
 )
-from rollcall.checks.models import (
-    AttendanceStatus,
-    Check,
-    CheckEntry,
-    CheckKind,
-    ContactLog,
-    ContactOutcome,
-    DismissalStatus,
-)
+from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind, DismissalStatus
 from rollcall.extensions import db
+from rollcall.family.models import ContactLog, ContactOutcome
 from rollcall.field_errors import NOTE_LIMIT, FieldsInvalid, enum_member
 from rollcall.models import School, Student
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
@@ -170,6 +163,15 @@ def raise_for_contact(contact: ContactLog, actor) -> MissingCase | None:
         return None
     return raise_case(contact.student, contact.school_date, CaseTrigger.FAMILY_UNAWARE, actor,
                       note=contact.note)
+
+
+def on_check_saved(event) -> None:
+    """A check was saved and committed (rollcall.checks.events): at the dismissal sweep a
+    student not found is missing, and a 'not found' corrected is told to the open case."""
+    if event.check.kind != CheckKind.DISMISSAL:
+        return
+    raise_for_sweep(event.check, event.actor)
+    note_sweep_changes(event.check, event.before, event.after, event.actor)
 
 
 def raise_for_sweep(check: Check, actor) -> list[MissingCase]:

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from rollcall import clock, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
-from rollcall.checks import contacts, rows, saved_state, services, summary, today_page
+from rollcall.checks import rows, saved_state, services, summary, today_page
 from rollcall.checks.forms import (
     CheckForm,
     ContactForm,
@@ -20,6 +20,7 @@ from rollcall.checks.forms import (
 from rollcall.checks.models import CheckKind
 from rollcall.checks.validation import DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
+from rollcall.family import contacts
 from rollcall.models import Role
 
 bp = Blueprint("checks", __name__)

@@ -42,6 +42,12 @@ def flag_days(school: School) -> int:
     return school_settings.read(school, "custody")["flag_days"]
 
 
+def on_check_saved(event) -> list[dict]:
+    """A check was saved (rollcall.checks.events, in its transaction): what a bag check took
+    gets its custody trail."""
+    return track_findings(event.check, event.actor, event.after, new=event.new)
+
+
 def track_findings(check: Check, actor, values: dict[int, dict], *, new: bool) -> list[dict]:
     """Open a custody trail for each item a bag check confiscated (kept by the teacher or
     handed to the office), given the check's saved values by student id (new: the check was

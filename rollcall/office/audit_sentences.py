@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from rollcall import vocabulary
 from rollcall.cases.models import CaseOutcome, CaseTrigger
-from rollcall.checks.models import DEFAULT_STATUS, Check, CheckKind, ContactMethod, ContactOutcome
+from rollcall.checks.models import DEFAULT_STATUS, Check, CheckKind
 from rollcall.checks.summary import describe_row
 from rollcall.custody.models import CustodyState
 from rollcall.extensions import db
-from rollcall.family.models import ContactReason
+from rollcall.family.models import ContactMethod, ContactOutcome, ContactReason
 from rollcall.models import AuditLog, Guardian, Homeroom, Role, Student, User
 from rollcall.notify.forms import CODE_FIELDS, CODE_LABELS, TextSettingsForm
 from rollcall.screening.models import ConflictSeverity, ConflictState
