@@ -7,8 +7,8 @@ import pytest
 
 from rollcall import clock
 from rollcall.extensions import db
+from rollcall.jobs.absence_texts import queue_due_texts
 from rollcall.models import School
-from rollcall.notify.compose import queue_due_texts
 from rollcall.office.parent_texts import absence_contacts
 from tests import factories
 from tests.notify_support import MONDAY, at

@@ -5,9 +5,9 @@ import pytest
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.jobs import attendance_reminders, commands
+from rollcall.jobs.absence_texts import queue_due_texts
 from rollcall.models import AuditLog, School, User
 from rollcall.notify import services
-from rollcall.notify.compose import queue_due_texts
 from rollcall.notify.models import OutboxText, TeacherReminder
 from rollcall.notify.settings import segments
 from tests import factories, notify_support

@@ -6,9 +6,9 @@ from flask import current_app
 
 from rollcall.cases.services import raise_unreached
 from rollcall.extensions import db
+from rollcall.jobs.absence_texts import queue_due_texts
 from rollcall.jobs.attendance_reminders import remind_overdue_teachers
 from rollcall.models import School
-from rollcall.notify.compose import queue_due_texts
 from rollcall.notify.gateway import Gateways
 from rollcall.notify.sender import SendStats, send_queued_texts
 from rollcall.notify.services import poll_delivery_reports

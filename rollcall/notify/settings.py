@@ -119,6 +119,13 @@ def in_window(school: School, settings: TextSettings, instant: datetime | None =
     return wall >= start and (end is None or wall < end)
 
 
+def format_day(day: date, language: str) -> str:
+    """11月28日 / 28 Nov: how a date reads inside a text."""
+    if language == "zh_Hans":
+        return f"{day.month}月{day.day}日"
+    return day.strftime("%-d %b")
+
+
 def absence_text_due(school: School, settings: TextSettings, day: date,
                      absent_since: datetime) -> datetime:
     """When the text about a student absent since `absent_since` is due: the school's delay

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 
 from rollcall import audit, clock, school_settings, vocabulary
 from rollcall.extensions import db
-from rollcall.notify.compose import format_day
 from rollcall.notify.forms import CODE_FIELDS, TEMPLATE_FIELDS
 from rollcall.notify.settings import (
     DEFAULT_TEMPLATES,
+    format_day,
     install_template_codes,
     render,
     segments,

@@ -16,10 +16,9 @@ from rollcall.extensions import db
 from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Homeroom, School, Student, User
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
-from rollcall.notify.compose import format_day
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import TextKind
-from rollcall.notify.settings import text_settings
+from rollcall.notify.settings import format_day, text_settings
 from rollcall.notify.staff_texts import public_link, queue_text, save_once, teachers_to_text
 from rollcall.screening.models import (
     Conflict,

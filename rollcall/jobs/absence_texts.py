@@ -1,4 +1,5 @@
-"""Deciding which texts are due, from the stored attendance, and writing them to the outbox.
+"""The absence texts job: deciding which parent texts are due, from the stored attendance, and
+writing them to the outbox (rollcall.notify sends them).
 
 Every decision is taken from what is stored (today's submitted attendance checks and the
 outbox), so a restart, a second process or a check edited ten times decides the same thing;
@@ -31,6 +32,7 @@ from rollcall.notify.models import (
 from rollcall.notify.settings import (
     FAN_OUT_FIRST,
     absence_text_due,
+    format_day,
     in_window,
     render,
     text_settings,
@@ -237,9 +239,3 @@ def placeholder_values(school, day, language, recipient: Recipient) -> dict:
         "school_phone": school.phone or "",
     }
 
-
-def format_day(day: date, language: str) -> str:
-    """11月28日 / 28 Nov: how a date reads inside a text."""
-    if language == "zh_Hans":
-        return f"{day.month}月{day.day}日"
-    return day.strftime("%-d %b")
