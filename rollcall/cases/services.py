@@ -168,7 +168,7 @@ def raise_for_contact(contact: ContactLog, actor) -> MissingCase | None:
 def on_check_saved(event) -> None:
     """A check was saved and committed (rollcall.checks.events): at the dismissal sweep a
     student not found is missing, and a 'not found' corrected is told to the open case."""
-    if event.check.kind != CheckKind.DISMISSAL:
+    if event.kind != CheckKind.DISMISSAL:
         return
     raise_for_sweep(event.check, event.actor)
     note_sweep_changes(event.check, event.before, event.after, event.actor)

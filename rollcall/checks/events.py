@@ -9,12 +9,13 @@ used, another missing-student trigger) is added there, without touching the save
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rollcall.checks.models import Check
+from rollcall.checks.models import Check, CheckKind
 
 
 @dataclass(frozen=True)
 class CheckSaved:
-    check: Check
+    check: Check  # after the commit, expired: read kind below, not check.kind (a SELECT)
+    kind: CheckKind
     actor: object  # the User who saved it
     before: dict  # {student_id: values} as saved before this save ({} for a new check)
     after: dict  # {student_id: values}: every entry the check now has

@@ -110,7 +110,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     else:
         check = _update(check, saved, target, actor, campus_checked, checks, when, received)
     # Other areas' reactions to the committed save (a sweep's missing students become cases).
-    publish_after_save(CheckSaved(check, actor, saved, target, new=created))
+    publish_after_save(CheckSaved(check, kind, actor, saved, target, new=created))
     return check
 
 
@@ -235,7 +235,7 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
         bag = saved_check(checks, homeroom.id, day, CheckKind.BAG)
         trail += _mark_absent_students_not_checked(homeroom, bag, target, actor)
     # Other areas' reactions (a bag check's custody trail), in this transaction.
-    trail += publish_in_save(CheckSaved(check, actor, {}, target, new=True))
+    trail += publish_in_save(CheckSaved(check, kind, actor, {}, target, new=True))
     audit.insert_rows(trail)
     db.session.commit()
     return check
@@ -286,7 +286,7 @@ def _update(check, saved, target, actor, campus_checked, checks=None, now=None,
         bag = saved_check(checks, check.homeroom_id, check.school_date, CheckKind.BAG)
         trail += _mark_absent_students_not_checked(check.homeroom, bag, target, actor)
     # Other areas' reactions (a bag check's custody trail), in this transaction.
-    trail += publish_in_save(CheckSaved(check, actor, saved, target, new=False))
+    trail += publish_in_save(CheckSaved(check, check.kind, actor, saved, target, new=False))
     audit.insert_rows(trail)
     db.session.commit()
     return check
