@@ -161,14 +161,14 @@ def parse_command_value(text: str):
 
 
 @click.command("school-setting")
-@click.argument("key", type=click.Choice(sorted(SETTINGS)))
+@click.argument("key", type=click.Choice(sorted(k for k, s in SETTINGS.items() if not s.screen)))
 @click.argument("value", required=False)
 @click.option("--school", "school_name", help="School name (may be left out with one school).")
 @click.option("--unset", is_flag=True, help="Remove the school's value: the default applies.")
 @with_appcontext
 @clean_errors
 def school_setting_command(key, value, school_name, unset):
-    """Show a school setting, or set it (JSON, or plain text such as 12:30) after checking it."""
+    """Show or set a school setting that has no admin screen (JSON, or text such as 12:30)."""
     school = resolve_school(school_name)
     setting = SETTINGS[key]
     if value is None and not unset:
@@ -180,10 +180,15 @@ def school_setting_command(key, value, school_name, unset):
         write(school, key, None if unset else parse_command_value(value))
     except (TypeError, ValueError) as error:
         raise click.ClickException(f"{key}: {error}") from None
-    audit.record("school.setting", school, before={key: before},
-                 after={key: stored(school, key)})
+    audit.record("school.setting", school, before=_flat(key, before),
+                 after=_flat(key, stored(school, key)))
     db.session.commit()
     click.echo(f"{key} saved for {school.name}")
+
+
+def _flat(key: str, value) -> dict:
+    """A setting as the audit trail lists it: an object's own fields, else the key's value."""
+    return dict(value) if isinstance(value, dict) else {key: value}
 
 
 def init_app(app) -> None:

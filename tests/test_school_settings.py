@@ -73,5 +73,5 @@ def test_the_command_sets_a_setting_with_an_audit_and_refuses_a_bad_one(app, run
         assert "correction_cutoff" not in (own.settings or {})
         [entry] = db.session.scalars(db.select(AuditLog).where(
             AuditLog.action == "school.setting")).all()
-        assert entry.after == {"alerts": {"late_per_month": 8}}
+        assert entry.after == {"late_per_month": 8}
         db.session.remove()
