@@ -49,7 +49,7 @@ def _timed(label: str, function, count: int) -> None:
 
 
 def main() -> None:
-    from rollcall.notify.compose import queue_due_texts
+    from rollcall.jobs.absence_texts import queue_due_texts
     from rollcall.notify.gateway import gateway_from_config
     from rollcall.notify.sender import send_queued_texts
     from tests.notify_support import twilio_config

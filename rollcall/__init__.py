@@ -24,7 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_logger(app)
     register_extensions(app)
     register_errorhandlers(app)  # first: it sets the <int:…> converter the routes use
+    register_reactions(app)
     register_blueprints(app)
+    register_template_helpers(app)
     register_commands(app)
     if app.config["TRUSTED_PROXY_HOPS"]:
         hops = int(app.config["TRUSTED_PROXY_HOPS"])
@@ -33,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from rollcall import i18n, models, security, site_menu, static_files, vocabulary  # noqa: F401
+    from rollcall import i18n, models, security, static_files, vocabulary  # noqa: F401
     from rollcall.api import models as api_models  # noqa: F401
     from rollcall.auth import loader
     from rollcall.auth import models as auth_models  # noqa: F401
@@ -42,7 +44,7 @@ def register_extensions(app: Flask) -> None:
     from rollcall.custody import models as custody_models  # noqa: F401
     from rollcall.extensions import compress, csrf, db, migrate
     from rollcall.family import models as family_models  # noqa: F401
-    from rollcall.notify import health, heartbeat
+    from rollcall.notify import heartbeat
     from rollcall.notify import models as notify_models  # noqa: F401
     from rollcall.office import models as office_models  # noqa: F401
     from rollcall.roster import models as roster_models  # noqa: F401
@@ -55,12 +57,9 @@ def register_extensions(app: Flask) -> None:
     loader.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    vocabulary.init_app(app)
-    site_menu.init_app(app)
     compress.init_app(app)  # before static_files: its after_request hands Compress whole files
     static_files.init_app(app)
     heartbeat.init_app(app)
-    health.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -98,6 +97,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(twilio_hooks_bp)
 
 
+def register_reactions(app: Flask) -> None:
+    from rollcall import reactions
+
+    reactions.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from rollcall import templating
+
+    templating.init_app(app)
+
+
 def register_errorhandlers(app: Flask) -> None:
     from rollcall import errors, limits
 
@@ -106,10 +117,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from rollcall import backup, database, demo, run_all
+    from rollcall import backup, database, demo, run_all, school_settings
     from rollcall.api import commands as api_commands
     from rollcall.auth import commands as auth_commands
-    from rollcall.notify import commands as notify_commands
+    from rollcall.jobs import commands as job_commands
     from rollcall.roster import commands as roster_commands
 
     database.init_app(app)
@@ -118,5 +129,6 @@ def register_commands(app: Flask) -> None:
     auth_commands.init_app(app)
     api_commands.init_app(app)
     roster_commands.init_app(app)
-    notify_commands.init_app(app)
+    job_commands.init_app(app)
     run_all.init_app(app)
+    school_settings.init_app(app)

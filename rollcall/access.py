@@ -71,11 +71,31 @@ def homeroom_or_404(user: User, homeroom_id: int) -> Homeroom:
     return homeroom
 
 
+def scoped_or_404(user: User, model, row_id: int, homeroom_of=None):
+    """The row, if this user may see it; otherwise 404 (existence is not revealed).
+
+    Every view and API route that loads a row by its id asks here: the row must be of the
+    user's school and, with `homeroom_of` (the row's homeroom: a case's, an item's check's),
+    a teacher's own homeroom; the office and the admin see the whole school. Without
+    `homeroom_of` the row is school-wide (accounts, guardians). Homerooms themselves go
+    through homeroom_or_404, which does the same in one statement.
+    """
+    row = db.session.get(model, row_id)
+    if row is None:
+        abort(404)
+    homeroom = homeroom_of(row) if homeroom_of is not None else None
+    school_id = getattr(row, "school_id", None)
+    if school_id is None and homeroom is not None:
+        school_id = homeroom.school_id
+    if school_id != user.school_id or (homeroom is not None
+                                       and homeroom.school_id != user.school_id):
+        abort(404)
+    if homeroom_of is not None and user.role == Role.TEACHER \
+            and not can_see_homeroom(user, homeroom):
+        abort(404)
+    return row
+
+
 def student_or_404(user: User, student_id: int) -> Student:
     """The student, if in a homeroom this user may see (office: any in the school)."""
-    student = db.session.get(Student, student_id)
-    if student is None or student.school_id != user.school_id:
-        abort(404)
-    if user.role == Role.TEACHER and not can_see_homeroom(user, student.homeroom):
-        abort(404)
-    return student
+    return scoped_or_404(user, Student, student_id, homeroom_of=lambda student: student.homeroom)

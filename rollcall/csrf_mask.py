@@ -67,10 +67,7 @@ class MaskedCSRFProtect(CSRFProtect):
     """Flask-WTF's CSRFProtect, reading masked tokens and giving templates masked ones."""
 
     def init_app(self, app: Flask) -> None:
-        super().init_app(app)
-        helpers = {"csrf_token": masked_csrf_token, "csrf_meta_tag": masked_csrf_meta_tag}
-        app.jinja_env.globals.update(helpers)
-        app.context_processor(lambda: helpers)  # after Flask-WTF's own, so these win
+        super().init_app(app)  # rollcall.templating replaces its csrf_token with ours
 
     def _get_csrf_token(self):
         return unmask(super()._get_csrf_token())

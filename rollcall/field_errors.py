@@ -6,7 +6,7 @@ shows them all at the same time and nothing is written.
 
 from flask_babel import lazy_gettext as _l
 
-TEXT_LIMIT = 2000  # a note, a description: what a teacher writes in a text area
+NOTE_LIMIT = 2000  # a note, a description: what a teacher writes in a text area
 
 
 class FieldsInvalid(ValueError):
@@ -26,7 +26,7 @@ def enum_member(enum_class, code, errors: dict, field: str, message):
         return None
 
 
-def clean_text(value, errors: dict, field: str, required=None, limit: int = TEXT_LIMIT):
+def clean_text(value, errors: dict, field: str, required=None, limit: int = NOTE_LIMIT):
     """Typed text without surrounding blanks, None when empty; required (a message) makes
     empty an error, and so is text longer than limit."""
     value = (value or "").strip()

@@ -83,7 +83,3 @@ def time_on(instant, day) -> str:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories="translations")
-    app.jinja_env.globals.update(html_lang=html_lang, SUPPORTED_LOCALES=SUPPORTED_LOCALES,
-                                 language_return_path=return_path)
-    app.jinja_env.filters["datetime"] = per_request(format_datetime)
-    app.jinja_env.filters["time_on"] = per_request(time_on)

@@ -20,7 +20,7 @@ _PHONE = re.compile(r"\+\d{8,15}|(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 class KeyValueFormatter(logging.Formatter):
-    """ts=… level=INFO logger=rollcall.notify.compose msg="queued 2 absence text(s) …"."""
+    """ts=… level=INFO logger=rollcall.jobs.absence_texts msg="queued 2 absence text(s) …"."""
 
     def format(self, record: logging.LogRecord) -> str:
         stamp = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import bindparam
 
-from rollcall import audit
+from rollcall import audit, school_settings
 from rollcall.extensions import db
 from rollcall.models import CalendarDay
 
@@ -114,3 +114,29 @@ def unmark_day(entry: CalendarDay, actor) -> None:
                          "name": entry.name})
     db.session.delete(entry)
     db.session.commit()
+
+
+# A term starts on 1 February or 1 September (month, day), unless the school set its own
+# start in settings["term_start"] (an ISO date).
+TERM_STARTS = ((2, 1), (9, 1))
+
+
+def term_start(school, today: date) -> date:
+    """The first day of the current term: settings["term_start"] once it has come, else the
+    last 1 September or 1 February."""
+    configured = school_settings.read(school, "term_start")
+    if configured and configured <= today:
+        return configured
+    return max(date(year, month, day) for year in (today.year - 1, today.year)
+               for month, day in TERM_STARTS if date(year, month, day) <= today)
+
+
+def next_term_start(school, today: date) -> date:
+    """The first day of the next term: settings["term_start"] if still ahead, else the next
+    1 February or 1 September (whichever comes first)."""
+    candidates = [date(year, month, day) for year in (today.year, today.year + 1)
+                  for month, day in TERM_STARTS]
+    configured = school_settings.read(school, "term_start")
+    if configured:
+        candidates.append(configured)
+    return min(day for day in candidates if day > today)

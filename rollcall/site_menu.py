@@ -6,7 +6,7 @@ page can mark its entry with aria-current="page" and a reader always knows where
 
 from dataclasses import dataclass
 
-from flask import Flask, request, url_for
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
 STAFF_ROLES = ("office", "admin")
@@ -87,7 +87,3 @@ def site_menu(user) -> list[MenuLink]:
 def admin_tabs() -> list[MenuLink]:
     """The admin pages' second row of tabs, the current one marked."""
     return menu_links(ADMIN_TABS, "admin", request.endpoint)
-
-
-def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(site_menu=site_menu, admin_tabs=admin_tabs)

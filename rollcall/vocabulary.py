@@ -17,8 +17,6 @@ from rollcall.checks.models import (
     AttendanceStatus,
     BagStatus,
     CheckKind,
-    ContactMethod,
-    ContactOutcome,
     DismissalReason,
     DismissalStatus,
     FindingAction,
@@ -26,14 +24,10 @@ from rollcall.checks.models import (
 )
 from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.custody.models import CustodyState
-from rollcall.family.models import ContactReason
-from rollcall.i18n import per_request
+from rollcall.family.models import ContactMethod, ContactOutcome, ContactReason
 from rollcall.models import AuditRule, Role
-from rollcall.notify.aliyun import RETRY, WRONG_NUMBER, error_kind
-from rollcall.notify.gateway import ALIYUN
-from rollcall.notify.health import TextWait
-from rollcall.notify.models import TextKind, TextStatus
-from rollcall.notify.sender import TEXTS_STOPPED
+from rollcall.notify.models import TextKind, TextStatus, TextWait
+from rollcall.notify.outcomes import ALIYUN, RETRY, TEXTS_STOPPED, WRONG_NUMBER, error_kind
 from rollcall.office.states import CallState, ParentTextState
 from rollcall.screening.models import ConflictSeverity, ConflictState
 from rollcall.watch.models import WatchReason
@@ -407,26 +401,29 @@ def week_title(monday: date, last: date | None = None) -> str:
                   last=short_date(last or monday + timedelta(days=4))))
 
 
-def init_app(app) -> None:
-    """Templates name codes through these, never through copies of the tables."""
-    app.jinja_env.globals.update(
-        vocab_name=name, status_name=status_name, detail_name=detail_name,
-        is_dangerous_category=is_dangerous, check_kinds=KINDS, row_statuses=ROW_STATUSES,
-        text_status=text_status, text_error=text_error, short_date=short_date,
-        month_title=month_title, weekday_name=weekday_name, weekday_names=weekday_names,
-        week_title=week_title, audit_author=author)
-    for filter_name, enum_class in (
-            ("kind_name", CheckKind), ("category_name", FindingCategory),
-            ("finding_action_name", FindingAction), ("dismissal_reason_name", DismissalReason),
-            ("contact_method_name", ContactMethod), ("contact_outcome_name", ContactOutcome),
-            ("text_kind_name", TextKind), ("text_status_name", TextStatus),
-            ("text_wait_name", TextWait),
-            ("parent_text_name", ParentTextState), ("call_name", CallState),
-            ("case_trigger_name", CaseTrigger), ("case_outcome_name", CaseOutcome),
-            ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason),
-            ("conflict_severity_name", ConflictSeverity), ("conflict_state_name", ConflictState),
-            ("custody_state_name", CustodyState), ("contact_reason_name", ContactReason),
-            ("role_name", Role)):
-        app.jinja_env.filters[filter_name] = per_request(
-            lambda code, enum_class=enum_class: named(enum_class, code))
-    app.jinja_env.filters["status_name"] = per_request(status_name)
+def sample_case_trigger() -> str:
+    """A case trigger's words, for the sample of the on-duty text in the text settings editor."""
+    return name(CaseTrigger.FAMILY_UNAWARE)
+
+
+# Templates name codes through these, never through copies of the tables
+# (rollcall.templating registers them).
+TEMPLATE_GLOBALS = dict(
+    vocab_name=name, status_name=status_name, detail_name=detail_name,
+    is_dangerous_category=is_dangerous, check_kinds=KINDS, row_statuses=ROW_STATUSES,
+    text_status=text_status, text_error=text_error, short_date=short_date,
+    month_title=month_title, weekday_name=weekday_name, weekday_names=weekday_names,
+    week_title=week_title, audit_author=author)
+# Each filter names a code of its enum: {{ entry.status|status_name }}, {{ kind|kind_name }}.
+ENUM_FILTERS = (
+    ("kind_name", CheckKind), ("category_name", FindingCategory),
+    ("finding_action_name", FindingAction), ("dismissal_reason_name", DismissalReason),
+    ("contact_method_name", ContactMethod), ("contact_outcome_name", ContactOutcome),
+    ("text_kind_name", TextKind), ("text_status_name", TextStatus),
+    ("text_wait_name", TextWait),
+    ("parent_text_name", ParentTextState), ("call_name", CallState),
+    ("case_trigger_name", CaseTrigger), ("case_outcome_name", CaseOutcome),
+    ("case_event_name", CaseEventKind), ("watch_reason_name", WatchReason),
+    ("conflict_severity_name", ConflictSeverity), ("conflict_state_name", ConflictState),
+    ("custody_state_name", CustodyState), ("contact_reason_name", ContactReason),
+    ("role_name", Role))

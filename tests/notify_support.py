@@ -16,8 +16,8 @@ import pytest
 
 from rollcall import clock
 from rollcall.extensions import db
+from rollcall.jobs.minute_pass import send_due_absence_alerts
 from rollcall.notify.models import OutboxText
-from rollcall.notify.services import send_due_absence_alerts
 from tests import aliyun_standin
 from tests.aliyun_standin import AliyunStandIn
 from tests.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TwilioStandIn

@@ -136,6 +136,10 @@ def samples(ids) -> dict[str, list[dict]]:
                                    "unreached_by": "10:00"})],
         "school.screening_settings": [("School", {}, {"weekday": 4, "time": "17:00"})],
         "notify.test_text": [("OutboxText", None, {"phone": "+86*********01"})],
+        "school.setting": [("School", {"correction_cutoff": None},
+                            {"correction_cutoff": "12:30"}),
+                           ("School", {"term_start": None}, {"term_start": "2027-02-20"}),
+                           ("School", {}, {"late_per_month": 8, "flag_days": 20})],
         "school.text_settings": [("School", {
             "alert_delay_minutes": 20, "sms_window": "", "send_time": "", "fan_out": "first",
             "follow_up": True, "absence_zh": "旧", "provider": "",

@@ -7,8 +7,8 @@ from rollcall import clock
 from rollcall.cases import services as cases
 from rollcall.cases.models import CaseEvent, CaseText, MissingCase
 from rollcall.extensions import db
+from rollcall.jobs import minute_pass
 from rollcall.models import AuditLog, School
-from rollcall.notify import services as notify
 from rollcall.notify.models import OutboxText, TextStatus
 from tests import factories, notify_support
 from tests.checks_support import DAY, at, check_url, page, school_time, table_rows
@@ -65,9 +65,9 @@ def test_a_family_that_did_not_know_raises_a_case_texted_once_to_each_duty_phone
     with school_time(8, 21):  # the teacher logs the same thing again: nothing new
         log_unaware(login_as("teacher"), school, school.student_ids["room1"][2])
     with twilio_app.app_context(), clock.frozen(at(8, 22)):
-        notify.send_pass()
+        minute_pass.send_pass()
     with twilio_app.app_context(), clock.frozen(at(8, 30)):
-        notify.send_pass()
+        minute_pass.send_pass()
     texts = [t for t in notify_support.outbox(app) if t["kind"] == "missing_student"]
     assert sorted(t["to"] for t in texts) == DUTY
     assert {t["status"] for t in texts} == {TextStatus.SUBMITTED}, texts
@@ -104,7 +104,7 @@ def test_a_case_raised_after_the_sending_window_texts_the_duty_phones_at_once(
                                             data={f"s{missing}": "not_found"})
     assert response.status_code == 302
     with twilio_app.app_context(), clock.frozen(at(21, 31)):
-        notify.send_pass()
+        minute_pass.send_pass()
     for phone in DUTY:
         [sent] = standin.sent_to(phone)
         assert "学生02" in sent["body"]
@@ -121,7 +121,7 @@ def test_outside_the_window_a_parents_text_left_queued_still_waits(app, twilio_a
                                   next_attempt_at=at(20, 59)))
         db.session.commit()
     with twilio_app.app_context(), clock.frozen(at(21, 30)):
-        notify.send_pass()
+        minute_pass.send_pass()
     assert standin.messages == []
     assert [t["status"] for t in notify_support.outbox(app)] == [TextStatus.QUEUED]
 
@@ -134,23 +134,23 @@ def test_an_absence_nobody_reached_by_the_set_time_raises_a_case(app, twilio_app
         factories.attendance_check(school.homeroom_ids["room1"], DAY,
                                    dict.fromkeys((unreached, reached, texted), "absent"),
                                    at(8, 0))
-        from rollcall.checks.contacts import log_contact
+        from rollcall.family.contacts import log_contact
         from rollcall.models import Student
         log_contact(db.session.get(Student, reached), DAY, None, person="父亲",
                     method="phone", outcome="reason_given", contacted_at=at(8, 30))
     with twilio_app.app_context(), clock.frozen(at(8, 20)):
-        notify.send_pass()  # the absence texts go out
+        minute_pass.send_pass()  # the absence texts go out
     with twilio_app.app_context():
         for text in db.session.scalars(db.select(OutboxText)):
             if text.students and text.students[0].student_id == texted:
                 text.status = TextStatus.DELIVERED
         db.session.commit()
     with twilio_app.app_context(), clock.frozen(at(9, 59)):
-        notify.send_pass()
+        minute_pass.send_pass()
     assert table_rows(app, MissingCase) == []
     for minute in (0, 1):
         with twilio_app.app_context(), clock.frozen(at(10, minute)):
-            notify.send_pass()
+            minute_pass.send_pass()
     [case] = table_rows(app, MissingCase)
     assert case["student_id"] == unreached and case["trigger"] == "unreached"
     assert case["opened_by_id"] is None

@@ -11,8 +11,8 @@ from rollcall.api import tokens
 from rollcall.cases.models import MissingCase
 from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db
+from rollcall.jobs import minute_pass
 from rollcall.models import School
-from rollcall.notify import services as notify
 from tests import notify_support
 from tests.checks_support import DAY, at, check_url, homeroom, school_time, table_rows, user
 
@@ -132,12 +132,12 @@ def test_the_familys_text_is_due_at_the_next_pass_not_after_the_delay(
         board = _text(login_as("office").get("/office/", headers=EN))
     assert "Due at 08:10" in board  # the absent student's is due at 08:25 (15 minutes' delay)
     with twilio_app.app_context(), clock.frozen(at(8, 11)):
-        notify.send_pass()
+        minute_pass.send_pass()
     texts = [t for t in notify_support.outbox(app) if t["kind"] == "absence"]
     assert [t["students"] for t in texts] == [[left]]
     assert len(standin.messages) == 1
     with twilio_app.app_context(), clock.frozen(at(8, 26)):
-        notify.send_pass()  # the ordinary absence, after its delay; the first is not resent
+        minute_pass.send_pass()  # the ordinary absence, after its delay; the first is not resent
     texts = [t for t in notify_support.outbox(app) if t["kind"] == "absence"]
     assert sorted(t["students"] for t in texts) == [[left], [absent]]
 
@@ -228,9 +228,9 @@ def test_nobody_reached_by_the_set_time_opens_a_case_too(app, school, login_as):
     assert _morning(login_as("teacher"), school,
                     attendance={f"s{student}": LEFT}).status_code == 302
     with app.app_context(), clock.frozen(at(9, 59)):
-        notify.send_pass()  # no SMS provider here: the family's text is not delivered
+        minute_pass.send_pass()  # no SMS provider here: the family's text is not delivered
     assert table_rows(app, MissingCase) == []
     with app.app_context(), clock.frozen(at(10, 0)):
-        notify.send_pass()
+        minute_pass.send_pass()
     [case] = table_rows(app, MissingCase)
     assert case["student_id"] == student and case["trigger"] == "unreached"

@@ -4,12 +4,13 @@ from datetime import date
 
 import pytest
 
-from rollcall.checks import contacts, services, summary
+from rollcall.checks import services, summary
 from rollcall.checks.models import Check, CheckEntry
 from rollcall.checks.validation import CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, correction_cutoff
 from rollcall.custody.models import ConfiscatedItem
 from rollcall.extensions import db
+from rollcall.family import contacts
 from rollcall.models import AuditLog
 from tests.checks_support import DAY, YESTERDAY, at, homeroom, numbers, school_time, user
 

@@ -126,7 +126,7 @@ def _open_items(school, student_ids) -> None:
 
     from rollcall import clock
     from rollcall.cases.models import MissingCase
-    from rollcall.checks.models import ContactLog
+    from rollcall.family.models import ContactLog
     from rollcall.watch.models import WatchEntry
 
     for student_id in student_ids:

@@ -198,7 +198,7 @@ def test_an_incomplete_contact_is_refused(app, login_as, school, data):
         client.post(check_url(school, "attendance") + "/contacts",
                     data=data | {"student_id": student})
     with app.app_context():
-        from rollcall.checks.models import ContactLog
+        from rollcall.family.models import ContactLog
         assert db.session.scalar(db.select(db.func.count()).select_from(ContactLog)) == 0
 
 

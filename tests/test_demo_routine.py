@@ -5,10 +5,9 @@ from datetime import UTC, timedelta
 import pytest
 
 from rollcall import clock
-from rollcall.checks.models import ContactLog
 from rollcall.custody.models import ConfiscatedItem
 from rollcall.extensions import UTCDateTime, db
-from rollcall.family.models import ParentMeeting
+from rollcall.family.models import ContactLog, ParentMeeting
 from rollcall.screening.models import Conflict, Screening
 from rollcall.watch.models import WatchEntry
 from tests.checks_support import DAY, at

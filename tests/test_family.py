@@ -5,8 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from rollcall.checks.models import ContactLog
-from rollcall.family.models import ParentMeeting
+from rollcall.family.models import ContactLog, ParentMeeting
 from rollcall.models import AuditLog
 from tests.checks_support import DAY, page, school_time, table_rows
 

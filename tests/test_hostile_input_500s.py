@@ -3,10 +3,10 @@
 import pytest
 
 from rollcall.api import tokens
-from rollcall.checks.models import Check, ContactLog
+from rollcall.checks.models import Check
 from rollcall.custody.models import ConfiscatedItem, CustodyEvent
 from rollcall.extensions import db
-from rollcall.family.models import ParentMeeting
+from rollcall.family.models import ContactLog, ParentMeeting
 from rollcall.models import AuditLog, Homeroom, Student
 from tests.checks_support import DAY, check_url, page, school_time, table_rows, user
 

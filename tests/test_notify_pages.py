@@ -4,9 +4,10 @@ import pytest
 
 from rollcall import clock
 from rollcall.extensions import db
+from rollcall.jobs import attendance_reminders, commands
+from rollcall.jobs.absence_texts import queue_due_texts
 from rollcall.models import AuditLog, School, User
-from rollcall.notify import commands, services
-from rollcall.notify.compose import queue_due_texts
+from rollcall.notify import services
 from rollcall.notify.models import OutboxText, TeacherReminder
 from rollcall.notify.settings import segments
 from tests import factories, notify_support
@@ -100,10 +101,10 @@ def test_overdue_attendance_reminds_the_teacher_once(twilio_app, school, standin
         factories.attendance_check(school.homeroom_ids["room2"], MONDAY, {}, at(8, 0))
         main = db.session.get(School, school.school_id)
         with clock.frozen(at(8, 9)):
-            assert services.remind_overdue_teachers(main) == 0
+            assert attendance_reminders.remind_overdue_teachers(main) == 0
         with clock.frozen(at(8, 10)):
-            assert services.remind_overdue_teachers(main) == 1
-            assert services.remind_overdue_teachers(main) == 0
+            assert attendance_reminders.remind_overdue_teachers(main) == 1
+            assert attendance_reminders.remind_overdue_teachers(main) == 0
         [reminder] = services.overdue_reminders(school.school_id, MONDAY)
         assert reminder.homeroom_id == school.homeroom_ids["room1"]
         assert db.session.scalar(db.select(db.func.count()).select_from(TeacherReminder)) == 1
@@ -121,7 +122,7 @@ def test_a_reminder_to_a_number_outside_the_mainland_links_to_the_page(twilio_ap
         db.session.get(User, school.user_ids["teacher"]).phone_e164 = "+85291234567"
         db.session.commit()
         with clock.frozen(at(8, 10)):
-            services.remind_overdue_teachers(db.session.get(School, school.school_id))
+            attendance_reminders.remind_overdue_teachers(db.session.get(School, school.school_id))
     run_pass(twilio_app, at(8, 11))
     [message] = standin.messages
     assert message["body"].endswith(

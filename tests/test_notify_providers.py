@@ -11,6 +11,7 @@ from rollcall import clock
 from rollcall.cases import services as cases
 from rollcall.cases.models import CaseTrigger
 from rollcall.extensions import db
+from rollcall.jobs import attendance_reminders, minute_pass
 from rollcall.models import AuditLog, Guardian, School, Student, User
 from rollcall.notify import carrier, services, test_texts
 from rollcall.notify.models import OutboxText, TextKind
@@ -84,7 +85,7 @@ def teacher_phone(app, school, phone="+8613911112222"):
 def friday_pass(app):
     """The minute pass at the screening cut-off (Friday 17:00)."""
     with app.app_context(), clock.frozen(at(17, 0, FRIDAY)):
-        services.send_pass()
+        minute_pass.send_pass()
         db.session.remove()
 
 
@@ -319,7 +320,7 @@ def test_no_text_to_a_mainland_number_carries_a_link(sms_app, school, sms_standi
         db.session.get(User, school.user_ids["teacher"]).phone_e164 = "+8613911112222"
         db.session.commit()
         with clock.frozen(at(8, 10)):
-            services.remind_overdue_teachers(main)
+            attendance_reminders.remind_overdue_teachers(main)
     check_id, _phone = absent(sms_app, school, submitted=at(8, 11))
     run_pass(sms_app, at(8, 30))
     with sms_app.app_context():

@@ -4,9 +4,9 @@ from datetime import time
 
 from rollcall import clock
 from rollcall.extensions import db
+from rollcall.jobs.scheduler import build_scheduler
 from rollcall.models import Homeroom, School, User
 from rollcall.notify.models import OutboxText, SchedulerHeartbeat, TeacherReminder
-from rollcall.notify.scheduler import build_scheduler
 from tests import factories
 from tests.notify_support import MONDAY, SchedulerProcess, at, wait_until
 

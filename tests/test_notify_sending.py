@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from rollcall import clock
 from rollcall.extensions import db
+from rollcall.jobs.absence_texts import queue_due_texts
 from rollcall.models import Guardian, School, Student, StudentGuardian
 from rollcall.notify import services
-from rollcall.notify.compose import queue_due_texts
 from rollcall.notify.models import OutboxStudent, OutboxText
 from rollcall.notify.settings import parse_window
 from rollcall.phones import mask

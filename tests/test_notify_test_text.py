@@ -13,10 +13,10 @@ import pytest
 
 from rollcall import clock
 from rollcall.extensions import db
+from rollcall.jobs.minute_pass import send_pass
 from rollcall.models import AuditLog
 from rollcall.notify import heartbeat
 from rollcall.notify.models import OutboxText, TextKind, TextStatus
-from rollcall.notify.services import send_pass
 from rollcall.notify.test_texts import TEST_TEXTS_PER_WINDOW
 from tests import factories, notify_support
 from tests.checks_support import at, page, school_time

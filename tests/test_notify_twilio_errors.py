@@ -115,8 +115,8 @@ def test_a_sender_that_died_mid_send_is_taken_over_with_a_lookup(twilio_app, due
 
     run_pass(twilio_app, at(8, 10))  # nothing due yet
     with twilio_app.app_context(), clock.frozen(at(8, 20)):
+        from rollcall.jobs.absence_texts import queue_due_texts
         from rollcall.models import School
-        from rollcall.notify.compose import queue_due_texts
 
         queue_due_texts(db.session.scalars(db.select(School)).first())
         text, _token = claim_next(text_school(twilio_app), MONDAY)

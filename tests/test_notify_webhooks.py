@@ -65,8 +65,8 @@ def test_undelivered_keeps_the_error_code(twilio_app, sent):
 
 def test_a_callback_that_beats_the_senders_record_is_kept(twilio_app, school, standin):
     from rollcall import clock
+    from rollcall.jobs.absence_texts import queue_due_texts
     from rollcall.models import School
-    from rollcall.notify.compose import queue_due_texts
     from rollcall.notify.gateway import SendResult
     from rollcall.notify.models import TextStatus
     from rollcall.notify.sender import claim_next, record_result

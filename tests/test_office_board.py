@@ -141,7 +141,7 @@ def test_the_legend_says_dangerous_items_are_among_those_found(app, school, logi
 
 
 def test_absent_list_shows_reason_and_whether_the_family_was_called(app, school, login_as):
-    from rollcall.checks.contacts import log_contact
+    from rollcall.family.contacts import log_contact
     from rollcall.models import Student, User
 
     ids = _morning(app, school)

@@ -112,7 +112,7 @@ def test_teachers_print_their_own_class_and_the_office_any(school, login_as, who
 
 
 def test_the_week_shows_how_each_familys_parents_were_reached(app, school, login_as):
-    from rollcall.checks.contacts import log_contact
+    from rollcall.family.contacts import log_contact
     from rollcall.models import Student, User
     from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply
 

@@ -10,8 +10,8 @@ from rollcall.api import tokens
 from rollcall.checks import services
 from rollcall.checks.window import NotEditable
 from rollcall.extensions import db
+from rollcall.jobs.attendance_reminders import remind_overdue_teachers
 from rollcall.models import AuditLog, CalendarDay, School, User
-from rollcall.notify import services as notify
 from rollcall.school_days import is_school_day, mark_days, previous_school_day
 from tests.checks_support import at, homeroom, user
 
@@ -79,9 +79,9 @@ def test_teachers_are_reminded_on_a_make_up_day_and_not_on_a_holiday(app, calend
     with app.app_context():
         school = db.session.get(School, calendar.school_id)
         with clock.frozen(at(8, 10, FRIDAY_HOLIDAY)):
-            assert notify.remind_overdue_teachers(school) == 0
+            assert remind_overdue_teachers(school) == 0
         with clock.frozen(at(8, 10, MAKE_UP_SATURDAY)):
-            assert notify.remind_overdue_teachers(school) == 2
+            assert remind_overdue_teachers(school) == 2
 
 
 def test_after_a_holiday_monday_may_correct_the_thursday_before(app, calendar):

@@ -7,8 +7,8 @@ import pytest
 
 from rollcall import clock
 from rollcall.extensions import db
+from rollcall.jobs import minute_pass
 from rollcall.models import AuditLog, Role, User
-from rollcall.notify import services as notify
 from rollcall.notify.models import OutboxText
 from rollcall.screening.models import Conflict, ConflictUpdate, Screening, ScreeningReminder
 from tests.checks_support import DAY, at, page, school_time, table_rows
@@ -129,7 +129,7 @@ def test_the_teacher_is_reminded_once_at_the_cut_off(app, school):
         db.session.commit()
     for minute in (16 * 60 + 59, 17 * 60, 17 * 60 + 5):
         with app.app_context(), clock.frozen(at(minute // 60, minute % 60, FRIDAY)):
-            notify.send_pass()
+            minute_pass.send_pass()
     reminders = table_rows(app, ScreeningReminder)
     assert sorted(r["homeroom_id"] for r in reminders) == sorted(  # once each, every school
         school.homeroom_ids.values())

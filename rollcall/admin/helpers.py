@@ -1,10 +1,11 @@
 """Small shared pieces of the admin views: school-scoped lookups, search, form choices."""
 
-from flask import abort, request
+from flask import request
 from flask_login import current_user
 from sqlalchemy import or_
 from wtforms.fields import SelectChoice
 
+from rollcall.access import scoped_or_404
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, User
 
@@ -13,10 +14,7 @@ PER_PAGE = 50
 
 def own_or_404(model, object_id: int):
     """A row of the signed-in user's school, or 404 (another school's rows do not exist)."""
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.school_id != current_user.school_id:
-        abort(404)
-    return obj
+    return scoped_or_404(current_user, model, object_id)
 
 
 def search(query, *columns):

@@ -13,7 +13,7 @@ from rollcall.checks.models import (
     FindingAction,
     FindingCategory,
 )
-from rollcall.checks.validation import DETAILS, TEXT_LIMIT
+from rollcall.checks.validation import DETAILS, ENTRY_DETAIL_LIMIT
 
 
 def _values(enum) -> list[str]:
@@ -21,7 +21,7 @@ def _values(enum) -> list[str]:
 
 
 def _text(description: str) -> dict:
-    return {"type": ["string", "null"], "maxLength": TEXT_LIMIT, "description": description}
+    return {"type": ["string", "null"], "maxLength": ENTRY_DETAIL_LIMIT, "description": description}
 
 
 def _error(description: str) -> dict:

@@ -1,15 +1,15 @@
 """Signing in and managing one's own account."""
 
-import contextlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from rollcall import audit, clock
 from rollcall.auth import throttle
 from rollcall.auth.models import UserSession, digest
 from rollcall.extensions import db
 from rollcall.models import UNUSABLE_HASH, User
+from rollcall.school_days import next_term_start
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -46,17 +46,6 @@ def authenticate(username: str, password: str, ip: str | None,
 
 MAX_REMEMBER = timedelta(days=183)
 SEEN_EVERY = timedelta(hours=1)  # last_seen_at is written at most this often
-
-
-def next_term_start(school, today: date) -> date:
-    """The first day of the next term: settings["term_start"] if still ahead, else the next
-    1 February or 1 September."""
-    candidates = [date(today.year, 2, 1), date(today.year, 9, 1), date(today.year + 1, 2, 1)]
-    configured = (school.settings or {}).get("term_start") if school is not None else None
-    if configured:
-        with contextlib.suppress(TypeError, ValueError):
-            candidates.append(date.fromisoformat(configured))
-    return min(day for day in candidates if day > today)
 
 
 def remember_until(user: User) -> datetime:

@@ -7,7 +7,6 @@ sender sends them.
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import date, time
 
 from flask import current_app
@@ -17,7 +16,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from rollcall import audit, clock, vocabulary
+from rollcall import audit, clock, school_settings, vocabulary
 from rollcall.cases.models import (
     CaseEvent,
     CaseEventKind,
@@ -26,17 +25,10 @@ from rollcall.cases.models import (
     CaseTrigger,
     MissingCase,
 )
-from rollcall.checks.models import (
-    AttendanceStatus,
-    Check,
-    CheckEntry,
-    CheckKind,
-    ContactLog,
-    ContactOutcome,
-    DismissalStatus,
-)
+from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind, DismissalStatus
 from rollcall.extensions import db
-from rollcall.field_errors import FieldsInvalid, enum_member
+from rollcall.family.models import ContactLog, ContactOutcome
+from rollcall.field_errors import NOTE_LIMIT, FieldsInvalid, enum_member
 from rollcall.models import School, Student
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.gateway import ALIYUN
@@ -45,11 +37,10 @@ from rollcall.notify.settings import LANGUAGES, text_settings
 from rollcall.notify.staff_texts import public_link, queue_text
 from rollcall.phones import mask
 from rollcall.school_days import is_school_day
+from rollcall.school_settings import CaseSettings
 from rollcall.state_change import AlreadyChanged, compare_and_set
 
 log = logging.getLogger(__name__)
-DEFAULT_UNREACHED_BY = time(10, 0)
-NOTE_LIMIT = 2000
 # A family "reached" in the contact log: they answered, whatever they said.
 REACHED = (ContactOutcome.REASON_GIVEN, ContactOutcome.ON_THE_WAY, ContactOutcome.UNAWARE)
 
@@ -58,27 +49,18 @@ class CaseInvalid(FieldsInvalid):
     """A case note or closing that cannot be recorded; nothing was written."""
 
 
-@dataclass(frozen=True)
-class CaseSettings:
-    duty_phones: tuple[str, ...]  # E.164 numbers of the on-duty office phones
-    unreached_by: time  # an absence nobody reached by then becomes a case
-
-
 def case_settings(school: School) -> CaseSettings:
     """The school's on-duty phones and its 'no family reached by' time."""
-    own = (school.settings or {}).get("cases", {})
-    unreached = own.get("unreached_by")
-    return CaseSettings(tuple(own.get("duty_phones", ())),
-                        time.fromisoformat(unreached) if unreached else DEFAULT_UNREACHED_BY)
+    return school_settings.read(school, "cases")
 
 
 def save_case_settings(school: School, duty_phones: list[str], unreached_by: time,
                        actor) -> None:
     """Store the on-duty phones (E.164, already checked) and the time; audited."""
-    before = (school.settings or {}).get("cases", {})
+    before = school_settings.stored(school, "cases") or {}
     after = {"duty_phones": list(dict.fromkeys(duty_phones)),
              "unreached_by": unreached_by.strftime("%H:%M")}
-    school.settings = {**(school.settings or {}), "cases": after}  # a new dict: JSON change
+    school_settings.write(school, "cases", after)
     audit.record("school.case_settings", school, actor=actor,
                  before={"duty_phones": [mask(p) for p in before.get("duty_phones", [])],
                          "unreached_by": before.get("unreached_by")},
@@ -205,6 +187,23 @@ def raise_for_contact(contact: ContactLog, actor) -> MissingCase | None:
                       note=contact.note)
 
 
+def on_absence_contact(contact: ContactLog, actor) -> MissingCase | None:
+    """A family contact was logged for an absence: a family that did not know (or, for a
+    student who left after the bag check, did not answer) makes the student missing."""
+    if _left_after_bag(contact.student_id, contact.school_date):
+        return raise_for_left_student(contact, actor)
+    return raise_for_contact(contact, actor)
+
+
+def _left_after_bag(student_id: int, day: date) -> bool:
+    """Attendance records the student as having left after the bag check that day."""
+    return db.session.scalar(
+        db.select(CheckEntry.id).join(Check)
+        .where(CheckEntry.student_id == student_id, Check.school_date == day,
+               Check.kind == CheckKind.ATTENDANCE,
+               CheckEntry.status == AttendanceStatus.LEFT_AFTER_BAG).limit(1)) is not None
+
+
 def raise_for_left_student(contact: ContactLog, actor) -> MissingCase | None:
     """Trigger four: a student who left after the bag check at morning reading, whose family
     did not know where they are or did not answer (a contact the teacher logged)."""
@@ -212,6 +211,15 @@ def raise_for_left_student(contact: ContactLog, actor) -> MissingCase | None:
         return None
     return raise_case(contact.student, contact.school_date, CaseTrigger.LEFT_AFTER_BAG, actor,
                       note=contact.note)
+
+
+def on_check_saved(event) -> None:
+    """A check was saved and committed (rollcall.checks.events): at the dismissal sweep a
+    student not found is missing, and a 'not found' corrected is told to the open case."""
+    if event.kind != CheckKind.DISMISSAL:
+        return
+    raise_for_sweep(event.check, event.actor)
+    note_sweep_changes(event.check, event.before, event.after, event.actor)
 
 
 def raise_for_sweep(check: Check, actor) -> list[MissingCase]:

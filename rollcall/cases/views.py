@@ -4,11 +4,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from rollcall.access import can_see_homeroom, roles_required
+from rollcall.access import roles_required, scoped_or_404
 from rollcall.cases import services
 from rollcall.cases.forms import CaseSettingsForm, CloseForm, NoteForm, TestTextForm
 from rollcall.cases.models import MissingCase
-from rollcall.extensions import db
 from rollcall.field_errors import show_errors
 from rollcall.models import Role
 from rollcall.notify import test_texts
@@ -21,12 +20,7 @@ EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
 def case_or_404(case_id: int) -> MissingCase:
     """The case, if the user may see it: the office and admin of its school, and the
     homeroom teachers of the student's class."""
-    case = db.session.get(MissingCase, case_id)
-    if case is None or case.school_id != current_user.school_id:
-        abort(404)
-    if current_user.role == Role.TEACHER and not can_see_homeroom(current_user, case.homeroom):
-        abort(404)
-    return case
+    return scoped_or_404(current_user, MissingCase, case_id, homeroom_of=lambda c: c.homeroom)
 
 
 def _page(case, note_form=None, close_form=None, status=200):

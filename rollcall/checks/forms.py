@@ -13,9 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from rollcall.checks.models import ContactMethod, ContactOutcome
 from rollcall.checks.validation import STATUS_DETAILS
 from rollcall.csrf_mask import MaskedForm
+from rollcall.family.models import ContactMethod, ContactOutcome
 from rollcall.vocabulary import choices
 
 # Form field names per student: s12 (status), t12 (arrived), r12 (reason), ...; b12 carries

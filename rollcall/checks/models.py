@@ -27,6 +27,19 @@ class AttendanceStatus(enum.StrEnum):
     LEFT_AFTER_BAG = "left_after_bag"
 
 
+# The one place that says which statuses mean "not in class" and which "arrived": the day's
+# truths, the office's counts and charts, the bag check's absentees and the parent texts all
+# read these.
+NOT_HERE = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
+ARRIVED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+# Not in class at attendance: also a student who left after the bag check at morning reading
+# (whose bag record stands). The sweep does not expect them; their family is contacted.
+NOT_IN_CLASS = NOT_HERE | {AttendanceStatus.LEFT_AFTER_BAG}
+# Whose family gets an absence text (an excused absence was reported by the family), and whose
+# text is due at once, whatever the school's delay or send time.
+TEXTED_ABSENT = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.LEFT_AFTER_BAG})
+DUE_AT_ONCE = frozenset({AttendanceStatus.LEFT_AFTER_BAG})
+
 class BagStatus(enum.StrEnum):
     CLEAR = "clear"
     FOUND = "found"
@@ -146,49 +159,3 @@ class CheckEntry(db.Model):
 
     check: Mapped[Check] = relationship(back_populates="entries")
     student: Mapped[Student] = relationship()
-
-
-class ContactMethod(enum.StrEnum):
-    PHONE = "phone"
-    TEXT = "text"
-    MESSAGING_APP = "messaging_app"
-    IN_PERSON = "in_person"
-    HOME_VISIT = "home_visit"  # 家访
-    PARENT_MEETING = "parent_meeting"  # 家长会
-    OTHER = "other"
-
-
-class ContactOutcome(enum.StrEnum):
-    REASON_GIVEN = "reason_given"  # family knows and explained the absence
-    ON_THE_WAY = "on_the_way"
-    UNAWARE = "unaware"  # family did not know: the student is missing
-    NO_ANSWER = "no_answer"
-    OTHER = "other"
-
-
-class ContactLog(db.Model):
-    """How a teacher reached an absent student's family, and what they heard."""
-
-    __tablename__ = "contact_logs"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
-    school_date: Mapped[date] = mapped_column(index=True)
-    person: Mapped[str] = mapped_column(String(64))  # who was reached (or tried)
-    method: Mapped[str] = mapped_column(String(16))
-    # Absences only (rollcall.family records contacts of every other reason without one).
-    outcome: Mapped[str | None] = mapped_column(String(16))
-    note: Mapped[str | None] = mapped_column(Text)  # what was said
-    contacted_at: Mapped[datetime]
-    # Why the family was contacted (rollcall.family.models.ContactReason); absences by default.
-    reason: Mapped[str] = mapped_column(String(20), default="absence", server_default="absence",
-                                        index=True)
-    agreed: Mapped[str | None] = mapped_column(Text)  # what was agreed
-    follow_up_on: Mapped[date | None] = mapped_column(index=True)
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("parent_meetings.id"))
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=clock.now)
-
-    student: Mapped[Student] = relationship()
-    recorded_by: Mapped[User | None] = relationship()

@@ -11,10 +11,11 @@ from wtforms import SelectChoice
 
 from rollcall import clock
 from rollcall.cases.models import CaseTrigger, MissingCase
-from rollcall.checks import contacts, left_after_bag, services, summary
+from rollcall.checks import left_after_bag, services, summary
 from rollcall.checks.forms import ContactForm
 from rollcall.checks.models import CheckKind, DismissalStatus
 from rollcall.extensions import db
+from rollcall.family import contacts
 
 
 class BeforeSave(NamedTuple):

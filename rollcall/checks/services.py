@@ -1,47 +1,55 @@
 """Saving a check: one per (homeroom, school date, kind), optimistic locking, audit per entry.
 
 The web form and the API both call `save_check`; it commits on success and writes nothing
-when it raises (CheckInvalid, UnknownStudents, NotEditable, CheckConflict).
+when it raises (CheckInvalid, UnknownStudents, NotEditable, CheckConflict). Reading a day's
+checks is in rollcall.checks.reading, merging a save with others' in rollcall.checks.merging;
+the names callers use from them are re-exported here (some twenty modules call
+`services.find_check`, `services.current_entries` and the like).
 """
 
-import contextlib
-import functools
-import hashlib
-import json
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from rollcall import audit, clock, vocabulary
-from rollcall.cases import services as cases
+from rollcall import audit, clock
 from rollcall.checks import left_after_bag
+from rollcall.checks.events import CheckSaved, publish_after_save, publish_in_save
+from rollcall.checks.merging import RowConflicts, fingerprints, merge, split_bases  # noqa: F401
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     DEFAULT_STATUS,
+    NOT_HERE,
+    NOT_IN_CLASS,  # noqa: F401 - the pages read it here
     AttendanceStatus,
     BagStatus,
     Check,
     CheckEntry,
     CheckKind,
 )
+from rollcall.checks.reading import (  # noqa: F401
+    attendance_entries,
+    current_entries,
+    day_checks,
+    default_entries,
+    entry_values,
+    find_check,
+    roster,
+    saved_check,
+    saved_kinds,
+    saved_statuses,
+    students_in_order,
+)
 from rollcall.checks.validation import DETAILS, CheckInvalid, FieldError, clean_entries
 from rollcall.checks.window import ensure_editable
-from rollcall.custody import services as custody
 from rollcall.extensions import db
-from rollcall.models import AuditLog, AuditRule, Student, StudentGuardian
+from rollcall.models import AuditRule, Student
 
 # A phone's clock may run a little ahead of the server's: a tap up to this far "in the future"
 # counts as now.
 PHONE_CLOCK_SKEW = timedelta(minutes=2)
-NOT_HERE = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
-# Not in class at attendance: also a student who left after the bag check at morning reading
-# (whose bag record stands). The sweep does not expect them; their family is contacted.
-NOT_IN_CLASS = NOT_HERE | {AttendanceStatus.LEFT_AFTER_BAG}
 
 
 class CheckConflict(Exception):
@@ -50,144 +58,6 @@ class CheckConflict(Exception):
     def __init__(self, current: Check | None):
         super().__init__("the check was changed by someone else")
         self.current = current
-
-
-def find_check(homeroom_id: int, day: date, kind: CheckKind) -> Check | None:
-    """The saved check, or None."""
-    return db.session.scalar(db.select(Check).where(
-        Check.homeroom_id == homeroom_id, Check.school_date == day, Check.kind == kind))
-
-
-def saved_kinds(homeroom_id: int, day: date) -> set[CheckKind]:
-    """The kinds of check a homeroom has saved that day, read without their entries."""
-    return {CheckKind(kind) for kind in db.session.scalars(db.select(Check.kind).where(
-        Check.homeroom_id == homeroom_id, Check.school_date == day))}
-
-
-def day_checks(homeroom_id: int, day: date) -> dict[CheckKind, Check]:
-    """A homeroom's saved checks of a day by kind, entries loaded: two queries at most, so
-    a save or a page asks once for what it needs of the day's other checks."""
-    found = db.session.scalars(db.select(Check).options(selectinload(Check.entries)).where(
-        Check.homeroom_id == homeroom_id, Check.school_date == day))
-    return {CheckKind(check.kind): check for check in found}
-
-
-def _statuses(homeroom_id: int, day: date, kind: CheckKind, checks=None) -> dict[int, str]:
-    check = _saved(checks, homeroom_id, day, kind)
-    return {} if check is None else {e.student_id: e.status for e in check.entries}
-
-
-def roster(homeroom, day: date, kind: CheckKind, checks=None) -> list[Student]:
-    """The students a check covers: the active class; dismissal only those here today.
-    checks: the day's checks (day_checks), when the caller has them."""
-    students = [s for s in homeroom.students if s.active]
-    if kind == CheckKind.DISMISSAL:
-        attendance = _statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
-        students = [s for s in students if attendance.get(s.id) not in NOT_IN_CLASS]
-    return students
-
-
-def students_in_order(ids) -> list[Student]:
-    """These students, in the order of ids, read in one query."""
-    ids = list(ids)
-    if not ids:
-        return []
-    found = {s.id: s for s in db.session.scalars(db.select(Student).where(Student.id.in_(ids)))}
-    return [found[sid] for sid in ids if sid in found]
-
-
-def default_entries(homeroom, day: date, kind: CheckKind, students,
-                    checks=None) -> dict[int, dict]:
-    """What a new check starts with, linking bag check and attendance both ways."""
-    status = {s.id: DEFAULT_STATUS[kind].value for s in students}
-    if kind == CheckKind.BAG:
-        for sid, seen in _statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks).items():
-            if seen in NOT_HERE and sid in status:
-                status[sid] = BagStatus.NOT_CHECKED.value
-    elif kind == CheckKind.ATTENDANCE:
-        for sid, seen in _statuses(homeroom.id, day, CheckKind.BAG, checks).items():
-            if seen == BagStatus.NOT_CHECKED and sid in status:
-                status[sid] = AttendanceStatus.ABSENT.value
-    return {sid: dict.fromkeys(DETAILS) | {"status": value} for sid, value in status.items()}
-
-
-def entry_values(entry: CheckEntry) -> dict:
-    """A saved entry as the same dict that clean_entries produces."""
-    return {"status": entry.status} | {name: getattr(entry, name) for name in DETAILS}
-
-
-NO_ENTRY = "-"  # the base of a row that had no saved entry when the page was loaded
-
-
-def fingerprint(values: dict | None) -> str:
-    """A short, stable token of a row's saved value: what the page was loaded with, sent back
-    with a save so that only the rows this person changed are applied."""
-    if values is None or values.get("status") is None:
-        return NO_ENTRY
-    shown = {"status": str(values["status"])}
-    for name in DETAILS:
-        value = values.get(name)
-        if isinstance(value, datetime):  # to the minute, in UTC: what a time input carries
-            value = (value.replace(tzinfo=UTC) if value.tzinfo is None
-                     else value.astimezone(UTC)).strftime("%Y-%m-%dT%H:%M")
-        if value not in (None, ""):
-            shown[name] = str(value)
-    return _digest(tuple(shown.items()))
-
-
-@functools.lru_cache(maxsize=4096)
-def _digest(shown: tuple) -> str:
-    """A save fingerprints each row two or three times, most of them the same few values."""
-    return hashlib.sha256(json.dumps(dict(shown), sort_keys=True).encode()).hexdigest()[:16]
-
-
-def fingerprints(rows: dict) -> dict:
-    """{key: fingerprint(values)} for {key: values}: alike rows (most of a class) hashed once."""
-    known = {}
-    result = {}
-    for key, values in rows.items():
-        alike = None if values is None else tuple(values.items())
-        if alike not in known:
-            known[alike] = fingerprint(values)
-        result[key] = known[alike]
-    return result
-
-
-def current_entries(homeroom, day: date, kind: CheckKind,
-                    checks=None) -> tuple[Check | None, dict]:
-    """(check, {student_id: values}) for display: what was saved, else the defaults.
-
-    A saved check shows students without an entry (who joined since) with no status chosen:
-    they are added only when someone picks one. checks: the day's checks (day_checks), when
-    the caller has them.
-    """
-    checks = day_checks(homeroom.id, day) if checks is None else checks
-    check = checks.get(kind)
-    students = roster(homeroom, day, kind, checks)
-    if check is None:
-        return check, default_entries(homeroom, day, kind, students, checks)
-    values = {s.id: dict.fromkeys(DETAILS) | {"status": None} for s in students}
-    return check, values | {e.student_id: entry_values(e) for e in check.entries}
-
-
-@dataclass
-class RowConflict:
-    """A row both this person and someone else changed since the page (or read) was loaded."""
-
-    student: Student
-    mine: dict  # what this person posted
-    theirs: dict  # what is saved now
-    changed_by: str  # who made the other change
-    changed_at: datetime | None
-
-
-class RowConflicts(Exception):
-    """Rows changed by two people at once; nothing was written. `rows` lists them."""
-
-    def __init__(self, check: Check | None, rows: list[RowConflict]):
-        super().__init__(f"{len(rows)} row(s) changed by someone else")
-        self.check = check
-        self.rows = rows
 
 
 def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *,
@@ -213,7 +83,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     checks = day_checks(homeroom.id, day)
     students = roster(homeroom, day, kind, checks)
     here = {s.id for s in students}
-    entries, bases = _split_bases(entries)
+    entries, bases = split_bases(entries)
     wanted = clean_entries(kind, school, day, entries, {
         s.student_number: s for s in homeroom.students if s.active
     }, not_here={s.student_number for s in homeroom.students if s.active and s.id not in here})
@@ -224,7 +94,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     defaults = default_entries(homeroom, day, kind, students, checks) if check is None else {}
     merging = bool(wanted) and bases is not None
     if merging:
-        wanted = _merge(homeroom, check, wanted, bases, saved if check else defaults,
+        wanted = merge(homeroom, check, wanted, bases, saved if check else defaults,
                         defaults or default_entries(homeroom, day, kind, students, checks))
     target = defaults | saved | wanted
     when = record_time(school, day, tapped_at, check)
@@ -236,89 +106,15 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
                         or (check is not None and version != check.version)):
         raise CheckConflict(check)
     received = (tapped_at, clock.now())
-    if check is None:
+    created = check is None
+    if created:
         check = _create(homeroom, day, kind, target, actor, campus_checked, checks, when,
                         received)
     else:
         check = _update(check, saved, target, actor, campus_checked, checks, when, received)
-    if kind == CheckKind.DISMISSAL:  # a student not found at the sweep is missing
-        cases.raise_for_sweep(check, actor)
-        cases.note_sweep_changes(check, saved, target, actor)
+    # Other areas' reactions to the committed save (a sweep's missing students become cases).
+    publish_after_save(CheckSaved(check, kind, actor, saved, target, new=created))
     return check
-
-
-def _split_bases(entries):
-    """(entries without their base, {student_number: base fingerprint}) or (entries, None)
-    when any entry has no base (the caller asks for the whole-check version rule)."""
-    if not isinstance(entries, list):
-        return entries, None
-    with_base = [isinstance(raw, dict) and "base" in raw for raw in entries]
-    if not any(with_base):
-        return entries, None
-    if not all(with_base):
-        raise CheckInvalid([FieldError(f"entries[{with_base.index(False)}].base",
-                                       _l("Give every entry its base, or none."))])
-    bases = {}
-    for raw in entries:
-        base = raw["base"]
-        if isinstance(base, dict):
-            base = fingerprint(_parsed_base(base))
-        elif base is None:
-            base = NO_ENTRY
-        number = raw.get("student_number")
-        if isinstance(number, str):  # anything else is refused with the entry's other faults
-            bases[number] = str(base)
-    return [{k: v for k, v in raw.items() if k != "base"} for raw in entries], bases
-
-
-def _parsed_base(base: dict) -> dict:
-    """An entry as the API returned it, with its arrival time read back as an instant."""
-    arrived = base.get("arrived_at")
-    if isinstance(arrived, str):
-        # Not an instant: the fingerprint will not match, which makes a changed row a conflict.
-        with contextlib.suppress(ValueError):
-            base = base | {"arrived_at": datetime.fromisoformat(arrived)}
-    return base
-
-
-def _merge(homeroom, check, wanted: dict, bases: dict, current: dict, defaults: dict) -> dict:
-    """The rows of wanted this person changed from their base; RowConflicts when someone
-    else changed one of them too (to something else). A caller who read no entry (null base)
-    and finds the row's default saved by someone else has not been overtaken."""
-    by_id = {s.id: s for s in homeroom.students}
-    applied, conflicts = {}, []
-    for student_id, values in wanted.items():
-        base = bases.get(by_id[student_id].student_number, NO_ENTRY)
-        mine, now = fingerprint(values), fingerprint(current.get(student_id))
-        if mine in (base, now):
-            continue  # untouched here, or both made the same change
-        if base == NO_ENTRY and now == fingerprint(defaults.get(student_id)):
-            base = now
-        if now != base:
-            who, when = _last_change(check, by_id[student_id].student_number)
-            conflicts.append(RowConflict(by_id[student_id], values,
-                                         current.get(student_id) or {}, who, when))
-            continue
-        applied[student_id] = values
-    if conflicts:
-        raise RowConflicts(check, conflicts)
-    return applied
-
-
-def _last_change(check: Check | None, number: str) -> tuple[str, datetime | None]:
-    """Who last changed a student's row of a check, and when (from the audit trail)."""
-    if check is None:
-        return "?", None
-    changes = db.session.scalars(
-        db.select(AuditLog).where(AuditLog.object_type == "Check",
-                                  AuditLog.object_id == str(check.id),
-                                  AuditLog.action.in_(("check.entry", "check.submit")))
-        .order_by(AuditLog.created_at.desc(), AuditLog.id.desc()))
-    for change in changes:
-        after = change.after or {}
-        if after.get("student_number") == number or change.action == "check.submit":
-            return vocabulary.author(change), change.created_at
-    return (check.updated_by.display_name if check.updated_by else "?"), check.updated_at
 
 
 def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entries,
@@ -330,14 +126,14 @@ def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entrie
     'not checked (absent)'.
     """
     if kind == CheckKind.ATTENDANCE:
-        other = _statuses(homeroom.id, day, CheckKind.BAG, checks)
+        other = saved_statuses(homeroom.id, day, CheckKind.BAG, checks)
         refused = {sid for sid, values in wanted.items()
                    if values["status"] in NOT_HERE and other.get(sid) == BagStatus.FOUND}
         message = _l("This student's bag was searched this morning, so they were here: if "
                      "they have left since, mark them \"came, then left\"; if they are here, "
                      "late.")
     elif kind == CheckKind.BAG:
-        other = _statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
+        other = saved_statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
         absent = {sid for sid in wanted if other.get(sid) in NOT_HERE}
         refused = {sid for sid in absent if wanted[sid]["status"] == BagStatus.FOUND}
         message = _l("This student is marked absent at attendance: mark them late there "
@@ -440,10 +236,10 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
     })]
     trail += _flag_dangerous(check, target, {}, actor, numbers)
     if kind == CheckKind.ATTENDANCE:
-        bag = _saved(checks, homeroom.id, day, CheckKind.BAG)
+        bag = saved_check(checks, homeroom.id, day, CheckKind.BAG)
         trail += _mark_absent_students_not_checked(homeroom, bag, target, actor)
-    # What a bag check took has a custody trail.
-    trail += custody.track_findings(check, actor, target, new=True)
+    # Other areas' reactions (a bag check's custody trail), in this transaction.
+    trail += publish_in_save(CheckSaved(check, kind, actor, {}, target, new=True))
     audit.insert_rows(trail)
     db.session.commit()
     return check
@@ -491,18 +287,13 @@ def _update(check, saved, target, actor, campus_checked, checks=None, now=None,
                                after={"at": now.isoformat()}))
     trail += _flag_dangerous(check, target, saved, actor, numbers)
     if check.kind == CheckKind.ATTENDANCE:
-        bag = _saved(checks, check.homeroom_id, check.school_date, CheckKind.BAG)
+        bag = saved_check(checks, check.homeroom_id, check.school_date, CheckKind.BAG)
         trail += _mark_absent_students_not_checked(check.homeroom, bag, target, actor)
-    # What a bag check took has a custody trail (target: every entry the check now has).
-    trail += custody.track_findings(check, actor, target, new=False)
+    # Other areas' reactions (a bag check's custody trail), in this transaction.
+    trail += publish_in_save(CheckSaved(check, check.kind, actor, saved, target, new=False))
     audit.insert_rows(trail)
     db.session.commit()
     return check
-
-
-def _saved(checks: dict | None, homeroom_id: int, day: date, kind: CheckKind) -> Check | None:
-    """The day's check of kind from checks (day_checks), or looked up when not given."""
-    return find_check(homeroom_id, day, kind) if checks is None else checks.get(kind)
 
 
 def _columns(values: dict) -> dict:
@@ -541,17 +332,3 @@ def _flag_dangerous(check, target, saved, actor, numbers) -> list[dict]:
             "student_number": numbers[student_id], "category": values["category"],
             "description": values.get("description"), "action": values.get("action")}))
     return trail
-
-
-def attendance_entries(school_id: int, day: date, student_ids=None) -> dict[int, CheckEntry]:
-    """A school's attendance entries of a day by student id (only these students, if given),
-    with each student's homeroom and guardians loaded: what parent texts are decided from."""
-    query = (db.select(CheckEntry).join(Check)
-             .where(Check.school_id == school_id, Check.school_date == day,
-                    Check.kind == CheckKind.ATTENDANCE)
-             .options(selectinload(CheckEntry.student).options(
-                 selectinload(Student.homeroom),
-                 selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian))))
-    if student_ids is not None:
-        query = query.where(CheckEntry.student_id.in_(student_ids))
-    return {entry.student_id: entry for entry in db.session.scalars(query)}

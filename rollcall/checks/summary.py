@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from rollcall import clock, vocabulary
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
+    NOT_IN_CLASS,
     AttendanceStatus,
     BagStatus,
     Check,
@@ -23,9 +24,9 @@ from rollcall.extensions import db
 from rollcall.models import AuditLog
 
 DAY_ORDER = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
-# The attendance codes of a student not in class, excused or not, or gone after the bag check.
-ABSENT_CODES = (str(AttendanceStatus.ABSENT), str(AttendanceStatus.EXCUSED),
-                str(AttendanceStatus.LEFT_AFTER_BAG))
+# The attendance codes of a student not in class (excused or not, or gone after the bag check),
+# as SQL compares them.
+ABSENT_CODES = tuple(sorted(str(status) for status in NOT_IN_CLASS))
 CUTOFF_FIELD = {
     CheckKind.BAG: "bag_check_cutoff",
     CheckKind.ATTENDANCE: "attendance_cutoff",

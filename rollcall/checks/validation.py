@@ -23,7 +23,9 @@ from rollcall.checks.models import (
 )
 
 DETAILS = ("arrived_at", "reason", "category", "description", "action", "location")
-TEXT_LIMIT = 200
+# A check entry's written detail (an excuse, a finding, where a student was still seen): a
+# line, on a phone, during a check.
+ENTRY_DETAIL_LIMIT = 200
 # The details each status takes: name -> required?
 STATUS_DETAILS = {
     AttendanceStatus.LATE: {"arrived_at": False},
@@ -153,8 +155,8 @@ def _clean_detail(kind, school, day, name, value):
         if value not in {member.value for member in choices}:
             return None, _l("Not one of the allowed values.")
         return value, None
-    if len(value) > TEXT_LIMIT:
-        return None, _l("At most %(count)d characters.", count=TEXT_LIMIT)
+    if len(value) > ENTRY_DETAIL_LIMIT:
+        return None, _l("At most %(count)d characters.", count=ENTRY_DETAIL_LIMIT)
     return value or None, None
 
 

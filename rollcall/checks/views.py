@@ -10,17 +10,17 @@ from wtforms import SelectChoice
 
 from rollcall import clock, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
-from rollcall.checks import contacts, rows, saved_state, services, summary, today_page
+from rollcall.checks import rows, saved_state, services, summary, today_page
 from rollcall.checks.forms import (
     CheckForm,
     ContactForm,
     entries_from_form,
     posted_student_ids,
-    row_field,
 )
 from rollcall.checks.models import CheckKind
 from rollcall.checks.validation import DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
+from rollcall.family import contacts
 from rollcall.models import Role
 
 bp = Blueprint("checks", __name__)
@@ -42,14 +42,6 @@ def parse_kind(text: str) -> CheckKind:
         return CheckKind(text)
     except ValueError:
         abort(404)
-
-
-@bp.record_once
-def _template_helpers(state) -> None:
-    state.app.jinja_env.globals.update(
-        row_field=row_field, describe_row=summary.describe_row,
-        describe_audit_values=summary.describe_audit_values,
-        entry_details=summary.entry_details)
 
 
 @bp.get("/today")

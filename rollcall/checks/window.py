@@ -1,18 +1,17 @@
 """When a check may be written: teachers today (and yesterday until a cut-off), office any day.
 
 The cut-off for correcting the previous school day is a school setting,
-``school.settings["correction_cutoff"] = "HH:MM"`` (default 12:00 of the next school day).
+the school setting ``correction_cutoff`` ("HH:MM", default 12:00 of the next school day).
 """
 
 from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 
-from rollcall import clock
+from rollcall import clock, school_settings
 from rollcall.models import Role
 from rollcall.school_days import previous_school_day
 
-DEFAULT_CORRECTION_CUTOFF = time(12, 0)
 # No school kept these records before this; an earlier date is a typing slip or a probe.
 EARLIEST_CHECK_DAY = date(2000, 1, 1)
 
@@ -29,21 +28,13 @@ class NotEditable(Exception):
 
 def correction_cutoff(school) -> time:
     """Until when (school wall clock, next school day) a teacher may correct the previous day."""
-    value = (school.settings or {}).get("correction_cutoff")
-    try:
-        return time.fromisoformat(value) if value else DEFAULT_CORRECTION_CUTOFF
-    except (TypeError, ValueError):
-        return DEFAULT_CORRECTION_CUTOFF
+    return school_settings.read(school, "correction_cutoff")
 
 
 def first_day(school) -> date:
     """The first day checks may be recorded for: settings["first_term_start"] (ISO date), the
     start of the school's first term with Rollcall, else an absurd floor."""
-    configured = (school.settings or {}).get("first_term_start")
-    try:
-        start = date.fromisoformat(configured) if configured else None
-    except (TypeError, ValueError):
-        start = None
+    start = school_settings.read(school, "first_term_start")
     return max(start or EARLIEST_CHECK_DAY, EARLIEST_CHECK_DAY)
 
 

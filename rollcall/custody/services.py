@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert
 
-from rollcall import audit, clock, vocabulary
+from rollcall import audit, clock, school_settings, vocabulary
 from rollcall.checks.models import BagStatus, Check, CheckKind, FindingAction
 from rollcall.custody.models import HELD, ConfiscatedItem, CustodyEvent, CustodyState
 from rollcall.extensions import db
@@ -14,8 +14,7 @@ from rollcall.field_errors import FieldsInvalid, enum_member
 from rollcall.models import Guardian, Role, School, User
 from rollcall.state_change import AlreadyChanged, compare_and_set
 
-DEFAULT_FLAG_DAYS = 30
-TEXT_LIMIT = 500
+CUSTODY_NOTE_LIMIT = 500  # how a confiscated item was handed over or returned
 # What the bag check said happened to the item → who holds it then.
 FIRST_HOLDER = {FindingAction.KEPT_BY_TEACHER: CustodyState.WITH_TEACHER,
                 FindingAction.HANDED_TO_OFFICE: CustodyState.WITH_OFFICE}
@@ -40,8 +39,13 @@ class CustodyInvalid(FieldsInvalid):
 
 def flag_days(school: School) -> int:
     """Items held longer than this many days are flagged (the school's, else 30)."""
-    value = (school.settings or {}).get("custody", {}).get("flag_days")
-    return value if isinstance(value, int) and value > 0 else DEFAULT_FLAG_DAYS
+    return school_settings.read(school, "custody")["flag_days"]
+
+
+def on_check_saved(event) -> list[dict]:
+    """A check was saved (rollcall.checks.events, in its transaction): what a bag check took
+    gets its custody trail."""
+    return track_findings(event.check, event.actor, event.after, new=event.new)
 
 
 def track_findings(check: Check, actor, values: dict[int, dict], *, new: bool) -> list[dict]:
@@ -135,7 +139,7 @@ def _who(item, to, event, received_by_id, guardian_id, disposed_by, how) -> dict
             errors["guardian_id"] = _l("Only a guardian of this student can take the item.")
         event.guardian = guardian
     how = (how or "").strip()
-    if len(how) > TEXT_LIMIT:
+    if len(how) > CUSTODY_NOTE_LIMIT:
         errors["how"] = _l("The note is too long.")
     if to == CustodyState.DISPOSED:
         disposed_by = (disposed_by or "").strip()

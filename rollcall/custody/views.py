@@ -1,11 +1,11 @@
 """Confiscated items: the list of what is still held, and one item's custody trail."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from rollcall import clock
-from rollcall.access import can_see_homeroom, roles_required
+from rollcall.access import roles_required, scoped_or_404
 from rollcall.custody import services
 from rollcall.custody.forms import MoveForm
 from rollcall.custody.models import ConfiscatedItem, CustodyState
@@ -20,10 +20,8 @@ EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
 
 def item_or_404(item_id: int) -> ConfiscatedItem:
     """The item, for the teachers of its class, the office and the admin of its school."""
-    item = db.session.get(ConfiscatedItem, item_id)
-    if item is None or not can_see_homeroom(current_user, item.check.homeroom):
-        abort(404)
-    return item
+    return scoped_or_404(current_user, ConfiscatedItem, item_id,
+                         homeroom_of=lambda item: item.check.homeroom)
 
 
 def _form(item, formdata=None):

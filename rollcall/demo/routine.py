@@ -5,10 +5,10 @@ in the office's custody, so a new user sees each page filled in."""
 from datetime import time, timedelta
 
 from rollcall import clock
-from rollcall.checks.models import BagStatus, Check, CheckEntry, CheckKind, ContactLog
+from rollcall.checks.models import BagStatus, Check, CheckEntry, CheckKind
 from rollcall.custody.models import ConfiscatedItem, CustodyEvent, CustodyState
 from rollcall.extensions import db
-from rollcall.family.models import ContactReason, ParentMeeting
+from rollcall.family.models import ContactLog, ContactReason, ParentMeeting
 from rollcall.models import Role, User
 from rollcall.screening.models import (
     Conflict,

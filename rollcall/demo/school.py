@@ -3,8 +3,7 @@
 import random
 from datetime import date, time, timedelta
 
-from rollcall import clock
-from rollcall.cases.services import DEFAULT_UNREACHED_BY
+from rollcall import clock, school_settings
 from rollcall.checks.models import (
     AttendanceStatus,
     BagStatus,
@@ -31,6 +30,7 @@ from rollcall.models import (
     User,
 )
 from rollcall.phones import parse_phone
+from rollcall.school_settings import DEFAULT_UNREACHED_BY
 
 DEMO_PASSWORD = "rollcall-demo"  # noqa: S105  (published demo accounts)
 DEMO_ACCOUNTS = (
@@ -83,9 +83,9 @@ def build_demo_school(seed: int = 2027, erase: bool = False) -> School:
     add_routine(school, homerooms, students,
                 previous_school_days(clock.school_today(school), HISTORY_SCHOOL_DAYS))
     _add_calendar(school)
-    school.settings = {**(school.settings or {}), "cases": {
+    school_settings.write(school, "cases", {
         "duty_phones": list(DEMO_DUTY_PHONES),
-        "unreached_by": DEFAULT_UNREACHED_BY.strftime("%H:%M")}}
+        "unreached_by": DEFAULT_UNREACHED_BY.strftime("%H:%M")})
     return school
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from rollcall.checks.models import AttendanceStatus, Check, CheckKind
 from rollcall.extensions import db
-from rollcall.notify.compose import Recipient, compose_body
+from rollcall.jobs.absence_texts import Recipient, compose_body
 from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply, TextKind, TextStatus
 from rollcall.notify.settings import text_settings
 

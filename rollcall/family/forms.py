@@ -12,9 +12,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from rollcall import vocabulary
-from rollcall.checks.models import ContactMethod
 from rollcall.csrf_mask import MaskedForm
-from rollcall.family.models import ContactReason
+from rollcall.family.models import ContactMethod, ContactReason
 from rollcall.form_fields import WallClockField
 
 

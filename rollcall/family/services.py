@@ -7,9 +7,9 @@ from sqlalchemy import bindparam
 from sqlalchemy.orm import contains_eager
 
 from rollcall import audit, clock
-from rollcall.checks.models import ContactLog, ContactMethod, FindingCategory
+from rollcall.checks.models import FindingCategory
 from rollcall.extensions import db
-from rollcall.family.models import ContactReason, ParentMeeting
+from rollcall.family.models import ContactLog, ContactMethod, ContactReason, ParentMeeting
 from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Homeroom, Student, User
 

@@ -21,6 +21,7 @@ from Tea.exceptions import TeaException
 
 from rollcall.notify.gateway import SendResult
 from rollcall.notify.models import TextStatus
+from rollcall.notify.outcomes import ALIYUN, RETRY, ProviderUnreachable, error_kind
 from rollcall.notify.settings import text_settings
 from rollcall.phones import mask
 
@@ -29,40 +30,8 @@ PUBLIC_ENDPOINT = "dysmsapi.aliyuncs.com"
 # QuerySendDetails dates are Beijing time (yyyyMMdd).
 BEIJING = ZoneInfo("Asia/Shanghai")
 
-# What each refusal means for the sender and for the office.
-RETRY = "retry"  # a limit: try again later
-WRONG_NUMBER = "wrong_number"  # the number cannot get texts: the office phones instead
-OFFICE_MUST_ACT = "office_must_act"  # the account, signature or template needs fixing
-ERROR_KINDS = {
-    "isv.BUSINESS_LIMIT_CONTROL": RETRY,
-    "isp.RAM_PERMISSION_DENY": OFFICE_MUST_ACT,
-    "isv.MOBILE_NUMBER_ILLEGAL": WRONG_NUMBER,
-    "isv.MOBILE_COUNT_OVER_LIMIT": WRONG_NUMBER,
-    "isv.BLACK_KEY_CONTROL_LIMIT": OFFICE_MUST_ACT,
-    "isv.AMOUNT_NOT_ENOUGH": OFFICE_MUST_ACT,
-    "isv.OUT_OF_SERVICE": OFFICE_MUST_ACT,
-    "isv.SMS_TEMPLATE_ILLEGAL": OFFICE_MUST_ACT,
-    "isv.SMS_SIGNATURE_ILLEGAL": OFFICE_MUST_ACT,
-    "isv.TEMPLATE_MISSING_PARAMETERS": OFFICE_MUST_ACT,
-    "isv.INVALID_PARAMETERS": OFFICE_MUST_ACT,
-    "isv.PARAM_LENGTH_LIMIT": OFFICE_MUST_ACT,
-    "isv.TEMPLATE_PARAMS_ILLEGAL": OFFICE_MUST_ACT,
-    "isv.DENY_IP_RANGE": OFFICE_MUST_ACT,
-    "isv.ACCOUNT_NOT_EXISTS": OFFICE_MUST_ACT,
-    "isv.ACCOUNT_ABNORMAL": OFFICE_MUST_ACT,
-    "InvalidAccessKeyId.NotFound": OFFICE_MUST_ACT,
-    "SignatureDoesNotMatch": OFFICE_MUST_ACT,
-    "Throttling.User": RETRY,
-}
 # QuerySendDetails SendStatus: 1 waiting for the carrier's report, 2 failed, 3 received.
 SEND_STATUSES = {1: TextStatus.SUBMITTED, 2: TextStatus.UNDELIVERED, 3: TextStatus.DELIVERED}
-
-
-def error_kind(code: str | None) -> str:
-    """RETRY, WRONG_NUMBER or OFFICE_MUST_ACT for an Aliyun code (unknown: the office acts)."""
-    if code in ERROR_KINDS:
-        return ERROR_KINDS[code]
-    return RETRY if (code or "").startswith("Throttling") else OFFICE_MUST_ACT
 
 
 def template_params(text) -> dict:
@@ -85,7 +54,7 @@ def has_aliyun(config) -> bool:
 class AliyunGateway:
     """The official Dysmsapi client, at ALIYUN_SMS_ENDPOINT (Aliyun's, or a staging stand-in)."""
 
-    name = "aliyun"
+    name = ALIYUN
 
     def __init__(self, config):
         endpoint = (config.get("ALIYUN_SMS_ENDPOINT") or PUBLIC_ENDPOINT).rstrip("/")
@@ -121,10 +90,10 @@ class AliyunGateway:
     def find_sent(self, text, since: datetime) -> SendResult | None:
         """The text Aliyun already holds for this outbox row (OutId), if an attempt reached it.
 
-        Raises TeaException when Aliyun cannot be asked right now.
+        Raises ProviderUnreachable when Aliyun cannot be asked right now.
         """
         for day in _days_between(since, text):
-            for detail in self._details(text.to_e164, day):
+            for detail in self._lookup(text.to_e164, day):
                 if detail.out_id == str(text.id):
                     return SendResult(SEND_STATUSES.get(detail.send_status,
                                                         TextStatus.SUBMITTED),
@@ -132,13 +101,22 @@ class AliyunGateway:
         return None
 
     def delivery_status(self, text) -> SendResult | None:
-        """The carrier's report for a text Aliyun accepted (None: Aliyun does not list it)."""
+        """The carrier's report for a text Aliyun accepted (None: Aliyun does not list it).
+
+        Raises ProviderUnreachable when Aliyun cannot be asked right now.
+        """
         day = (text.sent_at or text.created_at).astimezone(BEIJING).strftime("%Y%m%d")
-        for detail in self._details(text.to_e164, day, biz_id=text.twilio_sid):
+        for detail in self._lookup(text.to_e164, day, biz_id=text.twilio_sid):
             if detail.out_id == str(text.id):
                 return SendResult(SEND_STATUSES.get(detail.send_status, TextStatus.SUBMITTED),
                                   sid=text.twilio_sid, provider_error=_report_error(detail))
         return None
+
+    def _lookup(self, e164: str, day: str, biz_id: str | None = None) -> list:
+        try:
+            return self._details(e164, day, biz_id)
+        except TeaException as error:
+            raise ProviderUnreachable(type(error).__name__) from error
 
     def _details(self, e164: str, day: str, biz_id: str | None = None) -> list:
         page, found = 1, []

@@ -26,10 +26,6 @@ def link_or_page(phone: str | None, link: str, page: str) -> str:
     return page if is_mainland(phone) else link
 
 
-def has_url(body: str) -> bool:
-    return URL.search(body or "") is not None
-
-
 def mainland_body(body: str, signature: str) -> str:
     """The body as mainland carriers accept it: no URL, the signature 【…】 first."""
     body = re.sub(r"[ \t]{2,}", " ", URL.sub("", body)).strip()

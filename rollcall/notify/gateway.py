@@ -10,12 +10,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from requests.exceptions import RequestException
-from twilio.base.exceptions import TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.rest import Client
-
 from rollcall.notify.models import TextStatus
+from rollcall.notify.outcomes import ALIYUN, PROVIDERS, TWILIO, ProviderUnreachable
 from rollcall.phones import mask
 
 log = logging.getLogger(__name__)
@@ -24,8 +20,6 @@ _twilio_http_log = logging.getLogger("rollcall.notify.twilio_http")
 _twilio_http_log.setLevel(logging.WARNING)
 
 NO_PROVIDER = "not sent: no SMS provider configured"
-TWILIO, ALIYUN = "twilio", "aliyun"
-PROVIDERS = (TWILIO, ALIYUN)
 RATE_LIMITED = 20429
 OPTED_OUT = 21610
 # Permanent: retrying cannot help, so the office phones instead.
@@ -65,11 +59,17 @@ class NoProviderGateway:
 
 
 class TwilioGateway:
-    """The official client, pointed at TWILIO_API_BASE_URL (a staging stand-in or Twilio)."""
+    """The official client, pointed at TWILIO_API_BASE_URL (a staging stand-in or Twilio).
+
+    The SDK is imported when the first gateway is built, never by merely importing Rollcall.
+    """
 
     name = TWILIO
 
     def __init__(self, config):
+        from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
+
         http_client = TwilioHttpClient(timeout=float(config.get("SMS_HTTP_TIMEOUT_SECONDS", 15)),
                                        logger=_twilio_http_log)
         self.client = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
@@ -81,6 +81,9 @@ class TwilioGateway:
                        else {"from_": config["TWILIO_FROM_NUMBER"]})
 
     def send(self, text, status_callback=None) -> SendResult:
+        from requests.exceptions import RequestException
+        from twilio.base.exceptions import TwilioRestException
+
         extra = {"status_callback": status_callback} if status_callback else {}
         try:
             message = self.client.messages.create(to=text.to_e164, body=text.body,
@@ -98,9 +101,16 @@ class TwilioGateway:
 
         Filtered here on date_created rather than by Twilio on DateSent: a message that was
         created but is still queued has no send date yet, and must still count.
-        Raises TwilioException/RequestException when Twilio cannot be asked right now.
+        Raises ProviderUnreachable when Twilio cannot be asked right now.
         """
-        for message in self.client.messages.list(to=text.to_e164, limit=50):
+        from requests.exceptions import RequestException
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            messages = self.client.messages.list(to=text.to_e164, limit=50)
+        except (TwilioException, RequestException) as error:
+            raise ProviderUnreachable(type(error).__name__) from error
+        for message in messages:
             created = message.date_created
             if (message.body == text.body and (message.direction or "").startswith("outbound")
                     and (created is None or created >= since)):
@@ -109,7 +119,8 @@ class TwilioGateway:
         return None
 
 
-def _classify(error: TwilioRestException) -> SendResult:
+def _classify(error) -> SendResult:
+    """A TwilioRestException as the sender's result."""
     code = error.code if isinstance(error.code, int) else None
     if error.status == 429 or code == RATE_LIMITED:
         return SendResult(TextStatus.QUEUED, error_code=RATE_LIMITED)

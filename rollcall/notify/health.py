@@ -1,16 +1,15 @@
 """Whether a school's parent texts are going out, and if not, why: the office must know."""
 
-import enum
 from datetime import timedelta
 
-from flask import Flask, current_app, g
+from flask import current_app, g
 from flask_babel import format_datetime, to_user_timezone
 
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.notify.gateway import has_twilio
 from rollcall.notify.heartbeat import SchedulerState, scheduler_state
-from rollcall.notify.models import OutboxText, TextStatus
+from rollcall.notify.models import OutboxText, TextStatus, TextWait
 from rollcall.notify.sender import ANY_HOUR
 from rollcall.notify.settings import in_window, template_problem, text_settings
 
@@ -19,22 +18,6 @@ STUCK_AFTER = timedelta(minutes=10)
 # The provider is failing when this many attempts in a row failed (the school's latest texts
 # today that failed, or wait for a retry after an error, each counting all its attempts).
 PROVIDER_FAILURE_RUN = 3
-
-
-class TextWait(enum.StrEnum):
-    """What an unsent text is waiting for, as the office reads it."""
-
-    SCHEDULER = "scheduler"  # the next send pass (within a minute while a scheduler runs)
-    SCHEDULER_STOPPED = "scheduler_stopped"  # a pass that will not come: none is running
-    WINDOW = "window"  # the school's sending window to open
-    PROVIDER = "provider"  # the SMS provider: being sent, or a retry after an error
-    FAILED = "failed"  # nothing more will be tried
-
-
-def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(current_scheduler=current_scheduler, text_wait=text_wait,
-                                 scheduler_stopped_since=scheduler_stopped_since,
-                                 duty_texts_unsent=duty_texts_unsent)
 
 
 def scheduler_stopped_since() -> str | None:

@@ -11,6 +11,16 @@ from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, School, Student, User
 
 
+class TextWait(enum.StrEnum):
+    """What an unsent text is waiting for, as the office reads it."""
+
+    SCHEDULER = "scheduler"  # the next send pass (within a minute while a scheduler runs)
+    SCHEDULER_STOPPED = "scheduler_stopped"  # a pass that will not come: none is running
+    WINDOW = "window"  # the school's sending window to open
+    PROVIDER = "provider"  # the SMS provider: being sent, or a retry after an error
+    FAILED = "failed"  # nothing more will be tried
+
+
 class TextKind(enum.StrEnum):
     ABSENCE = "absence"
     FOLLOW_UP = "follow_up"

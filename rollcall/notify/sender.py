@@ -16,27 +16,23 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from requests.exceptions import RequestException
 from sqlalchemy import and_, or_, update
-from Tea.exceptions import TeaException
-from twilio.base.exceptions import TwilioException
 
 from rollcall import audit, clock
 from rollcall.extensions import db
 from rollcall.models import Guardian, School
 from rollcall.notify.gateway import OPTED_OUT, Gateways, SendResult
 from rollcall.notify.models import WENT_OUT, OutboxText, TextKind, TextStatus
+from rollcall.notify.outcomes import TEXTS_STOPPED, ProviderUnreachable
 from rollcall.notify.settings import in_window, text_settings
 from rollcall.phones import mask
 
 log = logging.getLogger(__name__)
-# Why a queued text was cancelled instead of sent (rollcall.vocabulary has what staff read).
-TEXTS_STOPPED = "guardian can no longer receive texts"
 # Texts that go out at any hour: the on-duty office hears of a missing student at once (and
 # the admin testing an on-duty phone sees the answer at once).
 ANY_HOUR = (TextKind.MISSING_STUDENT, TextKind.TEST_TEXT)
 # What may be raised while asking a provider about a text (it cannot be asked right now).
-LOOKUP_ERRORS = (TwilioException, RequestException, TeaException)
+LOOKUP_ERRORS = (ProviderUnreachable,)
 
 
 @dataclass

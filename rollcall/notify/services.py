@@ -4,23 +4,16 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit, clock
-from rollcall.cases.services import raise_unreached
-from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db, insert_unless_present
-from rollcall.models import Guardian, Homeroom, School, Student
-from rollcall.notify.carrier import carrier_ready, link_or_page, replies_possible, signature
-from rollcall.notify.compose import queue_due_texts
+from rollcall.models import Guardian, School, Student
+from rollcall.notify.carrier import replies_possible
 from rollcall.notify.gateway import (
     ALIYUN,
     OPTED_OUT,
     TWILIO_STATUSES,
-    Gateways,
     has_twilio,
 )
 from rollcall.notify.models import (
@@ -33,12 +26,8 @@ from rollcall.notify.models import (
     TextKind,
     TextStatus,
 )
-from rollcall.notify.sender import LOOKUP_ERRORS, SendStats, opt_out_phone, send_queued_texts
-from rollcall.notify.settings import render, text_settings
-from rollcall.notify.staff_texts import public_link, queue_text, save_once, teachers_to_text
+from rollcall.notify.sender import LOOKUP_ERRORS, opt_out_phone
 from rollcall.phones import mask
-from rollcall.school_days import is_school_day
-from rollcall.screening.services import remind_overdue_screenings
 
 log = logging.getLogger(__name__)
 
@@ -49,34 +38,9 @@ HELP_WORDS = {"HELP", "INFO"}
 # Texts to staff phones: a reply from such a phone is not a parent's answer.
 STAFF_TEXTS = (TextKind.TEACHER_REMINDER, TextKind.MISSING_STUDENT, TextKind.SCREENING_REMINDER,
                TextKind.TEST_TEXT)
-# Reminders go from the cut-off for this long (a scheduler restarted late still catches up),
-# not all day: "attendance is not in yet" at 15:00 helps no one.
-REMIND_GRACE = timedelta(hours=1)
 STATUS_RANK = {TextStatus.QUEUED: 0, TextStatus.SENDING: 0, TextStatus.SUBMITTED: 1,
                TextStatus.SENT: 2, TextStatus.DELIVERED: 3, TextStatus.UNDELIVERED: 3,
                TextStatus.FAILED: 3}
-
-
-def send_due_absence_alerts(gateway=None, limit: int | None = None) -> tuple[int, SendStats]:
-    """One pass: decide what is due in every school, then send what is due."""
-    queued = 0
-    for school in db.session.scalars(db.select(School).order_by(School.id)).all():
-        queued += per_school(queue_due_texts, school)
-    gateways = Gateways(current_app.config, fixed=gateway)
-    stats = send_queued_texts(gateways, limit)
-    poll_delivery_reports(gateways)
-    return queued, stats
-
-
-def send_pass(gateway=None, limit: int | None = None) -> tuple[int, int, SendStats]:
-    """What the scheduler and `send-alerts` run each minute: reminders, then parent texts."""
-    reminded = 0
-    for school in db.session.scalars(db.select(School).order_by(School.id)).all():
-        reminded += per_school(remind_overdue_teachers, school)
-        per_school(raise_unreached, school)  # missing-student cases: texted in this pass
-        reminded += per_school(remind_overdue_screenings, school)
-    queued, stats = send_due_absence_alerts(gateway, limit)
-    return reminded, queued, stats
 
 
 # Delivery reports are asked for this long after the text was accepted, then no more.
@@ -102,7 +66,7 @@ def poll_delivery_reports(gateways) -> int:
         try:
             report = gateway.delivery_status(text)
         except LOOKUP_ERRORS as error:  # Aliyun cannot be asked now: the next pass asks again
-            log.warning("delivery reports: %s asking Aliyun", type(error).__name__)
+            log.warning("delivery reports: %s asking Aliyun", error)
             break
         if report is None or STATUS_RANK[report.status] <= STATUS_RANK[text.status]:
             continue
@@ -111,27 +75,6 @@ def poll_delivery_reports(gateways) -> int:
         updated += 1
     db.session.commit()
     return updated
-
-
-def per_school(function, school: School) -> int:
-    """function(school), or 0 when the school's own settings are invalid (the others go on)."""
-    try:
-        return function(school)
-    except ValueError as error:
-        db.session.rollback()
-        log.error("school %s skipped: invalid text settings (%s)", school.id,
-                  mask_setting_error(error))
-        return 0
-
-
-def mask_setting_error(error: ValueError) -> str:
-    """What was wrong, on one line, without the stored value (it could hold anything)."""
-    message = str(error)
-    if message in ("expected HH:MM-HH:MM", "the window must end after it starts"):
-        return message
-    if message.startswith(("time data", "unconverted data")):  # from strptime
-        return "a time is not HH:MM"
-    return type(error).__name__
 
 
 def status_callbacks_missing(config) -> bool:
@@ -325,46 +268,3 @@ def overdue_reminders(school_id: int, day: date) -> list[TeacherReminder]:
         db.select(TeacherReminder).where(TeacherReminder.school_id == school_id,
                                          TeacherReminder.school_date == day)
         .order_by(TeacherReminder.homeroom_id)).all()
-
-
-def remind_overdue_teachers(school: School) -> int:
-    """At the attendance cut-off: remind the teachers of every class without attendance."""
-    day = clock.school_today(school)
-    cutoff = clock.school_datetime(school, day, school.attendance_cutoff)
-    if not cutoff <= clock.now() < cutoff + REMIND_GRACE or not is_school_day(school, day):
-        return 0
-    done = set(db.session.scalars(db.select(Check.homeroom_id).where(
-        Check.school_id == school.id, Check.school_date == day,
-        Check.kind == CheckKind.ATTENDANCE)))
-    done |= set(db.session.scalars(db.select(TeacherReminder.homeroom_id).where(
-        TeacherReminder.school_id == school.id, TeacherReminder.school_date == day)))
-    homerooms = db.session.scalars(db.select(Homeroom).where(
-        Homeroom.school_id == school.id, Homeroom.active.is_(True))).all()
-    reminded = 0
-    for homeroom in (h for h in homerooms if h.id not in done):
-        reminded += _remind(school, homeroom, day)
-    return reminded
-
-
-def attendance_page(homeroom, language: str) -> str:
-    """Where a teacher fills in attendance, in words (for texts that may not carry a link)."""
-    with force_locale(language):
-        return _("Rollcall › Today › %(name)s › Attendance", name=homeroom.name)
-
-
-def _remind(school, homeroom, day) -> int:
-    settings = text_settings(school)
-    link = public_link(f"/homerooms/{homeroom.id}/checks/{day.isoformat()}/attendance")
-    reminder = TeacherReminder(school_id=school.id, homeroom_id=homeroom.id, school_date=day,
-                               created_at=clock.now(), texts_queued=0)
-    for teacher, language in teachers_to_text(homeroom, school):
-        values = {"school": school.name, "class": homeroom.name,
-                  "page": attendance_page(homeroom, language)}
-        shown = link_or_page(teacher.phone_e164, link, values["page"])
-        body = carrier_ready(render(settings.templates["teacher_reminder"][language],
-                                    {**values, "link": shown}), teacher.phone_e164,
-                             signature(school, settings.provider, current_app.config))
-        queue_text(school, day, TextKind.TEACHER_REMINDER, teacher.phone_e164, language, body,
-                   values, user=teacher)
-        reminder.texts_queued += 1
-    return save_once(reminder)  # 0: reminded already today

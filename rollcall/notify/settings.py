@@ -4,11 +4,11 @@ import json
 import math
 import string
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 
-from rollcall import clock
+from rollcall import clock, school_settings
 from rollcall.models import School
 from rollcall.notify.models import TextKind
 
@@ -70,7 +70,7 @@ def parse_time(text: str) -> time:
 def text_settings(school: School) -> TextSettings:
     """The effective settings of this school (its overrides over the config defaults)."""
     config = current_app.config
-    own = (school.settings or {}).get("texts", {})
+    own = school_settings.read(school, "texts")
     templates = {kind: dict(by_language) for kind, by_language in DEFAULT_TEMPLATES.items()}
     for kind, by_language in own.get("templates", {}).items():
         templates.setdefault(kind, {}).update({k: v for k, v in by_language.items() if v})
@@ -91,7 +91,7 @@ def school_provider(school: School, config) -> str:
     """The school's own SMS provider if it chose one, else the install's SMS_PROVIDER."""
     from rollcall.notify.gateway import PROVIDERS, install_provider
 
-    own = ((school.settings or {}).get("texts", {}) or {}).get("provider")
+    own = school_settings.read(school, "texts").get("provider")
     return own if own in PROVIDERS else install_provider(config)
 
 
@@ -108,7 +108,7 @@ def install_template_codes(config) -> dict:
 
 def template_codes(school: School, config) -> dict:
     """Text kind → Aliyun template code: the school's own codes over the install's."""
-    own = ((school.settings or {}).get("texts", {}) or {}).get("template_codes", {}) or {}
+    own = school_settings.read(school, "texts").get("template_codes", {}) or {}
     return {**install_template_codes(config), **{k: v for k, v in own.items() if v}}
 
 
@@ -119,11 +119,26 @@ def in_window(school: School, settings: TextSettings, instant: datetime | None =
     return wall >= start and (end is None or wall < end)
 
 
-def due_from(school: School, settings: TextSettings, day: date) -> datetime | None:
-    """A fixed daily send time as an instant on day (None when the school uses the delay)."""
-    if settings.send_time is None:
-        return None
-    return clock.school_datetime(school, day, settings.send_time)
+def format_day(day: date, language: str) -> str:
+    """11月28日 / 28 Nov: how a date reads inside a text."""
+    if language == "zh_Hans":
+        return f"{day.month}月{day.day}日"
+    return day.strftime("%-d %b")
+
+
+def absence_text_due(school: School, settings: TextSettings, day: date,
+                     absent_since: datetime, *, at_once: bool = False) -> datetime:
+    """When the text about a student absent since `absent_since` is due: the school's delay
+    after the absence was recorded, not before its fixed send time, not before the sending
+    window opens. The send pass texts from then on (while the window is open); the office
+    board shows this time, so it promises what the sender does. at_once: a student who left
+    after morning reading, whose family is texted at the next pass (the window still holds)."""
+    if at_once:
+        return max(absent_since, clock.school_datetime(school, day, settings.window[0]))
+    due = absent_since + timedelta(minutes=settings.delay_minutes)
+    if settings.send_time is not None:
+        due = max(due, clock.school_datetime(school, day, settings.send_time))
+    return max(due, clock.school_datetime(school, day, settings.window[0]))
 
 
 def unknown_placeholders(template: str) -> list[str]:
@@ -200,6 +215,8 @@ GSM7 = set(
     "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENDED = set("^{}\\[~]|€\f")
+# Units of one text, and of each part once a text is split: by encoding.
+SEGMENT_SIZES = {"GSM-7": (160, 153), "UCS-2": (70, 67)}
 
 
 @dataclass(frozen=True)
@@ -213,9 +230,17 @@ def segments(text: str) -> Segments:
     """How many SMS segments text takes: GSM-7 160 (153 per part), UCS-2 70 (67 per part)."""
     if all(char in GSM7 or char in GSM7_EXTENDED for char in text):
         units = sum(2 if char in GSM7_EXTENDED else 1 for char in text)
-        single, part, encoding = 160, 153, "GSM-7"
+        encoding = "GSM-7"
     else:
         units = len(text.encode("utf-16-le")) // 2
-        single, part, encoding = 70, 67, "UCS-2"
+        encoding = "UCS-2"
+    single, part = SEGMENT_SIZES[encoding]
     count = 1 if units <= single else math.ceil(units / part)
     return Segments(encoding, units, count if units else 0)
+
+
+def segment_rule() -> dict:
+    """The rule of segments(), as the text settings page hands it to notify.js: the browser
+    counts with the server's alphabets and sizes, never copies of them."""
+    return {"gsm7": "".join(sorted(GSM7)), "gsm7_extended": "".join(sorted(GSM7_EXTENDED)),
+            "sizes": SEGMENT_SIZES}

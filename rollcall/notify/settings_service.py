@@ -7,16 +7,14 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from rollcall import audit, clock, vocabulary
-from rollcall.cases.models import CaseTrigger
+from rollcall import audit, clock, school_settings, vocabulary
 from rollcall.extensions import db
-from rollcall.notify.compose import format_day
 from rollcall.notify.forms import CODE_FIELDS, TEMPLATE_FIELDS
 from rollcall.notify.settings import (
     DEFAULT_TEMPLATES,
+    format_day,
     install_template_codes,
     render,
-    school_provider,
     segments,
 )
 
@@ -26,7 +24,7 @@ SAMPLE_STUDENT = {"zh_Hans": "张小明", "en": "Zhang Xiaoming"}
 def form_data(school) -> dict:
     """The school's own values (blank where it follows the config default); templates are
     shown in full, the default ones included, so there is something to edit."""
-    own = (school.settings or {}).get("texts", {})
+    own = school_settings.read(school, "texts")
     data = {
         "alert_delay_minutes": school.alert_delay_minutes,
         "sms_window": school.sms_window or "",
@@ -62,7 +60,7 @@ def save_text_settings(school, data: dict, actor) -> None:
         texts["template_codes"] = {kind: code for kind, code in codes.items() if code}
     school.alert_delay_minutes = data.get("alert_delay_minutes")
     school.sms_window = (data.get("sms_window") or "").strip() or None
-    school.settings = {**(school.settings or {}), "texts": texts}  # a new dict: JSON change
+    school_settings.write(school, "texts", texts)
     audit.record("school.text_settings", school, actor=actor, before=before,
                  after=form_data(school))
     db.session.commit()
@@ -95,7 +93,7 @@ def template_code_previews(school, data: dict) -> dict:
     sample = sample_values(school)["zh_Hans"]
     with force_locale("zh_Hans"):
         page = _("Rollcall › Today › %(name)s › Attendance", name=sample["class"])
-        trigger = vocabulary.name(CaseTrigger.FAMILY_UNAWARE)
+        trigger = vocabulary.sample_case_trigger()
     monday = clock.school_today(school)
     monday -= timedelta(days=monday.weekday())
     staff = {"school": school.name, "class": sample["class"]}
@@ -107,8 +105,3 @@ def template_code_previews(school, data: dict) -> dict:
     return {kind: ((data.get(name) or "").strip() or install.get(kind, ""),
                    json.dumps(params.get(kind, {}), ensure_ascii=False))
             for kind, name in CODE_FIELDS.items()}
-
-
-def effective_provider(school) -> str:
-    """The provider the school's texts go through now."""
-    return school_provider(school, current_app.config)

@@ -24,7 +24,7 @@ from rollcall.notify.forms import CODE_FIELDS, TextSettingsForm
 from rollcall.notify.gateway import install_provider
 from rollcall.notify.health import texts_stopped
 from rollcall.notify.services import replies_for_day, status_callbacks_missing, texts_for_day
-from rollcall.notify.settings import install_template_codes
+from rollcall.notify.settings import install_template_codes, segment_rule
 
 bp = Blueprint("notify", __name__)
 
@@ -100,4 +100,5 @@ def text_settings():
                            sample=settings_service.sample_values(school),
                            code_previews=settings_service.template_code_previews(
                                school, form.data),
-                           code_fields=CODE_FIELDS, install_provider=form.install_provider)
+                           code_fields=CODE_FIELDS, install_provider=form.install_provider,
+                           segment_rule=segment_rule())

@@ -1,7 +1,6 @@
 """Twilio's webhooks: delivery status callbacks and parents' replies, signature-checked."""
 
 from flask import Blueprint, abort, current_app, request
-from twilio.request_validator import RequestValidator
 
 from rollcall.extensions import csrf
 from rollcall.notify.services import apply_status_callback, handle_inbound
@@ -14,6 +13,8 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 def signed_by_twilio() -> bool:
     """Check X-Twilio-Signature against the public URL Twilio called (not the proxy's)."""
+    from twilio.request_validator import RequestValidator
+
     token = current_app.config.get("TWILIO_AUTH_TOKEN")
     signature = request.headers.get("X-Twilio-Signature")
     if not token or not signature:

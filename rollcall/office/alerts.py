@@ -1,6 +1,7 @@
 """Threshold alerts the office asks for: absent days in a row, late in a month, dangerous finds.
 
-Thresholds live in School.settings["alerts"]; missing keys fall back to DEFAULT_THRESHOLDS.
+Thresholds are the school setting "alerts" (rollcall.school_settings); missing keys keep their
+defaults.
 """
 
 from collections import defaultdict
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func
 
+from rollcall import school_settings
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     AttendanceStatus,
@@ -20,8 +22,8 @@ from rollcall.checks.models import (
 from rollcall.checks.summary import ABSENT_CODES
 from rollcall.extensions import db
 from rollcall.models import School, Student
+from rollcall.school_days import term_start
 
-DEFAULT_THRESHOLDS = {"absent_days_in_row": 3, "late_per_month": 5, "dangerous_findings": 2}
 STREAK_WINDOW_DAYS = 60
 
 
@@ -35,29 +37,7 @@ class Alert:
 
 def thresholds(school: School) -> dict:
     """The school's thresholds, with the defaults for any it does not set."""
-    configured = (school.settings or {}).get("alerts") or {}
-    merged = dict(DEFAULT_THRESHOLDS)
-    for key, default in DEFAULT_THRESHOLDS.items():
-        value = configured.get(key, default)
-        merged[key] = value if isinstance(value, int) and value > 0 else default
-    return merged
-
-
-def term_start(school: School, today: date) -> date:
-    """The first day of the current term: settings["term_start"], else 1 Sep or 1 Feb."""
-    configured = (school.settings or {}).get("term_start")
-    if configured:
-        try:
-            start = date.fromisoformat(configured)
-        except (TypeError, ValueError):
-            start = None
-        if start and start <= today:
-            return start
-    if today.month >= 9:
-        return date(today.year, 9, 1)
-    if today.month >= 2:
-        return date(today.year, 2, 1)
-    return date(today.year - 1, 9, 1)
+    return school_settings.read(school, "alerts")
 
 
 def school_alerts(school: School, today: date, student_ids=None) -> list[Alert]:

@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from rollcall import vocabulary
 from rollcall.cases.models import CaseOutcome, CaseTrigger
-from rollcall.checks.models import DEFAULT_STATUS, Check, CheckKind, ContactMethod, ContactOutcome
+from rollcall.checks.models import DEFAULT_STATUS, Check, CheckKind
 from rollcall.checks.summary import describe_row
 from rollcall.custody.models import CustodyState
 from rollcall.extensions import db
-from rollcall.family.models import ContactReason
+from rollcall.family.models import ContactMethod, ContactOutcome, ContactReason
 from rollcall.models import AuditLog, Guardian, Homeroom, Role, Student, User
 from rollcall.notify.forms import CODE_FIELDS, CODE_LABELS, TextSettingsForm
 from rollcall.office import audit_texts
@@ -61,6 +61,7 @@ ACTIONS = {
     "screening.record": _l("recorded the weekly conflict screening"),
     "school.text_settings": _l("changed the text settings"),
     "notify.test_text": _l("sent a test text to an on-duty phone"),
+    "school.setting": _l("changed a school setting at the command line"),
     "user.created": _l("created an account"),
     "user.password_changed": _l("changed their password"),
     "watch.add": _l("put a student on the watch list"),
@@ -105,6 +106,13 @@ FIELDS = {
     "file": _l("File"), "format": _l("Format"), "full": _l("The whole school"),
     "counts": _l("Changes"), "warnings": _l("Warnings"), "open": _l("On the watch list"),
     "status": _l("Status"),
+    "correction_cutoff": _l("Corrections of the previous day until"),
+    "first_term_start": _l("First day checks may be recorded for"),
+    "term_start": _l("This term began on"),
+    "absent_days_in_row": _l("Alert after this many absent days in a row"),
+    "late_per_month": _l("Alert after this many late arrivals in a month"),
+    "dangerous_findings": _l("Alert after this many dangerous findings"),
+    "flag_days": _l("Flag confiscated items held longer than (days)"),
 }
 # Where a field means something else on one kind of record.
 OBJECT_FIELDS = {("Homeroom", "name"): _l("Class name"),
@@ -117,9 +125,11 @@ ENUMS = {"method": ContactMethod, "outcome": ContactOutcome, "role": Role,
          "reason": ContactReason}
 OBJECT_ENUMS = {("MissingCase", "outcome"): CaseOutcome, ("Conflict", "state"): ConflictState,
                 ("WatchEntry", "reason"): WatchReason}
-DATES = frozenset({"date", "day", "week", "review_on", "follow_up_on"})
+DATES = frozenset({"date", "day", "week", "review_on", "follow_up_on", "first_term_start",
+                   "term_start"})
 INSTANTS = frozenset({"at", "contacted_at"})
-WALL_TIMES = frozenset({"bag_check_cutoff", "attendance_cutoff", "dismissal_cutoff"})
+WALL_TIMES = frozenset({"bag_check_cutoff", "attendance_cutoff", "dismissal_cutoff",
+                        "correction_cutoff"})
 # References to other rows: the field → the model whose names it holds.
 PEOPLE = {"student_id": Student, "students": Student, "attended": Student,
           "homeroom_id": Homeroom, "teachers": User, "received_by_id": User,

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 from markupsafe import Markup
 from sqlalchemy import func
 
-from rollcall.checks.models import AttendanceStatus, BagStatus, Check, CheckEntry, CheckKind
+from rollcall.checks.models import ARRIVED, BagStatus, Check, CheckEntry, CheckKind
 from rollcall.checks.summary import ABSENT_CODES
 from rollcall.extensions import db
 from rollcall.models import Homeroom, School
 
-PRESENT_CODES = (str(AttendanceStatus.PRESENT), str(AttendanceStatus.LATE))
+PRESENT_CODES = tuple(sorted(str(status) for status in ARRIVED))
 PALETTE = ("#1d5c4d", "#b3261e", "#8a5a00", "#0b57d0", "#6f42c1", "#4f5a63", "#1a7f37")
 
 

@@ -5,17 +5,16 @@ this parent, not sent, opted out, texts switched off, window closed, no phone, n
 the parents' replies, and the reminders teachers got when attendance was overdue.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from rollcall import clock
-from rollcall.checks.models import CheckEntry, CheckKind
+from rollcall.checks.models import DUE_AT_ONCE, TEXTED_ABSENT, CheckEntry, CheckKind
 from rollcall.checks.services import attendance_entries
 from rollcall.extensions import db
 from rollcall.models import School
 from rollcall.notify import services as notify
-from rollcall.notify.compose import DUE_AT_ONCE, TEXTED_ABSENT
 from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply, TextStatus
-from rollcall.notify.settings import text_settings
+from rollcall.notify.settings import absence_text_due, text_settings
 from rollcall.office.states import ParentTextState
 
 # The outbox's own states, as the office reads them.
@@ -67,7 +66,8 @@ def _not_yet_texted(school: School, day: date, entry: CheckEntry | None) -> dict
         settings = text_settings(school)
     except ValueError:  # the school's text settings are broken: the sender skips it too
         return {**blank, "text": ParentTextState.NOT_TEXTED}
-    due = _due_at(school, day, entry, settings)
+    due = absence_text_due(school, day=day, settings=settings, absent_since=entry.status_since,
+                           at_once=entry.status in DUE_AT_ONCE)
     closes = settings.window[1]
     if closes is not None and due >= clock.school_datetime(school, day, closes):
         return {**blank, "text": ParentTextState.WINDOW_CLOSED}
@@ -80,17 +80,6 @@ def _why_no_texts(guardians) -> str:
     if all(guardian.opted_out_at is not None for guardian in phoned):
         return ParentTextState.OPTED_OUT
     return ParentTextState.TEXTS_OFF
-
-
-def _due_at(school: School, day: date, entry: CheckEntry, settings) -> datetime:
-    if entry.status in DUE_AT_ONCE:  # left after morning reading: texted at the next pass
-        due = entry.status_since
-    else:
-        due = entry.status_since + timedelta(minutes=settings.delay_minutes)
-    if settings.send_time is not None and entry.status not in DUE_AT_ONCE:
-        due = max(due, clock.school_datetime(school, day, settings.send_time))
-    window_opens = clock.school_datetime(school, day, settings.window[0])
-    return max(due, window_opens)
 
 
 def overdue_reminders(school_id: int, day: date) -> dict[tuple[int, str], datetime]:

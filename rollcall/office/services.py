@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import case, func
 
 from rollcall import clock, vocabulary
-from rollcall.checks.contacts import contact_logged, family_reported
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     AttendanceStatus,
@@ -23,6 +22,7 @@ from rollcall.checks.models import (
 from rollcall.checks.summary import ABSENT_CODES, DAY_ORDER, cutoff
 from rollcall.custody import services as custody
 from rollcall.extensions import db
+from rollcall.family.contacts import contact_logged, family_reported
 from rollcall.models import Homeroom, School, Student
 from rollcall.office.parent_texts import absence_contacts, overdue_reminders
 from rollcall.office.states import CallState, ParentTextState

@@ -27,12 +27,6 @@ bp = Blueprint("office", __name__)
 OFFICE_ROLES = (Role.OFFICE, Role.ADMIN)
 
 
-@bp.record_once
-def _template_helpers(state) -> None:
-    state.app.jinja_env.globals["check_url"] = check_url
-    state.app.jinja_env.globals["week_label"] = week_label
-
-
 def week_label(day: date) -> str:
     """The work log's URL segment (YYYY-Www) of the week holding day."""
     return weekly.week_label(day - timedelta(days=day.weekday()))

@@ -9,9 +9,10 @@ from sqlalchemy import or_
 
 from rollcall import clock
 from rollcall.cases.models import MissingCase
-from rollcall.checks.models import Check, ContactLog
+from rollcall.checks.models import Check
 from rollcall.custody.models import ConfiscatedItem, CustodyEvent
 from rollcall.extensions import db
+from rollcall.family.models import ContactLog
 from rollcall.models import Homeroom, Student, User
 from rollcall.screening import services as screening
 from rollcall.screening.models import Conflict, ConflictState

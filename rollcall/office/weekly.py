@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from rollcall import clock
-from rollcall.checks.contacts import contacts_for
 from rollcall.checks.models import AttendanceStatus, BagStatus, Check, CheckKind, DismissalStatus
 from rollcall.checks.summary import DAY_ORDER
 from rollcall.extensions import db
+from rollcall.family.contacts import contacts_for
 from rollcall.models import Homeroom
 from rollcall.office import services
 from rollcall.school_days import calendar, is_weekday

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from rollcall import vocabulary
 from rollcall.csrf_mask import MaskedForm
-from rollcall.field_errors import TEXT_LIMIT
+from rollcall.field_errors import NOTE_LIMIT
 from rollcall.screening.models import ConflictSeverity, ConflictState
 
 
@@ -27,10 +27,10 @@ class ConflictForm(MaskedForm):
     # The service checks the students (any class of the school, never another school's), so
     # the message says exactly that instead of "not a valid choice".
     student_ids = SelectMultipleField(_l("Students involved"), coerce=int, validate_choice=False)
-    about = TextAreaField(_l("What it is about"), validators=[Length(max=TEXT_LIMIT)])
+    about = TextAreaField(_l("What it is about"), validators=[Length(max=NOTE_LIMIT)])
     severity = SelectField(_l("How serious"))
     action = TextAreaField(_l("What was done (optional)"),
-                           validators=[Optional(), Length(max=TEXT_LIMIT)])
+                           validators=[Optional(), Length(max=NOTE_LIMIT)])
     state = SelectField(_l("State"))
 
     def __init__(self, *args, students=(), **kwargs):
@@ -43,7 +43,7 @@ class ConflictForm(MaskedForm):
 
 class UpdateForm(MaskedForm):
     state = SelectField(_l("State"))
-    note = TextAreaField(_l("What was done"), validators=[Length(max=TEXT_LIMIT)])
+    note = TextAreaField(_l("What was done"), validators=[Length(max=NOTE_LIMIT)])
     take_over = BooleanField(_l("The office takes this conflict over"))
 
     def __init__(self, *args, **kwargs):

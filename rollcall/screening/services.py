@@ -10,15 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam
 
-from rollcall import audit, clock, vocabulary
+from rollcall import audit, clock, school_settings, vocabulary
 from rollcall.extensions import db, insert_unless_present
 from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Homeroom, School, Student, User
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
-from rollcall.notify.compose import format_day
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import TextKind
-from rollcall.notify.settings import text_settings
+from rollcall.notify.settings import format_day, text_settings
 from rollcall.notify.staff_texts import public_link, queue_text, save_once, teachers_to_text
 from rollcall.screening.models import (
     Conflict,
@@ -30,7 +29,6 @@ from rollcall.screening.models import (
 )
 from rollcall.state_change import AlreadyChanged, compare_and_set
 
-DEFAULT_CUTOFF = (4, time(17, 0))  # Friday 17:00
 REMIND_GRACE = timedelta(hours=1)
 
 
@@ -45,18 +43,14 @@ def week_start(day: date) -> date:
 
 def cutoff(school: School) -> tuple[int, time]:
     """(weekday, time) by which each week's screening is due: the school's, else Friday 17:00."""
-    own = (school.settings or {}).get("screening", {})
-    try:
-        return int(own["weekday"]), time.fromisoformat(own["time"])
-    except (KeyError, TypeError, ValueError):
-        return DEFAULT_CUTOFF
+    return school_settings.read(school, "screening")
 
 
 def save_cutoff(school: School, weekday: int, wall: time, actor) -> None:
     """Store the weekly cut-off (commits, audited)."""
-    before = (school.settings or {}).get("screening", {})
+    before = school_settings.stored(school, "screening") or {}
     after = {"weekday": int(weekday), "time": wall.strftime("%H:%M")}
-    school.settings = {**(school.settings or {}), "screening": after}  # a new dict: JSON change
+    school_settings.write(school, "screening", after)
     audit.record("school.screening_settings", school, actor=actor, before=before, after=after)
     db.session.commit()
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from rollcall import clock
-from rollcall.access import can_see_homeroom, homeroom_or_404, roles_required
+from rollcall.access import homeroom_or_404, roles_required, scoped_or_404
 from rollcall.extensions import db
 from rollcall.field_errors import show_errors
 from rollcall.models import Homeroom, Role, Student
@@ -83,10 +83,7 @@ def add_conflict(homeroom_id):
 
 def conflict_or_404(conflict_id: int) -> Conflict:
     """The conflict, for the teachers of the class that recorded it, the office and admin."""
-    conflict = db.session.get(Conflict, conflict_id)
-    if conflict is None or not can_see_homeroom(current_user, conflict.homeroom):
-        abort(404)
-    return conflict
+    return scoped_or_404(current_user, Conflict, conflict_id, homeroom_of=lambda c: c.homeroom)
 
 
 def _conflict_page(conflict, form=None, status=200):

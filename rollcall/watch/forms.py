@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from rollcall import vocabulary
 from rollcall.csrf_mask import MaskedForm
-from rollcall.field_errors import TEXT_LIMIT
+from rollcall.field_errors import NOTE_LIMIT
 from rollcall.watch.models import WatchReason
 
 
@@ -15,7 +15,7 @@ class AddForm(MaskedForm):
                              validators=[InputRequired(_l("Choose a student."))])
     reason = SelectField(_l("Reason"), validators=[InputRequired(_l("Choose a reason."))])
     details = TextAreaField(_l("What was seen (optional)"),
-                            validators=[Optional(), Length(max=TEXT_LIMIT)])
+                            validators=[Optional(), Length(max=NOTE_LIMIT)])
     review_on = DateField(_l("Review by"), validators=[InputRequired(_l("Give a review date."))])
 
     def __init__(self, *args, students=(), **kwargs):
@@ -29,10 +29,10 @@ class AddForm(MaskedForm):
 class NoteForm(MaskedForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Give the date."))])
     note = TextAreaField(_l("Note"), validators=[DataRequired(_l("Write the note.")),
-                                                 Length(max=TEXT_LIMIT)])
+                                                 Length(max=NOTE_LIMIT)])
     review_on = DateField(_l("Next review (optional)"), validators=[Optional()])
 
 
 class CloseForm(MaskedForm):
     note = TextAreaField(_l("Why the student comes off the list"), validators=[
-        DataRequired(_l("Write why the student comes off the list.")), Length(max=TEXT_LIMIT)])
+        DataRequired(_l("Write why the student comes off the list.")), Length(max=NOTE_LIMIT)])

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from rollcall import clock
-from rollcall.access import roles_required, visible_homerooms
+from rollcall.access import roles_required, scoped_or_404, visible_homerooms
 from rollcall.extensions import db
 from rollcall.field_errors import show_errors
 from rollcall.models import Role, Student
@@ -21,18 +21,15 @@ ALERT_REASONS = {"absent_in_row": WatchReason.TRUANCY, "late_in_month": WatchRea
                  "dangerous_findings": WatchReason.REPEATED_FINDINGS}
 
 
-@bp.record_once
-def _template_helpers(state) -> None:
-    state.app.jinja_env.globals["watch_reason_for_alert"] = (
-        lambda kind: ALERT_REASONS.get(kind, WatchReason.OTHER).value)
+def watch_reason_for_alert(kind: str) -> str:
+    """The watch reason an office alert of this kind opens the "add to watch list" form with."""
+    return ALERT_REASONS.get(kind, WatchReason.OTHER).value
 
 
 def entry_or_404(entry_id: int) -> WatchEntry:
     """The entry, if the user may see its student (else 404: existence is not revealed)."""
-    entry = db.session.get(WatchEntry, entry_id)
-    if entry is None or not services.may_see(current_user, entry.student):
-        abort(404)
-    return entry
+    return scoped_or_404(current_user, WatchEntry, entry_id,
+                         homeroom_of=lambda entry: entry.student.homeroom)
 
 
 def _students():

@@ -10,9 +10,10 @@ import re
 
 import pytest
 
-from rollcall.checks.models import Check, ContactLog
+from rollcall.checks.models import Check
 from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
+from rollcall.family.models import ContactLog
 from tests.browser.test_checks_morning import checked, school_clock, submit, tap_status
 from tests.checks_support import DAY
 

@@ -1,12 +1,12 @@
 // Text settings: re-render the preview and its SMS segment count as the admin types.
 (function () {
   "use strict";
+  // The alphabets and sizes come from the server (rollcall.notify.settings.segment_rule).
+  var rule = JSON.parse(document.currentScript.getAttribute("data-segment-rule"));
   var form = document.querySelector("form.text-settings");
   if (!form) { return; }
   var sample = JSON.parse(form.getAttribute("data-sample") || "{}");
-  var GSM = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡" +
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-  var GSM_EXTENDED = "^{}\\[~]|€\f";
+  var GSM = rule.gsm7, GSM_EXTENDED = rule.gsm7_extended;
 
   function segments(text) {
     var gsm = true, units = 0, i, ch;
@@ -17,10 +17,12 @@
       else { gsm = false; break; }
     }
     if (!gsm) { units = text.length; }  // UTF-16 code units, as the network counts UCS-2
-    var single = gsm ? 160 : 70, part = gsm ? 153 : 67;
+    var encoding = gsm ? "GSM-7" : "UCS-2";
+    var single = rule.sizes[encoding][0], part = rule.sizes[encoding][1];
     var count = units === 0 ? 0 : (units <= single ? 1 : Math.ceil(units / part));
-    return { encoding: gsm ? "GSM-7" : "UCS-2", units: units, count: count };
+    return { encoding: encoding, units: units, count: count };
   }
+  form.segments = segments;  // for tests/browser/test_notify_segments.py: one rule, two languages
 
   function render(template, language) {
     return template.replace(/\{(\w+)\}/g, function (match, name) {

@@ -1,4 +1,5 @@
-"""Deciding which texts are due, from the stored attendance, and writing them to the outbox.
+"""The absence texts job: deciding which parent texts are due, from the stored attendance, and
+writing them to the outbox (rollcall.notify sends them).
 
 Every decision is taken from what is stored (today's submitted attendance checks and the
 outbox), so a restart, a second process or a check edited ten times decides the same thing;
@@ -8,7 +9,7 @@ the unique key on sms_outbox_students turns any race into "already decided".
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import update
@@ -16,7 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from rollcall import clock
-from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind
+from rollcall.checks.models import (
+    ARRIVED,
+    DUE_AT_ONCE,
+    TEXTED_ABSENT,
+    Check,
+    CheckEntry,
+    CheckKind,
+)
 from rollcall.checks.services import attendance_entries
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student
@@ -28,14 +36,16 @@ from rollcall.notify.models import (
     TextKind,
     TextStatus,
 )
-from rollcall.notify.settings import FAN_OUT_FIRST, in_window, render, text_settings
+from rollcall.notify.settings import (
+    FAN_OUT_FIRST,
+    absence_text_due,
+    format_day,
+    in_window,
+    render,
+    text_settings,
+)
 
 log = logging.getLogger(__name__)
-ARRIVED = (AttendanceStatus.LATE, AttendanceStatus.PRESENT)
-# Texted as absent. A student who left after the bag check at morning reading is missing:
-# their family's text is due at once, whatever the school's delay or send time.
-TEXTED_ABSENT = (AttendanceStatus.ABSENT, AttendanceStatus.LEFT_AFTER_BAG)
-DUE_AT_ONCE = (AttendanceStatus.LEFT_AFTER_BAG,)
 
 
 @dataclass
@@ -81,7 +91,7 @@ def _cancel_unsent(school_id: int, day: date) -> None:
         db.select(CheckEntry.student_id).join(Check)
         .where(Check.school_id == school_id, Check.school_date == day,
                Check.kind == CheckKind.ATTENDANCE,
-               CheckEntry.status.in_(TEXTED_ABSENT))))
+               CheckEntry.status.in_(sorted(TEXTED_ABSENT)))))
     stale = [text.id for text in waiting if text.school_date < day or (
         text.kind == TextKind.ABSENCE
         and not any(link.student_id in absent_now for link in text.students))]
@@ -108,11 +118,10 @@ def _linked(day: date, kind: str, student_ids) -> set[tuple[int, str]]:
 
 def _due_absences(school, settings, day, entries) -> list[Recipient]:
     now = clock.now()
-    delay = timedelta(minutes=settings.delay_minutes)
-    fixed = clock.school_datetime(school, day, settings.send_time) if settings.send_time else None
     absent = [entry for entry in entries.values() if entry.status in TEXTED_ABSENT]
-    due = {entry.student_id for entry in absent if entry.status in DUE_AT_ONCE
-           or entry.status_since + delay <= now and (fixed is None or fixed <= now)}
+    due = {entry.student_id for entry in absent
+           if absence_text_due(school, settings, day, entry.status_since,
+                               at_once=entry.status in DUE_AT_ONCE) <= now}
     done = _linked(day, TextKind.ABSENCE, [entry.student_id for entry in absent])
     # A phone with a due student also hears about the other absent students it would be
     # texted about, even before their own delay runs out: one combined text beats two.
@@ -238,9 +247,3 @@ def placeholder_values(school, day, language, recipient: Recipient) -> dict:
         "school_phone": school.phone or "",
     }
 
-
-def format_day(day: date, language: str) -> str:
-    """11月28日 / 28 Nov: how a date reads inside a text."""
-    if language == "zh_Hans":
-        return f"{day.month}月{day.day}日"
-    return day.strftime("%-d %b")

@@ -1,4 +1,5 @@
-"""The parent-contact log: how an absent student's family was reached, and what they said."""
+"""The parent-contact log of absences: how an absent student's family was reached, and what
+they said (rollcall.family.services: contacts of every other reason)."""
 
 from collections import defaultdict
 from datetime import date, datetime
@@ -7,20 +8,15 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rollcall import audit
-from rollcall.cases import services as cases
-from rollcall.checks.models import (
-    AttendanceStatus,
-    Check,
-    CheckEntry,
-    CheckKind,
-    ContactLog,
-    ContactMethod,
-    ContactOutcome,
-)
+from rollcall.checks.models import AttendanceStatus
 from rollcall.extensions import db
+from rollcall.family.models import ContactLog, ContactMethod, ContactOutcome, ContactReason
 from rollcall.models import StudentGuardian
 
-ABSENCE = "absence"  # the reason of the contacts this module logs (rollcall.family: the others)
+ABSENCE = ContactReason.ABSENCE  # the reason of the contacts this module logs
+# Reactions to a logged absence contact, in order, after it committed (rollcall/reactions.py
+# subscribes them): each is called with (entry, actor).
+AFTER_CONTACT: list = []
 
 
 def log_contact(student, day: date, actor, *, person: str, method: str, outcome: str,
@@ -37,20 +33,9 @@ def log_contact(student, day: date, actor, *, person: str, method: str, outcome:
         "method": entry.method, "outcome": entry.outcome,
         "contacted_at": contacted_at.isoformat()})
     db.session.commit()
-    if _left_after_bag(student.id, day):  # did the family know? else a missing student
-        cases.raise_for_left_student(entry, actor)
-    else:
-        cases.raise_for_contact(entry, actor)  # "family did not know": a missing student
+    for react in AFTER_CONTACT:  # "family did not know": a missing student (cases)
+        react(entry, actor)
     return entry
-
-
-def _left_after_bag(student_id: int, day: date) -> bool:
-    """Attendance records the student as having left after the bag check that day."""
-    return db.session.scalar(
-        db.select(CheckEntry.id).join(Check)
-        .where(CheckEntry.student_id == student_id, Check.school_date == day,
-               Check.kind == CheckKind.ATTENDANCE,
-               CheckEntry.status == AttendanceStatus.LEFT_AFTER_BAG).limit(1)) is not None
 
 
 def load_guardians(students) -> None:

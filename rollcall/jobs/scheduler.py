@@ -97,10 +97,10 @@ def beat_quietly(state: str, send_pass: bool = False) -> None:
 def build_scheduler(app) -> BlockingScheduler:
     """Two jobs, in UTC: the minute pass (reminders follow each school's own zone and cut-off)
     and the heartbeat."""
-    from rollcall.notify import services
+    from rollcall.jobs import minute_pass
 
     def send_pass():
-        result = services.send_pass()
+        result = minute_pass.send_pass()
         beat_quietly(heartbeat.RUNNING, send_pass=True)
         return result
 

@@ -7,8 +7,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from rollcall.cli_support import clean_errors
+from rollcall.jobs import minute_pass
+from rollcall.jobs.scheduler import run_scheduler
 from rollcall.notify import services
-from rollcall.notify.scheduler import run_scheduler
 
 
 @click.command("send-alerts")
@@ -22,7 +23,7 @@ def send_alerts_command(until_done, max_seconds):
     warn_without_callbacks()
     deadline = time.monotonic() + max_seconds
     while True:
-        reminded, queued, stats = services.send_pass()
+        reminded, queued, stats = minute_pass.send_pass()
         click.echo(f"queued {queued}, sent {stats.sent}, retrying {stats.retried}, "
                    f"failed {stats.failed}, not sent {stats.not_sent}, "
                    f"cancelled {stats.cancelled}, classes reminded {reminded}")

@@ -1,0 +1,123 @@
+"""Reading checks: a homeroom's saved checks of a day, who a check covers, what a new check
+starts with, and what a page shows."""
+
+from datetime import date
+
+from sqlalchemy.orm import selectinload
+
+from rollcall.checks.models import (
+    DEFAULT_STATUS,
+    NOT_HERE,
+    NOT_IN_CLASS,
+    AttendanceStatus,
+    BagStatus,
+    Check,
+    CheckEntry,
+    CheckKind,
+)
+from rollcall.checks.validation import DETAILS
+from rollcall.extensions import db
+from rollcall.models import Student, StudentGuardian
+
+
+def find_check(homeroom_id: int, day: date, kind: CheckKind) -> Check | None:
+    """The saved check, or None."""
+    return db.session.scalar(db.select(Check).where(
+        Check.homeroom_id == homeroom_id, Check.school_date == day, Check.kind == kind))
+
+
+def saved_kinds(homeroom_id: int, day: date) -> set[CheckKind]:
+    """The kinds of check a homeroom has saved that day, read without their entries."""
+    return {CheckKind(kind) for kind in db.session.scalars(db.select(Check.kind).where(
+        Check.homeroom_id == homeroom_id, Check.school_date == day))}
+
+
+def day_checks(homeroom_id: int, day: date) -> dict[CheckKind, Check]:
+    """A homeroom's saved checks of a day by kind, entries loaded: two queries at most, so
+    a save or a page asks once for what it needs of the day's other checks."""
+    found = db.session.scalars(db.select(Check).options(selectinload(Check.entries)).where(
+        Check.homeroom_id == homeroom_id, Check.school_date == day))
+    return {CheckKind(check.kind): check for check in found}
+
+
+def saved_statuses(homeroom_id: int, day: date, kind: CheckKind,
+                   checks=None) -> dict[int, str]:
+    """{student_id: status} of the day's saved check of kind (checks: day_checks, if known)."""
+    check = saved_check(checks, homeroom_id, day, kind)
+    return {} if check is None else {e.student_id: e.status for e in check.entries}
+
+
+def roster(homeroom, day: date, kind: CheckKind, checks=None) -> list[Student]:
+    """The students a check covers: the active class; dismissal only those here today.
+    checks: the day's checks (day_checks), when the caller has them."""
+    students = [s for s in homeroom.students if s.active]
+    if kind == CheckKind.DISMISSAL:
+        attendance = saved_statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
+        students = [s for s in students if attendance.get(s.id) not in NOT_IN_CLASS]
+    return students
+
+
+def students_in_order(ids) -> list[Student]:
+    """These students, in the order of ids, read in one query."""
+    ids = list(ids)
+    if not ids:
+        return []
+    found = {s.id: s for s in db.session.scalars(db.select(Student).where(Student.id.in_(ids)))}
+    return [found[sid] for sid in ids if sid in found]
+
+
+def default_entries(homeroom, day: date, kind: CheckKind, students,
+                    checks=None) -> dict[int, dict]:
+    """What a new check starts with, linking bag check and attendance both ways."""
+    status = {s.id: DEFAULT_STATUS[kind].value for s in students}
+    if kind == CheckKind.BAG:
+        for sid, seen in saved_statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks).items():
+            if seen in NOT_HERE and sid in status:
+                status[sid] = BagStatus.NOT_CHECKED.value
+    elif kind == CheckKind.ATTENDANCE:
+        for sid, seen in saved_statuses(homeroom.id, day, CheckKind.BAG, checks).items():
+            if seen == BagStatus.NOT_CHECKED and sid in status:
+                status[sid] = AttendanceStatus.ABSENT.value
+    return {sid: dict.fromkeys(DETAILS) | {"status": value} for sid, value in status.items()}
+
+
+def entry_values(entry: CheckEntry) -> dict:
+    """A saved entry as the same dict that clean_entries produces."""
+    return {"status": entry.status} | {name: getattr(entry, name) for name in DETAILS}
+
+
+def current_entries(homeroom, day: date, kind: CheckKind,
+                    checks=None) -> tuple[Check | None, dict]:
+    """(check, {student_id: values}) for display: what was saved, else the defaults.
+
+    A saved check shows students without an entry (who joined since) with no status chosen:
+    they are added only when someone picks one. checks: the day's checks (day_checks), when
+    the caller has them.
+    """
+    checks = day_checks(homeroom.id, day) if checks is None else checks
+    check = checks.get(kind)
+    students = roster(homeroom, day, kind, checks)
+    if check is None:
+        return check, default_entries(homeroom, day, kind, students, checks)
+    values = {s.id: dict.fromkeys(DETAILS) | {"status": None} for s in students}
+    return check, values | {e.student_id: entry_values(e) for e in check.entries}
+
+
+def saved_check(checks: dict | None, homeroom_id: int, day: date,
+                kind: CheckKind) -> Check | None:
+    """The day's check of kind from checks (day_checks), or looked up when not given."""
+    return find_check(homeroom_id, day, kind) if checks is None else checks.get(kind)
+
+
+def attendance_entries(school_id: int, day: date, student_ids=None) -> dict[int, CheckEntry]:
+    """A school's attendance entries of a day by student id (only these students, if given),
+    with each student's homeroom and guardians loaded: what parent texts are decided from."""
+    query = (db.select(CheckEntry).join(Check)
+             .where(Check.school_id == school_id, Check.school_date == day,
+                    Check.kind == CheckKind.ATTENDANCE)
+             .options(selectinload(CheckEntry.student).options(
+                 selectinload(Student.homeroom),
+                 selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian))))
+    if student_ids is not None:
+        query = query.where(CheckEntry.student_id.in_(student_ids))
+    return {entry.student_id: entry for entry in db.session.scalars(query)}
