@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from rollcall import clock, vocabulary
+from rollcall import clock, page_forms, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
 from rollcall.checks import contacts, rows, saved_state, services, summary, today_page
 from rollcall.checks.forms import (
@@ -83,12 +83,10 @@ def check_page(homeroom_id, day, kind):
     form = CheckForm()
     if request.method == "GET":
         return _render_check(homeroom, day, kind, form)
-    if not form.validate_on_submit():
-        abort(400)
-    students = [s for s in homeroom.students if s.active]
-    if posted_student_ids(request.form) - {s.id for s in students}:
-        abort(404)
-    entries = entries_from_form(request.form, students)
+    students, entries = _posted_rows(homeroom, form)
+    if kind == CheckKind.ATTENDANCE and refusal is None and \
+            (refused := _log_typed_contact(homeroom, day, form, students, entries)):
+        return refused
     # Built before the save's COMMIT expires the homeroom and the user (whose language the
     # message is in): the redirect after a save starts no second transaction.
     page = url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(),
@@ -126,6 +124,17 @@ def check_page(homeroom_id, day, kind):
     if request.accept_mimetypes.best == "application/json":  # a save sent by checks.js
         return _phone_answer(homeroom_id, day, kind, check, before)
     return redirect(page)
+
+
+def _posted_rows(homeroom, form) -> tuple[list, list[dict]]:
+    """(the class's active students, the rows posted for them); 400 without a valid form,
+    404 for a row of a student not in the class."""
+    if not form.validate_on_submit():
+        abort(400)
+    students = [s for s in homeroom.students if s.active]
+    if posted_student_ids(request.form) - {s.id for s in students}:
+        abort(404)
+    return students, entries_from_form(request.form, students)
 
 
 def tapped_at(formdata) -> datetime | None:
@@ -195,7 +204,7 @@ def _flash_conflict(current) -> None:
 
 
 def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=(),
-                  conflicts=()):
+                  conflicts=(), contact_form=None):
     checks = services.day_checks(homeroom.id, day)
     check, values = services.current_entries(homeroom, day, kind, checks)
     students = services.roster(homeroom, day, kind, checks)
@@ -244,7 +253,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
         absent = [s for s in students
                   if values.get(s.id, {}).get("status") in services.NOT_HERE]
         context |= saved_state.contacts_context(homeroom.school, day, values, absent,
-                                                taken=check is not None)
+                                                taken=check is not None,
+                                                posted=contact_form)
     return render_template("checks/check.html", **context)
 
 
@@ -266,21 +276,65 @@ def log_contact(homeroom_id, day):
     refusal = edit_refusal(current_user, homeroom.school, day)
     if refusal is not None:
         abort(404 if refusal.future else 403)
-    form = ContactForm()
-    students = {s.id: s for s in homeroom.students if s.active}
-    form.student_id.choices = [SelectChoice(sid, s.name) for sid, s in students.items()]
+    students = [s for s in homeroom.students if s.active]
+    form = _contact_form(students)
+    entries = entries_from_form(request.form, students)
+    # The page is one form (page_forms): taps not saved yet are not silently dropped.
+    if page_forms.held_back("contact", {"attendance": _taps_changed(homeroom, day, entries)}):
+        page_forms.say_kept([vocabulary.name(CheckKind.ATTENDANCE)])
+        return _render_check(homeroom, day, CheckKind.ATTENDANCE, CheckForm(), submitted=entries,
+                             contact_form=form), 409
     if not form.validate_on_submit():
         if request.form.get("student_id", "").isdigit() and \
-                int(request.form["student_id"]) not in students:
+                int(request.form["student_id"]) not in {s.id for s in students}:
             abort(404)
-        for name, field_errors in form.errors.items():
-            flash(f"{form[name].label.text}: {field_errors[0]}", "error")
-        return redirect(back)
-    contacted_at = clock.school_datetime(homeroom.school, day, form.contacted_at.data)
-    contacts.log_contact(students[form.student_id.data], day, current_user,
-                         person=form.person.data, method=form.method.data,
-                         outcome=form.outcome.data, contacted_at=contacted_at,
-                         note=form.note.data)
-    flash(_("Contact logged."), "success")
+        # Refused: the page comes back with what was typed and why, nothing is lost.
+        flash(_("The family contact needs attention; nothing was saved."), "error")
+        return _render_check(homeroom, day, CheckKind.ATTENDANCE, CheckForm(),
+                             submitted=entries or None, contact_form=form), 422
+    _log_contact(homeroom, day, form)
     return redirect(back)
 
+
+def _log_typed_contact(homeroom, day: date, form, students, entries):
+    """The page is one form (page_forms): a family contact typed below the attendance is
+    logged with its save; when it is incomplete, the page comes back as typed (a response)."""
+    contact_form = _contact_form(students)
+    if not page_forms.typed(contact_form):
+        return None
+    if not contact_form.validate():
+        flash(_("The family contact needs attention; nothing was saved."), "error")
+        return _render_check(homeroom, day, CheckKind.ATTENDANCE, form, submitted=entries,
+                             contact_form=contact_form), 422
+    _log_contact(homeroom, day, contact_form)
+    return None
+
+
+def _contact_form(students) -> ContactForm:
+    """The family-contact part of the attendance page, as posted."""
+    form = ContactForm()
+    form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in students]
+    return form
+
+
+def _log_contact(homeroom, day: date, form: ContactForm) -> None:
+    student = next(s for s in homeroom.students if s.id == form.student_id.data)
+    contacted_at = clock.school_datetime(homeroom.school, day, form.contacted_at.data)
+    contacts.log_contact(student, day, current_user, person=form.person.data,
+                         method=form.method.data, outcome=form.outcome.data,
+                         contacted_at=contacted_at, note=form.note.data)
+    flash(_("Contact logged."), "success")
+
+
+def _taps_changed(homeroom, day: date, entries) -> bool:
+    """The posted attendance rows differ from what the page showed (taps not saved yet)."""
+    _check, shown = services.current_entries(homeroom, day, CheckKind.ATTENDANCE)
+    by_number = {s.student_number: s.id for s in homeroom.students}
+    for entry in entries:
+        before = shown.get(by_number[entry["student_number"]]) or {}
+        for name in ("status", *DETAILS):
+            if name in entry and name != "arrived_at" and \
+                    str(getattr(before.get(name), "value", before.get(name)) or "") != \
+                    (entry[name] or "").strip():
+                return True
+    return False

@@ -99,7 +99,9 @@
   function store(queued, at) {
     var fields = [];
     new FormData(form).forEach(function (value, name) {
-      if (name !== "csrf_token") { fields.push([name, value]); }
+      if (name !== "csrf_token" && !document.querySelector(".contact-form [name=" + name + "]")) {
+        fields.push([name, value]);
+      }
     });
     var kept = load();
     try {
@@ -229,7 +231,7 @@
   form.addEventListener("input", function () { store(false); });
 
   form.addEventListener("submit", function (event) {
-    if (form.getAttribute("data-plain")) { return; }
+    if (form.getAttribute("data-plain") || event.submitter && event.submitter.formAction !== form.action) { return; }
     event.preventDefault();
     if (form.getAttribute("data-sent")) { return; }
     form.setAttribute("data-sent", "1");
