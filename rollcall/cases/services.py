@@ -90,34 +90,36 @@ def save_case_settings(school: School, duty_phones: list[str], unreached_by: tim
 # --- Raising a case ---------------------------------------------------------------------------
 
 def raise_case(student: Student, day: date, trigger: CaseTrigger, actor=None,
-               note: str | None = None) -> MissingCase | None:
+               note: str | None = None, times=None) -> MissingCase | None:
     """Open a case for a missing student and queue one text per on-duty phone (commits).
 
     While the student already has an open case, the trigger joins its timeline instead and
     nobody is texted again. The same trigger on the same day never opens a second case.
-    Returns the case that was opened, or None.
+    times: (when it happened, when the server received it) for a save sent from a phone
+    (the sweep's record time); else now. Returns the case that was opened, or None.
     """
     trigger = CaseTrigger(trigger)
     current = open_case_of(student.id)
     if current is not None:
         if all(event.trigger != trigger for event in current.events):
-            _event(current, CaseEventKind.RAISED_AGAIN, actor, trigger=trigger, note=note)
-            audit.record("case.raised_again", current, actor=actor,
+            _event(current, CaseEventKind.RAISED_AGAIN, actor, trigger=trigger, note=note,
+                   times=times)
+            audit.record("case.raised_again", current, actor=actor, times=times,
                          after={"trigger": str(trigger), "date": day.isoformat()})
             db.session.commit()
         return None
     case = MissingCase(school_id=student.school_id, student_id=student.id,
                        homeroom_id=student.homeroom_id, school_date=day, trigger=trigger,
-                       opened_at=clock.now(), opened_by=actor)
+                       opened_at=(times or (clock.now(),))[0], opened_by=actor)
     db.session.add(case)
     try:
         db.session.flush()
     except IntegrityError:  # the same trigger raised it already today (maybe just now)
         db.session.rollback()
         return None
-    _event(case, CaseEventKind.OPENED, actor, trigger=trigger, note=note)
+    _event(case, CaseEventKind.OPENED, actor, trigger=trigger, note=note, times=times)
     queued = _queue_duty_texts(case, student)
-    audit.record("case.open", case, actor=actor, after={
+    audit.record("case.open", case, actor=actor, times=times, after={
         "student_id": student.id, "date": day.isoformat(), "trigger": str(trigger),
         "texts": queued})
     try:
@@ -129,8 +131,10 @@ def raise_case(student: Student, day: date, trigger: CaseTrigger, actor=None,
     return case
 
 
-def _event(case, kind, actor, trigger=None, outcome=None, note=None, status=None) -> CaseEvent:
-    event = CaseEvent(kind=kind, at=clock.now(), actor=actor, trigger=trigger,
+def _event(case, kind, actor, trigger=None, outcome=None, note=None, status=None,
+           times=None) -> CaseEvent:
+    at, received_at = times or (clock.now(), None)
+    event = CaseEvent(kind=kind, at=at, received_at=received_at, actor=actor, trigger=trigger,
                       outcome=outcome, status=status, note=(note or "").strip() or None)
     case.events.append(event)
     return event
@@ -188,9 +192,15 @@ def raise_for_sweep(check: Check, actor) -> list[MissingCase]:
     if check.kind != CheckKind.DISMISSAL:
         return []
     missing = [e.student for e in check.entries if e.status == DismissalStatus.NOT_FOUND]
-    opened = [raise_case(student, check.school_date, CaseTrigger.NOT_FOUND, actor)
+    opened = [raise_case(student, check.school_date, CaseTrigger.NOT_FOUND, actor,
+                         times=_sweep_times(check))
               for student in missing]
     return [case for case in opened if case is not None]
+
+
+def _sweep_times(check: Check) -> tuple:
+    """When the sweep's save happened (the time of the tap, when plausible) and was received."""
+    return check.updated_at, check.received_at
 
 
 def note_sweep_changes(check: Check, before: dict, after: dict, actor) -> int:
@@ -207,8 +217,8 @@ def note_sweep_changes(check: Check, before: dict, after: dict, actor) -> int:
         case = open_case_of(student_id)
         if case is None:
             continue
-        _event(case, CaseEventKind.SWEEP_CHANGED, actor, status=now)
-        audit.record("case.sweep_changed", case, actor=actor,
+        _event(case, CaseEventKind.SWEEP_CHANGED, actor, status=now, times=_sweep_times(check))
+        audit.record("case.sweep_changed", case, actor=actor, times=_sweep_times(check),
                      before={"status": str(was)}, after={"status": str(now)})
         told += 1
     if told:

@@ -99,7 +99,8 @@ def check_page(homeroom_id, day, kind):
                          numbers={s.id: s.student_number for s in students})
     try:
         check = services.save_check(homeroom, day, kind, entries, form.version_value(),
-                                    current_user, tapped_at=tapped_at(request.form))
+                                    current_user, tapped_at=ms_time(request.form, "tapped_at"),
+                                    loaded_at=ms_time(request.form, "loaded_at"))
     except NotEditable as error:
         flash(str(error.message), "error")
         return _render_check(homeroom, day, kind, form), 403
@@ -137,10 +138,11 @@ def _posted_rows(homeroom, form) -> tuple[list, list[dict]]:
     return students, entries_from_form(request.form, students)
 
 
-def tapped_at(formdata) -> datetime | None:
-    """The phone's time of the tap that checks.js sends with a save (ms since the epoch); a
-    value that is not one is left out, and the save is recorded when it is received."""
-    text = formdata.get("tapped_at", "")
+def ms_time(formdata, name: str) -> datetime | None:
+    """A time posted as ms since the epoch: the phone's time of the tap that checks.js sends
+    with a save (tapped_at), when the page was loaded (loaded_at). A value that is not one is
+    left out, and the save is recorded when it is received."""
+    text = formdata.get(name, "")
     if not (text.isascii() and text.isdigit() and len(text) <= 15):
         return None
     try:
@@ -220,6 +222,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
             posted_bases[sid] = entry["base"]
     if check is not None:
         form.version.data = str(check.version)
+    if not form.loaded_at.data:  # a page shown again keeps when its taps' page was loaded
+        form.loaded_at.data = str(int(clock.now().timestamp() * 1000))
     refusal = edit_refusal(current_user, homeroom.school, day)
     # What each row was loaded with: as saved, else as shown; the shown values are the saved
     # ones unless rows were posted back.
