@@ -167,7 +167,8 @@ def _phone_answer(homeroom_id: int, day: date, kind: CheckKind, check,
     return {"saved": True, "version": check.version, "bases": bases,
             "html": render_template("checks/_saved_state.html", **context),
             # The submit button's words once the check is saved (check.html's).
-            "submit": _("Save changes") if kind != CheckKind.DISMISSAL else None}
+            "submit": _("Save changes") if kind != CheckKind.DISMISSAL
+            else _("Classroom and campus checked: save changes")}
 
 
 def _after_save(homeroom_id: int, day: date, kind: CheckKind, check,
