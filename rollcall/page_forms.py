@@ -20,8 +20,8 @@ def typed(form) -> bool:
     for field in form:
         if not isinstance(field, StringField) or isinstance(field, HiddenField):
             continue
-        raw = (field.raw_data or [""])[0] or ""
-        if raw.strip() and raw.strip() != (field.default or ""):
+        raw = ((field.raw_data or [""])[0] or "").strip()
+        if raw and raw != str(field.object_data or "").strip():  # as shown: default or saved
             return True
     return False
 

@@ -12,6 +12,7 @@ import pytest
 from rollcall.cases.models import CaseEvent, MissingCase
 from rollcall.checks.models import Check
 from rollcall.checks.services import fingerprint
+from rollcall.custody.models import ConfiscatedItem, CustodyEvent
 from rollcall.models import AuditLog
 from tests.checks_support import DAY, at, check_url, page, school_time, table_rows
 from tests.test_api import bearer, url  # noqa: F401  (bearer is a fixture)
@@ -83,6 +84,19 @@ def test_the_api_gives_the_record_time_and_both_times_of_the_save(app, client, l
     assert check["submitted_at"] == at(7, 35).astimezone(UTC).isoformat()
     assert check["recorded_on_phone_at"] == at(7, 35).astimezone(UTC).isoformat()
     assert check["received_at"] == at(8, 30).astimezone(UTC).isoformat()
+
+
+def test_an_item_taken_at_a_bag_check_sent_later_was_taken_at_the_tap(app, login_as, school):
+    student = school.student_ids["room1"][1]
+    with school_time(8, 0):  # found at 07:20 without signal, received at 08:00
+        response = login_as("teacher").post(check_url(school, "bag"), headers=EN, data={
+            f"s{student}": "found", f"c{student}": "fire", f"d{student}": "打火机",
+            f"a{student}": "kept_by_teacher", "version": "", "tapped_at": ms(at(7, 20))})
+    assert response.status_code == 302, page(response)
+    [item] = table_rows(app, ConfiscatedItem)
+    [event] = table_rows(app, CustodyEvent)
+    assert item["taken_at"] == event["at"] == at(7, 20)
+    assert event["recorded_at"] == at(8, 0)
 
 
 @pytest.mark.parametrize("tapped", [at(9, 40), at(7, 35) - timedelta(days=1)])
