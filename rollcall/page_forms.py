@@ -11,14 +11,14 @@ everything as typed and a message naming what is still to save (`say_kept`).
 
 from flask import flash
 from flask_babel import gettext as _
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, IntegerField, StringField
 
 
 def typed(form) -> bool:
     """Something is typed in one of the form's text fields (differing from what the page
     showed): what a press of another part's button would lose."""
     for field in form:
-        if not isinstance(field, StringField) or isinstance(field, HiddenField):
+        if not isinstance(field, StringField | IntegerField) or isinstance(field, HiddenField):
             continue
         raw = ((field.raw_data or [""])[0] or "").strip()
         if raw and raw != str(field.object_data or "").strip():  # as shown: default or saved

@@ -147,3 +147,42 @@ def test_removing_a_calendar_day_is_refused_while_days_are_typed(app, login_as, 
     assert response.status_code == 409
     assert KEPT in page(response) and "清明节" in page(response)
     assert table_rows(app, CalendarDay) == [marked]
+
+
+def test_a_students_page_keeps_what_is_typed_in_its_parts(app, login_as, school):
+    """The admin's student page: the student's fields and each guardian's contact order."""
+    from rollcall.extensions import db
+    from rollcall.models import Student, StudentGuardian
+
+    def links():
+        with app.app_context():
+            rows = db.session.execute(db.select(StudentGuardian.guardian_id,
+                                                StudentGuardian.contact_order)
+                                      .where(StudentGuardian.student_id == student)).all()
+            db.session.remove()
+            return [tuple(row) for row in rows]
+
+    admin = login_as("admin")
+    student = school.student_ids["room1"][0]
+    [link] = links()
+    url, guardian = f"/admin/students/{student}", link[0]
+    [before] = [r for r in table_rows(app, Student) if r["id"] == student]
+    typed = {"student_number": before["student_number"], "name": "改过的名字",
+             "homeroom_id": before["homeroom_id"], "seat": before["seat"], "active": "y",
+             f"order-{guardian}-contact_order": "1"}
+    with school_time(10, 0):
+        for action in (f"/guardians/{guardian}/unlink", f"/guardians/{guardian}/order"):
+            response = admin.post(url + action, headers=EN, data=typed)
+            assert response.status_code == 409, action
+            assert KEPT in page(response) and "改过的名字" in page(response)
+        response = admin.post(url, headers=EN, data=typed | {
+            f"order-{guardian}-contact_order": "3"})
+        assert response.status_code == 409 and "Contact order" in page(response)
+        assert 'value="3"' in page(response)
+    assert [r for r in table_rows(app, Student) if r["id"] == student] == [before]
+    assert links() == [link]
+    # Nothing else typed: the guardian's own button sets it.
+    with school_time(10, 5):
+        response = admin.post(url + f"/guardians/{guardian}/order", headers=EN, data=typed | {
+            "name": before["name"], f"order-{guardian}-contact_order": "2"})
+    assert response.status_code == 302 and links() == [(guardian, 2)]
