@@ -28,6 +28,7 @@ from pathlib import Path
 import flask_migrate
 from sqlalchemy import event, inspect, text
 
+from bench import floor_app
 from rollcall import clock, create_app
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Role
@@ -118,6 +119,24 @@ def _morning(app, username: str, room: int, ids: list[int], timings: dict, state
         run("bag again", lambda: client.get(f"{url}/bag"))
 
 
+# Each of Rollcall's requests against the floor's request of the same kind (issue 28's targets:
+# the attendance page at most 3x the floor page, its save at most 5x the floor save).
+AGAINST_FLOOR = (("attendance page", "floor page"), ("bag page", "floor page"),
+                 ("attendance save", "floor save"), ("bag save", "floor save"))
+
+
+def _floor(uri: str, rooms: list[int], timings: dict) -> None:
+    """The floor app's page and save for each homeroom, in this process, on the same database."""
+    floor_app.prepare(uri, rooms)
+    client = floor_app.create_app(uri).test_client()
+    for room in rooms:
+        for name, method in (("floor page", client.get), ("floor save", client.post)):
+            start = time.process_time()
+            response = method(f"/floor/{room}")
+            timings[name].append((time.process_time() - start) * 1000)
+            assert response.status_code in (200, 204), (name, response.status_code)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", help="a PostgreSQL URL (default: a fresh SQLite file)")
@@ -131,13 +150,14 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory() as folder, clock.frozen(at(7, 40)):
         uri = args.database or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         app, teachers = _build(uri, args.rounds)
-        timings = {name: [] for name in REQUESTS}
+        timings = {name: [] for name in (*REQUESTS, "floor page", "floor save")}
         statements = {name: [] for name in REQUESTS}
         profiler = cProfile.Profile() if args.profile else None
         for index, (username, room, ids) in enumerate(teachers):
             # The first round warms caches up (and is left out of the figures).
             _morning(app, username, room, ids, timings, statements,
                      (args.profile if index else None, profiler), args.reload)
+        _floor(uri, [room for _, room, _ in teachers], timings)
         load = os.getloadavg()
         print(f"database: {'PostgreSQL' if args.database else 'SQLite'}; rounds: "
               f"{args.rounds} (first dropped); saves {'reloaded' if args.reload else 'in place'}"
@@ -150,6 +170,14 @@ def main(argv=None) -> None:
               f"{sum(statistics.median(timings[n][1:]) for n in morning):6.1f} ms "
               f"(without sign-in "
               f"{sum(statistics.median(timings[n][1:]) for n in morning[1:]):.1f} ms)")
+        for name, what in (("floor page", "a 45-row SELECT rendered"),
+                           ("floor save", "one UPDATE and COMMIT")):
+            warm = timings[name][1:]
+            print(f"  {name:16} CPU median {statistics.median(warm):6.1f} ms  "
+                  f"min {min(warm):6.1f}  (bench/floor_app.py: {what})")
+        for ours, floor in AGAINST_FLOOR:
+            ratio = statistics.median(timings[ours][1:]) / statistics.median(timings[floor][1:])
+            print(f"  {ours} / {floor}: {ratio:.1f}x")
         if profiler and args.profile:
             print(f"(profile: {args.profile}, rounds 2..{args.rounds})")
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)

@@ -90,6 +90,7 @@ class DefaultConfig:
     # SCHEDULER_STALE_AFTER_SECONDS, the office sees a red banner and /healthz answers 503.
     SCHEDULER_HEARTBEAT_SECONDS = 20.0
     SCHEDULER_STALE_AFTER_SECONDS = 180.0
+    SCHEDULER_SEND_PASS_SECONDS = 60.0  # the send pass's period (the fault tests run it faster)
 
 
 PRODUCTION_OVERRIDES = {

@@ -201,6 +201,7 @@ class User(UserMixin, db.Model):
     )
 
     login_token = None  # the UserSession token (str) this request signed in with
+    login_expires_at = None  # when that sign-in ends, if it is remembered
 
     def get_id(self) -> str | None:
         """What Flask-Login keeps in the cookies: this sign-in's session token, never the id."""

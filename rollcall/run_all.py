@@ -18,7 +18,8 @@ STOP_GRACE_SECONDS = 10.0
 
 @click.command("run-all")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
+              help="0: any free port (the line \"Running on http://…\" names it).")
 def run_all_command(host, port):
     """Serve the app and run the scheduler until Ctrl-C (without an SMS provider, texts are
     recorded, not sent)."""

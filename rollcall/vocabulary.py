@@ -48,6 +48,8 @@ ATTENDANCE_STATUSES = {
     AttendanceStatus.LATE: _l("Late"),
     AttendanceStatus.ABSENT: _l("Absent"),
     AttendanceStatus.EXCUSED: _l("Excused"),
+    # At most 16 characters in both languages: a button of the phone's attendance row.
+    AttendanceStatus.LEFT_AFTER_BAG: _l("Came, then left"),
 }
 BAG_STATUSES = {
     BagStatus.CLEAR: _l("Nothing found"),
@@ -102,6 +104,7 @@ TEXT_KINDS = {
     TextKind.TEACHER_REMINDER: _l("Reminder to teacher"),
     TextKind.MISSING_STUDENT: _l("Missing student (to the office)"),
     TextKind.SCREENING_REMINDER: _l("Reminder to teacher: conflict screening"),
+    TextKind.TEST_TEXT: _l("Test text to an on-duty phone"),
 }
 TEXT_STATUSES = {
     TextStatus.QUEUED: _l("Waiting to send"),
@@ -183,6 +186,8 @@ CASE_TRIGGERS = {
     CaseTrigger.FAMILY_UNAWARE: _l("the family was reached and did not know"),
     CaseTrigger.NOT_FOUND: _l("not found at the dismissal sweep"),
     CaseTrigger.UNREACHED: _l("absent, and no family reached by the set time"),
+    CaseTrigger.LEFT_AFTER_BAG: _l(
+        "left after morning reading, and the family did not know or could not be reached"),
 }
 CASE_OUTCOMES = {
     CaseOutcome.FOUND_AT_SCHOOL: _l("Found at school"),

@@ -63,7 +63,8 @@ def _verdict(statement) -> str | None:
         return f"raw SQL: {statement.text[:120]}"
     if not isinstance(statement, ClauseElement):
         return f"not a SQL expression: {type(statement).__name__}"
-    if _tables(statement) <= COVERED_ON_BOTH and _tables(statement):
+    tables = _tables(statement)
+    if tables and tables <= COVERED_ON_BOTH:
         return None
     try:
         key = statement._generate_cache_key()  # noqa: SLF001 - SQLAlchemy's own cache key

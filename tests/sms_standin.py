@@ -10,6 +10,7 @@ import contextlib
 import json
 import random
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -46,6 +47,8 @@ class SmsStandIn:
         self.requests: list[tuple[str, str]] = []
         self._script: list[str] = []
         self._random = None
+        self.outage: str | None = None  # see fail_all
+        self.hang_seconds = 2.0
         self._lock = threading.Lock()
         handler = type("Handler", (self.Handler,), {"standin": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -69,6 +72,26 @@ class SmsStandIn:
         '500-after-create', and what else the provider's stand-in knows."""
         with self._lock:
             self._script.extend(faults)
+
+    def fail_all(self, fault: str | None) -> None:
+        """Until fail_all(None), every request (sends and lookups) fails: "500" answers an
+        error and creates nothing, "timeout" holds the request hang_seconds (longer than the
+        client waits) and creates nothing."""
+        self.outage = fault
+
+    def out_of_service(self, handler) -> bool:
+        """Answer the request as the outage does (True), or let it through (False)."""
+        if self.outage == "timeout":
+            time.sleep(self.hang_seconds)
+            handler._reply(504, {"message": "gateway timeout", "status": 504})
+            return True
+        if self.outage == "500":
+            handler._reply(*self.error_500())
+            return True
+        return False
+
+    def error_500(self) -> tuple[int, dict]:
+        return 500, {"message": "internal server error", "status": 500}
 
     def random_faults(self, rate_429: float, rate_5xx: float, seed: int = 5) -> None:
         """From now on each send may be refused for the rate, or fail with a 5xx (RANDOM_5XX)."""

@@ -32,6 +32,10 @@ ROWS = [
     Row("GET", lambda s: "/admin/missing-students", ADMIN_ONLY),
     Row("POST", lambda s: "/admin/missing-students", ADMIN_ONLY | {"admin": 422},
         data={"duty_phones": "not a phone", "unreached_by": "10:00"}),
+    # Not an on-duty phone of the school: nothing is queued, the page says why.
+    Row("POST", lambda s: "/admin/missing-students/test-text", ADMIN_ONLY | {"admin": 302},
+        data={"phone": "+8613800000000"}),
+    Row("GET", lambda s: "/admin/missing-students/test-text", signed_in(405, anon=405)),
 ]
 
 

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
 
 ROWS = [
     Row("GET", lambda s: "/office/texts", signed_in(200, teacher=403, teacher2=403)),
+    Row("GET", lambda s: "/office/texts.csv", signed_in(200, teacher=403, teacher2=403)),
     Row("GET", lambda s: f"/homerooms/{s.homeroom_ids['room1']}/texts",
         signed_in(200, teacher2=404, other_office=404)),
     Row("GET", lambda s: f"/homerooms/{s.homeroom_ids['other']}/texts",

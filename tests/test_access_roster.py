@@ -61,6 +61,8 @@ ADMIN_ROWS = [
     Row("POST", lambda s: "/admin/import", admin_only(200), data={}),
     Row("POST", lambda s: "/admin/import/confirm", admin_only(302), data={"token": "nope"}),
     Row("GET", lambda s: "/admin/import/format", admin_only()),
+    Row("GET", lambda s: "/admin/import/nope/groups", admin_only(302)),
+    Row("POST", lambda s: "/admin/import/nope/groups", admin_only(302), data={"way": "title"}),
     Row("GET", lambda s: "/admin/calendar", admin_only()),
     Row("POST", lambda s: "/admin/calendar", admin_only(200), data={"name": ""}),
     Row("POST", lambda s: "/admin/calendar", admin_only(302), data={

@@ -389,3 +389,31 @@ def test_a_guardian_is_taken_off_a_students_contacts_and_the_row_stays(app, scho
         assert entry.before == {"student_id": pupil, "contact_order": 1}
     page = client.get(f"/admin/students/{pupil}").get_data(as_text=True)
     assert "nobody will get texts about this student" in page
+
+
+def test_a_username_in_use_is_refused_without_saying_which_school_has_it(app, school, english):
+    """Usernames are one list for the whole server: an admin is not told that another
+    school's account has a name, and gets the same answer for their own school's."""
+    with app.app_context():
+        other = db.session.get(School, school.other_school_id)
+        other_admin = User(school=other, username="admin.other", role="admin",
+                           display_name="别校管理员")
+        other_admin.set_password(PASSWORD)
+        db.session.add(other_admin)
+        db.session.commit()
+        school.user_ids["other_admin"] = other_admin.id
+    for admin in ("admin", "other_admin"):
+        client = english(admin)
+        for name in ("office.zhang", "OFFICE.OTHER"):  # one of each school
+            response = client.post("/admin/users/new", data={
+                "username": name, "display_name": "新老师", "role": "teacher", "active": "y",
+                "password": PASSWORD})
+            assert response.status_code == 200
+            text = response.get_data(as_text=True)
+            assert "taken" not in text
+            [free] = re.findall(r"This username cannot be used\. You could use “([^”]+)”", text)
+            assert re.fullmatch(re.escape(name) + r"\d{3}", free)
+        response = client.post("/admin/users/new", data={
+            "username": free, "display_name": "新老师", "role": "teacher", "active": "y",
+            "password": PASSWORD})
+        assert response.status_code == 302  # the name offered is free

@@ -279,7 +279,8 @@ def test_openapi_document_lists_every_enum(client):
     doc = client.get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.")
     schemas = doc["components"]["schemas"]
-    assert schemas["AttendanceStatus"]["enum"] == ["present", "late", "absent", "excused"]
+    assert schemas["AttendanceStatus"]["enum"] == ["present", "late", "absent", "excused",
+                                                  "left_after_bag"]
     assert schemas["BagStatus"]["enum"] == ["clear", "found", "not_checked"]
     assert schemas["DismissalStatus"]["enum"] == ["left", "on_campus", "not_found"]
     assert "knife" in schemas["FindingCategory"]["enum"]

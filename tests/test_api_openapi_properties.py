@@ -17,7 +17,14 @@ from tests.checks_support import DAY, numbers, school_time, user
 DOCUMENT = openapi_document()
 COMPONENTS = DOCUMENT["components"]["schemas"]
 OPERATIONS = [(path, method) for path, item in DOCUMENT["paths"].items() for method in item]
-EXAMPLES_PER_OPERATION = 25  # per role: the whole run stays well under a minute
+EXAMPLES_PER_OPERATION = 40  # per role: the whole run stays well under a minute
+# Any JSON at all, for the requests that break the schema on purpose (as schemathesis's
+# negative mode does): an object where a string goes, a list in `base`, a bare number.
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner,
+                                                                max_size=3),
+    max_leaves=8)
 
 
 def inline(schema):
@@ -36,8 +43,9 @@ def from_schema(schema: dict):
 
     hypothesis-jsonschema would do this, but its releases lag behind Hypothesis's internals.
     """
-    if "oneOf" in schema:
-        return st.one_of([from_schema(option) for option in schema["oneOf"]])
+    for choice in ("oneOf", "anyOf"):
+        if choice in schema:
+            return st.one_of([from_schema(option) for option in schema[choice]])
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     types = schema.get("type", "object")
@@ -117,7 +125,42 @@ def requests(draw, path, method, real):
         body = draw(from_schema(inline(schema)))
         picks = draw(st.lists(st.one_of(st.none(), st.integers(0, 50)), max_size=10))
         body = _with_real_students(body, real, picks)
+        if draw(st.booleans()):
+            body = draw(_broken(body, schema))
     return url, body
+
+
+def _broken(body, schema):
+    """The body with some of its values (or itself) replaced by any JSON: a field of the wrong
+    type, an entry that is not an object, a property the schema does not name."""
+    names = sorted(inline(schema).get("properties", {}))
+    entry_names = sorted(inline(schema).get("properties", {}).get("entries", {})
+                         .get("items", {}).get("properties", {}))
+
+    @st.composite
+    def broken(draw):
+        if not isinstance(body, dict) or draw(st.integers(0, 9)) == 0:
+            return draw(ANY_JSON)
+        changed = dict(body)
+        for name in draw(st.lists(st.sampled_from(names + ["unknown"]), max_size=2)):
+            changed[name] = draw(ANY_JSON)
+        entries = changed.get("entries")
+        if isinstance(entries, list) and entries and entry_names:
+            entries = [dict(entry) if isinstance(entry, dict) else entry for entry in entries]
+            if draw(st.booleans()):  # a base on every entry: the save merges per row
+                for entry in entries:
+                    if isinstance(entry, dict):
+                        entry.setdefault("base", draw(st.none() | ANY_JSON))
+            target = entries[draw(st.integers(0, len(entries) - 1))]
+            if isinstance(target, dict):
+                # The key every row is found by is broken most often.
+                for name in draw(st.lists(st.sampled_from(entry_names + ["student_number"] * 4),
+                                          min_size=1, max_size=3)):
+                    target[name] = draw(ANY_JSON)
+            changed["entries"] = entries
+        return changed
+
+    return broken()
 
 
 def check_response(path, method, response):

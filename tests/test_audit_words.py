@@ -135,6 +135,7 @@ def samples(ids) -> dict[str, list[dict]]:
                                   {"duty_phones": ["+86*********78"],
                                    "unreached_by": "10:00"})],
         "school.screening_settings": [("School", {}, {"weekday": 4, "time": "17:00"})],
+        "notify.test_text": [("OutboxText", None, {"phone": "+86*********01"})],
         "school.text_settings": [("School", {
             "alert_delay_minutes": 20, "sms_window": "", "send_time": "", "fan_out": "first",
             "follow_up": True, "absence_zh": "旧", "provider": "",

@@ -91,8 +91,8 @@ def test_a_finding_for_a_student_then_marked_absent_is_refused_for_that_row(app,
         response = teacher.post(check_url(school, "attendance"), data={
             f"s{a}": "absent", f"s{b}": "absent"}, headers={"Accept-Language": "en"})
     assert response.status_code == 422
-    assert "this student's bag was searched this morning, so they were here: mark them late " \
-           "instead" in _text(response).lower()
+    assert "this student's bag was searched this morning, so they were here: if they have " \
+           "left since, mark them \"came, then left\"" in _text(response).lower()
     assert _snapshot(app) == before
 
 

@@ -42,7 +42,7 @@ def test_the_calendar_has_no_letter_codes_and_days_to_come_are_a_dash(app, schoo
     page = html.unescape(student_page(login_as("office"), pupil, lang="zh"))
     legend = page.split('class="legend"')[1].split("</ul>")[0]
     assert re.findall(r'<span class="day day-\w+">([^<]*)</span>', legend) == [
-        "✓", "◔", "✗", "○", "·", "—"]
+        "✓", "◔", "✗", "○", "↗", "·", "—"]
     marks = re.findall(r'<span class="mark">([^<]*)</span>', page)
     assert marks and not set(marks) & {"L", "A", "E"}
     assert 'class="day day-absent" title="2026-11-02：缺勤"' in page

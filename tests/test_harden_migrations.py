@@ -46,3 +46,30 @@ def test_upgrading_keeps_one_open_watch_entry_and_every_sign_in(tmp_path):
     assert open_entries == [1]
     assert sessions == [hashlib.sha256(b"cookie-token").hexdigest()]
     assert stamps == [stamp]
+
+
+def test_upgrading_keeps_one_open_case_per_student(tmp_path):
+    app = create_app(base_config(f"sqlite:///{tmp_path / 'cases.sqlite3'}"))
+    with app.app_context():
+        flask_migrate.upgrade(revision="typed_0001")
+        made = factories.small_school()
+        student = made.student_ids["room1"][0]
+        with db.engine.begin() as connection:
+            for case_id, trigger in ((1, "not_found"), (2, "family_unaware")):
+                connection.execute(text(
+                    "INSERT INTO missing_cases (id, school_id, student_id, school_date, "
+                    "trigger, opened_at) VALUES (:id, :school, :student, :day, :trigger, "
+                    "'2026-01-01 09:00:00')"), {"id": case_id, "school": made.school_id,
+                                                "student": student, "day": date(2026, 1, 1),
+                                                "trigger": trigger})
+        db.session.remove()
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            cases = connection.execute(text(
+                "SELECT id, outcome FROM missing_cases ORDER BY id")).all()
+            events = connection.execute(text(
+                "SELECT case_id, kind, note FROM missing_case_events")).all()
+        db.engine.dispose()
+    assert [tuple(row) for row in cases] == [(1, None), (2, "other")]
+    assert [(row[0], row[1]) for row in events] == [(2, "closed")]
+    assert "A duplicate case, closed by the upgrade" in events[0][2]

@@ -12,7 +12,7 @@ from rollcall.cases import services as cases
 from rollcall.cases.models import CaseTrigger
 from rollcall.extensions import db
 from rollcall.models import AuditLog, Guardian, School, Student, User
-from rollcall.notify import carrier, services
+from rollcall.notify import carrier, services, test_texts
 from rollcall.notify.models import OutboxText, TextKind
 from rollcall.notify.settings import PLACEHOLDERS
 from tests import factories, notify_support
@@ -328,6 +328,9 @@ def test_no_text_to_a_mainland_number_carries_a_link(sms_app, school, sms_standi
     run_pass(sms_app, at(8, 43))
     set_duty_phones(sms_app, school)
     open_case(sms_app, school, at(8, 50))
+    with sms_app.app_context(), clock.frozen(at(8, 50)):  # the admin's test of a duty phone
+        test_texts.send_test_text(db.session.get(School, school.school_id), DUTY[0], DUTY,
+                                  actor=None)
     run_pass(sms_app, at(8, 51))
     # The "replies are not possible" note is for the parents' texts only.
     assert texts_page(sms_app, school).count('class="hint no-replies"') == 2
@@ -402,7 +405,7 @@ def test_install_codes_without_the_new_kinds_are_not_enough_for_aliyun(make_app,
 OLD_CODES = {"code_absence": "SMS_100", "code_follow_up": "SMS_200",
              "code_teacher_reminder": "SMS_300"}
 ALL_CODES = {**OLD_CODES, "code_missing_student": "SMS_400",
-             "code_screening_reminder": "SMS_500"}
+             "code_screening_reminder": "SMS_500", "code_test_text": "SMS_600"}
 
 
 @pytest.mark.parametrize("data", [
@@ -433,7 +436,19 @@ def test_an_admin_switches_the_school_to_aliyun_with_its_codes(app, login_as, sc
     assert texts["template_codes"] == {"absence": "SMS_100", "follow_up": "SMS_200",
                                        "teacher_reminder": "SMS_300",
                                        "missing_student": "SMS_400",
-                                       "screening_reminder": "SMS_500"}
+                                       "screening_reminder": "SMS_500",
+                                       "test_text": "SMS_600"}
+
+
+def test_an_aliyun_school_may_leave_the_test_text_without_a_code(app, login_as, school):
+    codes = {name: code for name, code in ALL_CODES.items() if name != "code_test_text"}
+    response = login_as("admin").post("/admin/text-settings",
+                                      data={**SETTINGS, "provider": "aliyun", **codes})
+    assert response.status_code == 302
+    with app.app_context():
+        texts = db.session.get(School, school.school_id).settings["texts"]
+    assert texts["provider"] == "aliyun"
+    assert not texts["template_codes"].get("test_text")
 
 
 def test_the_install_codes_are_enough_to_choose_aliyun(aliyun_app, school):

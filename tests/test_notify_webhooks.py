@@ -205,3 +205,62 @@ def test_a_reply_without_a_text_that_day_still_reaches_the_office(twilio_app, sc
         assert (reply.text_id, reply.from_e164) == (None, phone)
     page = login_as("office").get("/office/texts?day=2026-11-23").get_data(as_text=True)
     assert "明天请假一天" in page and "who is this" not in page
+
+
+@pytest.fixture
+def shared_phone(twilio_app, school):
+    """A phone that is a guardian's in both schools: (phone, {school id: guardian id})."""
+    with twilio_app.app_context():
+        mine = db.session.scalar(db.select(Guardian).where(
+            Guardian.school_id == school.school_id).order_by(Guardian.id).limit(1))
+        theirs = db.session.scalar(db.select(Guardian).where(
+            Guardian.school_id == school.other_school_id))
+        theirs.phone_raw = theirs.phone_e164 = mine.phone_e164
+        db.session.commit()
+        return mine.phone_e164, {school.school_id: mine.id, school.other_school_id: theirs.id}
+
+
+def texted(app, school_id, guardian_id, phone, instant):
+    with app.app_context():
+        db.session.add(OutboxText(school_id=school_id, school_date=MONDAY, kind="absence",
+                                  to_e164=phone, guardian_id=guardian_id, body="…",
+                                  status="delivered", created_at=instant))
+        db.session.commit()
+
+
+def filed(app):
+    with app.app_context():
+        return sorted((r.school_id, r.guardian_id, r.body, r.text_id is not None)
+                      for r in db.session.scalars(db.select(SmsReply)))
+
+
+def reply(app, phone, body, sid):
+    from rollcall import clock
+
+    with clock.frozen(at(9, 0)):
+        response = signed_post(app.test_client(), "/twilio/inbound",
+                               {"From": phone, "Body": body, "MessageSid": sid})
+    assert response.status_code == 200
+
+
+def test_a_reply_is_filed_under_the_school_whose_text_it_answers(twilio_app, school,
+                                                                 shared_phone):
+    phone, guardians = shared_phone
+    texted(twilio_app, school.school_id, guardians[school.school_id], phone, at(8, 0))
+    texted(twilio_app, school.other_school_id, guardians[school.other_school_id], phone,
+           at(8, 30))
+    reply(twilio_app, phone, "孩子发烧了", "SMshared1")
+    assert filed(twilio_app) == [
+        (school.other_school_id, guardians[school.other_school_id], "孩子发烧了", True)]
+
+
+def test_a_reply_answering_no_text_is_filed_under_both_schools(twilio_app, school, shared_phone,
+                                                              login_as):
+    phone, guardians = shared_phone
+    reply(twilio_app, phone, "下午请假", "SMshared2")
+    assert filed(twilio_app) == sorted(
+        (school_id, guardian_id, "下午请假", False) for school_id, guardian_id in guardians.items())
+    reply(twilio_app, phone, "下午请假", "SMshared2")  # Twilio sends it again: nothing new
+    assert len(filed(twilio_app)) == 2
+    assert "下午请假" in login_as("office").get("/office/texts?day=2026-11-23").get_data(
+        as_text=True)

@@ -96,8 +96,8 @@ def test_totals_count_the_school(app, school, login_as):
         html = _page(client)
     figures = {label: figure for _href, figure, label in _figures(html)}
     assert figures == {"Present": 2, "Late": 1, "Absent": 1, "Excused": 1,
-                       "Not recorded yet": 5, "Dangerous items": 1, "Item found": 2,
-                       "Still on campus": 1}
+                       "Came, then left": 0, "Not recorded yet": 5, "Dangerous items": 1,
+                       "Item found": 2, "Still on campus": 1}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
@@ -113,7 +113,7 @@ def test_each_figure_opens_the_log_of_exactly_the_rows_it_counts(app, school, lo
     client = login_as("office")
     with clock.frozen(at(17, 25)):
         figures = _figures(_page(client, lang=lang))
-    assert len(figures) == 8
+    assert len(figures) == 9
     followed = 0
     for href, figure, label in figures:
         if href == "#grid-title":  # students with no attendance row: the grid shows which class
@@ -123,7 +123,7 @@ def test_each_figure_opens_the_log_of_exactly_the_rows_it_counts(app, school, lo
         log = _page(client, href, lang=lang)
         assert log.count('<tr class="status-') == figure, (label, href)
         followed += 1
-    assert followed == 7
+    assert followed == 8
     assert {label: figure for _href, figure, label in figures}[
         "Dangerous items" if lang == "en" else "危险物品"] == 1
 

@@ -54,8 +54,8 @@ def test_counts_findings_exceptions_and_notes(app, school, login_as):
     html = _page(login_as("office"), pupil)
     found = re.findall(r'<span class="figure">(\d+)</span> ([^<]+?)</li>', html)
     assert {label: int(n) for n, label in found} == {
-        "Present": 2, "Late": 1, "Absent": 1, "Excused": 1, "Item found": 1,
-        "Still on campus": 1}
+        "Present": 2, "Late": 1, "Absent": 1, "Excused": 1, "Came, then left": 0,
+        "Item found": 1, "Still on campus": 1}
     assert "打火机" in html and "Handed to the office" in html
     assert "操场" in html and "No reason" in html
     assert "发烧，家长请假" in html.split('id="notes-title"')[1]

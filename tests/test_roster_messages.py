@@ -106,8 +106,7 @@ def test_the_check_page_folds_the_rows_of_a_repeated_warning(login_as, school):
 
 
 @pytest.mark.parametrize(("folder", "field", "flag"), [
-    ("scheduled_only", "“OneRoster: the roll-call groups are”: Its classes of period 1",
-     "--homerooms"),
+    ("scheduled_only", "the first period (“Choose the roll-call groups”)", "--homerooms"),
     ("several_schools", "“OneRoster: the school to import, when the set holds several”",
      "--set-school"),
 ])

@@ -2,6 +2,7 @@
 rows in a bulk set, and an install that has no school yet."""
 
 import io
+import re
 
 import pytest
 
@@ -67,7 +68,8 @@ def test_a_period_no_class_meets_in_is_an_error(app, runner):
 def test_a_bad_homerooms_choice_is_refused(runner):
     result = run_import(runner, ONEROSTER / "clean", "--homerooms", "first")
     assert result.exit_code == 2
-    assert "use 'homeroom', 'period=P', 'title=PATTERN' or 'course=CODE'" in result.output
+    assert ("use 'homeroom', 'period=P', 'title=PATTERN', 'course=CODE' or 'classes=FILE'"
+            in result.output)
 
 
 def test_a_fresh_install_takes_its_school_from_the_set(app, runner):
@@ -214,10 +216,10 @@ def test_the_web_check_takes_the_classes_of_a_period(app, school, login_as, tmp_
     admin = login_as("admin")
     admin.post("/language", data={"locale": "en"})
     refused = web_check(admin, ONEROSTER / "scheduled_only", tmp_path)
-    assert problem_rows(
-        refused.get_data(as_text=True))[0][:3] == ["classes.csv", "", "classType"]
-    response = web_check(admin, ONEROSTER / "scheduled_only", tmp_path / "again",
-                         homerooms="period=1")
+    text = refused.get_data(as_text=True)
+    assert problem_rows(text)[0][:3] == ["classes.csv", "", "classType"]
+    groups = re.search(r'href="(/admin/import/[^/"]+/groups)"', text).group(1)
+    response = admin.post(groups, data={"way": "period", "period": "1", "use": "y"})
     assert response.status_code == 200
     assert "3 students read from set.zip." in response.get_data(as_text=True)
 

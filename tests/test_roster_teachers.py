@@ -150,3 +150,17 @@ def test_no_code_compares_users_through_get_id():
              if comparing.search(line)]
     assert found == []
     assert "__eq__" in vars(User) and "__hash__" in vars(User)  # not UserMixin's
+
+
+def test_a_username_of_another_school_is_refused_without_naming_the_school(app, runner,
+                                                                         tmp_path):
+    import_set(runner, ONEROSTER / "clean")
+    with app.app_context():
+        elsewhere = factories.school("别的中学")
+        factories.user(elsewhere, "t.elsewhere", "teacher")
+        db.session.commit()
+    path = oneroster_set(tmp_path, "taken", [("t-1", "T.Elsewhere", "周", "true")])
+    result = runner.invoke(args=["import-roster", str(path), "--school", "阳光中学"])
+    assert result.exit_code != 0
+    assert "the username T.Elsewhere cannot be used: choose another" in result.output
+    assert "another school" not in result.output and "别的中学" not in result.output

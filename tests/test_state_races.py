@@ -15,7 +15,9 @@ from rollcall.cases.models import CaseEvent, CaseTrigger, MissingCase
 from rollcall.custody import services as custody
 from rollcall.custody.models import ConfiscatedItem, CustodyEvent
 from rollcall.extensions import db
-from rollcall.models import AuditLog, Student, User
+from rollcall.models import AuditLog, Homeroom, Student, User
+from rollcall.screening import services as screening
+from rollcall.screening.models import Conflict, ConflictUpdate, Screening
 from rollcall.state_change import AlreadyChanged
 from rollcall.watch import services as watch
 from rollcall.watch.models import WatchEntry, WatchNote
@@ -224,3 +226,130 @@ def test_a_note_sent_while_the_student_is_taken_off_is_kept_only_if_first(app, s
     else:
         assert str(results[1].errors["note"]) == "This student is no longer on the watch list."
 
+
+
+def raising(school, trigger, seat=0):
+    def step():
+        student = db.session.get(Student, school.student_ids["room1"][seat])
+        return lambda: cases.raise_case(student, DAY, trigger)
+    return step
+
+
+def test_two_triggers_at_once_open_one_case_and_the_other_joins_its_timeline(app, school):
+    results = at_once(app, raising(school, CaseTrigger.NOT_FOUND),
+                      raising(school, CaseTrigger.FAMILY_UNAWARE))
+    [opened] = [r for r in results if isinstance(r, MissingCase)]
+    assert results.count(None) == 1  # the other: no case of its own, a line on this one
+    [case] = table_rows(app, MissingCase)
+    events = [(e["kind"], e["trigger"]) for e in table_rows(app, CaseEvent)]
+    other = ({"not_found", "family_unaware"} - {case["trigger"]}).pop()
+    assert events == [("opened", case["trigger"]), ("raised_again", other)]
+    assert audited(app, "case.") == ["case.open", "case.raised_again"]
+
+
+def test_one_trigger_raised_twice_at_once_opens_one_case(app, school):
+    results = at_once(app, raising(school, CaseTrigger.UNREACHED),
+                      raising(school, CaseTrigger.UNREACHED))
+    assert sum(isinstance(r, MissingCase) for r in results) == 1
+    assert [e["kind"] for e in table_rows(app, CaseEvent)] == ["opened"]
+
+
+def test_a_trigger_joining_a_case_closed_at_the_same_moment_opens_a_new_one(
+        app, school, case_id):
+    results = at_once(app, closing(school, case_id, "office", "found_at_home"),
+                      raising(school, CaseTrigger.FAMILY_UNAWARE))
+    rows = table_rows(app, MissingCase)
+    open_now = [row for row in rows if row["closed_at"] is None]
+    if isinstance(results[1], MissingCase):  # the closing came first: a new case is open
+        assert [row["trigger"] for row in open_now] == ["family_unaware"]
+    else:  # the trigger came first: it is on the closed case's timeline
+        assert open_now == [] and len(rows) == 1
+        assert [e["kind"] for e in table_rows(app, CaseEvent)] == [
+            "opened", "raised_again", "closed"]
+
+
+def test_the_database_keeps_one_open_case_per_student(app, school, case_id):
+    with app.app_context():
+        first = db.session.get(MissingCase, case_id)
+        db.session.add(MissingCase(school_id=first.school_id, student_id=first.student_id,
+                                   school_date=DAY, trigger="family_unaware",
+                                   opened_at=first.opened_at))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        first.closed_at, first.outcome = first.opened_at, "other"
+        db.session.add(MissingCase(school_id=first.school_id, student_id=first.student_id,
+                                   school_date=DAY, trigger="family_unaware",
+                                   opened_at=first.opened_at))
+        db.session.commit()
+    assert len(table_rows(app, MissingCase)) == 2
+
+
+@pytest.fixture
+def conflict_id(app, school):
+    with app.app_context(), school_time(8, 0):
+        homeroom = db.session.get(Homeroom, school.homeroom_ids["room1"])
+        teacher = db.session.get(User, school.user_ids["teacher"])
+        return screening.record_conflict(
+            homeroom, screening.week_start(DAY), teacher,
+            student_ids=school.student_ids["room1"][:2], about="抢座位", severity="minor",
+            action=None, state="open").id
+
+
+def updating(school, conflict_id, who, state, take_over=False):
+    def step():
+        conflict = db.session.get(Conflict, conflict_id)
+        actor = db.session.get(User, school.user_ids[who])
+        return lambda: screening.update_conflict(conflict, actor, state=state, note="谈过了",
+                                                 take_over=take_over)
+    return step
+
+
+def test_a_conflict_resolved_and_escalated_at_once_changes_once(app, school, conflict_id):
+    results = at_once(app, updating(school, conflict_id, "teacher", "resolved"),
+                      updating(school, conflict_id, "office", "escalated", take_over=True))
+    [refusal] = [r for r in results if isinstance(r, AlreadyChanged)]
+    [conflict] = table_rows(app, Conflict)
+    assert [u["state"] for u in table_rows(app, ConflictUpdate)] == ["open", conflict["state"]]
+    assert audited(app, "conflict.update") == ["conflict.update"]
+    winner, words = (("王老师", "Resolved") if conflict["state"] == "resolved"
+                     else ("张主任", "Escalated to the office"))
+    assert conflict["office_owner_id"] == (
+        school.user_ids["office"] if conflict["state"] == "escalated" else None)
+    assert str(refusal.message) == (f"{winner} changed this conflict a moment ago: {words}. "
+                                    "Your update was not recorded.")
+
+
+def test_no_conflicts_and_a_conflict_recorded_at_once_keep_one_screening(app, school):
+    def no_conflicts():
+        homeroom = db.session.get(Homeroom, school.homeroom_ids["room1"])
+        teacher = db.session.get(User, school.user_ids["teacher"])
+        return lambda: screening.record_no_conflicts(homeroom, screening.week_start(DAY),
+                                                     teacher)
+
+    def a_conflict():
+        homeroom = db.session.get(Homeroom, school.homeroom_ids["room1"])
+        office = db.session.get(User, school.user_ids["office"])
+        return lambda: screening.record_conflict(
+            homeroom, screening.week_start(DAY), office,
+            student_ids=school.student_ids["room1"][:2], about="打架", severity="minor",
+            action=None, state="open")
+
+    results = at_once(app, no_conflicts, a_conflict)
+    assert not any(isinstance(r, Exception) for r in results), results
+    [week] = table_rows(app, Screening)
+    assert week["no_conflicts"] is False  # a conflict was found, whichever came first
+    assert len(table_rows(app, Conflict)) == 1
+
+
+def test_a_sweep_change_never_lands_on_a_case_closed_at_the_same_moment(app, school, case_id):
+    def sweeping():
+        sid = school.student_ids["room1"][0]
+        actor = db.session.get(User, school.user_ids["teacher"])
+        return lambda: cases.note_sweep_changes(None, {sid: {"status": "not_found"}},
+                                                {sid: {"status": "left"}}, actor)
+
+    results = at_once(app, closing(school, case_id, "office", "found_at_school"), sweeping)
+    kinds = [e["kind"] for e in table_rows(app, CaseEvent)]
+    assert kinds == (["opened", "sweep_changed", "closed"] if results[1] == 1
+                     else ["opened", "closed"])

@@ -125,6 +125,8 @@ def test_every_page_names_a_code_with_the_same_words(app, school, login_as, kind
         sid, number = pupil.id, pupil.student_number
     form = {f"s{sid}": str(status)} | {f"{PREFIX[k]}{sid}": str(v) for k, v in details.items()}
     with school_time(17, 30):
+        if status == AttendanceStatus.LEFT_AFTER_BAG:  # only for a student the bag check saw
+            assert teacher.post(check_url(school, "bag"), data={}).status_code == 302
         assert teacher.post(check_url(school, kind), data=form).status_code == 302
         for locale in ("en", "zh"):
             words = _words(app, kind, status, details, "en" if locale == "en" else "zh_Hans")
@@ -142,7 +144,7 @@ def test_every_page_names_a_code_with_the_same_words(app, school, login_as, kind
                 .split('class="audit-cards"')[1],
             }
             if status in (BagStatus.FOUND, DismissalStatus.ON_CAMPUS, AttendanceStatus.ABSENT,
-                          AttendanceStatus.EXCUSED):
+                          AttendanceStatus.EXCUSED, AttendanceStatus.LEFT_AFTER_BAG):
                 pages["office board"] = _text(office.get("/office/", headers=lang))
             if status in (BagStatus.FOUND, DismissalStatus.ON_CAMPUS):
                 pages["student's history"] = _text(office.get(f"/students/{sid}",

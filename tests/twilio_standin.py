@@ -41,6 +41,8 @@ class TwilioHandler(JsonHandler):
             return None
         form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
         self.standin.requests.append(("POST", form.get("To", "")))
+        if self.standin.out_of_service(self):
+            return None
         if urlparse(self.path).path != self.MESSAGES_PATH:
             return self._reply(404, {"code": 20404, "message": "not found", "status": 404})
         return self._reply(*self.standin.create(form))
@@ -48,6 +50,8 @@ class TwilioHandler(JsonHandler):
     def do_GET(self):  # noqa: N802
         url = urlparse(self.path)
         self.standin.requests.append(("GET", url.query))
+        if self.standin.out_of_service(self):
+            return None
         if url.path != self.MESSAGES_PATH:
             return self._reply(404, {"code": 20404, "message": "not found", "status": 404})
         return self._reply(*self.standin.list(parse_qs(url.query)))
@@ -61,6 +65,9 @@ class TwilioStandIn(SmsStandIn):
     def __init__(self):
         super().__init__()
         self.permanent: dict[str, int] = {}
+
+    def error_500(self) -> tuple[int, dict]:
+        return _error(20500)
 
     def holds(self, row: dict, message: dict) -> bool:
         """The message is this outbox row (Twilio's SID was recorded on it)."""

@@ -1,8 +1,10 @@
 """Admin and contact forms; checks that need the database are validate_<field> methods."""
 
 import re
+import secrets
 import zoneinfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -11,9 +13,11 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TimeField,
 )
 from wtforms.fields import SelectChoice
@@ -27,6 +31,7 @@ from rollcall.i18n import SUPPORTED_LOCALES
 from rollcall.models import Homeroom, Role, Student, User
 from rollcall.notify.settings import parse_window
 from rollcall.phones import InvalidPhone, parse_phone
+from rollcall.roster.oneroster import classes_choice
 from rollcall.school_days import MAX_SPAN_DAYS, plan_change
 
 LANGUAGE_CHOICES = [SelectChoice(code, words) for code, words in vocabulary.LANGUAGES.items()]
@@ -113,6 +118,22 @@ class ContactOrderForm(MaskedForm):
                                                                    NumberRange(1, 9)])
 
 
+def username_in_use(name: str) -> bool:
+    """True when any account of any school has this username (in any case)."""
+    return db.session.scalar(db.select(User.id).where(
+        db.func.lower(User.username) == name.lower())) is not None
+
+
+def free_username(name: str) -> str:
+    """The name with a random number that no account has: random, so that which numbers are
+    skipped tells nothing about other schools' usernames."""
+    base = name[:60]
+    while True:
+        candidate = f"{base}{secrets.randbelow(900) + 100}"
+        if not username_in_use(candidate):
+            return candidate
+
+
 class UserForm(PhoneMixin, SchoolScopedForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
@@ -131,12 +152,13 @@ class UserForm(PhoneMixin, SchoolScopedForm):
         self.actor = actor
 
     def validate_username(self, field):
-        name = field.data.strip().lower()
-        query = db.select(User.id).where(db.func.lower(User.username) == name)
-        if self.editing is not None:
-            query = query.where(User.id != self.editing.id)
-        if db.session.scalar(query) is not None:
-            raise ValidationError(_l("This username is taken."))
+        """Usernames are one list for every school on the server, so a name in use is refused
+        without saying where (this school's or another's), with a free one to use instead."""
+        name = field.data.strip()
+        if self.editing is not None or not username_in_use(name):
+            return
+        raise ValidationError(_("This username cannot be used. You could use “%(free)s”.",
+                                free=free_username(name)))
 
     def validate_password(self, field):
         if self.editing is None and not field.data:
@@ -188,10 +210,7 @@ class SchoolForm(PhoneMixin, SchoolScopedForm):
             )) from None
 
 
-HOMEROOM_CHOICES = [SelectChoice("homeroom", _l("Its homeroom classes (classType homeroom)"))] + [
-    SelectChoice(f"period={period}", _l(
-        "Its classes of period %(period)d (for sets without homerooms)", period=period))
-    for period in range(1, 9)]
+CHOOSE_GROUPS = _l("Choose the roll-call groups")
 
 
 class ImportForm(MaskedForm):
@@ -200,15 +219,78 @@ class ImportForm(MaskedForm):
     file = FileField(_l("Roster file (.csv, .xlsx or OneRoster .zip)"),
                      validators=[FileRequired(_l("Choose a file."))])
     partial = BooleanField(_l("Part of the school only: keep students the file does not list"))
-    homerooms = SelectField(_l("OneRoster: the roll-call groups are"),
-                            choices=HOMEROOM_CHOICES, default="homeroom")
     set_school = StringField(_l("OneRoster: the school to import, when the set holds several"),
                              validators=[Optional(), Length(max=128)])
 
     def field_wording(self) -> dict:
         """How this page's fields make the choices a check may ask for (not the CLI's flags)."""
-        return {"homerooms": f"“{self.homerooms.label.text}”: {HOMEROOM_CHOICES[1].label}",
+        return {"homerooms": f"“{CHOOSE_GROUPS}”", "groups": f"“{CHOOSE_GROUPS}”",
                 "set_school": f"“{self.set_school.label.text}”"}
+
+
+class GroupsForm(MaskedForm):
+    """Which classes of a OneRoster set are the roll-call groups: by title, by course, by
+    period (when the set has periods), its homeroom classes, or one by one."""
+
+    way = RadioField(_l("The roll-call groups are"), validators=[DataRequired()])
+    title = StringField(_l("Classes whose title matches"), validators=[Length(max=120)])
+    course = SelectField(_l("Classes of the course"), validate_choice=False)
+    period = SelectField(_l("Classes of the period"), validate_choice=False)
+    classes = SelectMultipleField(_l("Classes ticked in the list"), validate_choice=False)
+    preview = SubmitField(_l("Show who is in no group or in two"))
+    use = SubmitField(_l("Check the import with these groups"))
+
+    def __init__(self, set_classes, current: str, *args, **kwargs):
+        kind, _equals, wanted = current.partition("=")
+        chosen = [c.sourced_id for c in set_classes.chosen(current)]
+        defaults = {"way": kind if current != "homeroom" else "homeroom",
+                    "title": wanted if kind == "title" else "",
+                    "course": wanted if kind == "course" else None,
+                    "period": wanted if kind == "period" else None, "classes": chosen}
+        super().__init__(*args, **{**defaults, **kwargs})
+        ways = [("title", _l("The classes whose title matches a pattern")),
+                ("classes", _l("The classes ticked in the list, one by one"))]
+        if set_classes.courses:
+            ways.insert(1, ("course", _l("The classes of one course")))
+        if set_classes.periods:
+            ways.insert(1, ("period", _l("The classes of one period")))
+        if set_classes.has_homerooms:
+            ways.insert(0, ("homeroom", _l("Its homeroom classes (classType homeroom)")))
+        self.way.choices = ways
+        self.course.choices = [(code, code) for code in set_classes.courses]
+        self.period.choices = [(period, period) for period in set_classes.periods]
+        self.known = {c.sourced_id for c in set_classes.classes}
+
+    def validate(self, extra_validators=None):
+        """Classes ticked with no way chosen are chosen one by one."""
+        if not self.way.data and self.classes.data:
+            self.way.data = "classes"
+        return super().validate(extra_validators)
+
+    def validate_title(self, field):
+        if self.way.data == "title" and not field.data.strip():
+            raise ValidationError(_l("Write a pattern, such as HR* or *班会*."))
+
+    def validate_course(self, field):
+        if self.way.data == "course" and field.data not in dict(self.course.choices):
+            raise ValidationError(_l("Choose a course."))
+
+    def validate_period(self, field):
+        if self.way.data == "period" and field.data not in dict(self.period.choices):
+            raise ValidationError(_l("Choose a period."))
+
+    def validate_classes(self, field):
+        if self.way.data == "classes" and not set(field.data or ()) & self.known:
+            raise ValidationError(_l("Tick at least one class."))
+
+    def choice(self) -> str:
+        """The choice as the importer reads it."""
+        if self.way.data == "classes":
+            return classes_choice(set(self.classes.data) & self.known)
+        if self.way.data == "homeroom":
+            return "homeroom"
+        value = getattr(self, self.way.data).data.strip()
+        return f"{self.way.data}={value}"
 
 
 class ConfirmImportForm(MaskedForm):

@@ -1,15 +1,22 @@
 """Admin start page, school settings, and the roster upload with its format page."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from rollcall.access import roles_required
 from rollcall.admin import services
-from rollcall.admin.forms import ConfirmImportForm, ImportForm, SchoolForm
+from rollcall.admin.forms import (
+    CHOOSE_GROUPS,
+    ConfirmImportForm,
+    GroupsForm,
+    ImportForm,
+    SchoolForm,
+)
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, Student, User
 from rollcall.roster import checks as roster_checks
+from rollcall.roster import groups as roster_groups_service
 from rollcall.roster import services as roster_services
 from rollcall.roster.simple import CHINESE_NAMES, COLUMNS, LABELS
 
@@ -63,13 +70,48 @@ def import_roster():
         name = upload.filename or "roster.csv"
         report, check = roster_checks.check_upload(
             name, upload.stream, current_user.school, current_user,
-            partial=form.partial.data, homerooms=form.homerooms.data,
+            partial=form.partial.data,
             set_school=(form.set_school.data or "").strip() or None,
             options=form.field_wording())
+    return _checked(form, report, check)
+
+
+def _checked(form, report, check):
+    """The check's page: its problems or its changes, the confirm button when it has no
+    errors, and a OneRoster set's roll-call groups with the way to choose others."""
     status = 422 if report and report.errors else 200
+    confirm = ConfirmImportForm(token=check.token) if check and not report.errors else None
     return render_template("admin/import.html", form=form, report=report, check=check,
-                           confirm=ConfirmImportForm(token=check.token) if check else None,
-                           labels=roster_checks.column_labels()), status
+                           confirm=confirm, labels=roster_checks.column_labels(),
+                           choose_groups=CHOOSE_GROUPS), status
+
+
+@bp.route("/import/<token>/groups", methods=["GET", "POST"])
+def roster_groups(token):
+    """A checked OneRoster set's classes, to choose its roll-call groups; who the choice
+    leaves in no group or puts in two is shown before the set is checked with it."""
+    school = current_user.school
+    try:
+        check = roster_checks.kept_check(token, school, current_user)
+    except roster_checks.CheckGone:
+        flash(_("This check is no longer available: upload the file again."), "error")
+        return redirect(url_for("admin.import_roster"))
+    classes = roster_checks.kept_classes(check, school)
+    if classes is None:
+        abort(404)
+    form = GroupsForm(classes, check.homerooms)
+    choice = check.homerooms
+    if form.validate_on_submit():
+        choice = form.choice()
+        if form.use.data:
+            report, kept = roster_checks.check_again(token, school, current_user, choice,
+                                                     options=ImportForm().field_wording())
+            return _checked(ImportForm(formdata=None), report, kept)
+    unplaced, doubled = classes.coverage(choice)
+    chosen = {c.sourced_id for c in classes.chosen(choice)}
+    return render_template("admin/import_groups.html", form=form, classes=classes,
+                           chosen=chosen, unplaced=unplaced, doubled=doubled, check=check,
+                           described=roster_groups_service.describe(choice))
 
 
 @bp.post("/import/confirm")
@@ -89,9 +131,7 @@ def confirm_import():
                 "imported: upload the file again to check it against the roster as it is "
                 "now."), "error")
         return redirect(url_for("admin.import_roster"))
-    status = 422 if report.errors else 200
-    return render_template("admin/import.html", form=ImportForm(), report=report, check=None,
-                           confirm=None, labels=roster_checks.column_labels()), status
+    return _checked(ImportForm(), report, None)
 
 
 @bp.get("/import/format")

@@ -73,6 +73,11 @@ KIND_FIELDS = {
         "action": _text("on_campus: what was done"),
     }, [_required_when(DismissalStatus.ON_CAMPUS, "location", "reason")]),
 }
+LEFT_AFTER_BAG_NOTE = (
+    f". `{AttendanceStatus.LEFT_AFTER_BAG.value}` (left after morning reading) is accepted only "
+    "for a student the day's bag check saw (`clear` or `found`; else 422), keeps the bag "
+    "check's row, leaves the student out of the dismissal sweep, and texts the family at the "
+    "next send pass")
 TITLE = {CheckKind.BAG: "Bag", CheckKind.ATTENDANCE: "Attendance",
          CheckKind.DISMISSAL: "Dismissal"}
 
@@ -143,6 +148,7 @@ ENUMS = (CheckKind, AttendanceStatus, BagStatus, DismissalStatus, FindingCategor
 
 def _schemas() -> dict:
     schemas = {enum_class.__name__: _enum_schema(enum_class) for enum_class in ENUMS}
+    schemas["AttendanceStatus"]["description"] += LEFT_AFTER_BAG_NOTE
     for kind in CheckKind:
         schemas |= _kind_schemas(kind)
     return schemas | {

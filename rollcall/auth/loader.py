@@ -6,7 +6,7 @@ from flask_login import login_url
 from sqlalchemy import bindparam
 
 from rollcall import clock
-from rollcall.auth import services
+from rollcall.auth import services, session_mark
 from rollcall.auth.models import UserSession, digest
 from rollcall.extensions import db, login_manager
 from rollcall.models import User
@@ -14,7 +14,7 @@ from rollcall.models import User
 # Built once: every signed-in request runs it, and a statement built per request costs more
 # CPU than the query itself. The session row's last use comes back as a column, not an object.
 LIVE_SESSION = (
-    db.select(User, UserSession.last_seen_at)
+    db.select(User, UserSession.last_seen_at, UserSession.expires_at)
     .join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.token == bindparam("token"), UserSession.user_stamp == User.session_token,
            User.active.is_(True),
@@ -28,8 +28,8 @@ def load_user(token: str) -> User | None:
     row = db.session.execute(LIVE_SESSION, {"token": digest(token), "now": clock.now()}).first()
     if row is None:
         return None
-    user, last_seen_at = row
-    user.login_token = token
+    user, last_seen_at, expires_at = row
+    user.login_token, user.login_expires_at = token, expires_at
     if services.seen_long_ago(last_seen_at):
         g.seen_session_token = token  # written after the view: loading a user never commits
     return user
@@ -61,3 +61,4 @@ def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(sign_in_first)
     login_manager.session_protection = "basic"
     app.after_request(note_session_seen)
+    session_mark.init_app(app)

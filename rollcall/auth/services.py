@@ -104,7 +104,7 @@ def start_session(user: User, remember_for: timedelta, *, remembered: bool = Fal
                                device=device_label(user_agent),
                                expires_at=expires_at if remembered else None))
     db.session.commit()
-    user.login_token = token
+    user.login_token, user.login_expires_at = token, expires_at if remembered else None
 
 
 def _aware(instant: datetime | None) -> datetime | None:

@@ -51,3 +51,14 @@ class CaseSettingsForm(MaskedForm):
                 raise ValidationError(_l("This is not a phone number: %(line)s",
                                          line=line.strip()[:40])) from None
         self.parsed_phones = phones
+
+
+class TestTextForm(MaskedForm):
+    """Which on-duty phone gets a test text (only the school's own are offered)."""
+
+    phone = SelectField(_l("On-duty phone"), validators=[
+        InputRequired(_l("Choose an on-duty phone."))])
+
+    def __init__(self, *args, duty_phones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phone.choices = [(phone, phone) for phone in duty_phones]

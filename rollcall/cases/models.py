@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rollcall import clock
@@ -16,6 +16,9 @@ class CaseTrigger(enum.StrEnum):
     FAMILY_UNAWARE = "family_unaware"  # the family was reached and did not know
     NOT_FOUND = "not_found"  # marked "not found" at the dismissal sweep
     UNREACHED = "unreached"  # absent, no text delivered, no family reached by the set time
+    # Left after the bag check at morning reading, and the family did not know where the
+    # student is (or could not be reached)
+    LEFT_AFTER_BAG = "left_after_bag"
 
 
 class CaseOutcome(enum.StrEnum):
@@ -39,7 +42,11 @@ class MissingCase(db.Model):
 
     __tablename__ = "missing_cases"
     # One case per student, day and trigger: a trigger that fires again opens nothing new.
-    __table_args__ = (UniqueConstraint("student_id", "school_date", "trigger"),)
+    # And one open case per student, whoever raises it at the same moment: the database keeps it.
+    __table_args__ = (UniqueConstraint("student_id", "school_date", "trigger"),
+                      Index("uq_missing_cases_open_student", "student_id", unique=True,
+                            sqlite_where=text("closed_at IS NULL"),
+                            postgresql_where=text("closed_at IS NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)

@@ -94,41 +94,64 @@ def raise_case(student: Student, day: date, trigger: CaseTrigger, actor=None,
     """Open a case for a missing student and queue one text per on-duty phone (commits).
 
     While the student already has an open case, the trigger joins its timeline instead and
-    nobody is texted again. The same trigger on the same day never opens a second case.
-    times: (when it happened, when the server received it) for a save sent from a phone
-    (the sweep's record time); else now. Returns the case that was opened, or None.
+    nobody is texted again. The same trigger on the same day never opens a second case, and
+    the database keeps one open case per student: of two raised at the same moment, one opens
+    it and the other joins its timeline. times: (when it happened, when the server received
+    it) for a save sent from a phone (the sweep's record time); else now. Returns the case that
+    was opened, or None.
     """
     trigger = CaseTrigger(trigger)
-    current = open_case_of(student.id)
-    if current is not None:
-        if all(event.trigger != trigger for event in current.events):
-            _event(current, CaseEventKind.RAISED_AGAIN, actor, trigger=trigger, note=note,
-                   times=times)
-            audit.record("case.raised_again", current, actor=actor, times=times,
-                         after={"trigger": str(trigger), "date": day.isoformat()})
+    for _attempt in range(3):  # an open case closed (or opened) while we looked: look again
+        current = open_case_of(student.id)
+        if current is not None:
+            if _join(current, day, trigger, actor, note, times):
+                return None
+            continue
+        case = MissingCase(school_id=student.school_id, student_id=student.id,
+                           homeroom_id=student.homeroom_id, school_date=day, trigger=trigger,
+                           opened_at=(times or (clock.now(),))[0], opened_by=actor)
+        db.session.add(case)
+        try:
+            db.session.flush()
+        except IntegrityError:  # opened a moment ago: by this trigger, or by another one
+            db.session.rollback()
+            if open_case_of(student.id) is None:
+                return None  # the same trigger's case of today, closed already
+            continue
+        _event(case, CaseEventKind.OPENED, actor, trigger=trigger, note=note, times=times)
+        queued = _queue_duty_texts(case, student)
+        audit.record("case.open", case, actor=actor, times=times, after={
+            "student_id": student.id, "date": day.isoformat(), "trigger": str(trigger),
+            "texts": queued})
+        try:
             db.session.commit()
-        return None
-    case = MissingCase(school_id=student.school_id, student_id=student.id,
-                       homeroom_id=student.homeroom_id, school_date=day, trigger=trigger,
-                       opened_at=(times or (clock.now(),))[0], opened_by=actor)
-    db.session.add(case)
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same trigger raised it already today (maybe just now)
+        except IntegrityError:
+            db.session.rollback()
+            return None
+        log.info("missing-student case %s opened (%s), %d text(s) queued", case.id, trigger,
+                 queued)
+        return case
+    return None
+
+
+def _join(case: MissingCase, day: date, trigger: CaseTrigger, actor, note,
+          times=None) -> bool:
+    """The trigger joins the open case's timeline, once per trigger (commits). A compare-and-set
+    on the case still being open holds the row, so of two joins at once the second sees the
+    first's line; False: the case was closed meanwhile (nothing written)."""
+    if not compare_and_set(case, {"closed_at": None}, {"closed_at": None}):
         db.session.rollback()
-        return None
-    _event(case, CaseEventKind.OPENED, actor, trigger=trigger, note=note, times=times)
-    queued = _queue_duty_texts(case, student)
-    audit.record("case.open", case, actor=actor, times=times, after={
-        "student_id": student.id, "date": day.isoformat(), "trigger": str(trigger),
-        "texts": queued})
-    try:
-        db.session.commit()
-    except IntegrityError:
+        return False
+    joined = db.session.scalars(db.select(CaseEvent.trigger).where(
+        CaseEvent.case_id == case.id, CaseEvent.trigger.is_not(None))).all()
+    if trigger in joined:
         db.session.rollback()
-        return None
-    log.info("missing-student case %s opened (%s), %d text(s) queued", case.id, trigger, queued)
-    return case
+        return True
+    _event(case, CaseEventKind.RAISED_AGAIN, actor, trigger=trigger, note=note, times=times)
+    audit.record("case.raised_again", case, actor=actor, times=times,
+                 after={"trigger": str(trigger), "date": day.isoformat()})
+    db.session.commit()
+    return True
 
 
 def _event(case, kind, actor, trigger=None, outcome=None, note=None, status=None,
@@ -187,6 +210,15 @@ def raise_for_contact(contact: ContactLog, actor) -> MissingCase | None:
                       note=contact.note)
 
 
+def raise_for_left_student(contact: ContactLog, actor) -> MissingCase | None:
+    """Trigger four: a student who left after the bag check at morning reading, whose family
+    did not know where they are or did not answer (a contact the teacher logged)."""
+    if contact.outcome not in (ContactOutcome.UNAWARE, ContactOutcome.NO_ANSWER):
+        return None
+    return raise_case(contact.student, contact.school_date, CaseTrigger.LEFT_AFTER_BAG, actor,
+                      note=contact.note)
+
+
 def raise_for_sweep(check: Check, actor) -> list[MissingCase]:
     """Trigger two: students marked 'not found' at the dismissal sweep."""
     if check.kind != CheckKind.DISMISSAL:
@@ -215,7 +247,8 @@ def note_sweep_changes(check: Check, before: dict, after: dict, actor) -> int:
         if was != DismissalStatus.NOT_FOUND or now == DismissalStatus.NOT_FOUND:
             continue
         case = open_case_of(student_id)
-        if case is None:
+        # Still open once the row is ours (a closing at the same moment goes first, or waits).
+        if case is None or not compare_and_set(case, {"closed_at": None}, {"closed_at": None}):
             continue
         _event(case, CaseEventKind.SWEEP_CHANGED, actor, status=now, times=_sweep_times(check))
         audit.record("case.sweep_changed", case, actor=actor, times=_sweep_times(check),
@@ -238,7 +271,8 @@ def raise_unreached(school: School) -> int:
         db.select(CheckEntry.student_id).join(Check)
         .where(Check.school_id == school.id, Check.school_date == day,
                Check.kind == CheckKind.ATTENDANCE,
-               CheckEntry.status == AttendanceStatus.ABSENT)).all()
+               CheckEntry.status.in_((AttendanceStatus.ABSENT,
+                                      AttendanceStatus.LEFT_AFTER_BAG)))).all()
     if not absent:
         return 0
     delivered = set(db.session.scalars(

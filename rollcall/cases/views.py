@@ -7,11 +7,12 @@ from flask_login import current_user
 from rollcall import page_forms
 from rollcall.access import can_see_homeroom, roles_required
 from rollcall.cases import services
-from rollcall.cases.forms import CaseSettingsForm, CloseForm, NoteForm
+from rollcall.cases.forms import CaseSettingsForm, CloseForm, NoteForm, TestTextForm
 from rollcall.cases.models import MissingCase
 from rollcall.extensions import db
 from rollcall.field_errors import show_errors
 from rollcall.models import Role
+from rollcall.notify import test_texts
 from rollcall.state_change import AlreadyChanged
 
 bp = Blueprint("cases", __name__)
@@ -128,4 +129,30 @@ def settings():
                                     current_user)
         flash(_("Saved."), "success")
         return redirect(url_for("cases.settings"))
-    return render_template("cases/settings.html", form=form), 422 if form.errors else 200
+    page = render_template("cases/settings.html", form=form,
+                           test_form=TestTextForm(duty_phones=current.duty_phones),
+                           test_texts=test_texts.latest_test_texts(school))
+    return page, 422 if form.errors else 200
+
+
+@bp.post("/admin/missing-students/test-text")
+@roles_required(Role.ADMIN)
+def send_test_text():
+    """Queue a test text to one on-duty phone; the settings page then shows how it goes."""
+    school = current_user.school
+    phones = services.case_settings(school).duty_phones
+    form = TestTextForm(duty_phones=phones)
+    if not form.validate_on_submit():
+        flash(_("Choose one of the on-duty phones."), "error")
+        return redirect(url_for("cases.settings"))
+    try:
+        test_texts.send_test_text(school, form.phone.data, phones, current_user)
+    except test_texts.TestTextRefused as refused:
+        if refused.reason == "not_on_duty":
+            abort(400)  # the form offers only the on-duty phones
+        flash(_("%(count)d test texts were sent in the last hour: wait before sending another.",
+                count=test_texts.TEST_TEXTS_PER_WINDOW), "error")
+        return redirect(url_for("cases.settings"))
+    flash(_("Test text queued: it goes with the next send pass. Its state is shown below."),
+          "success")
+    return redirect(url_for("cases.settings") + "#test-text")

@@ -8,7 +8,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from rollcall import audit
 from rollcall.cases import services as cases
-from rollcall.checks.models import AttendanceStatus, ContactLog, ContactMethod, ContactOutcome
+from rollcall.checks.models import (
+    AttendanceStatus,
+    Check,
+    CheckEntry,
+    CheckKind,
+    ContactLog,
+    ContactMethod,
+    ContactOutcome,
+)
 from rollcall.extensions import db
 from rollcall.models import StudentGuardian
 
@@ -29,8 +37,20 @@ def log_contact(student, day: date, actor, *, person: str, method: str, outcome:
         "method": entry.method, "outcome": entry.outcome,
         "contacted_at": contacted_at.isoformat()})
     db.session.commit()
-    cases.raise_for_contact(entry, actor)  # "family did not know": a missing student
+    if _left_after_bag(student.id, day):  # did the family know? else a missing student
+        cases.raise_for_left_student(entry, actor)
+    else:
+        cases.raise_for_contact(entry, actor)  # "family did not know": a missing student
     return entry
+
+
+def _left_after_bag(student_id: int, day: date) -> bool:
+    """Attendance records the student as having left after the bag check that day."""
+    return db.session.scalar(
+        db.select(CheckEntry.id).join(Check)
+        .where(CheckEntry.student_id == student_id, Check.school_date == day,
+               Check.kind == CheckKind.ATTENDANCE,
+               CheckEntry.status == AttendanceStatus.LEFT_AFTER_BAG).limit(1)) is not None
 
 
 def load_guardians(students) -> None:

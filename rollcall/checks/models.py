@@ -22,6 +22,9 @@ class AttendanceStatus(enum.StrEnum):
     LATE = "late"
     ABSENT = "absent"
     EXCUSED = "excused"
+    # At the bag check at morning reading, gone by first class (早上来校，课前离校未归): the
+    # truancy a school fears most. The bag record stands; the family is contacted at once.
+    LEFT_AFTER_BAG = "left_after_bag"
 
 
 class BagStatus(enum.StrEnum):

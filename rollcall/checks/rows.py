@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from rollcall import vocabulary
 from rollcall.checks.forms import row_field
-from rollcall.checks.models import COMMON_DETAIL, CheckKind
+from rollcall.checks.models import COMMON_DETAIL, AttendanceStatus, CheckKind
 from rollcall.checks.summary import describe_row, wall_time
 from rollcall.checks.validation import ENUM_DETAILS, STATUS_DETAILS
 
@@ -87,6 +87,10 @@ ROW_DETAILS = {
 }
 
 
+# Statuses that only the rows given to RowDrawer offer (or a row that already has it).
+SOME_ROWS = {CheckKind.ATTENDANCE: (AttendanceStatus.LEFT_AFTER_BAG,)}
+
+
 class RowDrawer:
     """Draws the rows of one check page, one per student, in one call.
 
@@ -96,8 +100,13 @@ class RowDrawer:
     sN/bN/tN... field names, select[data-chips], label.more m-<status>, seat-N ids).
     """
 
-    def __init__(self, kind: CheckKind, words: RowWords, errors: dict, school):
+    def __init__(self, kind: CheckKind, words: RowWords, errors: dict, school,
+                 offered: dict | None = None):
+        """offered: {status: student ids} for a status only some rows offer (attendance's
+        "left after morning reading", for the students the bag check saw)."""
         self.kind = CheckKind(kind)
+        self.offered = {str(status): frozenset() for status in SOME_ROWS.get(self.kind, ())}
+        self.offered |= offered or {}
         self.fields = ROW_DETAILS[self.kind]
         # A detail its status needs is marked required (the form is novalidate: the server
         # says what is missing; the mark shows when the status is tapped).
@@ -124,7 +133,8 @@ class RowDrawer:
         radios = "".join(
             f'<label><input type="radio" name="s{sid}" value="{code}"'
             f'{" checked" if status == code else ""}><span>{name}</span></label>'
-            for code, name in self.statuses)
+            for code, name in self.statuses
+            if code not in self.offered or sid in self.offered[code] or status == code)
         base = ("" if loaded is None
                 else f'<input type="hidden" name="b{sid}" value="{escape(loaded)}">')
         details = "\n".join(self._detail(student, field, how, css, values.get(field))

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from rollcall import clock
 from rollcall.cases.models import CaseTrigger, MissingCase
-from rollcall.checks import contacts, services, summary
+from rollcall.checks import contacts, left_after_bag, services, summary
 from rollcall.checks.forms import ContactForm
 from rollcall.checks.models import CheckKind, DismissalStatus
 from rollcall.extensions import db
@@ -42,7 +42,8 @@ def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: 
     and any who left the class are read again."""
     values = {e.student_id: services.entry_values(e) for e in check.entries}
     order = list(before.numbers) + [sid for sid in values if sid not in before.numbers]
-    absent = [sid for sid in order if values.get(sid, {}).get("status") in services.NOT_HERE]
+    absent = [sid for sid in order
+              if values.get(sid, {}).get("status") in services.NOT_IN_CLASS]
     others = services.students_in_order(
         sid for sid in order if sid not in before.numbers
         or (kind == CheckKind.ATTENDANCE and sid in absent))
@@ -58,6 +59,8 @@ def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: 
         context |= contacts_context(before.school, day, values,
                                     [s for s in others if s.id in absent])
     context |= sweep_alarm(homeroom_id, day, values)
+    if kind == CheckKind.ATTENDANCE:
+        context |= left_alarm(homeroom_id, day, values)
     bases = {f"b{sid}": base for sid, base in services.fingerprints(values).items()}
     return context, bases
 
@@ -77,8 +80,9 @@ def contacts_context(school, day: date, values: dict, absent, *, taken: bool = T
         form.contacted_at.data = clock.school_now(school).time().replace(second=0,
                                                                          microsecond=0)
     reported = {sid for sid, row in values.items() if contacts.family_reported(row.get("status"))}
+    left = {sid for sid, row in values.items() if row.get("status") == left_after_bag.LEFT}
     return {"absent": absent, "contact_form": form, "taken": taken, "reported": reported,
-            "contacts": contacts.contacts_for(values, day)}
+            "left": left, "contacts": contacts.contacts_for(values, day)}
 
 
 def sweep_alarm(homeroom_id: int, day: date, values: dict) -> dict:
@@ -91,5 +95,29 @@ def sweep_alarm(homeroom_id: int, day: date, values: dict) -> dict:
         db.select(MissingCase)
         .where(MissingCase.homeroom_id == homeroom_id, MissingCase.school_date == day,
                MissingCase.trigger == CaseTrigger.NOT_FOUND, MissingCase.closed_at.is_(None))
+        .options(selectinload(MissingCase.texts), selectinload(MissingCase.student))
+        .order_by(MissingCase.id)).all()}
+
+
+def offered_statuses(kind: CheckKind, checks: dict) -> dict:
+    """{status: student ids} of the statuses only some rows offer: attendance's "left after
+    morning reading" on the rows of the students the day's bag check saw."""
+    if kind != CheckKind.ATTENDANCE:
+        return {}
+    return {str(left_after_bag.LEFT): left_after_bag.seen_at_bag_check(checks)}
+
+
+def left_alarm(homeroom_id: int, day: date, values: dict) -> dict:
+    """After attendance records a student as having left after morning reading: the open
+    missing-student cases that raised (the family did not know, or nobody answered), for the
+    same panel the sweep's "not found" shows, drawn in the family-contacts section where the
+    contact was logged. Nothing is read when no row says so."""
+    if not any(v and v.get("status") == left_after_bag.LEFT for v in values.values()):
+        return {}
+    return {"left_cases": db.session.scalars(
+        db.select(MissingCase)
+        .where(MissingCase.homeroom_id == homeroom_id, MissingCase.school_date == day,
+               MissingCase.trigger == CaseTrigger.LEFT_AFTER_BAG,
+               MissingCase.closed_at.is_(None))
         .options(selectinload(MissingCase.texts), selectinload(MissingCase.student))
         .order_by(MissingCase.id)).all()}

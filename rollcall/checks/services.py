@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from rollcall import audit, clock, vocabulary
 from rollcall.cases import services as cases
+from rollcall.checks import left_after_bag
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     DEFAULT_STATUS,
@@ -38,6 +39,9 @@ from rollcall.models import AuditLog, AuditRule, Student, StudentGuardian
 # counts as now.
 PHONE_CLOCK_SKEW = timedelta(minutes=2)
 NOT_HERE = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
+# Not in class at attendance: also a student who left after the bag check at morning reading
+# (whose bag record stands). The sweep does not expect them; their family is contacted.
+NOT_IN_CLASS = NOT_HERE | {AttendanceStatus.LEFT_AFTER_BAG}
 
 
 class CheckConflict(Exception):
@@ -79,7 +83,7 @@ def roster(homeroom, day: date, kind: CheckKind, checks=None) -> list[Student]:
     students = [s for s in homeroom.students if s.active]
     if kind == CheckKind.DISMISSAL:
         attendance = _statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
-        students = [s for s in students if attendance.get(s.id) not in NOT_HERE]
+        students = [s for s in students if attendance.get(s.id) not in NOT_IN_CLASS]
     return students
 
 
@@ -215,6 +219,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
         s.student_number: s for s in homeroom.students if s.active
     }, not_here={s.student_number for s in homeroom.students if s.active and s.id not in here})
     _agree_with_the_other_check(homeroom, day, kind, entries, wanted, checks)
+    left_after_bag.agree_with_bag_check(homeroom, kind, entries, wanted, checks)
     check = checks.get(kind)
     saved = {} if check is None else {e.student_id: entry_values(e) for e in check.entries}
     defaults = default_entries(homeroom, day, kind, students, checks) if check is None else {}
@@ -329,8 +334,9 @@ def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entrie
         other = _statuses(homeroom.id, day, CheckKind.BAG, checks)
         refused = {sid for sid, values in wanted.items()
                    if values["status"] in NOT_HERE and other.get(sid) == BagStatus.FOUND}
-        message = _l("This student's bag was searched this morning, so they were here: mark "
-                     "them late instead, or correct the bag check first.")
+        message = _l("This student's bag was searched this morning, so they were here: if "
+                     "they have left since, mark them \"came, then left\"; if they are here, "
+                     "late.")
     elif kind == CheckKind.BAG:
         other = _statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
         absent = {sid for sid in wanted if other.get(sid) in NOT_HERE}

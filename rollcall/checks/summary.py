@@ -23,8 +23,9 @@ from rollcall.extensions import db
 from rollcall.models import AuditLog
 
 DAY_ORDER = (CheckKind.BAG, CheckKind.ATTENDANCE, CheckKind.DISMISSAL)
-# The attendance codes of a student not in class, excused or not.
-ABSENT_CODES = (str(AttendanceStatus.ABSENT), str(AttendanceStatus.EXCUSED))
+# The attendance codes of a student not in class, excused or not, or gone after the bag check.
+ABSENT_CODES = (str(AttendanceStatus.ABSENT), str(AttendanceStatus.EXCUSED),
+                str(AttendanceStatus.LEFT_AFTER_BAG))
 CUTOFF_FIELD = {
     CheckKind.BAG: "bag_check_cutoff",
     CheckKind.ATTENDANCE: "attendance_cutoff",

@@ -246,7 +246,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                "history": summary.check_history(check) if check else [],
                "unsaved": summary.unsaved_rows(homeroom.school, kind, students, values, unsaved),
                "conflicts": conflicts, "row_words": words,
-               "draw_rows": rows.RowDrawer(kind, words, errors, homeroom.school),
+               "draw_rows": rows.RowDrawer(kind, words, errors, homeroom.school,
+                                           saved_state.offered_statuses(kind, checks)),
                "names": {s.student_number: s.name for s in students},
                "names_by_id": {s.id: s.name for s in students},
                "school": homeroom.school, "wall_time": summary.wall_time,
@@ -256,10 +257,11 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
         context |= saved_state.sweep_alarm(homeroom.id, day, values)
     if kind == CheckKind.ATTENDANCE:
         absent = [s for s in students
-                  if values.get(s.id, {}).get("status") in services.NOT_HERE]
+                  if values.get(s.id, {}).get("status") in services.NOT_IN_CLASS]
         context |= saved_state.contacts_context(homeroom.school, day, values, absent,
                                                 taken=check is not None,
                                                 posted=contact_form)
+        context |= saved_state.left_alarm(homeroom.id, day, values)
     return render_template("checks/check.html", **context)
 
 

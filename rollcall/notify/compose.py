@@ -32,6 +32,10 @@ from rollcall.notify.settings import FAN_OUT_FIRST, in_window, render, text_sett
 
 log = logging.getLogger(__name__)
 ARRIVED = (AttendanceStatus.LATE, AttendanceStatus.PRESENT)
+# Texted as absent. A student who left after the bag check at morning reading is missing:
+# their family's text is due at once, whatever the school's delay or send time.
+TEXTED_ABSENT = (AttendanceStatus.ABSENT, AttendanceStatus.LEFT_AFTER_BAG)
+DUE_AT_ONCE = (AttendanceStatus.LEFT_AFTER_BAG,)
 
 
 @dataclass
@@ -77,7 +81,7 @@ def _cancel_unsent(school_id: int, day: date) -> None:
         db.select(CheckEntry.student_id).join(Check)
         .where(Check.school_id == school_id, Check.school_date == day,
                Check.kind == CheckKind.ATTENDANCE,
-               CheckEntry.status == AttendanceStatus.ABSENT)))
+               CheckEntry.status.in_(TEXTED_ABSENT))))
     stale = [text.id for text in waiting if text.school_date < day or (
         text.kind == TextKind.ABSENCE
         and not any(link.student_id in absent_now for link in text.students))]
@@ -106,9 +110,9 @@ def _due_absences(school, settings, day, entries) -> list[Recipient]:
     now = clock.now()
     delay = timedelta(minutes=settings.delay_minutes)
     fixed = clock.school_datetime(school, day, settings.send_time) if settings.send_time else None
-    absent = [entry for entry in entries.values() if entry.status == AttendanceStatus.ABSENT]
-    due = {entry.student_id for entry in absent
-           if entry.status_since + delay <= now and (fixed is None or fixed <= now)}
+    absent = [entry for entry in entries.values() if entry.status in TEXTED_ABSENT]
+    due = {entry.student_id for entry in absent if entry.status in DUE_AT_ONCE
+           or entry.status_since + delay <= now and (fixed is None or fixed <= now)}
     done = _linked(day, TextKind.ABSENCE, [entry.student_id for entry in absent])
     # A phone with a due student also hears about the other absent students it would be
     # texted about, even before their own delay runs out: one combined text beats two.

@@ -33,7 +33,9 @@ CODE_LABELS = {
     "teacher_reminder": _l("Reminder to teacher: template code"),
     "missing_student": _l("Missing student (to the office): template code"),
     "screening_reminder": _l("Reminder to teacher, conflict screening: template code"),
+    "test_text": _l("Test text to an on-duty phone: template code"),
 }
+CODE_OPTIONAL = {"test_text"}  # kinds an Aliyun school may leave without a template code
 CODE_FORMAT = Regexp(r"^SMS_\d{3,20}$", message=_l(
     "A template code looks like SMS_123456789, as the Aliyun console shows it."))
 TEMPLATE_FIELDS = {
@@ -92,12 +94,19 @@ class TextSettingsForm(MaskedForm):
     install_codes: dict = {}
 
     def validate(self, extra_validators=None):
-        """With Aliyun every kind of text needs an approved template code (own or install's)."""
+        """With Aliyun every kind of text needs an approved template code (own or install's).
+
+        The admin's test text is the exception: a school that had Aliyun working before test
+        texts existed must not be stopped at its next save; without a code its test text
+        fails, on the settings page, with that reason.
+        """
         valid = super().validate(extra_validators)
         if (self.provider.data or self.install_provider) != "aliyun":
             return valid
         for kind, name in CODE_FIELDS.items():
             field = self[name]
+            if kind in CODE_OPTIONAL:
+                continue
             if not (field.data or "").strip() and not self.install_codes.get(kind):
                 field.errors = [*field.errors, _l(
                     "Aliyun sends only approved templates: enter this text's template code.")]

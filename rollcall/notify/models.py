@@ -17,6 +17,7 @@ class TextKind(enum.StrEnum):
     TEACHER_REMINDER = "teacher_reminder"
     MISSING_STUDENT = "missing_student"  # to the on-duty office phones (rollcall.cases)
     SCREENING_REMINDER = "screening_reminder"  # the week's conflict screening is overdue
+    TEST_TEXT = "test_text"  # the admin's test of an on-duty phone (rollcall.notify.test_texts)
 
 
 class TextStatus(enum.StrEnum):
@@ -103,6 +104,8 @@ class SmsReply(db.Model):
     """A parent's reply, attached to the text it answers (and so to the students' absence)."""
 
     __tablename__ = "sms_replies"
+    # A reply answering no text is filed under each school whose guardian the phone is.
+    __table_args__ = (UniqueConstraint("twilio_sid", "school_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
@@ -111,7 +114,7 @@ class SmsReply(db.Model):
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id"))
     from_e164: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
-    twilio_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    twilio_sid: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     school: Mapped[School] = relationship()

@@ -109,7 +109,8 @@ def build_scheduler(app) -> BlockingScheduler:
     # go now. Each pass reads every school's cut-off, zone and settings afresh, so new
     # schools and changed settings need no restart.
     scheduler.add_job(in_app(app, send_pass), IntervalTrigger(
-        minutes=1, timezone=UTC), id="send-pass", name="send due texts and reminders",
+        seconds=float(app.config["SCHEDULER_SEND_PASS_SECONDS"]), timezone=UTC),
+        id="send-pass", name="send due texts and reminders",
         next_run_time=datetime.now(UTC), **JOB_DEFAULTS)
     # Its own job, so a long send pass does not look like a dead scheduler.
     scheduler.add_job(in_app(app, beat_quietly, heartbeat.RUNNING), IntervalTrigger(

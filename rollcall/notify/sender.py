@@ -32,8 +32,9 @@ from rollcall.phones import mask
 log = logging.getLogger(__name__)
 # Why a queued text was cancelled instead of sent (rollcall.vocabulary has what staff read).
 TEXTS_STOPPED = "guardian can no longer receive texts"
-# Texts that go out at any hour: the on-duty office hears of a missing student at once.
-ANY_HOUR = (TextKind.MISSING_STUDENT,)
+# Texts that go out at any hour: the on-duty office hears of a missing student at once (and
+# the admin testing an on-duty phone sees the answer at once).
+ANY_HOUR = (TextKind.MISSING_STUDENT, TextKind.TEST_TEXT)
 # What may be raised while asking a provider about a text (it cannot be asked right now).
 LOOKUP_ERRORS = (TwilioException, RequestException, TeaException)
 

@@ -47,7 +47,8 @@ OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REV
 OPT_IN_WORDS = {"START", "YES", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
 # Texts to staff phones: a reply from such a phone is not a parent's answer.
-STAFF_TEXTS = (TextKind.TEACHER_REMINDER, TextKind.MISSING_STUDENT, TextKind.SCREENING_REMINDER)
+STAFF_TEXTS = (TextKind.TEACHER_REMINDER, TextKind.MISSING_STUDENT, TextKind.SCREENING_REMINDER,
+               TextKind.TEST_TEXT)
 # Reminders go from the cut-off for this long (a scheduler restarted late still catches up),
 # not all day: "attendance is not in yet" at 15:00 helps no one.
 REMIND_GRACE = timedelta(hours=1)
@@ -205,6 +206,8 @@ def _set_opt_out(guardians, out: bool) -> None:
 
 
 def _store_reply(phone, body, sid, guardians) -> str:
+    """File a reply under the school of the text it answers (the latest text to that phone);
+    a phone that no text went to is filed under each school whose guardian it is."""
     if db.session.scalar(db.select(SmsReply.id).where(SmsReply.twilio_sid == sid)):
         db.session.commit()  # stored before sids were remembered on their own
         return "duplicate"
@@ -212,26 +215,35 @@ def _store_reply(phone, body, sid, guardians) -> str:
         db.select(OutboxText).where(OutboxText.to_e164 == phone,
                                     OutboxText.kind.not_in(STAFF_TEXTS))
         .order_by(OutboxText.created_at.desc(), OutboxText.id.desc()).limit(1))
-    school_id = text.school_id if text else (guardians[0].school_id if guardians else None)
-    if school_id is None:
+    if text is not None:
+        filed = {text.school_id: text.guardian or _of_school(guardians, text.school_id)}
+    else:
+        filed = {guardian.school_id: _of_school(guardians, guardian.school_id)
+                 for guardian in guardians}
+    if not filed:
         log.info("reply from unknown number %s ignored", mask(phone))
         db.session.commit()
         return "unknown"
-    school = db.session.get(School, school_id)
-    today = clock.school_today(school)
-    on_today = text if text is not None and text.school_date == today else None
-    guardian = (text.guardian if text else None) or (guardians[0] if guardians else None)
-    db.session.add(SmsReply(school_id=school_id, school_date=today,
-                            text_id=on_today.id if on_today else None,
-                            guardian_id=guardian.id if guardian else None, from_e164=phone,
-                            body=body[:1600], twilio_sid=sid, received_at=clock.now()))
+    for school_id, guardian in filed.items():
+        today = clock.school_today(db.session.get(School, school_id))
+        on_today = text if text is not None and text.school_date == today else None
+        db.session.add(SmsReply(school_id=school_id, school_date=today,
+                                text_id=on_today.id if on_today else None,
+                                guardian_id=guardian.id if guardian else None, from_e164=phone,
+                                body=body[:1600], twilio_sid=sid, received_at=clock.now()))
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return "duplicate"
-    log.info("reply from %s stored (%d characters)", mask(phone), len(body))
+    log.info("reply from %s stored in %d school(s) (%d characters)", mask(phone), len(filed),
+             len(body))
     return "reply"
+
+
+def _of_school(guardians, school_id):
+    """The first of the phone's guardians in that school, if any."""
+    return next((guardian for guardian in guardians if guardian.school_id == school_id), None)
 
 
 @dataclass

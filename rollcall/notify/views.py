@@ -2,14 +2,24 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from rollcall import clock
 from rollcall.access import homeroom_or_404, roles_required
 from rollcall.models import Role
-from rollcall.notify import carrier, settings_service
+from rollcall.notify import carrier, settings_service, texts_csv
 from rollcall.notify.forms import CODE_FIELDS, TextSettingsForm
 from rollcall.notify.gateway import install_provider
 from rollcall.notify.health import texts_stopped
@@ -44,6 +54,18 @@ def office_texts():
                            callbacks_missing=status_callbacks_missing(current_app.config),
                            can_switch_texts=True,
                            texts_stopped=texts_stopped(current_user.school, current_app.config))
+
+
+@bp.get("/office/texts.csv")
+@roles_required(Role.OFFICE, Role.ADMIN)
+def office_texts_csv():
+    """The day's texts as on the texts page, as a CSV file for a spreadsheet."""
+    day, zone = _day_arg(), clock.school_zone(current_user.school)
+    rows = texts_for_day(current_user.school_id, day)
+    body = "".join(texts_csv.texts_csv(
+        rows, lambda instant: instant.astimezone(zone).strftime("%Y-%m-%d %H:%M")))
+    return Response(body, mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="rollcall-texts-{day.isoformat()}.csv"'})
 
 
 @bp.get("/homerooms/<int:homeroom_id>/texts")

@@ -18,6 +18,7 @@ from rollcall.extensions import db
 from rollcall.family.models import ContactReason
 from rollcall.models import AuditLog, Guardian, Homeroom, Role, Student, User
 from rollcall.notify.forms import CODE_FIELDS, CODE_LABELS, TextSettingsForm
+from rollcall.office import audit_texts
 from rollcall.screening.models import ConflictSeverity, ConflictState
 from rollcall.vocabulary import short_date
 from rollcall.watch.models import WatchReason
@@ -59,6 +60,7 @@ ACTIONS = {
     "school.screening_settings": _l("changed when the weekly conflict screening is due"),
     "screening.record": _l("recorded the weekly conflict screening"),
     "school.text_settings": _l("changed the text settings"),
+    "notify.test_text": _l("sent a test text to an on-duty phone"),
     "user.created": _l("created an account"),
     "user.password_changed": _l("changed their password"),
     "watch.add": _l("put a student on the watch list"),
@@ -174,9 +176,13 @@ def audit_cards(rows: list[AuditLog]) -> list[AuditCard]:
         db.select(Student.student_number, Student.name).where(
             Student.student_number.in_(numbers), Student.school_id.in_(school_ids)))}
     rows_named = {model: _names_of(model, ids, school_ids) for model, ids in wanted.items()}
-    return [_card(row, checks.get(int(row.object_id)) if row.object_type == "Check"
-                  and (row.object_id or "").isdigit() else None, names, rows_named)
-            for row in rows]
+    cards = [_card(row, checks.get(int(row.object_id)) if row.object_type == "Check"
+                   and (row.object_id or "").isdigit() else None, names, rows_named)
+             for row in rows]
+    texts = audit_texts.text_lines(rows)
+    for card in cards:
+        card.details.extend(texts.get(card.row.id, []))
+    return cards
 
 
 def _model_of(key: str, value):

@@ -11,7 +11,7 @@ from rollcall.models import School, Student
 from rollcall.office import alerts, parent_texts
 
 # The calendar's marks: shapes, not letters, so no language needs a legend to decode them.
-DAY_MARKS = {"present": "✓", "late": "◔", "absent": "✗", "excused": "○"}
+DAY_MARKS = {"present": "✓", "late": "◔", "absent": "✗", "excused": "○", "left_after_bag": "↗"}
 
 
 @dataclass

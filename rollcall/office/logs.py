@@ -33,6 +33,7 @@ COUNT_CAP = 10_000
 CSV_BATCH = 1000
 # What the office looks at first: the rows that are not a routine "present / nothing found / left".
 EXCEPTION_STATUSES = (AttendanceStatus.ABSENT, AttendanceStatus.LATE, AttendanceStatus.EXCUSED,
+                      AttendanceStatus.LEFT_AFTER_BAG,
                       BagStatus.FOUND, DismissalStatus.ON_CAMPUS, DismissalStatus.NOT_FOUND)
 
 

@@ -8,11 +8,12 @@ the parents' replies, and the reminders teachers got when attendance was overdue
 from datetime import date, datetime, timedelta
 
 from rollcall import clock
-from rollcall.checks.models import AttendanceStatus, CheckEntry, CheckKind
+from rollcall.checks.models import CheckEntry, CheckKind
 from rollcall.checks.services import attendance_entries
 from rollcall.extensions import db
 from rollcall.models import School
 from rollcall.notify import services as notify
+from rollcall.notify.compose import DUE_AT_ONCE, TEXTED_ABSENT
 from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply, TextStatus
 from rollcall.notify.settings import text_settings
 from rollcall.office.states import ParentTextState
@@ -53,7 +54,7 @@ def absence_contacts(school_id: int, day: date, student_ids) -> dict[int, dict]:
 def _not_yet_texted(school: School, day: date, entry: CheckEntry | None) -> dict:
     """No text in the outbox yet: will one go, when, or why not."""
     blank = {"text": ParentTextState.NONE, "reply": None, "due_at": None}
-    if entry is None or entry.status != AttendanceStatus.ABSENT:
+    if entry is None or entry.status not in TEXTED_ABSENT:
         return blank  # excused absences are never texted
     guardians = [link.guardian for link in entry.student.guardian_links]
     if not any(guardian.phone_e164 for guardian in guardians):
@@ -82,8 +83,11 @@ def _why_no_texts(guardians) -> str:
 
 
 def _due_at(school: School, day: date, entry: CheckEntry, settings) -> datetime:
-    due = entry.status_since + timedelta(minutes=settings.delay_minutes)
-    if settings.send_time is not None:
+    if entry.status in DUE_AT_ONCE:  # left after morning reading: texted at the next pass
+        due = entry.status_since
+    else:
+        due = entry.status_since + timedelta(minutes=settings.delay_minutes)
+    if settings.send_time is not None and entry.status not in DUE_AT_ONCE:
         due = max(due, clock.school_datetime(school, day, settings.send_time))
     window_opens = clock.school_datetime(school, day, settings.window[0])
     return max(due, window_opens)

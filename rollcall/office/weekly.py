@@ -14,7 +14,8 @@ from rollcall.office import services
 from rollcall.school_days import calendar, is_weekday
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
-NOTED_ATTENDANCE = (AttendanceStatus.LATE, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
+NOTED_ATTENDANCE = (AttendanceStatus.LATE, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED,
+                    AttendanceStatus.LEFT_AFTER_BAG)
 
 
 @dataclass

@@ -279,11 +279,12 @@ class Reconciler:
         return guardian
 
     def _teacher(self, record) -> User | None:
-        """The teacher's account, created or updated; None if the name is another school's."""
+        """The teacher's account, created or updated; None if the name is another school's
+        (the error does not say so: one school's admin learns nothing of another's accounts)."""
         user = self.users.get(record.username.lower())
         if user is not None and user.school_id != self.school.id:
             self.roster.error(record.file, record.line, "username", _l(
-                "the username %(name)s belongs to another school", name=record.username))
+                "the username %(name)s cannot be used: choose another", name=record.username))
             return None
         if user is None:
             user = User(school_id=self.school.id, username=record.username,

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from rollcall.extensions import db
 from rollcall.models import School, User
-from rollcall.roster import services
+from rollcall.roster import groups, services
 from rollcall.roster.models import RosterCheck
 from rollcall.roster.oneroster import school_names
 from rollcall.roster.problems import RosterRejected
@@ -25,49 +25,87 @@ class RosterChanged(RuntimeError):
 
 
 def check_upload(name: str, stream, school: School, user: User, *, partial: bool = False,
-                 homerooms: str = "homeroom", set_school: str | None = None,
+                 homerooms: str | None = None, set_school: str | None = None,
                  options: dict | None = None):
     """(report, check): what importing the upload would change; the check is kept for
-    confirming when there are no errors (the admin's earlier checks are dropped)."""
-    limit = services.max_file_bytes()
+    confirming when there are no errors, or for choosing a OneRoster set's roll-call groups
+    when those are its only errors (the admin's earlier checks are dropped)."""
     try:
-        source = load_upload(name, stream, limit)
+        source = load_upload(name, stream, services.max_file_bytes())
     except RosterRejected as rejected:
         return services.rejected_report(name, rejected, True), None
-    report = services.import_roster(source, school, user, dry_run=True, partial=partial,
-                                     allow_deactivate=True, homerooms=homerooms,
-                                     set_school=set_school, options=options)
-    if report.errors:
-        if source.kind == "oneroster":
-            report.set_schools = school_names(source)
-        return report, None
     stream.seek(0)
-    data = stream.read()
+    return _check(name, stream.read(), source, school, user, partial=partial,
+                  homerooms=homerooms, set_school=set_school, options=options)
+
+
+def check_again(token: str, school: School, user: User, homerooms: str,
+                options: dict | None = None):
+    """(report, check): the kept file checked again with other roll-call groups."""
+    kept = kept_check(token, school, user)
+    source = load_bytes(kept.file_name, kept.data, services.max_file_bytes())
+    return _check(kept.file_name, kept.data, source, school, user, partial=kept.partial,
+                  homerooms=homerooms, set_school=kept.set_school, options=options)
+
+
+def _check(name, data, source, school, user, *, partial, homerooms, set_school, options):
+    saved = False
+    if source.kind == "oneroster":
+        homerooms, saved, _source_id = groups.choice_for(
+            school, source, set_school or school.name, homerooms)
+    report = services.import_roster(source, school, user, dry_run=True, partial=partial,
+                                     allow_deactivate=True, homerooms=homerooms or "homeroom",
+                                     set_school=set_school, options=options)
+    if source.kind == "oneroster":
+        report.groups = {"choice": groups.describe(homerooms), "saved": saved}
+        if report.errors:
+            report.set_schools = school_names(source)
+    if report.errors and not report.groups_only:
+        return report, None
     db.session.execute(db.delete(RosterCheck).where(RosterCheck.user_id == user.id))
     check = RosterCheck(token=secrets.token_urlsafe(32), school_id=school.id, user_id=user.id,
                         file_name=name[:255], data=data,
                         sha256=hashlib.sha256(data).hexdigest(),
                         fingerprint=services.roster_fingerprint(school), partial=partial,
-                        homerooms=homerooms, set_school=set_school)
+                        homerooms=homerooms or "homeroom", set_school=set_school)
     db.session.add(check)
     db.session.commit()
     return report, check
 
 
-def confirm(token: str, school: School, user: User) -> services.ImportReport:
-    """Apply the checked file; refused when the roster changed since the check."""
+def kept_check(token: str, school: School, user: User) -> RosterCheck:
+    """The admin's kept check of this school; CheckGone when there is none (or it was
+    altered)."""
     check = db.session.scalar(db.select(RosterCheck).where(
         RosterCheck.token == token, RosterCheck.user_id == user.id,
         RosterCheck.school_id == school.id))
     if check is None or hashlib.sha256(check.data).hexdigest() != check.sha256:
         raise CheckGone(token)
+    return check
+
+
+def kept_classes(check: RosterCheck, school: School) -> groups.SetClasses | None:
+    """The classes of a kept OneRoster set, to choose the roll-call groups from."""
+    source = load_bytes(check.file_name, check.data, services.max_file_bytes())
+    if source.kind != "oneroster":
+        return None
+    return groups.read_classes(source, check.set_school or school.name)
+
+
+def confirm(token: str, school: School, user: User) -> services.ImportReport:
+    """Apply the checked file; refused when the roster changed since the check. A OneRoster
+    set's roll-call groups are saved for the next import of the same source."""
+    check = kept_check(token, school, user)
     if services.roster_fingerprint(school) != check.fingerprint:
         raise RosterChanged(school.id)
     source = load_bytes(check.file_name, check.data, services.max_file_bytes())
+    chosen = None
+    if source.kind == "oneroster":
+        chosen = (groups.source_id(source, check.set_school or school.name), check.homerooms)
     db.session.delete(check)  # committed with the import, restored by its rollback
     report = services.import_roster(source, school, user, partial=check.partial,
                                     allow_deactivate=True, homerooms=check.homerooms,
-                                    set_school=check.set_school)
+                                    set_school=check.set_school, groups=chosen)
     if report.errors:
         db.session.rollback()
     return report

@@ -1,4 +1,4 @@
-"""`flask --app rollcall import-roster PATH [--school NAME] [--dry-run]`."""
+"""`flask --app rollcall import-roster PATH [--school NAME] [--dry-run] [--homerooms …]`."""
 
 import getpass
 import sys
@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from rollcall.cli_support import clean_errors, resolve_school
 from rollcall.extensions import db
 from rollcall.models import School
+from rollcall.roster import groups as roll_call_groups
 from rollcall.roster import oneroster, services
 from rollcall.roster.problems import RosterRejected
 from rollcall.roster.reading import load_path
@@ -31,11 +32,14 @@ CHANGES = {"added": "would add", "updated": "would update", "deactivated": "woul
               help="Only add and update: keep students the file does not list.")
 @click.option("--allow-deactivate", is_flag=True,
               help="Allow a full import to deactivate classes or over 10% of the students.")
-@click.option("--homerooms", "homerooms", default="homeroom", show_default=True,
+@click.option("--homerooms", "homerooms",
               help="OneRoster: the roll-call classes: 'homeroom' (classType=homeroom), "
                    "'period=P' (the scheduled classes meeting in period P), 'title=PATTERN' "
                    "(classes whose title matches a shell-style pattern such as 'HR*' or "
-                   "'*班会*') or 'course=CODE' (the classes of that courseSourcedId).")
+                   "'*班会*'), 'course=CODE' (the classes of that courseSourcedId) or "
+                   "'classes=FILE' (a file listing class sourcedIds, one per line). Without "
+                   "it: the choice saved for the set's school by the last import, else "
+                   "'homeroom'. The choice an import is saved with is used the next time.")
 @click.option("--set-school", help="OneRoster: the school of a district set to import, when "
                                     "the set names it otherwise than Rollcall does.")
 @click.option("--sheet", help="An .xlsx workbook's sheet to read (default: the first).")
@@ -44,9 +48,7 @@ CHANGES = {"added": "would add", "updated": "would update", "deactivated": "woul
 def import_roster_command(path, school_name, create_school, dry_run, partial,
                           allow_deactivate, homerooms, set_school, sheet):
     """Import a OneRoster 1.1/1.2 set (folder or .zip), or a simple roster (.csv or .xlsx)."""
-    if oneroster.homeroom_choice(homerooms) is None:
-        raise click.BadParameter("use 'homeroom', 'period=P', 'title=PATTERN' or 'course=CODE'",
-                                 param_hint="--homerooms")
+    homerooms = _homerooms(homerooms)
     with force_locale("en"):
         try:
             source = load_path(path, services.max_file_bytes())
@@ -55,23 +57,57 @@ def import_roster_command(path, school_name, create_school, dry_run, partial,
         else:
             source.sheet = sheet
             school = _school(school_name, create_school, source)
+            groups = None
+            if source.kind == "oneroster":
+                homerooms, saved, source_id = roll_call_groups.choice_for(
+                    school, source, set_school or school.name, homerooms)
+                groups = (source_id, homerooms)
+                if saved:
+                    click.echo(f"roll-call groups: {roll_call_groups.describe(homerooms)}, as "
+                               f"saved for this set's school ({groups[0]}) by its last import; "
+                               "--homerooms chooses others")
             roster = services.read_roster(source, school, partial=partial,
-                                          homerooms=homerooms.strip(), set_school=set_school)
+                                          homerooms=homerooms or "homeroom",
+                                          set_school=set_school)
             if dry_run or roster.errors:  # nothing is imported: no "importing" bar
                 report = services.apply_roster(roster, school, None, dry_run=dry_run,
                                                origin=_origin(),
-                                               allow_deactivate=allow_deactivate)
+                                               allow_deactivate=allow_deactivate,
+                                               groups=groups)
             else:
                 with click.progressbar(length=len(roster.students), label="importing students",
                                        file=sys.stderr) as bar:
                     report = services.apply_roster(roster, school, None, progress=bar.update,
                                                    origin=_origin(),
-                                                   allow_deactivate=allow_deactivate)
+                                                   allow_deactivate=allow_deactivate,
+                                                   groups=groups)
         _print(report)
     if not report.applied:
         db.session.rollback()  # also undoes a school created for this import
     if report.errors:
         raise click.exceptions.Exit(1)
+
+
+def _homerooms(value: str | None) -> str | None:
+    """The --homerooms choice; with classes=FILE, the classes the file lists."""
+    if value is None:
+        return None
+    kind, _equals, wanted = value.strip().partition("=")
+    if kind == "classes" and wanted.strip():
+        try:
+            lines = Path(wanted.strip()).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.BadParameter(f"cannot read {wanted.strip()}: {error}",
+                                     param_hint="--homerooms") from None
+        ids = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        if not ids:
+            raise click.BadParameter(f"{wanted.strip()} lists no class sourcedId",
+                                     param_hint="--homerooms")
+        return oneroster.classes_choice(ids)
+    if oneroster.homeroom_choice(value) is None:
+        raise click.BadParameter("use 'homeroom', 'period=P', 'title=PATTERN', 'course=CODE' "
+                                 "or 'classes=FILE'", param_hint="--homerooms")
+    return value.strip()
 
 
 def _origin() -> str:

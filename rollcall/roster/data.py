@@ -64,6 +64,13 @@ class Roster:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     school_name: str | None = None
+    # Errors that another choice of roll-call groups would clear (no class chosen, a student
+    # in two chosen classes): the web keeps such a file for its groups page.
+    group_errors: list[Problem] = field(default_factory=list)
+
+    def group_error(self, *args, **kwargs) -> None:
+        self.error(*args, **kwargs)
+        self.group_errors.append(self.errors[-1])
 
     def error(self, file: str, line: int, column: str, message, value: str | None = None) -> None:
         self.errors.append(Problem(file, line, column, message, value))

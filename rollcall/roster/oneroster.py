@@ -19,13 +19,14 @@ from rollcall.roster.reading import RosterSource, Row, decode, read_csv
 
 REQUIRED = {
     "users.csv": ("sourcedId", "givenName", "familyName"),
-    "classes.csv": ("sourcedId", "title", "classType"),
+    "classes.csv": ("sourcedId", "title"),
     "enrollments.csv": ("classSourcedId", "userSourcedId", "role"),
 }
 GUARDIAN_ROLES = {"parent", "guardian", "relative"}
 # How the reader chooses what a message asks for: the command line's options by default; the
 # web's check passes the names of its own fields.
-CLI_OPTIONS = {"homerooms": "--homerooms period=1", "set_school": "--set-school NAME"}
+CLI_OPTIONS = {"homerooms": "--homerooms period=1", "set_school": "--set-school NAME",
+               "groups": "--homerooms title=PATTERN, course=CODE or classes=FILE"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -50,12 +51,21 @@ class OneRosterSet:
                                       if row.get("status").lower() == "tobedeleted"}
                 if name in ("users.csv", "classes.csv"):  # a delta's "this one has left"
                     roster.leaving |= set(self.deleted[name])
+                if name == "classes.csv":
+                    school_column(rows)
             elif name in REQUIRED:
                 roster.error(name, 0, "-", _l("the file is missing from the OneRoster set"))
 
     def manifest(self) -> dict[str, str]:
         return {row.get("propertyName"): row.get("value")
                 for row in self.rows.get("manifest.csv", [])}
+
+
+def school_column(rows: list[Row]) -> None:
+    """School Data Sync's OneRoster-shaped classes.csv names the school orgSourcedId."""
+    for row in rows:
+        if "schoolSourcedId" not in row.values and "orgSourcedId" in row.values:
+            row.values["schoolSourcedId"] = row.values["orgSourcedId"]
 
 
 def split(cell: str) -> list[str]:
@@ -84,11 +94,12 @@ def school_names(source: RosterSource) -> list[str]:
             and row.get("status").lower() != "tobedeleted" and row.get("name")]
 
 
-CHOICE_KINDS = ("period", "title", "course")
+CHOICE_KINDS = ("period", "title", "course", "classes")
 
 
 def homeroom_choice(value: str) -> str | None:
-    """`homeroom`, `period=P`, `title=PATTERN` or `course=CODE`; None when it is none."""
+    """`homeroom`, `period=P`, `title=PATTERN`, `course=CODE` or `classes=ID<newline>ID…`
+    (classes chosen one by one); None when it is none."""
     value = (value or "homeroom").strip()
     kind, _equals, wanted = value.partition("=")
     if value == "homeroom" or (kind in CHOICE_KINDS and wanted.strip()):
@@ -96,7 +107,12 @@ def homeroom_choice(value: str) -> str | None:
     return None
 
 
-def _choice(homerooms: str) -> tuple[str, str]:
+def classes_choice(sourced_ids) -> str:
+    """The choice of these classes, one by one."""
+    return "classes=" + "\n".join(sorted({sid.strip() for sid in sourced_ids if sid.strip()}))
+
+
+def choice_parts(homerooms: str) -> tuple[str, str]:
     kind, _equals, wanted = homerooms.partition("=")
     return kind, wanted.strip()
 
@@ -118,15 +134,17 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
             "its data", files=", ".join(empty)))
         return roster
     users = _index_users(roster, files)
-    roles = _roles(files, users)
+    roles = user_roles(files, users)
     options = options or CLI_OPTIONS
     school_ids = _school_scope(roster, files, school_name, options)
     _read_homerooms(roster, files, school_ids, homerooms)
+    _warn_unknown_classes(roster, files, homerooms)
     if roster.full and not roster.homerooms and not roster.errors:
         _no_homerooms(roster, files, homerooms, options)
         return roster
     _skip_deleted(roster, files)
     members, teachers = _read_enrollments(roster, files, users, roles, homerooms)
+    _warn_unplaced(roster, files, users, roles, school_ids, members)
     guardian_of = _agents(roster, users, roles)
     cache: dict[str, GuardianRecord] = {}
     for user_id, (homeroom_key, _line) in members.items():
@@ -158,55 +176,85 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
     return roster
 
 
+def _unknown_schools(roster, files) -> bool:
+    """True (with the error) when classes belong to a school that orgs.csv does not list."""
+    orgs = {row.get("sourcedId") for row in files.rows.get("orgs.csv", [])}
+    if not orgs:
+        return False
+    unknown: dict[str, int] = {}
+    for row in files.rows["classes.csv"]:
+        if row.get("schoolSourcedId") not in orgs:
+            unknown[row.get("schoolSourcedId")] = unknown.get(row.get("schoolSourcedId"), 0) + 1
+    if unknown:
+        roster.error("classes.csv", 0, "schoolSourcedId", _l(
+            "%(count)d class(es) belong to a school that orgs.csv does not list (%(ids)s): "
+            "export the set again with its orgs.csv complete",
+            count=sum(unknown.values()), ids=", ".join(sorted(unknown))))
+    return bool(unknown)
+
+
 def _no_homerooms(roster, files, homerooms: str, options: dict) -> None:
     """Why no class became a roll-call group, and what to choose instead."""
-    orgs = {row.get("sourcedId") for row in files.rows.get("orgs.csv", [])}
-    if orgs:
-        unknown: dict[str, int] = {}
-        for row in files.rows["classes.csv"]:
-            if row.get("schoolSourcedId") not in orgs:
-                unknown[row.get("schoolSourcedId")] = unknown.get(row.get("schoolSourcedId"),
-                                                                  0) + 1
-        if unknown:
-            roster.error("classes.csv", 0, "schoolSourcedId", _l(
-                "%(count)d class(es) belong to a school that orgs.csv does not list (%(ids)s): "
-                "export the set again with its orgs.csv complete",
-                count=sum(unknown.values()), ids=", ".join(sorted(unknown))))
-            return
+    if _unknown_schools(roster, files):
+        return
     kinds: dict[str, int] = {}
     for row in files.rows["classes.csv"]:
-        kind = row.get("classType").lower() or "?"
+        kind = row.get("classType").lower() or "without classType"
         kinds[kind] = kinds.get(kind, 0) + 1
     total = sum(kinds.values())
     found = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
     rows = files.rows["classes.csv"]
     titles = sorted({row.get("title") for row in rows if row.get("title")})
     titled = ", ".join(titles[:8]) + (", …" if len(titles) > 8 else "")
-    kind, wanted = _choice(homerooms)
-    if homerooms == "homeroom":
-        roster.error("classes.csv", 0, "classType", _l(
+    kind, wanted = choice_parts(homerooms)
+    periods = any(row.get("periods") for row in rows)
+    if homerooms == "homeroom" and not periods:
+        roster.group_error("classes.csv", 0, "classType", _l(
+            "none of the %(total)d classes is a homeroom (classType=homeroom): %(found)s, and "
+            "classes.csv gives no periods; choose the roll-call groups by title, by course or "
+            "class by class (%(how)s); its classes are titled: %(titles)s", total=total,
+            found=found or "0", how=options["groups"], titles=titled or "-"))
+    elif homerooms == "homeroom":
+        roster.group_error("classes.csv", 0, "classType", _l(
             "none of the %(total)d classes is a homeroom (classType=homeroom): %(found)s; "
             "choose which classes are the roll-call groups, e.g. the classes of the first "
             "period (%(how)s)", total=total, found=found or "0", how=options["homerooms"]))
     elif kind == "title":
-        roster.error("classes.csv", 0, "title", _l(
+        roster.group_error("classes.csv", 0, "title", _l(
             "no class title matches %(pattern)s; the classes are titled: %(titles)s",
             pattern=wanted, titles=titled or "-"))
+    elif kind == "classes":
+        roster.group_error("classes.csv", 0, "sourcedId", _l(
+            "none of the %(count)d classes chosen is in classes.csv; its classes are titled: "
+            "%(titles)s", count=len(wanted.split("\n")), titles=titled or "-"))
     elif kind == "course":
         courses = sorted({row.get("courseSourcedId") for row in rows
                           if row.get("courseSourcedId")})
-        roster.error("classes.csv", 0, "courseSourcedId", _l(
+        roster.group_error("classes.csv", 0, "courseSourcedId", _l(
             "no class belongs to the course %(code)s; the classes' courses are: %(courses)s",
             code=wanted, courses=", ".join(courses) or "-"))
-    elif not any(row.get("periods") for row in rows):
-        roster.error("classes.csv", 0, "periods", _l(
+    elif not periods:
+        roster.group_error("classes.csv", 0, "periods", _l(
             "classes.csv gives no periods, so no class can be chosen by period; its classes "
             "are titled: %(titles)s", titles=titled or "-"))
     else:
-        roster.error("classes.csv", 0, "periods", _l(
+        roster.group_error("classes.csv", 0, "periods", _l(
             "none of the %(total)d classes is a scheduled class meeting in period "
             "%(period)s (%(found)s): choose another period", total=total,
             period=homerooms[7:], found=found or "0"))
+
+
+def _warn_unknown_classes(roster, files, homerooms: str) -> None:
+    """Classes chosen one by one that the set no longer has (or never had: a typo)."""
+    kind, wanted = choice_parts(homerooms)
+    if kind != "classes":
+        return
+    known = {row.get("sourcedId") for row in files.rows["classes.csv"]}
+    unknown = [sourced_id for sourced_id in wanted.split("\n") if sourced_id not in known]
+    if unknown and len(unknown) < len(wanted.split("\n")):  # none known: an error says so
+        roster.warn("classes.csv", 0, "sourcedId", _l(
+            "%(count)d of the classes chosen are not in classes.csv: %(ids)s",
+            count=len(unknown), ids=", ".join(unknown)))
 
 
 def _skip_deleted(roster, files) -> None:
@@ -241,7 +289,7 @@ def _index_users(roster, files) -> dict[str, Row]:
     return users
 
 
-def _roles(files, users) -> dict[str, str]:
+def user_roles(files, users) -> dict[str, str]:
     """Each user's role: users.csv `role` (1.1), else the primary role in roles.csv (1.2)."""
     roles = {sid: row.get("role").lower() for sid, row in users.items() if row.get("role")}
     for row in sorted(files.rows.get("roles.csv", []),
@@ -269,25 +317,28 @@ def _school_scope(roster, files, school_name, options) -> set[str] | None:
     return {row.get("sourcedId") for row in named}
 
 
-def _is_roll_call_class(row: Row, homerooms: str) -> bool:
+def is_roll_call_class(row: Row, homerooms: str) -> bool:
     """classType=homeroom; with `period=P` a scheduled class meeting in period P; with
     `title=PATTERN` a class whose title matches the shell-style pattern (any case); with
-    `course=CODE` a class of that course (courseSourcedId)."""
+    `course=CODE` a class of that course (courseSourcedId); with `classes=…` one of the
+    classes listed."""
     class_type = row.get("classType").lower()
     if homerooms == "homeroom":
         return class_type == "homeroom"
-    kind, wanted = _choice(homerooms)
+    kind, wanted = choice_parts(homerooms)
     if kind == "title":
         return fnmatch.fnmatchcase(row.get("title").lower(), wanted.lower())
     if kind == "course":
         return row.get("courseSourcedId").lower() == wanted.lower()
+    if kind == "classes":
+        return row.get("sourcedId") in wanted.split("\n")
     return class_type == "scheduled" and wanted in split(row.get("periods"))
 
 
 def _read_homerooms(roster, files, school_ids, homerooms="homeroom") -> None:
     titles: dict[str, int] = {}
     for row in files.rows["classes.csv"]:
-        if not _is_roll_call_class(row, homerooms):
+        if not is_roll_call_class(row, homerooms):
             continue
         if school_ids is not None and row.get("schoolSourcedId") not in school_ids:
             continue
@@ -327,9 +378,9 @@ def _read_enrollments(roster, files, users, roles, homerooms="homeroom"):
         role = row.get("role").lower() or roles.get(user_id, "")
         if role == "student":
             if user_id in members and members[user_id][0] != class_id:
-                roster.error(*where, "classSourcedId", _l(
+                roster.group_error(*where, "classSourcedId", _l(
                     "%(student)s is in two roll-call classes: %(first)s (line %(line)d) and "
-                    "%(second)s", student=_who(users[user_id]),
+                    "%(second)s", student=student_label(users[user_id]),
                     first=roster.homerooms[members[user_id][0]].name,
                     line=members[user_id][1], second=roster.homerooms[class_id].name))
             members.setdefault(user_id, (class_id, row.line))
@@ -343,7 +394,27 @@ def _read_enrollments(roster, files, users, roles, homerooms="homeroom"):
     return members, teachers
 
 
-def _who(row: Row) -> str:
+def _warn_unplaced(roster, files, users, roles, school_ids, members) -> None:
+    """One warning naming the students of the set's classes that no roll-call group holds:
+    they are not imported (and a full import deactivates them)."""
+    in_scope = {row.get("sourcedId") for row in files.rows["classes.csv"]
+                if school_ids is None or row.get("schoolSourcedId") in school_ids}
+    unplaced: dict[str, str] = {}
+    for row in files.rows["enrollments.csv"]:
+        user_id = row.get("userSourcedId")
+        role = row.get("role").lower() or roles.get(user_id, "")
+        if (role == "student" and row.get("classSourcedId") in in_scope and user_id in users
+                and user_id not in members):
+            unplaced.setdefault(user_id, student_label(users[user_id]))
+    if unplaced:
+        names = list(unplaced.values())
+        roster.warn("enrollments.csv", 0, "classSourcedId", _l(
+            "%(count)d student(s) are in none of the roll-call groups, so they are not "
+            "imported: %(names)s", count=len(names),
+            names=", ".join(names[:10]) + (", …" if len(names) > 10 else "")))
+
+
+def student_label(row: Row) -> str:
     """A student as a message names them: name (student number)."""
     number = row.get("identifier") or row.get("username") or row.get("sourcedId")
     return f"{person_name(row)} ({number})"

@@ -19,6 +19,7 @@ from rollcall.models import (
 )
 from rollcall.roster.apply import Reconciler
 from rollcall.roster.data import Roster
+from rollcall.roster.groups import remember_choice
 from rollcall.roster.oneroster import parse_oneroster
 from rollcall.roster.problems import Problem, RosterRejected, summarised
 from rollcall.roster.reading import DEFAULT_MAX_FILE_BYTES, RosterSource
@@ -40,6 +41,8 @@ class ImportReport:
     student_changes: list[dict] = field(default_factory=list)  # homeroom, guardians: old, new
     set_schools: list[str] = field(default_factory=list)  # a district set's schools, to choose
     destructive: bool = False  # it deactivates a class or over a tenth of the students
+    groups_only: bool = False  # every error would go with another choice of roll-call groups
+    groups: dict | None = None  # a OneRoster check's roll-call groups: choice, saved
 
     @property
     def applied(self) -> bool:
@@ -82,15 +85,18 @@ def read_roster(source: RosterSource, school: School, *, partial: bool = False,
 
 
 def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run: bool = False,
-                 progress=None, origin: str = "web",
-                 allow_deactivate: bool = False) -> ImportReport:
+                 progress=None, origin: str = "web", allow_deactivate: bool = False,
+                 groups: tuple[str | None, str] | None = None) -> ImportReport:
     """Write the roster if it has no errors: add, update in place, deactivate the missing.
 
     Deactivating any class or over a tenth of the school's students needs allow_deactivate:
-    a file that lists too little must never empty a school by accident."""
+    a file that lists too little must never empty a school by accident. groups (the
+    source's id, the roll-call groups read) are saved for the source's next import."""
     report = ImportReport(roster.source_name, dry_run, roster.errors, roster.warnings,
                           students_read=len(roster.students))
     if roster.errors:
+        report.groups_only = all(any(problem is group for group in roster.group_errors)
+                                 for problem in roster.errors)
         return report
     reconciler = Reconciler(school, roster)
     reconciler.run(progress)
@@ -109,6 +115,8 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
         db.session.rollback()
         return report
     reconciler.write()
+    if groups:
+        remember_choice(school, *groups)
     if not report.changed:  # the same file again: nothing to audit
         db.session.commit()
         return report
@@ -125,12 +133,13 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
 def import_roster(source: RosterSource, school: School, actor: User | None, *,
                   dry_run: bool = False, partial: bool = False, allow_deactivate: bool = False,
                   homerooms: str = "homeroom", set_school: str | None = None,
-                  options: dict | None = None) -> ImportReport:
+                  options: dict | None = None,
+                  groups: tuple[str | None, str] | None = None) -> ImportReport:
     """Read, check and (unless a dry run or on error) write a roster in one go."""
     roster = read_roster(source, school, partial=partial, homerooms=homerooms,
                          set_school=set_school, options=options)
     return apply_roster(roster, school, actor, dry_run=dry_run,
-                        allow_deactivate=allow_deactivate)
+                        allow_deactivate=allow_deactivate, groups=groups)
 
 
 def roster_fingerprint(school: School) -> str:

@@ -9,10 +9,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam
-from sqlalchemy.exc import IntegrityError
 
-from rollcall import audit, clock
-from rollcall.extensions import db
+from rollcall import audit, clock, vocabulary
+from rollcall.extensions import db, insert_unless_present
 from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Homeroom, School, Student, User
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
@@ -29,6 +28,7 @@ from rollcall.screening.models import (
     Screening,
     ScreeningReminder,
 )
+from rollcall.state_change import AlreadyChanged, compare_and_set
 
 DEFAULT_CUTOFF = (4, time(17, 0))  # Friday 17:00
 REMIND_GRACE = timedelta(hours=1)
@@ -90,33 +90,34 @@ def week_state(homeroom: Homeroom, monday: date) -> WeekState:
                      screening is None and clock.now() >= due)
 
 
-def _ensure_screening(homeroom: Homeroom, monday: date, actor, no_conflicts: bool) -> Screening:
+def _ensure_screening(homeroom: Homeroom, monday: date, actor,
+                      no_conflicts: bool) -> tuple[Screening, bool]:
+    """The week's screening, recorded now unless it is already (maybe a moment ago, from
+    another phone: the database keeps one); True when this call recorded it."""
+    table = Screening.__table__
+    made = db.session.execute(insert_unless_present(
+        table, db.session.get_bind().dialect.name, school_id=homeroom.school_id,
+        homeroom_id=homeroom.id, week_start=monday, no_conflicts=no_conflicts,
+        recorded_at=clock.now(), recorded_by_id=actor.id if actor else None,
+    ).returning(table.c.id)).scalar_one_or_none()
     screening = db.session.scalar(db.select(Screening).where(
         Screening.homeroom_id == homeroom.id, Screening.week_start == monday))
-    if screening is None:
-        screening = Screening(school_id=homeroom.school_id, homeroom_id=homeroom.id,
-                              week_start=monday, no_conflicts=no_conflicts,
-                              recorded_at=clock.now(), recorded_by=actor)
-        db.session.add(screening)
-    elif not no_conflicts:
+    if not no_conflicts and screening.no_conflicts:
         screening.no_conflicts = False
-    return screening
+    return screening, made is not None
 
 
 def record_no_conflicts(homeroom: Homeroom, monday: date, actor: User) -> Screening:
-    """The week's screening found no new conflict (commits, audited)."""
+    """The week's screening found no new conflict (commits, audited once)."""
     existing = week_state(homeroom, monday).screening
     if existing is not None:
         return existing
-    screening = _ensure_screening(homeroom, monday, actor, True)
-    db.session.flush()
-    audit.record("screening.record", screening, actor=actor, after={
-        "homeroom_id": homeroom.id, "week": monday.isoformat(), "no_conflicts": True})
-    try:
-        db.session.commit()
-    except IntegrityError:  # recorded a moment ago from another phone
-        db.session.rollback()
-    return week_state(homeroom, monday).screening
+    screening, made = _ensure_screening(homeroom, monday, actor, True)
+    if made:
+        audit.record("screening.record", screening, actor=actor, after={
+            "homeroom_id": homeroom.id, "week": monday.isoformat(), "no_conflicts": True})
+    db.session.commit()
+    return screening
 
 
 def record_conflict(homeroom: Homeroom, monday: date, actor: User, *, student_ids,
@@ -139,7 +140,7 @@ def record_conflict(homeroom: Homeroom, monday: date, actor: User, *, student_id
     state = enum_member(ConflictState, state, errors, "state", _l("Choose its state."))
     if errors:
         raise ScreeningInvalid(errors)
-    screening = _ensure_screening(homeroom, monday, actor, False)
+    screening, _made = _ensure_screening(homeroom, monday, actor, False)
     conflict = Conflict(school_id=homeroom.school_id, homeroom_id=homeroom.id, week_start=monday,
                         about=about, severity=severity, state=state, action=action,
                         created_at=clock.now(), created_by=actor, updated_at=clock.now(),
@@ -158,7 +159,9 @@ def record_conflict(homeroom: Homeroom, monday: date, actor: User, *, student_id
 def update_conflict(conflict: Conflict, actor: User, *, state: str, note: str | None,
                     take_over: bool = False) -> ConflictUpdate:
     """A new state and what was done (a mediation); the office may take the conflict over.
-    Commits, audited; ScreeningInvalid writes nothing."""
+    Commits, audited; ScreeningInvalid writes nothing, nor does AlreadyChanged: someone changed
+    the conflict's state (or took it over) since this change was decided. A compare-and-set on
+    both lets one of two changes sent at the same moment through."""
     errors = {}
     state = enum_member(ConflictState, state, errors, "state", _l("Choose its state."))
     note = clean_text(note, errors, "note", _l("Write what was done."))
@@ -166,16 +169,28 @@ def update_conflict(conflict: Conflict, actor: User, *, state: str, note: str | 
         raise ScreeningInvalid(errors)
     before = {"state": conflict.state, "office_owner_id": conflict.office_owner_id}
     today = clock.school_today(conflict.homeroom.school)
-    conflict.state, conflict.action, conflict.updated_at = state, note, clock.now()
-    if take_over:
-        conflict.office_owner = actor
+    owner_id = actor.id if take_over else conflict.office_owner_id
+    if not compare_and_set(conflict, before, {"state": state, "action": note,
+                                              "updated_at": clock.now(),
+                                              "office_owner_id": owner_id}):
+        db.session.rollback()
+        raise changed_first(conflict)
     update = ConflictUpdate(week_start=week_start(today), at=clock.now(), actor=actor,
                             state=state, note=note)
     conflict.updates.append(update)
     audit.record("conflict.update", conflict, actor=actor, before=before, after={
-        "state": str(state), "office_owner_id": conflict.office_owner_id})
+        "state": str(state), "office_owner_id": owner_id})
     db.session.commit()
     return update
+
+
+def changed_first(conflict: Conflict) -> AlreadyChanged:
+    """What the one who was second is told: who changed the conflict, and to what."""
+    latest = conflict.updates[-1] if conflict.updates else None
+    who = latest.actor.display_name if latest and latest.actor else _("Someone")
+    return AlreadyChanged(_("%(name)s changed this conflict a moment ago: %(state)s. Your "
+                            "update was not recorded.", name=who,
+                            state=vocabulary.name(ConflictState(conflict.state))))
 
 
 def carried_over(homeroom: Homeroom, monday: date) -> list[Conflict]:

@@ -12,6 +12,7 @@ from rollcall.models import Homeroom, Role, Student
 from rollcall.screening import services
 from rollcall.screening.forms import ConflictForm, CutoffForm, NoConflictsForm, UpdateForm
 from rollcall.screening.models import Conflict
+from rollcall.state_change import AlreadyChanged
 
 bp = Blueprint("screening", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
@@ -122,6 +123,9 @@ def update(conflict_id):
     except services.ScreeningInvalid as error:
         show_errors(form, error)
         return _conflict_page(conflict, form, 422)
+    except AlreadyChanged as error:  # the page as it is now, saying who was first
+        flash(error.message, "error")
+        return _conflict_page(conflict, status=409)
     flash(_("Conflict updated."), "success")
     return redirect(url_for("screening.conflict_page", conflict_id=conflict.id))
 

@@ -6,6 +6,8 @@ page's entry marked, a page title, and on the phone one-line top bar and 44×44 
 The pages come from the app's url_map, by blueprint, so a new staff page is visited without
 anyone adding it here."""
 
+import shutil
+import tempfile
 from datetime import UTC, date, datetime
 
 import pytest
@@ -18,9 +20,11 @@ from rollcall.demo.school import DEMO_PASSWORD, build_demo_school
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, User
 from rollcall.notify.models import OutboxText
+from rollcall.roster.checks import check_upload
 from rollcall.screening.models import Conflict
 from rollcall.watch.models import WatchEntry
 from tests.browser.conftest import LOCALES, PHONE
+from tests.roster_helpers import ONEROSTER
 
 pytestmark = pytest.mark.both_languages
 
@@ -38,6 +42,7 @@ STAFF_BLUEPRINTS = {"office", "admin", "contacts", "notify", "cases", "custody",
 NOT_PAGES = {
     "office.board_fragment": "the board's refresh fetches it into the board; not a page",
     "office.log_csv": "a CSV download",
+    "notify.office_texts_csv": "a CSV download",
     "auth.login": "the sign-in page, for people not signed in (tests/browser/test_sign_in.py)",
 }
 # Pages that show a day: the demo's last day with parent texts, so their lists have rows.
@@ -59,12 +64,23 @@ def staff_school(live_server):
         db.session.commit()
         first = lambda model: db.session.scalar(db.select(model.id).order_by(model.id))  # noqa: E731
         return {
+            "token": kept_oneroster_check(),
             "homeroom_id": room.id, "student_id": student.id, "case_id": case.id,
             "guardian_id": student.guardian_links[0].guardian_id, "user_id": office.id,
             "entry_id": first(WatchEntry), "conflict_id": first(Conflict),
             "item_id": first(ConfiscatedItem), "week": "2026-W48",
             "texts_day": db.session.scalar(db.select(db.func.max(OutboxText.school_date))),
         }
+
+
+def kept_oneroster_check() -> str:
+    """The admin's check of a OneRoster set without homerooms, for its roll-call groups page."""
+    admin = db.session.scalar(db.select(User).where(User.username == "admin"))
+    with tempfile.TemporaryDirectory() as folder:
+        archive = shutil.make_archive(f"{folder}/set", "zip", root_dir=ONEROSTER / "scheduled_only")
+        with open(archive, "rb") as handle:
+            _report, check = check_upload("set.zip", handle, admin.school, admin)
+    return check.token
 
 
 def staff_pages(app, ids) -> list[str]:

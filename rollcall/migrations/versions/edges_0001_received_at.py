@@ -1,13 +1,13 @@
 """audit_log and missing_case_events: when the server received a change recorded on a phone
 
 Revision ID: edges_0001
-Revises: typed_0001
+Revises: harden_0004
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "edges_0001"
-down_revision = "typed_0001"
+down_revision = "harden_0004"
 branch_labels = None
 depends_on = None
 

@@ -4,11 +4,38 @@
    (POST) are never touched here: the page keeps unsent taps itself (checks.js). Only today's
    pages are kept: when Today lists its check pages, the other days' copies go. Signing out,
    or the sign-in page (a session that ended), forgets every cached page: the next person on
-   a shared phone sees none of them. */
+   a shared phone sees none of them.
+   Each page says which sign-in it was made for (the Rollcall-Session header, kept with the
+   copy), and the rollcall_sw cookie which sign-in this browser holds now: it goes with the
+   session, when the browser closes or when any answer finds the session ended (rollcall/auth/
+   session_mark.py). A copy opens only while the two agree; a page that arrives after its
+   sign-in ended is not kept; an answer that says "signed out" forgets every page. */
 "use strict";
 var PAGES = "rollcall-pages-v1";
 var STATIC = "rollcall-static-v1";
 var OFFLINE_PAGE = /^\/homerooms\/\d+\/(today|checks\/\d{4}-\d{2}-\d{2}\/(bag|attendance|dismissal))$/;
+var MARK = "Rollcall-Session";
+var SIGNED_OUT = "none";
+var forgotten = 0;  // how many times the pages were forgotten since the worker started
+
+/* The sign-in this browser holds now: its mark, "none", or null when the browser cannot say
+   (no cookieStore): then the copies open as before. */
+function signedInAs() {
+  if (!self.cookieStore) { return Promise.resolve(null); }
+  return self.cookieStore.get("rollcall_sw").then(function (cookie) {
+    return cookie ? cookie.value : SIGNED_OUT;
+  }, function () { return null; });
+}
+
+function forgetPages() {
+  forgotten += 1;
+  return caches.delete(PAGES);
+}
+
+/* At start-up (the browser was closed, or the worker slept): no sign-in, no pages. */
+signedInAs().then(function (now) {
+  if (now === SIGNED_OUT) { return forgetPages(); }
+});
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) {
@@ -29,13 +56,38 @@ function keep(cacheName, request, response) {
   return Promise.resolve(response);
 }
 
+/* A page from the server: kept only while the sign-in it was made for is still this
+   browser's and nothing was forgotten since it was asked for (a sign-out while it was on its
+   way); an answer that says "signed out" forgets every page. */
+function keepPage(key, response, asked) {
+  var made = response && response.headers.get(MARK);
+  if (made === SIGNED_OUT) { return forgetPages().then(function () { return response; }); }
+  if (!made) { return Promise.resolve(response); }
+  return signedInAs().then(function (now) {
+    if (forgotten !== asked || (now !== null && now !== made)) { return response; }
+    return keep(PAGES, key, response);
+  });
+}
+
+/* The kept copy, if it belongs to the sign-in this browser holds now; else every copy goes. */
+function keptPage(key) {
+  return Promise.all([caches.match(key), signedInAs()]).then(function (found) {
+    var hit = found[0], now = found[1];
+    if (!hit) { return Response.error(); }
+    if (now !== null && hit.headers.get(MARK) !== now) {
+      return forgetPages().then(function () { return Response.error(); });
+    }
+    return hit;
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   if ((request.method === "POST" && url.pathname === "/logout") ||
       (request.mode === "navigate" && url.pathname === "/login")) {
-    event.waitUntil(caches.delete(PAGES));
+    event.waitUntil(forgetPages());
     return;
   }
   if (request.method !== "GET") { return; }
@@ -48,13 +100,11 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (OFFLINE_PAGE.test(url.pathname) && request.mode === "navigate") {
-    var key = url.origin + url.pathname;
+    var key = url.origin + url.pathname, asked = forgotten;
     event.respondWith(fetch(request).then(function (response) {
-      return keep(PAGES, key, response);
-    }).catch(function () {
-      return caches.match(key).then(function (hit) {
-        return hit || Response.error();
-      });
+      return keepPage(key, response, asked);
+    }, function () {
+      return keptPage(key);
     }));
   }
 });
@@ -79,9 +129,10 @@ function pruneOtherDays(pages) {
 function keepSaved(data) {
   var key = self.location.origin + data.saved;
   if (!OFFLINE_PAGE.test(data.saved)) { return Promise.resolve(); }
-  return caches.open(PAGES).then(function (cache) {
+  return Promise.all([caches.open(PAGES), signedInAs()]).then(function (opened) {
+    var cache = opened[0], now = opened[1];
     return cache.match(key).then(function (kept) {
-      if (!kept) { return null; }
+      if (!kept || (now !== null && kept.headers.get(MARK) !== now)) { return null; }
       return cache.put(key, new Response(data.html, {headers: kept.headers}));
     });
   });
@@ -106,10 +157,11 @@ self.addEventListener("message", function (event) {
 });
 
 function keepAll(data) {
+  var asked = forgotten;
   return Promise.all(data.pages.map(function (path) {
     var key = self.location.origin + path;
     return fetch(key, {credentials: "same-origin"}).then(function (response) {
-      return keep(PAGES, key, response);
+      return keepPage(key, response, asked);
     });
   }).concat((data.files || []).map(function (path) {
     var key = self.location.origin + path;
