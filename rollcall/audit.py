@@ -10,11 +10,16 @@ from rollcall.models import AuditLog, AuditRule
 
 def record(action: str, obj=None, *, actor=None, school_id=None, before=None, after=None,
            object_type: str | None = None, object_id=None,
-           rule: AuditRule | None = None) -> AuditLog:
-    """Add an audit row to the current transaction (the caller commits with its change)."""
+           rule: AuditRule | None = None, times=None) -> AuditLog:
+    """Add an audit row to the current transaction (the caller commits with its change).
+
+    times: (when it happened, when the server received it), for a change that came from a
+    save sent later by a phone; else it happened now."""
     entry = AuditLog(**row(action, obj, actor=actor, school_id=school_id, before=before,
                            after=after, object_type=object_type, object_id=object_id,
                            rule=rule))
+    if times is not None:
+        entry.created_at, entry.received_at = times
     db.session.add(entry)
     return entry
 
@@ -39,9 +44,14 @@ def row(action: str, obj=None, *, actor=None, school_id=None, before=None, after
     )
 
 
-def insert_rows(rows: list[dict]) -> None:
+def insert_rows(rows: list[dict], at=None, received_at=None) -> None:
     """Write audit rows (from `row`) in the current transaction, in order, as one statement:
-    a save of many entries pays for one INSERT, not for the ORM's unit of work per row."""
+    a save of many entries pays for one INSERT, not for the ORM's unit of work per row.
+
+    at, received_at: the change happened at `at` (a check saved from a phone: the time of the
+    tap) and reached the server at received_at; the rows carry both."""
+    if at is not None:
+        rows = [r | {"created_at": at, "received_at": received_at} for r in rows]
     if rows:
         db.session.execute(insert(AuditLog.__table__), rows)
 

@@ -1,5 +1,6 @@
 """Language and time display: Simplified Chinese and English, in the school's time zone."""
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Flask, request, session
@@ -73,9 +74,12 @@ def per_request(func):
 
 def time_on(instant, day) -> str:
     """A time of a record of `day`: HH:mm when it is on that day on the school's clock, else
-    with its date (MM-dd HH:mm), so that a correction made the next day says so."""
+    with its date (MM-dd HH:mm), so that a correction made the next day says so. day: a date,
+    or an instant (its date on the school's clock)."""
     if instant is None:
         return ""
+    if isinstance(day, datetime):
+        day = to_user_timezone(day).date()
     same_day = to_user_timezone(instant).date() == day
     return format_datetime(instant, "HH:mm" if same_day else "MM-dd HH:mm")
 

@@ -2,7 +2,7 @@
 
 import enum
 import secrets
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
@@ -300,9 +300,23 @@ class AuditLog(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(45))
+    # When the change happened (a check saved from a phone: the time of the tap, when
+    # plausible), and when the server received it, where it was sent later (offline).
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    received_at: Mapped[datetime | None]
 
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def received_late(self) -> bool:
+        """Received a minute or more after it happened: pages show both times."""
+        return received_late(self.created_at, self.received_at)
+
+
+def received_late(happened: datetime, received: datetime | None) -> bool:
+    """A change reached the server a minute or more after it happened on a phone (sent again
+    once the phone was back online): where it is shown, both times are."""
+    return received is not None and received - happened >= timedelta(minutes=1)
 
 
 class LoginThrottle(db.Model):

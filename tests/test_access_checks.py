@@ -27,8 +27,9 @@ ROWS = [
     Row("GET", check("dismissal", "room2"), signed_in(200, teacher=404, other_office=404)),
     Row("POST", check("attendance"), signed_in(302, teacher2=404, other_office=404)),
     Row("POST", check("bag", "room2"), signed_in(302, teacher=404, other_office=404)),
+    # A refused contact comes back with what was typed and why (422), not a redirect.
     Row("POST", lambda s: check("attendance")(s) + "/contacts",
-        signed_in(302, teacher2=404, other_office=404), data={"person": ""}),
+        signed_in(422, teacher2=404, other_office=404), data={"person": ""}),
     Row("GET", check("lunch"), signed_in(404)),
 ]
 

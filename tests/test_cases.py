@@ -215,9 +215,13 @@ def test_a_note_joins_the_timeline_with_its_author_and_an_audit_entry(app, login
 
 @pytest.mark.parametrize("data, field, message", [
     # The closing note has its own id: the note form above it has a "note" too.
-    ({"outcome": "found_at_home", "note": "  "}, "closing-note", "Closing a case needs a note"),
-    ({"outcome": "", "note": "在网吧找到"}, "outcome", "Choose how the case ended."),
-    ({"outcome": "on_the_moon", "note": "在网吧找到"}, "outcome", "Not a valid choice"),
+    # The page is one form (page_forms): the closing part's fields carry its prefix.
+    ({"close-outcome": "found_at_home", "close-note": "  "}, "closing-note",
+     "Closing a case needs a note"),
+    ({"close-outcome": "", "close-note": "在网吧找到"}, "close-outcome",
+     "Choose how the case ended."),
+    ({"close-outcome": "on_the_moon", "close-note": "在网吧找到"}, "close-outcome",
+     "Not a valid choice"),
 ])
 def test_closing_without_an_outcome_or_a_note_is_refused_and_writes_nothing(
         app, login_as, school, data, field, message):
@@ -236,7 +240,8 @@ def test_closing_records_the_outcome_and_takes_the_case_off_the_board(app, login
     office = login_as("office")
     with school_time(11, 0):
         response = office.post(f'/cases/{case["id"]}/close',
-                               data={"outcome": "found_at_home", "note": "母亲在家找到，已回电"})
+                               data={"close-outcome": "found_at_home",
+                                     "close-note": "母亲在家找到，已回电"})
         assert response.status_code == 302
         board = page(office.get("/office/"))
         closed = page(office.get(f'/cases/{case["id"]}', headers=EN))
@@ -250,7 +255,7 @@ def test_closing_records_the_outcome_and_takes_the_case_off_the_board(app, login
     assert [a["action"] for a in audit] == ["case.open", "case.close"]
     with school_time(11, 5):
         again = office.post(f'/cases/{case["id"]}/close',
-                            data={"outcome": "other", "note": "再关一次"})
+                            data={"close-outcome": "other", "close-note": "再关一次"})
     assert again.status_code == 409
 
 

@@ -62,7 +62,7 @@ def test_a_closed_case_says_nobody_was_texted_then(app, login_as, school):
     office = login_as("office")
     with school_time(18, 0):
         assert office.post(f"/cases/{case_id}/close", data={
-            "outcome": "found_at_school", "note": "在操场找到"}).status_code == 302
+            "close-outcome": "found_at_school", "close-note": "在操场找到"}).status_code == 302
         text = page(office.get(f"/cases/{case_id}", headers=EN))
     assert "No on-duty phone is set" not in text
     assert "Nobody was texted: no on-duty phone was set when the case was opened." in text

@@ -144,7 +144,7 @@ def test_closing_a_closed_case_says_who_closed_it(app, login_as, school, case_id
     before = (table_rows(app, MissingCase), table_rows(app, CaseEvent))
     with school_time(9, 5):
         response = login_as("admin").post(f"/cases/{case_id}/close", headers=EN,
-                                          data={"outcome": "police", "note": "报警"})
+                                          data={"close-outcome": "police", "close-note": "报警"})
     assert response.status_code == 409
     assert "张主任 already closed this case: Found at home." in page(response)
     assert (table_rows(app, MissingCase), table_rows(app, CaseEvent)) == before

@@ -60,12 +60,12 @@ def test_taking_a_student_off_needs_a_closing_note(app, login_as, school, watche
     client = login_as("teacher")
     before = snapshot(app)
     with school_time(10, 0):
-        refused = client.post(f'/watch/{watched["id"]}/close', data={"note": " "}, headers=EN)
+        refused = client.post(f'/watch/{watched["id"]}/close', data={"close-note": " "}, headers=EN)
     assert refused.status_code == 422
     assert "Write why the student comes off the list." in page(refused)
     assert snapshot(app) == before
     with school_time(10, 5):
-        done = client.post(f'/watch/{watched["id"]}/close', data={"note": "一个月无异常"})
+        done = client.post(f'/watch/{watched["id"]}/close', data={"close-note": "一个月无异常"})
         listing = page(client.get("/watch/", headers=EN))
     assert done.status_code == 302
     [entry] = table_rows(app, WatchEntry)
@@ -171,7 +171,8 @@ def test_the_watch_list_is_hidden_from_other_teachers_on_every_page_and_endpoint
         assert other.get(f'/watch/{watched["id"]}').status_code == 404
         assert other.post(f'/watch/{watched["id"]}/notes',
                           data={"day": DAY.isoformat(), "note": "x"}).status_code == 404
-        assert other.post(f'/watch/{watched["id"]}/close', data={"note": "x"}).status_code == 404
+        assert other.post(f'/watch/{watched["id"]}/close',
+                          data={"close-note": "x"}).status_code == 404
         assert other.get(f"/watch/new?student={student}").status_code == 404
         assert other.get(f"/students/{student}").status_code == 404
         listing = page(other.get("/watch/", headers=EN))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from rollcall import clock, school_days
+from rollcall import clock, page_forms, school_days
 from rollcall.admin.forms import CalendarForm
 from rollcall.admin.helpers import own_or_404
 from rollcall.admin.views import bp
@@ -29,17 +29,26 @@ def calendar():
                                       form.name.data.strip(), current_user)
         flash(ngettext("Saved: %(num)d day.", "Saved: %(num)d days.", count), "success")
         return redirect(url_for("admin.calendar"))
+    return _page(school, form)
+
+
+def _page(school, form, status=200):
     since = clock.school_today(school) - timedelta(days=SHOWN_PAST_DAYS)
     entries = db.session.scalars(db.select(CalendarDay).where(
         CalendarDay.school_id == school.id, CalendarDay.day >= since)
         .order_by(CalendarDay.day)).all()
-    return render_template("admin/calendar.html", form=form, entries=entries)
+    return render_template("admin/calendar.html", form=form, entries=entries), status
 
 
 @bp.post("/calendar/<int:entry_id>/delete")
 def calendar_delete(entry_id):
     """Give a day back to the Monday-to-Friday rule."""
     entry = own_or_404(CalendarDay, entry_id)  # CSRF is checked for every POST app-wide
+    # The page is one form (page_forms): days typed above are not silently dropped.
+    typed = CalendarForm(school=current_user.school)
+    if page_forms.held_back("remove", {"mark": typed}):
+        page_forms.say_kept([_("School calendar")])
+        return _page(current_user.school, typed, 409)
     day = entry.day
     school_days.unmark_day(entry, current_user)
     flash(_("Removed: %(day)s.", day=day.isoformat()), "success")

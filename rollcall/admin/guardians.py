@@ -1,10 +1,10 @@
 """Admin pages for guardians: list, add to a student, edit, and the contact order."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from rollcall.admin import services
+from rollcall.admin import people, services
 from rollcall.admin.forms import ContactOrderForm, GuardianForm
 from rollcall.admin.helpers import guardian_search_page, own_or_404
 from rollcall.admin.views import bp
@@ -78,7 +78,13 @@ def _link_or_404(student_id: int, guardian_id: int) -> StudentGuardian:
 def contact_order(student_id, guardian_id):
     """Set who is contacted first, second, ... about this student."""
     link = _link_or_404(student_id, guardian_id)
-    form = ContactOrderForm()
+    pressed = f"order-{guardian_id}"
+    if f"{pressed}-contact_order" not in request.form:  # posted alone, not from the page
+        form = ContactOrderForm()
+    elif held := people.student_page_held(link.student, pressed):
+        return held
+    else:
+        form = people.order_forms(link.student)[guardian_id]
     if form.validate_on_submit():
         services.set_contact_order(link, form.contact_order.data, actor=current_user)
         flash(_("Saved."), "success")
@@ -91,6 +97,8 @@ def contact_order(student_id, guardian_id):
 def guardian_unlink(student_id, guardian_id):
     """Take a guardian off a student's contacts (the guardian's other children keep them)."""
     link = _link_or_404(student_id, guardian_id)
+    if held := people.student_page_held(link.student, "unlink"):
+        return held
     services.unlink_guardian(link, actor=current_user)
     flash(_("The guardian is no longer a contact for this student."), "success")
     return redirect(url_for("admin.student_edit", student_id=student_id))

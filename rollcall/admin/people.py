@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from rollcall import page_forms
 from rollcall.admin import services
 from rollcall.admin.forms import ContactOrderForm, HomeroomForm, StudentForm
 from rollcall.admin.helpers import (
@@ -69,8 +70,10 @@ def students():
 def student_edit(student_id):
     """Add or edit a student; moving to another homeroom keeps the student's history."""
     student = own_or_404(Student, student_id) if student_id else None
-    form = StudentForm(obj=student, school=current_user.school, editing=student)
-    form.homeroom_id.choices = homeroom_choices(current_user.school_id)
+    if student is not None and request.method == "POST" and \
+            (held := student_page_held(student, "student")):
+        return held
+    form = _student_form(student)
     if form.validate_on_submit():
         values = {"student_number": form.student_number.data.strip(),
                   "name": form.name.data.strip(), "seat": form.seat.data,
@@ -80,4 +83,32 @@ def student_edit(student_id):
         flash(_("Saved."), "success")
         return redirect(url_for("admin.student_edit", student_id=student.id))
     return render_template("admin/student.html", form=form, student=student,
-                           order_form=ContactOrderForm())
+                           order_forms=order_forms(student) if student else {})
+
+
+def _student_form(student) -> StudentForm:
+    form = StudentForm(obj=student, school=current_user.school, editing=student)
+    form.homeroom_id.choices = homeroom_choices(current_user.school_id)
+    return form
+
+
+def order_forms(student) -> dict:
+    """Each guardian's contact order on the student's page, as shown or posted: the page is
+    one HTML form (page_forms), each order under its guardian's prefix."""
+    return {link.guardian_id: ContactOrderForm(prefix=f"order-{link.guardian_id}", obj=link,
+                                               meta={"csrf": False})
+            for link in student.guardian_links}
+
+
+def student_page_held(student, pressed: str):
+    """The student's page as typed, when a part other than the pressed one (the student's
+    fields, a guardian's contact order) holds typed text: nothing is saved (a response)."""
+    form, orders = _student_form(student), order_forms(student)
+    parts = {"student": form} | {f"order-{gid}": order for gid, order in orders.items()}
+    held = page_forms.held_back(pressed, parts)
+    if not held:
+        return None
+    page_forms.say_kept(list(dict.fromkeys(student.name if name == "student"
+                                           else _("Contact order") for name in held)))
+    return render_template("admin/student.html", form=form, student=student,
+                           order_forms=orders), 409

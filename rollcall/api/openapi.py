@@ -133,6 +133,10 @@ def _kind_schemas(kind: CheckKind) -> dict:
                  "updated_at": {"type": ["string", "null"], "format": "date-time"},
                  "updated_by": _ref("User"),
                  "campus_checked_at": {"type": ["string", "null"], "format": "date-time"},
+                 # The last save: the phone's time of the tap as sent (the times above are
+                 # that time when plausible) and when the server received it.
+                 "recorded_on_phone_at": {"type": ["string", "null"], "format": "date-time"},
+                 "received_at": {"type": ["string", "null"], "format": "date-time"},
                  "entries": {"type": "array", "items": _ref(f"{name}Entry")}}}
     return {f"{name}EntryIn": entry_in, f"{name}Entry": entry, f"{name}CheckIn": check_in,
             f"{name}Check": check}

@@ -31,6 +31,8 @@ def check_json(check: Check) -> dict:
             "submitted_by": _user(check.submitted_by), "updated_at": _iso(check.updated_at),
             "updated_by": _user(check.updated_by),
             "campus_checked_at": _iso(check.campus_checked_at),
+            "recorded_on_phone_at": _iso(check.recorded_on_phone_at),
+            "received_at": _iso(check.received_at),
             "entries": [entry_json(e) for e in entries]}
 
 
@@ -38,7 +40,8 @@ def empty_check_json(day, kind) -> dict:
     """A check nobody has submitted yet."""
     return {"kind": str(kind), "date": day.isoformat(), "status": "not_started",
             "version": None, "submitted_at": None, "submitted_by": None, "updated_at": None,
-            "updated_by": None, "campus_checked_at": None, "entries": []}
+            "updated_by": None, "campus_checked_at": None, "recorded_on_phone_at": None,
+            "received_at": None, "entries": []}
 
 
 def _values(values: dict) -> dict:

@@ -1,7 +1,8 @@
 """Flask-Login wiring: cookies carry a server-side session's token, never the user's id."""
 
-from flask import Flask, g
-from flask_babel import lazy_gettext as _l
+from flask import Flask, current_app, flash, g, redirect, request, session
+from flask_babel import gettext as _
+from flask_login import login_url
 from sqlalchemy import bindparam
 
 from rollcall import clock
@@ -34,6 +35,16 @@ def load_user(token: str) -> User | None:
     return user
 
 
+def sign_in_first():
+    """To the sign-in page, back here after. A session that has ended (expired, signed out from
+    another device) says so; a first visit is only the sign-in page, with nothing to regret."""
+    remembered = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME",
+                                                            "remember_token"))
+    if session.get("_user_id") is not None or remembered:
+        flash(_("Your session has ended: please sign in again."), "info")
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
+
+
 def note_session_seen(response):
     """After the view: write when the session was last used, unless the request failed or the
     view left changes it did not commit (they stay unwritten; a later request notes the use)."""
@@ -47,8 +58,7 @@ def note_session_seen(response):
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Please sign in.")
-    login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(sign_in_first)
     login_manager.session_protection = "basic"
     app.after_request(note_session_seen)
     session_mark.init_app(app)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rollcall import clock
 from rollcall.extensions import db
-from rollcall.models import Homeroom, Student, User
+from rollcall.models import Homeroom, Student, User, received_late
 from rollcall.notify.models import OutboxText
 
 
@@ -92,6 +92,8 @@ class CaseEvent(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("missing_cases.id", ondelete="CASCADE"),
                                          index=True)
     at: Mapped[datetime] = mapped_column(default=clock.now)
+    # A sweep's change recorded on a phone and sent later: when the server received it.
+    received_at: Mapped[datetime | None]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(20))
     trigger: Mapped[str | None] = mapped_column(String(20))  # opened / raised again
@@ -101,6 +103,10 @@ class CaseEvent(db.Model):
 
     case: Mapped[MissingCase] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def received_late(self) -> bool:
+        return received_late(self.at, self.received_at)
 
 
 class CaseText(db.Model):

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from rollcall import page_forms
 from rollcall.access import roles_required, scoped_or_404
 from rollcall.cases import services
 from rollcall.cases.forms import CaseSettingsForm, CloseForm, NoteForm, TestTextForm
@@ -25,7 +26,13 @@ def case_or_404(case_id: int) -> MissingCase:
 
 def _page(case, note_form=None, close_form=None, status=200):
     return render_template("cases/case.html", case=case, note_form=note_form or NoteForm(
-        formdata=None), close_form=close_form or CloseForm(formdata=None)), status
+        formdata=None), close_form=close_form or CloseForm(formdata=None, prefix="close")
+        ), status
+
+
+def _posted_forms():
+    """The case page's two parts as posted: it is one HTML form (page_forms)."""
+    return NoteForm(), CloseForm(prefix="close")
 
 
 def _too_late(case, error: AlreadyChanged):
@@ -59,7 +66,10 @@ def case_page(case_id):
 def add_note(case_id):
     """Add a line to the timeline."""
     case = case_or_404(case_id)
-    form = NoteForm()
+    form, close_form = _posted_forms()
+    if page_forms.held_back("note", {"close": close_form}):
+        page_forms.say_kept([_("Close the case")])
+        return _page(case, note_form=form, close_form=close_form, status=409)
     if not form.validate_on_submit():
         return _page(case, note_form=form, status=422)
     try:
@@ -76,11 +86,19 @@ def add_note(case_id):
 def close(case_id):
     """Close the case with its outcome and a note (both required)."""
     case = case_or_404(case_id)
-    form = CloseForm()
+    note_form, form = _posted_forms()
     if not case.is_open:  # someone closed it since this page was loaded
         return _too_late(case, services.already_closed(case))
-    if not form.validate_on_submit():
-        return _page(case, close_form=form, status=422)
+    note_typed = page_forms.typed(note_form)  # a note typed too joins the timeline first
+    if not form.validate_on_submit() or (note_typed and not note_form.validate()):
+        return _page(case, note_form=note_form if note_typed else None, close_form=form,
+                     status=422)
+    if note_typed:
+        try:
+            services.add_note(case, note_form.note.data, current_user)
+        except services.CaseInvalid as error:
+            show_errors(note_form, error)
+            return _page(case, note_form=note_form, close_form=form, status=422)
     try:
         services.close_case(case, form.outcome.data, form.note.data, current_user)
     except services.CaseInvalid as error:

@@ -30,6 +30,8 @@ class CheckForm(MaskedForm):
     # A label of its own: the default would load WTForms' catalogue on every request only to
     # translate "Version", which no page shows.
     version = HiddenField(label="")
+    # When the server rendered the page (ms since the epoch): a tap is not before it.
+    loaded_at = HiddenField(label="")
 
     def version_value(self) -> int | None:
         value = (self.version.data or "").strip()

@@ -131,6 +131,13 @@ class Check(db.Model):
     )
 
     @property
+    def phone_time_ignored(self) -> bool:
+        """The phone sent a time of the tap that could not be right (in the future, on another
+        day, before the page was loaded): the save is recorded when received, and says so."""
+        return self.recorded_on_phone_at is not None and \
+            abs(self.recorded_on_phone_at - self.updated_at) >= timedelta(minutes=1)
+
+    @property
     def received_late(self) -> bool:
         """The last save reached the server a minute or more after it was tapped (sent again
         once the phone was back online): the page shows both times."""

@@ -66,16 +66,20 @@ def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: 
     return context, bases
 
 
-def contacts_context(school, day: date, values: dict, absent, *, taken: bool = True) -> dict:
+def contacts_context(school, day: date, values: dict, absent, *, taken: bool = True,
+                     posted=None) -> dict:
     """The family-contacts section: the absent students (in the page's order), their families'
     phones and the contacts logged today. values: {student_id: values} of every row; taken:
-    the attendance is saved (before, the page does not say that nobody is absent)."""
+    the attendance is saved (before, the page does not say that nobody is absent); posted: the
+    contact form as typed, when the page comes back without saving it."""
     if not absent:  # the page only says that nobody is absent, or that it is not taken yet
         return {"absent": absent, "taken": taken}
     contacts.load_guardians(absent)
-    form = ContactForm(formdata=None)
+    form = posted or ContactForm(formdata=None)
     form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in absent]
-    form.contacted_at.data = clock.school_now(school).time().replace(second=0, microsecond=0)
+    if posted is None:
+        form.contacted_at.data = clock.school_now(school).time().replace(second=0,
+                                                                         microsecond=0)
     reported = {sid for sid, row in values.items() if contacts.family_reported(row.get("status"))}
     left = {sid for sid, row in values.items() if row.get("status") == left_after_bag.LEFT}
     return {"absent": absent, "contact_form": form, "taken": taken, "reported": reported,

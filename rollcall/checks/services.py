@@ -61,7 +61,8 @@ class CheckConflict(Exception):
 
 
 def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *,
-               campus_checked: bool = True, tapped_at: datetime | None = None) -> Check:
+               campus_checked: bool = True, tapped_at: datetime | None = None,
+               loaded_at: datetime | None = None) -> Check:
     """Validate and save one check; students left out keep their saved entry.
 
     Only a check being created gives the students left out their default entry: a saved
@@ -97,7 +98,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
         wanted = merge(homeroom, check, wanted, bases, saved if check else defaults,
                         defaults or default_entries(homeroom, day, kind, students, checks))
     target = defaults | saved | wanted
-    when = record_time(school, day, tapped_at, check)
+    when = record_time(school, day, tapped_at, check, loaded_at)
     _fill_arrival_times(target, saved, when if day == clock.school_today(school) else None)
     if check is not None and saved == target and not _newly_campus_checked(check,
                                                                            campus_checked):
@@ -183,16 +184,22 @@ def _newly_campus_checked(check: Check, campus_checked: bool) -> bool:
             and check.campus_checked_at is None)
 
 
-def record_time(school, day: date, tapped_at: datetime | None, check: Check | None) -> datetime:
-    """When a save happened: the phone's time of the tap when it is plausible (not in the
-    future, on the record's own day in the school's time zone, not before the check's last
-    save, which the page was loaded after), else the time the server received it."""
+def record_time(school, day: date, tapped_at: datetime | None, check: Check | None,
+                loaded_at: datetime | None = None) -> datetime:
+    """When a save happened: the phone's time of the tap when it is plausible, else the time
+    the server received it. Plausible: not in the future, on the record's own day in the
+    school's time zone, and not before the page it was tapped on was loaded (loaded_at, the
+    server's time written into the page, which the page's saved taps keep); a page that does
+    not say (an older copy) is bounded by the check's last save, which it was loaded after.
+    The phone's clock may run up to PHONE_CLOCK_SKEW either way of the server's."""
     now = clock.now()
     if tapped_at is None or tapped_at > now + PHONE_CLOCK_SKEW:
         return now
     if clock.to_school_time(school, tapped_at).date() != day:
         return now
-    if check is not None and tapped_at < check.updated_at:
+    loaded = loaded_at or (check.updated_at if check is not None else None)
+    if loaded is not None and tapped_at < loaded - (PHONE_CLOCK_SKEW if loaded_at else
+                                                    timedelta(0)):
         return now
     return min(tapped_at, now)
 
@@ -240,7 +247,7 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
         trail += _mark_absent_students_not_checked(homeroom, bag, target, actor)
     # Other areas' reactions (a bag check's custody trail), in this transaction.
     trail += publish_in_save(CheckSaved(check, kind, actor, {}, target, new=True))
-    audit.insert_rows(trail)
+    audit.insert_rows(trail, at=now, received_at=check.received_at)
     db.session.commit()
     return check
 
@@ -291,7 +298,7 @@ def _update(check, saved, target, actor, campus_checked, checks=None, now=None,
         trail += _mark_absent_students_not_checked(check.homeroom, bag, target, actor)
     # Other areas' reactions (a bag check's custody trail), in this transaction.
     trail += publish_in_save(CheckSaved(check, check.kind, actor, saved, target, new=False))
-    audit.insert_rows(trail)
+    audit.insert_rows(trail, at=now, received_at=received_at)
     db.session.commit()
     return check
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from rollcall import clock, vocabulary
+from rollcall import clock, page_forms, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
 from rollcall.checks import rows, saved_state, services, summary, today_page
 from rollcall.checks.forms import (
@@ -75,12 +75,10 @@ def check_page(homeroom_id, day, kind):
     form = CheckForm()
     if request.method == "GET":
         return _render_check(homeroom, day, kind, form)
-    if not form.validate_on_submit():
-        abort(400)
-    students = [s for s in homeroom.students if s.active]
-    if posted_student_ids(request.form) - {s.id for s in students}:
-        abort(404)
-    entries = entries_from_form(request.form, students)
+    students, entries = _posted_rows(homeroom, form)
+    if kind == CheckKind.ATTENDANCE and refusal is None and \
+            (refused := _log_typed_contact(homeroom, day, form, students, entries)):
+        return refused
     # Built before the save's COMMIT expires the homeroom and the user (whose language the
     # message is in): the redirect after a save starts no second transaction.
     page = url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(),
@@ -93,7 +91,8 @@ def check_page(homeroom_id, day, kind):
                          numbers={s.id: s.student_number for s in students})
     try:
         check = services.save_check(homeroom, day, kind, entries, form.version_value(),
-                                    current_user, tapped_at=tapped_at(request.form))
+                                    current_user, tapped_at=ms_time(request.form, "tapped_at"),
+                                    loaded_at=ms_time(request.form, "loaded_at"))
     except NotEditable as error:
         flash(str(error.message), "error")
         return _render_check(homeroom, day, kind, form), 403
@@ -120,10 +119,22 @@ def check_page(homeroom_id, day, kind):
     return redirect(page)
 
 
-def tapped_at(formdata) -> datetime | None:
-    """The phone's time of the tap that checks.js sends with a save (ms since the epoch); a
-    value that is not one is left out, and the save is recorded when it is received."""
-    text = formdata.get("tapped_at", "")
+def _posted_rows(homeroom, form) -> tuple[list, list[dict]]:
+    """(the class's active students, the rows posted for them); 400 without a valid form,
+    404 for a row of a student not in the class."""
+    if not form.validate_on_submit():
+        abort(400)
+    students = [s for s in homeroom.students if s.active]
+    if posted_student_ids(request.form) - {s.id for s in students}:
+        abort(404)
+    return students, entries_from_form(request.form, students)
+
+
+def ms_time(formdata, name: str) -> datetime | None:
+    """A time posted as ms since the epoch: the phone's time of the tap that checks.js sends
+    with a save (tapped_at), when the page was loaded (loaded_at). A value that is not one is
+    left out, and the save is recorded when it is received."""
+    text = formdata.get(name, "")
     if not (text.isascii() and text.isdigit() and len(text) <= 15):
         return None
     try:
@@ -148,7 +159,8 @@ def _phone_answer(homeroom_id: int, day: date, kind: CheckKind, check,
     return {"saved": True, "version": check.version, "bases": bases,
             "html": render_template("checks/_saved_state.html", **context),
             # The submit button's words once the check is saved (check.html's).
-            "submit": _("Save changes") if kind != CheckKind.DISMISSAL else None}
+            "submit": _("Save changes") if kind != CheckKind.DISMISSAL
+            else _("Classroom and campus checked: save changes")}
 
 
 def _after_save(homeroom_id: int, day: date, kind: CheckKind, check,
@@ -187,7 +199,7 @@ def _flash_conflict(current) -> None:
 
 
 def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=(),
-                  conflicts=()):
+                  conflicts=(), contact_form=None):
     checks = services.day_checks(homeroom.id, day)
     check, values = services.current_entries(homeroom, day, kind, checks)
     students = services.roster(homeroom, day, kind, checks)
@@ -203,6 +215,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
             posted_bases[sid] = entry["base"]
     if check is not None:
         form.version.data = str(check.version)
+    if not form.loaded_at.data:  # a page shown again keeps when its taps' page was loaded
+        form.loaded_at.data = str(int(clock.now().timestamp() * 1000))
     refusal = edit_refusal(current_user, homeroom.school, day)
     # What each row was loaded with: as saved, else as shown; the shown values are the saved
     # ones unless rows were posted back.
@@ -237,7 +251,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
         absent = [s for s in students
                   if values.get(s.id, {}).get("status") in services.NOT_IN_CLASS]
         context |= saved_state.contacts_context(homeroom.school, day, values, absent,
-                                                taken=check is not None)
+                                                taken=check is not None,
+                                                posted=contact_form)
         context |= saved_state.left_alarm(homeroom.id, day, values)
     return render_template("checks/check.html", **context)
 
@@ -260,21 +275,65 @@ def log_contact(homeroom_id, day):
     refusal = edit_refusal(current_user, homeroom.school, day)
     if refusal is not None:
         abort(404 if refusal.future else 403)
-    form = ContactForm()
-    students = {s.id: s for s in homeroom.students if s.active}
-    form.student_id.choices = [SelectChoice(sid, s.name) for sid, s in students.items()]
+    students = [s for s in homeroom.students if s.active]
+    form = _contact_form(students)
+    entries = entries_from_form(request.form, students)
+    # The page is one form (page_forms): taps not saved yet are not silently dropped.
+    if page_forms.held_back("contact", {"attendance": _taps_changed(homeroom, day, entries)}):
+        page_forms.say_kept([vocabulary.name(CheckKind.ATTENDANCE)])
+        return _render_check(homeroom, day, CheckKind.ATTENDANCE, CheckForm(), submitted=entries,
+                             contact_form=form), 409
     if not form.validate_on_submit():
         if request.form.get("student_id", "").isdigit() and \
-                int(request.form["student_id"]) not in students:
+                int(request.form["student_id"]) not in {s.id for s in students}:
             abort(404)
-        for name, field_errors in form.errors.items():
-            flash(f"{form[name].label.text}: {field_errors[0]}", "error")
-        return redirect(back)
-    contacted_at = clock.school_datetime(homeroom.school, day, form.contacted_at.data)
-    contacts.log_contact(students[form.student_id.data], day, current_user,
-                         person=form.person.data, method=form.method.data,
-                         outcome=form.outcome.data, contacted_at=contacted_at,
-                         note=form.note.data)
-    flash(_("Contact logged."), "success")
+        # Refused: the page comes back with what was typed and why, nothing is lost.
+        flash(_("The family contact needs attention; nothing was saved."), "error")
+        return _render_check(homeroom, day, CheckKind.ATTENDANCE, CheckForm(),
+                             submitted=entries or None, contact_form=form), 422
+    _log_contact(homeroom, day, form)
     return redirect(back)
 
+
+def _log_typed_contact(homeroom, day: date, form, students, entries):
+    """The page is one form (page_forms): a family contact typed below the attendance is
+    logged with its save; when it is incomplete, the page comes back as typed (a response)."""
+    contact_form = _contact_form(students)
+    if not page_forms.typed(contact_form):
+        return None
+    if not contact_form.validate():
+        flash(_("The family contact needs attention; nothing was saved."), "error")
+        return _render_check(homeroom, day, CheckKind.ATTENDANCE, form, submitted=entries,
+                             contact_form=contact_form), 422
+    _log_contact(homeroom, day, contact_form)
+    return None
+
+
+def _contact_form(students) -> ContactForm:
+    """The family-contact part of the attendance page, as posted."""
+    form = ContactForm()
+    form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in students]
+    return form
+
+
+def _log_contact(homeroom, day: date, form: ContactForm) -> None:
+    student = next(s for s in homeroom.students if s.id == form.student_id.data)
+    contacted_at = clock.school_datetime(homeroom.school, day, form.contacted_at.data)
+    contacts.log_contact(student, day, current_user, person=form.person.data,
+                         method=form.method.data, outcome=form.outcome.data,
+                         contacted_at=contacted_at, note=form.note.data)
+    flash(_("Contact logged."), "success")
+
+
+def _taps_changed(homeroom, day: date, entries) -> bool:
+    """The posted attendance rows differ from what the page showed (taps not saved yet)."""
+    _check, shown = services.current_entries(homeroom, day, CheckKind.ATTENDANCE)
+    by_number = {s.student_number: s.id for s in homeroom.students}
+    for entry in entries:
+        before = shown.get(by_number[entry["student_number"]]) or {}
+        for name in ("status", *DETAILS):
+            if name in entry and name != "arrived_at" and \
+                    str(getattr(before.get(name), "value", before.get(name)) or "") != \
+                    (entry[name] or "").strip():
+                return True
+    return False

@@ -66,13 +66,15 @@ def track_findings(check: Check, actor, values: dict[int, dict], *, new: bool) -
     for student_id, entry in found.items():
         if student_id in known:
             continue
-        state, now = FIRST_HOLDER[entry["action"]], clock.now()
+        # Taken when the check was recorded (a save sent later by a phone: the time of the
+        # tap); written down now.
+        state, now, taken = FIRST_HOLDER[entry["action"]], clock.now(), check.updated_at
         item_id = db.session.execute(insert(items).values(
             school_id=check.school_id, check_id=check.id, student_id=student_id,
             found_on=check.school_date, category=entry["category"] or "",
-            description=entry["description"], state=state, taken_at=now,
+            description=entry["description"], state=state, taken_at=taken,
         ).returning(items.c.id)).scalar_one()
-        db.session.execute(insert(events).values(item_id=item_id, state=state, at=now,
+        db.session.execute(insert(events).values(item_id=item_id, state=state, at=taken,
                                                  recorded_by_id=actor.id, recorded_at=now))
         trail.append(audit.row("custody.open", actor=actor, school_id=check.school_id,
                                object_type="ConfiscatedItem", object_id=item_id, after={

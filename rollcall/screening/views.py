@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from rollcall import clock
+from rollcall import clock, page_forms
 from rollcall.access import homeroom_or_404, roles_required, scoped_or_404
 from rollcall.extensions import db
 from rollcall.field_errors import show_errors
@@ -54,6 +54,11 @@ def no_conflicts(homeroom_id):
     homeroom = homeroom_or_404(current_user, homeroom_id)
     if not NoConflictsForm().validate_on_submit():
         abort(400)
+    # The page is one form (page_forms): a conflict typed below is not silently dropped.
+    typed = ConflictForm(students=_school_students(homeroom.school_id))
+    if page_forms.held_back("none", {"conflict": typed}):
+        page_forms.say_kept([_("Record a conflict")])
+        return _page(homeroom, typed, 409)
     monday = services.week_start(clock.school_today(homeroom.school))
     services.record_no_conflicts(homeroom, monday, current_user)
     flash(_("This week's screening is recorded."), "success")

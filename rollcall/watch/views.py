@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from rollcall import clock
+from rollcall import clock, page_forms
 from rollcall.access import roles_required, scoped_or_404, visible_homerooms
 from rollcall.extensions import db
 from rollcall.field_errors import show_errors
@@ -82,7 +82,13 @@ def _page(entry, note_form=None, close_form=None, status=200):
         note_form = NoteForm(formdata=None)
         note_form.day.data = clock.school_today(entry.student.school)
     return render_template("watch/entry.html", entry=entry, note_form=note_form,
-                           close_form=close_form or CloseForm(formdata=None)), status
+                           close_form=close_form or CloseForm(formdata=None, prefix="close")
+                           ), status
+
+
+def _posted_forms():
+    """The entry page's two parts as posted: it is one HTML form (page_forms)."""
+    return NoteForm(), CloseForm(prefix="close")
 
 
 def _too_late(entry, error: AlreadyChanged):
@@ -103,7 +109,10 @@ def entry_page(entry_id):
 def add_note(entry_id):
     """A dated note (and perhaps the next review date)."""
     entry = entry_or_404(entry_id)
-    form = NoteForm()
+    form, close_form = _posted_forms()
+    if page_forms.held_back("note", {"close": close_form}):
+        page_forms.say_kept([_("Take off the watch list")])
+        return _page(entry, note_form=form, close_form=close_form, status=409)
     if not form.validate_on_submit():
         return _page(entry, note_form=form, status=422)
     try:
@@ -121,11 +130,20 @@ def add_note(entry_id):
 def close(entry_id):
     """Take the student off the list with a closing note."""
     entry = entry_or_404(entry_id)
-    form = CloseForm()
+    note_form, form = _posted_forms()
     if not entry.is_open:  # someone took the student off since this page was loaded
         return _too_late(entry, services.already_taken_off(entry))
-    if not form.validate_on_submit():
-        return _page(entry, close_form=form, status=422)
+    note_typed = page_forms.typed(note_form)  # a note typed too is saved with the closing
+    if not form.validate_on_submit() or (note_typed and not note_form.validate()):
+        return _page(entry, note_form=note_form if note_typed else None, close_form=form,
+                     status=422)
+    if note_typed:
+        try:
+            services.add_note(entry, note_form.day.data, note_form.note.data,
+                              note_form.review_on.data, current_user)
+        except services.WatchInvalid as error:
+            show_errors(note_form, error)
+            return _page(entry, note_form=note_form, close_form=form, status=422)
     try:
         services.take_off(entry, form.note.data, current_user)
     except services.WatchInvalid as error:

@@ -52,7 +52,7 @@ def test_a_missing_student_from_the_teachers_phone_to_the_offices_close(
     with school_clock(8, 20):
         sign_in(phone, base, "teacher1", DEMO_PASSWORD)
         phone.goto(f"{base}/homerooms/{homeroom_id}/checks/{DAY.isoformat()}/attendance")
-        form = phone.locator("form[action$='/contacts']")
+        form = phone.locator(".contact-form")
         form.locator("select[name=student_id]").select_option(str(student_id))
         form.locator("input[name=person]").fill("母亲")
         form.locator("select[name=method]").select_option("phone")
@@ -92,22 +92,21 @@ def test_a_missing_student_from_the_teachers_phone_to_the_offices_close(
             assert "+8613900000001" in office.content()
             office.fill("form[action$='/notes'] textarea[name=note]", "已通知保卫处查看监控")
             with office.expect_navigation():
-                office.locator("form[action$='/notes'] button").tap()
+                office.locator("form[action$='/notes'] button:not([formaction])").tap()
             assert text["added"] in office.locator(".flash-success").inner_text()
             assert "已通知保卫处查看监控" in office.locator(".timeline").inner_text()
-            close = office.locator("form[action$='/close']")
-            close.locator("select[name=outcome]").select_option("found_at_home")
+            # The case page is one form (page_forms): the closing part's fields are prefixed.
+            office.locator("select[name=close-outcome]").select_option("found_at_home")
             with office.expect_navigation():
-                close.locator("button").tap()
+                office.locator("button[formaction$='/close']").tap()
             assert text["needs_note"] in office.locator("#closing-note-error").inner_text()
-            assert office.locator("form[action$='/close']").count() == 1
-            close = office.locator("form[action$='/close']")
-            close.locator("select[name=outcome]").select_option("found_at_home")
-            close.locator("textarea[name=note]").fill("母亲在家找到孩子，已回电")
+            assert office.locator("button[formaction$='/close']").count() == 1
+            office.locator("select[name=close-outcome]").select_option("found_at_home")
+            office.locator("textarea[name=close-note]").fill("母亲在家找到孩子，已回电")
             with office.expect_navigation():
-                close.locator("button").tap()
+                office.locator("button[formaction$='/close']").tap()
             assert text["closed"] in office.locator(".lead").first.inner_text()
-            assert office.locator("form[action$='/close']").count() == 0
+            assert office.locator("button[formaction$='/close']").count() == 0
             office.goto(f"{base}/office/")
             assert office.locator(".missing-cases").count() == 0
             assert office.evaluate("document.documentElement.scrollWidth") <= 390

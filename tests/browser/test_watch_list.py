@@ -66,7 +66,7 @@ def test_a_student_to_watch_on_a_phone(live_server, browser, phone, lang, demo_c
         assert text["reason"] in phone.locator(".lead").inner_text()
         phone.fill("form[action$='/notes'] textarea[name=note]", "与母亲电话沟通，约定每天接送")
         with phone.expect_navigation():
-            phone.locator("form[action$='/notes'] button").tap()
+            phone.locator("form[action$='/notes'] button:not([formaction])").tap()
         assert "约定每天接送" in phone.locator(".watch-notes").inner_text()
         phone.goto(f"{base}/homerooms/{homeroom_id}/today")
         assert text["due"] in phone.content() and name in phone.content()
@@ -90,9 +90,9 @@ def test_a_student_to_watch_on_a_phone(live_server, browser, phone, lang, demo_c
             office.goto(f"{base}/watch/")
             with office.expect_navigation():
                 office.locator(".watch-entry a", has_text=name).tap()
-            office.fill("form[action$='/close'] textarea[name=note]", "家长每天接送，一个月无异常")
+            office.fill("textarea[name=close-note]", "家长每天接送，一个月无异常")
             with office.expect_navigation():
-                office.locator("form[action$='/close'] button").tap()
+                office.locator("button[formaction$='/close']").tap()
             assert text["off"] in office.locator(".flash-success").inner_text()
             office.goto(f"{base}/watch/")
             assert name not in office.locator(".watch-list").inner_text()

@@ -33,6 +33,33 @@
   }, true);
   document.addEventListener("input", function () { warned = null; }, true);
 
+  var search = document.querySelector(".jump-search");
+  if (search) {
+    var box = search.querySelector("input");
+    var jump = function () {
+      var wanted = box.value.trim();
+      if (!wanted) { return; }
+      var found = null;
+      document.querySelectorAll(".row, .jump-row").forEach(function (row) {
+        if (found) { return; }
+        var seat = row.querySelector(".seat").textContent.trim();
+        var name = row.querySelector("legend, .name").textContent.replace(seat, "").trim();
+        if (seat === wanted || name.indexOf(wanted) !== -1) { found = row; }
+      });
+      document.querySelectorAll(".jumped").forEach(function (row) {
+        row.classList.remove("jumped");
+      });
+      if (found) {
+        found.classList.add("jumped");
+        found.scrollIntoView({block: "start"});
+      }
+    };
+    box.addEventListener("input", jump);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); jump(); box.blur(); }
+    });
+  }
+
   var form = document.querySelector("form.check-form");
   if (!form) { return; }
   var KEY = "rollcall:unsent:" + (document.body.getAttribute("data-user") || "") + ":" +
@@ -99,7 +126,9 @@
   function store(queued, at) {
     var fields = [];
     new FormData(form).forEach(function (value, name) {
-      if (name !== "csrf_token") { fields.push([name, value]); }
+      if (name !== "csrf_token" && !document.querySelector(".contact-form [name=" + name + "]")) {
+        fields.push([name, value]);
+      }
     });
     var kept = load();
     try {
@@ -229,7 +258,7 @@
   form.addEventListener("input", function () { store(false); });
 
   form.addEventListener("submit", function (event) {
-    if (form.getAttribute("data-plain")) { return; }
+    if (form.getAttribute("data-plain") || event.submitter && event.submitter.formAction !== form.action) { return; }
     event.preventDefault();
     if (form.getAttribute("data-sent")) { return; }
     form.setAttribute("data-sent", "1");
@@ -244,33 +273,6 @@
     banner.querySelector("[data-send]").addEventListener("click", function () {
       form.setAttribute("data-sent", "1");
       send();
-    });
-  }
-
-  var search = document.querySelector(".jump-search");
-  if (search) {
-    var box = search.querySelector("input");
-    var jump = function () {
-      var wanted = box.value.trim();
-      if (!wanted) { return; }
-      var found = null;
-      form.querySelectorAll(".row").forEach(function (row) {
-        if (found) { return; }
-        var seat = row.querySelector(".seat").textContent.trim();
-        var name = row.querySelector("legend").textContent.replace(seat, "").trim();
-        if (seat === wanted || name.indexOf(wanted) !== -1) { found = row; }
-      });
-      form.querySelectorAll(".row.jumped").forEach(function (row) {
-        row.classList.remove("jumped");
-      });
-      if (found) {
-        found.classList.add("jumped");
-        found.scrollIntoView({block: "start"});
-      }
-    };
-    box.addEventListener("input", jump);
-    box.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); jump(); box.blur(); }
     });
   }
 

@@ -1,0 +1,189 @@
+"""One way to save a page's forms, without JavaScript: a page of several forms is posted as
+one, so whichever button is pressed nothing typed in another part is silently dropped. It is
+saved with the press (a family contact, a note) or the press is refused and the page comes
+back with everything as typed and a message (rollcall/page_forms.py)."""
+
+from datetime import timedelta
+
+from rollcall.cases.models import CaseEvent, MissingCase
+from rollcall.checks.models import Check
+from rollcall.family.models import ContactLog
+from rollcall.models import CalendarDay
+from rollcall.screening.models import Conflict, Screening
+from rollcall.watch.models import WatchEntry, WatchNote
+from tests.checks_support import DAY, check_url, page, school_time, table_rows
+from tests.test_cases import open_case
+from tests.test_watch import watched  # noqa: F401  (a fixture)
+
+EN = {"Accept-Language": "en"}
+KEPT = "Nothing was saved: you also typed in"
+NOTE = "母亲说孩子发烧，在家休息"
+
+
+def contact(student_id, **overrides) -> dict:
+    return {"student_id": student_id, "person": "母亲", "method": "phone",
+            "outcome": "reason_given", "contacted_at": "07:50", "note": NOTE} | overrides
+
+
+def test_the_attendance_save_logs_a_family_contact_typed_below_it(app, login_as, school):
+    student = school.student_ids["room1"][4]
+    with school_time(7, 55):
+        response = login_as("teacher").post(check_url(school, "attendance"), headers=EN,
+                                            data={f"s{student}": "absent"} | contact(student))
+    assert response.status_code == 302
+    [logged] = table_rows(app, ContactLog)
+    assert logged["note"] == NOTE and logged["student_id"] == student
+    [check] = table_rows(app, Check)
+    assert check["kind"] == "attendance"
+
+
+def test_an_incomplete_contact_holds_the_attendance_save_back_and_stays_typed(
+        app, login_as, school):
+    student = school.student_ids["room1"][4]
+    with school_time(7, 55):
+        response = login_as("teacher").post(check_url(school, "attendance"), headers=EN,
+                                            data={f"s{student}": "absent"}
+                                            | contact(student, person=""))
+    assert response.status_code == 422
+    text = page(response)
+    assert "The family contact needs attention; nothing was saved." in text
+    assert NOTE in text and 'value="absent" checked' in text
+    assert table_rows(app, ContactLog) == [] and table_rows(app, Check) == []
+
+
+def test_logging_a_contact_does_not_drop_taps_not_saved_yet(app, login_as, school):
+    student, other = school.student_ids["room1"][4], school.student_ids["room1"][2]
+    teacher = login_as("teacher")
+    with school_time(7, 50):
+        teacher.post(check_url(school, "attendance"), data={f"s{student}": "absent"})
+    with school_time(7, 55):
+        response = teacher.post(check_url(school, "attendance") + "/contacts", headers=EN,
+                                data={f"s{student}": "absent", f"s{other}": "absent"}
+                                | contact(student))
+    assert response.status_code == 409
+    text = page(response)
+    assert KEPT in text and "Attendance" in text and NOTE in text
+    assert f'name="s{other}" value="absent" checked' in text
+    assert table_rows(app, ContactLog) == []
+    # The untouched taps as saved: the contact goes through.
+    with school_time(7, 56):
+        response = teacher.post(check_url(school, "attendance") + "/contacts", headers=EN,
+                                data={f"s{student}": "absent"} | contact(student))
+    assert response.status_code == 302 and len(table_rows(app, ContactLog)) == 1
+
+
+def test_a_refused_contact_comes_back_typed_with_its_message(app, login_as, school):
+    student = school.student_ids["room1"][4]
+    teacher = login_as("teacher")
+    with school_time(7, 50):
+        teacher.post(check_url(school, "attendance"), data={f"s{student}": "absent"})
+    with school_time(7, 55):
+        response = teacher.post(check_url(school, "attendance") + "/contacts", headers=EN,
+                                data=contact(student, person=""))
+    assert response.status_code == 422
+    text = page(response)
+    assert "The family contact needs attention; nothing was saved." in text
+    assert NOTE in text and 'id="person-error"' in text
+    assert table_rows(app, ContactLog) == []
+
+
+def test_a_watch_note_is_refused_while_a_closing_note_is_typed(app, login_as, school,
+                                                             watched):  # noqa: F811
+    url = f'/watch/{watched["id"]}'
+    office = login_as("office")
+    with school_time(10, 0):
+        response = office.post(url + "/notes", headers=EN, data={
+            "day": DAY.isoformat(), "note": "与母亲通话", "close-note": "一个月无异常"})
+        assert response.status_code == 409
+        text = page(response)
+        assert KEPT in text and "与母亲通话" in text and "一个月无异常" in text
+        assert table_rows(app, WatchNote) == []
+        # Taking off saves the note typed above it too.
+        response = office.post(url + "/close", headers=EN, data={
+            "day": DAY.isoformat(), "note": "与母亲通话", "close-note": "一个月无异常"})
+    assert response.status_code == 302
+    assert [n["note"] for n in table_rows(app, WatchNote)] == ["与母亲通话"]
+    assert table_rows(app, WatchEntry)[0]["closing_note"] == "一个月无异常"
+
+
+def test_a_case_note_is_refused_while_the_closing_is_typed(app, login_as, school):
+    case = open_case(app, login_as, school)
+    url = f'/cases/{case["id"]}'
+    office = login_as("office")
+    with school_time(10, 0):
+        response = office.post(url + "/notes", headers=EN, data={
+            "note": "已查看监控", "close-outcome": "found_at_home", "close-note": "在家找到"})
+        assert response.status_code == 409
+        text = page(response)
+        assert KEPT in text and "已查看监控" in text and "在家找到" in text
+        assert [e["kind"] for e in table_rows(app, CaseEvent)] == ["opened"]
+        response = office.post(url + "/close", headers=EN, data={
+            "note": "已查看监控", "close-outcome": "found_at_home", "close-note": "在家找到"})
+    assert response.status_code == 302
+    events = table_rows(app, CaseEvent)
+    assert [e["note"] for e in events if e["kind"] == "note"] == ["已查看监控"]
+    assert table_rows(app, MissingCase)[0]["outcome"] == "found_at_home"
+
+
+def test_no_conflicts_is_refused_while_a_conflict_is_typed(app, login_as, school):
+    url = f'/homerooms/{school.homeroom_ids["room1"]}/screening'
+    with school_time(10, 0):
+        response = login_as("teacher").post(url + "/none", headers=EN, data={
+            "about": "篮球场上争执", "action": "分别谈话"})
+    assert response.status_code == 409
+    text = page(response)
+    assert KEPT in text and "篮球场上争执" in text and "分别谈话" in text
+    assert table_rows(app, Screening) == [] and table_rows(app, Conflict) == []
+
+
+def test_removing_a_calendar_day_is_refused_while_days_are_typed(app, login_as, school):
+    admin = login_as("admin")
+    day = (DAY + timedelta(days=10)).isoformat()
+    with school_time(10, 0):
+        assert admin.post("/admin/calendar", data={
+            "first_day": day, "school_day": "no", "name": "运动会"}).status_code == 302
+        [marked] = table_rows(app, CalendarDay)
+        response = admin.post(f'/admin/calendar/{marked["id"]}/delete', headers=EN, data={
+            "first_day": day, "school_day": "no", "name": "清明节"})
+    assert response.status_code == 409
+    assert KEPT in page(response) and "清明节" in page(response)
+    assert table_rows(app, CalendarDay) == [marked]
+
+
+def test_a_students_page_keeps_what_is_typed_in_its_parts(app, login_as, school):
+    """The admin's student page: the student's fields and each guardian's contact order."""
+    from rollcall.extensions import db
+    from rollcall.models import Student, StudentGuardian
+
+    def links():
+        with app.app_context():
+            rows = db.session.execute(db.select(StudentGuardian.guardian_id,
+                                                StudentGuardian.contact_order)
+                                      .where(StudentGuardian.student_id == student)).all()
+            db.session.remove()
+            return [tuple(row) for row in rows]
+
+    admin = login_as("admin")
+    student = school.student_ids["room1"][0]
+    [link] = links()
+    url, guardian = f"/admin/students/{student}", link[0]
+    [before] = [r for r in table_rows(app, Student) if r["id"] == student]
+    typed = {"student_number": before["student_number"], "name": "改过的名字",
+             "homeroom_id": before["homeroom_id"], "seat": before["seat"], "active": "y",
+             f"order-{guardian}-contact_order": "1"}
+    with school_time(10, 0):
+        for action in (f"/guardians/{guardian}/unlink", f"/guardians/{guardian}/order"):
+            response = admin.post(url + action, headers=EN, data=typed)
+            assert response.status_code == 409, action
+            assert KEPT in page(response) and "改过的名字" in page(response)
+        response = admin.post(url, headers=EN, data=typed | {
+            f"order-{guardian}-contact_order": "3"})
+        assert response.status_code == 409 and "Contact order" in page(response)
+        assert 'value="3"' in page(response)
+    assert [r for r in table_rows(app, Student) if r["id"] == student] == [before]
+    assert links() == [link]
+    # Nothing else typed: the guardian's own button sets it.
+    with school_time(10, 5):
+        response = admin.post(url + f"/guardians/{guardian}/order", headers=EN, data=typed | {
+            "name": before["name"], f"order-{guardian}-contact_order": "2"})
+    assert response.status_code == 302 and links() == [(guardian, 2)]
