@@ -11,9 +11,13 @@ is compiled for both dialects, and the test fails when
 - the database raised an error (a constraint or a lock: behaviour the other database may not
   share).
 
-Statements on the sign-in throttle's table are the one exception: every sign-in through the form
-runs them (an upsert and a prune that skips locked rows), the browser tests sign in that way,
-and tests/test_auth*.py, which are not marked, test the throttle itself on both databases.
+Statements on two tables are the exceptions. The sign-in throttle's: every sign-in through the
+form runs them (an upsert and a prune that skips locked rows), the browser tests sign in that
+way, and tests/test_auth*.py, which are not marked, test the throttle itself on both databases.
+The weekly screenings': recording a conflict or "no conflicts" makes the week's screening with
+an insert that skips a row made a moment before (ON CONFLICT DO NOTHING), which the browser
+tests of the screening page run, and tests/test_screening*.py and tests/test_state_races.py,
+not marked, test on both databases.
 
 `ROLLCALL_DIALECT_REPORT=path` writes, for every test of the run (marked or not), whether it
 did any of these: the list a developer reads to choose which tests to mark.
@@ -42,7 +46,7 @@ _SAME_MEANING = [(re.compile(r'"'), ""), (re.compile(r"\btrue\b"), "1"),
                  (re.compile(r"LIMIT (:\w+)( OFFSET :\w+)?"), r"LIMIT \1"),
                  (re.compile(r" RETURNING [\w.]+$"), ""),
                  (re.compile(r"\s+"), " ")]
-COVERED_ON_BOTH = {"login_throttle"}  # tables whose SQL the unmarked tests cover (above)
+COVERED_ON_BOTH = {"login_throttle", "screenings"}  # tables whose SQL the unmarked tests cover (above)
 _verdicts: dict = {}  # statement cache key -> None (portable) or a reason
 _seen: list[str] | None = None  # reasons found in the running test; None while no test runs
 
