@@ -1,5 +1,6 @@
 """The audit trail page: filters by person, class, student and date; nothing can change it."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -124,5 +125,6 @@ def test_a_list_with_nothing_in_it_counts_nothing(login_as, school, path):
     """A page of nothing says so once, not "More than -1 entries"."""
     client = login_as("admin")
     with clock.frozen(at(9, 0)):
-        text = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        page = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    text = re.sub(r"<[^>]*>", " ", page)  # its words, not its tags (a CSRF token may hold -1)
     assert "-1" not in text and "More than" not in text

@@ -10,8 +10,8 @@ from datetime import UTC, date, timedelta
 import pytest
 
 from rollcall.cases.models import CaseEvent, MissingCase
+from rollcall.checks.merging import fingerprint
 from rollcall.checks.models import Check
-from rollcall.checks.services import fingerprint
 from rollcall.custody.models import ConfiscatedItem, CustodyEvent
 from rollcall.models import AuditLog
 from tests.checks_support import DAY, at, check_url, page, school_time, table_rows
