@@ -46,7 +46,8 @@ _SAME_MEANING = [(re.compile(r'"'), ""), (re.compile(r"\btrue\b"), "1"),
                  (re.compile(r"LIMIT (:\w+)( OFFSET :\w+)?"), r"LIMIT \1"),
                  (re.compile(r" RETURNING [\w.]+$"), ""),
                  (re.compile(r"\s+"), " ")]
-COVERED_ON_BOTH = {"login_throttle", "screenings"}  # tables whose SQL the unmarked tests cover (above)
+# Tables whose SQL the unmarked tests cover (above).
+COVERED_ON_BOTH = {"login_throttle", "screenings"}
 _verdicts: dict = {}  # statement cache key -> None (portable) or a reason
 _seen: list[str] | None = None  # reasons found in the running test; None while no test runs
 
