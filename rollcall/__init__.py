@@ -68,7 +68,6 @@ def register_blueprints(app: Flask) -> None:
     from rollcall.api.views import bp as api_bp
     from rollcall.auth.views import bp as auth_bp
     from rollcall.cases.views import bp as cases_bp
-    from rollcall.checks.views import bp as checks_bp
     from rollcall.custody.views import bp as custody_bp
     from rollcall.extensions import csrf
     from rollcall.family.views import bp as family_bp
@@ -78,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from rollcall.office import review_views  # noqa: F401  (its routes join office's blueprint)
     from rollcall.office.views import bp as office_bp
     from rollcall.screening.views import bp as screening_bp
+    from rollcall.teacher.views import bp as checks_bp
     from rollcall.watch.views import bp as watch_bp
 
     app.register_blueprint(auth_bp)

@@ -9,7 +9,6 @@ from flask_babel import format_datetime
 
 from rollcall import vocabulary
 from rollcall.checks import summary
-from rollcall.checks.forms import row_field
 from rollcall.csrf_mask import masked_csrf_meta_tag, masked_csrf_token
 from rollcall.i18n import SUPPORTED_LOCALES, html_lang, per_request, return_path, time_on
 from rollcall.notify.health import (
@@ -20,6 +19,7 @@ from rollcall.notify.health import (
 )
 from rollcall.office.views import check_url, week_label
 from rollcall.site_menu import admin_tabs, site_menu
+from rollcall.teacher.forms import row_field
 from rollcall.watch.views import watch_reason_for_alert
 
 

@@ -66,15 +66,13 @@ LAYERS = (
     ("messaging", {"notify"}),
     ("domains", {"auth", "roster", "checks", "family", "custody", "cases", "screening", "watch"}),
     ("jobs", {"jobs"}),
-    ("pages", {"office", "admin", "api", "main", "demo", "templating", "reactions", "run_all",
-               "wsgi", "__init__"}),
+    ("pages", {"teacher", "office", "admin", "api", "main", "demo", "templating", "reactions",
+               "run_all", "wsgi", "__init__"}),
 )
 LAYER_OF = {unit: rank for rank, (_, units) in enumerate(LAYERS) for unit in units}
 PAGES = len(LAYERS) - 1
-# A package's pages (its views, forms and webhooks, and the helpers that assemble one page
-# from several areas) belong to the pages layer, whatever package holds them.
+# A package's own pages: nothing below the pages layer imports another package's.
 PAGE_FILES = {"views.py", "forms.py", "webhooks.py", "review_views.py"}
-PAGE_HELPERS = {"rollcall.checks.today_page", "rollcall.checks.saved_state"}
 # The words may read every area's codes (enums and the like) to name them.
 WORD_SOURCES = {"rollcall.office.states", "rollcall.notify.outcomes", "rollcall.checks.validation"}
 
@@ -112,17 +110,13 @@ def _imports(path: Path) -> set[str]:
     return {name for name in found if name.split(".")[0] == "rollcall"}
 
 
-def _is_page(module: str, path: Path) -> bool:
-    return path.name in PAGE_FILES or module in PAGE_HELPERS
-
-
 def _is_word_source(module: str) -> bool:
     return module.endswith(".models") or module in WORD_SOURCES
 
 
 def import_graph() -> list[tuple[str, str, str, str]]:
     """(importing module, its unit, imported module, its unit) for every import between two
-    units, pages counted in the pages layer, the words' reading of codes left out."""
+    units, the words' reading of codes left out."""
     edges = []
     for path in sorted(ROLLCALL.rglob("*.py")):
         if "migrations" in path.parts:
@@ -135,8 +129,7 @@ def import_graph() -> list[tuple[str, str, str, str]]:
                 continue
             if unit == "vocabulary" and _is_word_source(imported):
                 continue
-            page = _is_page(module, path) or LAYER_OF.get(unit) == PAGES
-            edges.append((module, "pages" if page else unit, imported, other))
+            edges.append((module, unit, imported, other))
     return edges
 
 
@@ -151,24 +144,24 @@ def test_every_unit_of_rollcall_has_a_layer():
 def test_no_unit_imports_a_layer_above_its_own():
     wrong = [f"{module} imports {imported}" for module, unit, imported, other
              in import_graph()
-             if (PAGES if unit == "pages" else LAYER_OF[unit]) < LAYER_OF[other]]
+             if LAYER_OF[unit] < LAYER_OF[other]]
     assert wrong == []
 
 
 def test_no_two_units_import_each_other():
-    """Pages may gather from every area; below them, imports point one way only."""
-    below = {(unit, other): module for module, unit, imported, other in import_graph()
-             if unit != "pages"}
-    both = sorted(f"{a} <-> {b} ({below[(a, b)]}, {below[(b, a)]})"
-                  for (a, b) in below if (b, a) in below and a < b)
+    """In every layer, pages included, imports between two units point one way only: a page
+    that gathers from several areas lives in a pages-layer package (teacher/, office/), not in
+    a domain that another domain reads. (The words' reading of codes is left out.)"""
+    edges = {(unit, other): module for module, unit, imported, other in import_graph()}
+    both = sorted(f"{a} <-> {b} ({edges[(a, b)]}, {edges[(b, a)]})"
+                  for (a, b) in edges if (b, a) in edges and a < b)
     assert both == []
 
 
 def test_nothing_below_the_pages_imports_a_page():
     wrong = [f"{module} imports {imported}" for module, unit, imported, other
              in import_graph()
-             if unit != "pages" and (imported.rsplit(".", 1)[-1] + ".py" in PAGE_FILES
-                                     or imported in PAGE_HELPERS)]
+             if LAYER_OF[unit] < PAGES and imported.rsplit(".", 1)[-1] + ".py" in PAGE_FILES]
     assert wrong == []
 
 
@@ -180,5 +173,5 @@ def test_the_architecture_page_draws_the_layers_the_test_checks():
         if len(cells) == 2 and cells[0] in {name for name, _ in LAYERS}:
             drawn[cells[0]] = {unit.strip(" `") for unit in cells[1].split(",")}
     assert drawn == dict(LAYERS)
-    for listed in sorted(PAGE_HELPERS | WORD_SOURCES):
+    for listed in sorted(WORD_SOURCES):
         assert listed.removeprefix("rollcall.").replace(".", "/") + ".py" in page, listed

@@ -2,7 +2,7 @@
 
 tests/fixtures/check_rows/ holds each page's <ol class="rows"> as the Jinja row macros drew it
 (saved values, defaults, errors, read-only rows, text that needs escaping, both languages); the
-rows drawn by rollcall/checks/rows.py must be the same, up to how much white space separates
+rows drawn by rollcall/teacher/rows.py must be the same, up to how much white space separates
 two tags (the macros left blank lines; a browser shows one space or several alike). After a
 deliberate change of the row markup, rewrite them and review their diff:
 ROLLCALL_WRITE_ROW_FIXTURES=1 pytest tests/test_checks_rows_markup.py

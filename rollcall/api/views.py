@@ -14,12 +14,12 @@ from rollcall.checks import services
 from rollcall.checks.models import CheckKind
 from rollcall.checks.summary import DAY_ORDER
 from rollcall.checks.validation import CheckInvalid, FieldError, UnknownStudents
-from rollcall.checks.views import parse_day
 from rollcall.checks.window import NotEditable
 from rollcall.errors import MAX_ID
 from rollcall.extensions import db
 from rollcall.models import Homeroom
 from rollcall.school_days import calendar_entry, school_day_by
+from rollcall.teacher.views import parse_day
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUT_KEYS = {"version", "entries", "campus_checked"}

@@ -12,10 +12,10 @@ from wtforms import SelectChoice
 from rollcall import clock
 from rollcall.cases.models import CaseTrigger, MissingCase
 from rollcall.checks import left_after_bag, services, summary
-from rollcall.checks.forms import ContactForm
 from rollcall.checks.models import CheckKind, DismissalStatus
 from rollcall.extensions import db
 from rollcall.family import contacts
+from rollcall.teacher.forms import ContactForm
 
 
 class BeforeSave(NamedTuple):

@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from rollcall import vocabulary
-from rollcall.checks.forms import row_field
 from rollcall.checks.models import COMMON_DETAIL, AttendanceStatus, CheckKind
 from rollcall.checks.summary import describe_row, wall_time
 from rollcall.checks.validation import ENUM_DETAILS, STATUS_DETAILS
+from rollcall.teacher.forms import row_field
 
 
 @dataclass(frozen=True)

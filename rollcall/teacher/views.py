@@ -10,18 +10,19 @@ from wtforms import SelectChoice
 
 from rollcall import clock, page_forms, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
-from rollcall.checks import rows, saved_state, services, summary, today_page
-from rollcall.checks.forms import (
-    CheckForm,
-    ContactForm,
-    entries_from_form,
-    posted_student_ids,
-)
+from rollcall.checks import services, summary
 from rollcall.checks.models import CheckKind
 from rollcall.checks.validation import DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.family import contacts
 from rollcall.models import Role
+from rollcall.teacher import rows, saved_state, today_page
+from rollcall.teacher.forms import (
+    CheckForm,
+    ContactForm,
+    entries_from_form,
+    posted_student_ids,
+)
 
 bp = Blueprint("checks", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
