@@ -10,7 +10,7 @@ cannot be reached) opens a missing-student case (rollcall.cases).
 from flask_babel import lazy_gettext as _l
 
 from rollcall.checks.models import AttendanceStatus, BagStatus, CheckKind
-from rollcall.checks.validation import CheckInvalid, FieldError
+from rollcall.checks.validation import refuse_statuses
 
 LEFT = AttendanceStatus.LEFT_AFTER_BAG
 # The bag check saw the student: searched, whether anything was found or not.
@@ -54,9 +54,4 @@ def agree_with_bag_check(homeroom, kind: CheckKind, raw_entries, wanted: dict,
                      "so their bag was checked: change attendance first.")
     else:
         return
-    if not refused:
-        return
-    numbers = {s.id: s.student_number for s in homeroom.students if s.id in refused}
-    where = {raw.get("student_number"): index for index, raw in enumerate(raw_entries)}
-    raise CheckInvalid([FieldError(f"entries[{where[numbers[sid]]}].status", message,
-                                   numbers[sid]) for sid in sorted(refused)])
+    refuse_statuses(homeroom, raw_entries, refused, message)

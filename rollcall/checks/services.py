@@ -42,7 +42,11 @@ from rollcall.checks.reading import (  # noqa: F401
     saved_statuses,
     students_in_order,
 )
-from rollcall.checks.validation import DETAILS, CheckInvalid, FieldError, clean_entries
+from rollcall.checks.validation import (
+    DETAILS,
+    clean_entries,
+    refuse_statuses,
+)
 from rollcall.checks.window import ensure_editable
 from rollcall.extensions import db
 from rollcall.models import AuditRule, Student
@@ -143,12 +147,7 @@ def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entrie
             wanted[sid] = dict.fromkeys(DETAILS) | {"status": BagStatus.NOT_CHECKED.value}
     else:
         return
-    if not refused:
-        return
-    numbers = {s.id: s.student_number for s in homeroom.students if s.id in refused}
-    where = {raw.get("student_number"): index for index, raw in enumerate(raw_entries)}
-    raise CheckInvalid([FieldError(f"entries[{where[numbers[sid]]}].status", message,
-                                   numbers[sid]) for sid in sorted(refused)])
+    refuse_statuses(homeroom, raw_entries, refused, message)
 
 
 def _mark_absent_students_not_checked(homeroom, bag: Check | None, target: dict,

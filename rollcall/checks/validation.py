@@ -182,3 +182,14 @@ def _clean_arrival(school, day, value):
     if instant > clock.now() + CLOCK_SKEW:
         return None, _l("The arrival cannot be in the future.")
     return instant, None
+
+
+def refuse_statuses(homeroom, raw_entries, refused, message) -> None:
+    """Refuse the statuses posted for these students (ids) with one message, each error at its
+    row's place in the posted entries; nothing when none is refused."""
+    if not refused:
+        return
+    numbers = {s.id: s.student_number for s in homeroom.students if s.id in refused}
+    where = {raw.get("student_number"): index for index, raw in enumerate(raw_entries)}
+    raise CheckInvalid([FieldError(f"entries[{where[numbers[sid]]}].status", message,
+                                   numbers[sid]) for sid in sorted(refused)])
