@@ -11,8 +11,8 @@ from rollcall.models import Student
 from tests import notify_support
 from tests.aliyun_standin import TEMPLATE_CODES
 from tests.notify_support import at, outbox, run_pass
-from tests.test_notify_sending import absent
 from tests.test_notify_providers import signed_in
+from tests.test_notify_sending import absent
 
 standin = notify_support.standin  # fixtures
 twilio_app = notify_support.twilio_app

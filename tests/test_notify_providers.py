@@ -373,7 +373,8 @@ def test_the_office_is_told_when_a_parent_cannot_reply(sms_app, school, sms_stan
                                                       ("+85291234567", "aliyun")])
 def test_only_a_parents_text_says_that_no_reply_can_come(kind, phone, provider_name):
     text = OutboxText(kind=kind, to_e164=phone, provider=provider_name)
-    assert carrier.text_gets_no_replies(text) is (kind in ("absence", "left_after_bag", "follow_up"))
+    parents = ("absence", "left_after_bag", "follow_up")
+    assert carrier.text_gets_no_replies(text) is (kind in parents)
 
 
 # --- the admin's text settings -----------------------------------------------------------
