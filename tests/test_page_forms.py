@@ -217,6 +217,8 @@ def test_a_users_page_keeps_what_is_typed_when_a_sign_out_button_is_pressed(
     assert [r["display_name"] for r in table_rows(app, User) if r["id"] == teacher] == [
         row["display_name"]]
     assert "No phone or browser is signed in." not in page(admin.get(url, headers=EN))
+    response = admin.post(url, headers=EN, data=typed | {"phone": "12"})  # refused: kept
+    assert 'class="error"' in page(response) and "a-new-password-2027" in page(response)
     response = admin.post(buttons[-1], headers=EN, data=as_shown)  # nothing typed: it goes
     assert response.status_code == 302
     assert "No phone or browser is signed in." in page(admin.get(url, headers=EN))

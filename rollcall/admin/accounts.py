@@ -62,6 +62,8 @@ def _user_form(user):
 
 
 def _user_page(form, user, status=200):
+    if request.method == "POST":  # a page that comes back keeps a new password as typed
+        form.password.widget = PasswordInput(hide_value=False)
     return render_template("admin/form.html", form=form, back=url_for("admin.users"),
                            title=user.display_name if user else _("New account"),
                            sessions_user=user, page_form="account-form",
@@ -75,7 +77,6 @@ def _account_held(user):
     if not page_forms.held_back("sessions", {"account": form}):
         return None
     page_forms.say_kept([_("Account")])
-    form.password.widget = PasswordInput(hide_value=False)  # a typed password stays typed
     return _user_page(form, user, 409)
 
 
