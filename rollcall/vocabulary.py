@@ -94,6 +94,7 @@ CONTACT_OUTCOMES = {
 }
 TEXT_KINDS = {
     TextKind.ABSENCE: _l("Absence"),
+    TextKind.LEFT_AFTER_BAG: _l("Came, then left (left after morning reading)"),
     TextKind.FOLLOW_UP: _l("Arrived after all"),
     TextKind.TEACHER_REMINDER: _l("Reminder to teacher"),
     TextKind.MISSING_STUDENT: _l("Missing student (to the office)"),

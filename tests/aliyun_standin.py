@@ -34,10 +34,13 @@ TEMPLATES = {
     "SMS_900004": "学生失联：${student}（${class}），${trigger}，${time}立案，请立即跟进。",
     "SMS_900005": "${class}${week}起这一周的学生矛盾排查尚未填写，请尽快填写。",
     "SMS_900006": "这是发给值班电话的测试短信，无需处理。",
+    "SMS_900007": "家长您好：${student}（${class}）${date}早上已到校，晨读后离开，第一节课不在班，"
+                  "请尽快与班主任联系。学校电话：${school_phone}",
 }
 TEMPLATE_CODES = {"absence": "SMS_900001", "follow_up": "SMS_900002",
                   "teacher_reminder": "SMS_900003", "missing_student": "SMS_900004",
-                  "screening_reminder": "SMS_900005", "test_text": "SMS_900006"}
+                  "screening_reminder": "SMS_900005", "test_text": "SMS_900006",
+                  "left_after_bag": "SMS_900007"}
 MESSAGES = {
     "isv.BUSINESS_LIMIT_CONTROL": "触发号码天级流控Permits:10",
     "isv.MOBILE_NUMBER_ILLEGAL": "非法手机号",

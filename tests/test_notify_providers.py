@@ -316,12 +316,17 @@ def test_no_text_to_a_mainland_number_carries_a_link(sms_app, school, sms_standi
         main.settings = {"texts": {"templates": {
             "absence": {"zh_Hans": "【{school}】{student}未到校，详见 "
                                    "https://rollcall.example.edu/x 或 www.example.cn"},
+            "left_after_bag": {"zh_Hans": "{student}晨读后离开 https://rollcall.example.edu/y"},
             "follow_up": {"zh_Hans": "{student}已于{time}到校 rollcall.example.edu"}}}}
         db.session.get(User, school.user_ids["teacher"]).phone_e164 = "+8613911112222"
         db.session.commit()
         with clock.frozen(at(8, 10)):
             attendance_reminders.remind_overdue_teachers(main)
     check_id, _phone = absent(sms_app, school, submitted=at(8, 11))
+    with sms_app.app_context():  # another student came, then left after morning reading
+        factories.attendance_check(school.homeroom_ids["room2"], MONDAY,
+                                   {school.student_ids["room2"][0]: "left_after_bag"},
+                                   at(8, 11))
     run_pass(sms_app, at(8, 30))
     with sms_app.app_context():
         factories.change_attendance(check_id, school.student_ids["room1"][0], "late",
@@ -334,7 +339,7 @@ def test_no_text_to_a_mainland_number_carries_a_link(sms_app, school, sms_standi
                                   actor=None)
     run_pass(sms_app, at(8, 51))
     # The "replies are not possible" note is for the parents' texts only.
-    assert texts_page(sms_app, school).count('class="hint no-replies"') == 2
+    assert texts_page(sms_app, school).count('class="hint no-replies"') == 3
     friday_pass(sms_app)
     rows = outbox(sms_app)
     assert {row["kind"] for row in rows} == set(TextKind)  # every kind of text
@@ -368,7 +373,8 @@ def test_the_office_is_told_when_a_parent_cannot_reply(sms_app, school, sms_stan
                                                       ("+85291234567", "aliyun")])
 def test_only_a_parents_text_says_that_no_reply_can_come(kind, phone, provider_name):
     text = OutboxText(kind=kind, to_e164=phone, provider=provider_name)
-    assert carrier.text_gets_no_replies(text) is (kind in ("absence", "follow_up"))
+    parents = ("absence", "left_after_bag", "follow_up")
+    assert carrier.text_gets_no_replies(text) is (kind in parents)
 
 
 # --- the admin's text settings -----------------------------------------------------------

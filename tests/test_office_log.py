@@ -197,11 +197,12 @@ def test_csv_has_a_bom_a_header_and_chinese_that_round_trips(history, login_as):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["日期", "班级", "学号", "学生", "检查", "状态", "到校时间", "类别", "物品",
-                       "物品去向 / 处理", "原因", "位置", "记录时间", "教师"]
+                       "物品去向 / 处理", "原因", "位置", "记录时间", "收到时间", "教师"]
     assert len(rows) == 1 + 3  # as on screen: the exceptions
     excused = [row for row in rows if row[5] == "请假"]
     assert excused[0][1] == "九年级1班" and excused[0][3] == "学生03" and excused[0][10] == "看病"
-    assert excused[0][12] == "2026-11-26 08:00" and excused[0][13] == "王老师"
+    assert excused[0][12] == "2026-11-26 08:00" and excused[0][13] == ""
+    assert excused[0][14] == "王老师"
 
 
 def test_csv_is_what_the_page_shows_exceptions_or_everything(app, history, login_as):

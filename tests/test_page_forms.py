@@ -187,3 +187,38 @@ def test_a_students_page_keeps_what_is_typed_in_its_parts(app, login_as, school)
         response = admin.post(url + f"/guardians/{guardian}/order", headers=EN, data=typed | {
             "name": before["name"], f"order-{guardian}-contact_order": "2"})
     assert response.status_code == 302 and links() == [(guardian, 2)]
+
+
+def test_a_users_page_keeps_what_is_typed_when_a_sign_out_button_is_pressed(
+        app, login_as, school):
+    """The admin's account page: the account's fields and the sign-out buttons of its
+    sessions are one form; a sign-out pressed with the account edited signs nobody out."""
+    import re
+
+    from rollcall.models import User
+
+    teacher = school.user_ids["teacher"]
+    login_as("teacher")  # one signed-in phone of the teacher
+    admin = login_as("admin")
+    url = f"/admin/users/{teacher}"
+    shown = page(admin.get(url, headers=EN))
+    buttons = re.findall(r'form="account-form" formaction="([^"]+)"', shown)
+    assert len(buttons) == 2  # sign out this phone, sign out everywhere
+    [row] = [r for r in table_rows(app, User) if r["id"] == teacher]
+    as_shown = {"username": row["username"], "display_name": row["display_name"],
+                "phone": row["phone_e164"] or "", "role": row["role"], "active": "y",
+                "homerooms": [str(school.homeroom_ids["room1"])]}
+    typed = as_shown | {"display_name": "改过的名字", "password": "a-new-password-2027"}
+    for action in buttons:
+        response = admin.post(action, headers=EN, data=typed)
+        assert response.status_code == 409, action
+        text = page(response)
+        assert KEPT in text and "改过的名字" in text and "a-new-password-2027" in text
+    assert [r["display_name"] for r in table_rows(app, User) if r["id"] == teacher] == [
+        row["display_name"]]
+    assert "No phone or browser is signed in." not in page(admin.get(url, headers=EN))
+    response = admin.post(url, headers=EN, data=typed | {"phone": "12"})  # refused: kept
+    assert 'class="error"' in page(response) and "a-new-password-2027" in page(response)
+    response = admin.post(buttons[-1], headers=EN, data=as_shown)  # nothing typed: it goes
+    assert response.status_code == 302
+    assert "No phone or browser is signed in." in page(admin.get(url, headers=EN))

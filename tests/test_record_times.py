@@ -160,3 +160,24 @@ def test_every_time_is_on_the_schools_clock_near_midnight_utc(app, login_as, sch
     assert "2027-03-02 07:50" in visible(shown["audit trail"])
     for where in ("audit trail", "log.csv"):
         assert date(2027, 3, 1).isoformat() not in visible(shown[where]), where
+
+
+def test_the_log_csv_gives_the_time_received_beside_the_time_of_the_tap(app, login_as, school):
+    teacher, office = login_as("teacher"), login_as("office")
+    with school_time(8, 30):  # tapped at 07:35 without signal, received at 08:30
+        save(teacher, school, "attendance", {0: "absent"}, tapped=at(7, 35))
+    student = school.student_ids["room1"][1]
+    with school_time(8, 40):  # an item found, saved at once: its time is the one time
+        response = teacher.post(check_url(school, "bag"), headers=EN, data={
+            f"s{student}": "found", f"c{student}": "fire", f"d{student}": "打火机",
+            f"a{student}": "kept_by_teacher", "version": ""})
+        assert response.status_code == 302, page(response)
+        csv_text = page(office.get(f"/office/log.csv?date_from={DAY}&date_to={DAY}&view=all",
+                                   headers=EN))
+    header, *rows = [line.split(",") for line in csv_text.lstrip("\ufeff").splitlines()]
+    recorded, received = header.index("Recorded at"), header.index("Received at")
+    assert received == recorded + 1
+    [attendance] = [row for row in rows if row[header.index("Check")] == "Attendance"]
+    [bag] = [row for row in rows if row[header.index("Check")] == "Bag check"]
+    assert (attendance[recorded], attendance[received]) == (f"{DAY} 07:35", f"{DAY} 08:30")
+    assert (bag[recorded], bag[received]) == (f"{DAY} 08:40", "")

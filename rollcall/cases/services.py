@@ -32,7 +32,13 @@ from rollcall.field_errors import NOTE_LIMIT, FieldsInvalid, enum_member
 from rollcall.models import School, Student
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.gateway import ALIYUN
-from rollcall.notify.models import OutboxStudent, OutboxText, TextKind, TextStatus
+from rollcall.notify.models import (
+    ABSENCE_KINDS,
+    OutboxStudent,
+    OutboxText,
+    TextKind,
+    TextStatus,
+)
 from rollcall.notify.settings import LANGUAGES, text_settings
 from rollcall.notify.staff_texts import public_link, queue_text
 from rollcall.phones import mask
@@ -286,7 +292,7 @@ def raise_unreached(school: School) -> int:
     delivered = set(db.session.scalars(
         db.select(OutboxStudent.student_id).join(OutboxText)
         .where(OutboxStudent.student_id.in_(absent), OutboxStudent.school_date == day,
-               OutboxStudent.kind == TextKind.ABSENCE,
+               OutboxStudent.kind.in_(sorted(ABSENCE_KINDS)),
                OutboxText.status == TextStatus.DELIVERED)))
     reached = set(db.session.scalars(
         db.select(ContactLog.student_id)

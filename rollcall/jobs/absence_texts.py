@@ -21,6 +21,7 @@ from rollcall.checks.models import (
     ARRIVED,
     DUE_AT_ONCE,
     TEXTED_ABSENT,
+    AttendanceStatus,
     Check,
     CheckEntry,
     CheckKind,
@@ -30,6 +31,7 @@ from rollcall.extensions import db
 from rollcall.models import Guardian, Student
 from rollcall.notify.carrier import carrier_ready, signature
 from rollcall.notify.models import (
+    ABSENCE_KINDS,
     WENT_OUT,
     OutboxStudent,
     OutboxText,
@@ -46,6 +48,11 @@ from rollcall.notify.settings import (
 )
 
 log = logging.getLogger(__name__)
+
+# The family's text says what the attendance says: a student who did not come is texted that,
+# one who came and left after morning reading is texted that (never "did not arrive").
+TEXT_OF_STATUS = {AttendanceStatus.ABSENT: TextKind.ABSENCE,
+                  AttendanceStatus.LEFT_AFTER_BAG: TextKind.LEFT_AFTER_BAG}
 
 
 @dataclass
@@ -66,15 +73,18 @@ def queue_due_texts(school) -> int:
     day = clock.school_today(school)
     _cancel_unsent(school.id, day)
     entries = attendance_entries(school.id, day)
-    # Decide everything before writing: a commit would expire the loaded entries.
-    absences = _due_absences(school, settings, day, entries)
+    # Decide everything before writing: a commit would expire the loaded entries. A phone
+    # with one child absent and another who left hears of each in a text true of it.
+    absences = {kind: _due_absences(school, settings, day, entries, status, kind)
+                for status, kind in TEXT_OF_STATUS.items()}
     follow_ups = _due_follow_ups(day, entries) if settings.follow_up else []
-    return (_write(school, settings, day, TextKind.ABSENCE, absences)
+    return (sum(_write(school, settings, day, kind, due) for kind, due in absences.items())
             + _write(school, settings, day, TextKind.FOLLOW_UP, follow_ups))
 
 
 def _cancel_unsent(school_id: int, day: date) -> None:
-    """Queued texts of past days, and absence texts whose students all arrived, never go.
+    """Queued texts of past days, and absence texts none of whose students is still as the
+    text says (arrived, or recorded otherwise), never go.
 
     Not a text that may already be at Twilio (an ambiguous failure waits for its lookup), and
     only while it is still queued: a sender may claim it meanwhile.
@@ -87,14 +97,15 @@ def _cancel_unsent(school_id: int, day: date) -> None:
     ).all()
     if not waiting:
         return
-    absent_now = set(db.session.scalars(
-        db.select(CheckEntry.student_id).join(Check)
+    absent_now = {(student_id, TEXT_OF_STATUS[status]) for student_id, status in
+                  db.session.execute(
+        db.select(CheckEntry.student_id, CheckEntry.status).join(Check)
         .where(Check.school_id == school_id, Check.school_date == day,
                Check.kind == CheckKind.ATTENDANCE,
-               CheckEntry.status.in_(sorted(TEXTED_ABSENT)))))
+               CheckEntry.status.in_(sorted(TEXTED_ABSENT))))}
     stale = [text.id for text in waiting if text.school_date < day or (
-        text.kind == TextKind.ABSENCE
-        and not any(link.student_id in absent_now for link in text.students))]
+        text.kind in ABSENCE_KINDS
+        and not any((link.student_id, text.kind) in absent_now for link in text.students))]
     if stale:
         db.session.execute(
             update(OutboxText)
@@ -116,13 +127,14 @@ def _linked(day: date, kind: str, student_ids) -> set[tuple[int, str]]:
     return {(student_id, phone) for student_id, phone in rows}
 
 
-def _due_absences(school, settings, day, entries) -> list[Recipient]:
+def _due_absences(school, settings, day, entries, status, kind) -> list[Recipient]:
+    """The phones due a text of this kind about the students of this status."""
     now = clock.now()
-    absent = [entry for entry in entries.values() if entry.status in TEXTED_ABSENT]
+    absent = [entry for entry in entries.values() if entry.status == status]
     due = {entry.student_id for entry in absent
            if absence_text_due(school, settings, day, entry.status_since,
                                at_once=entry.status in DUE_AT_ONCE) <= now}
-    done = _linked(day, TextKind.ABSENCE, [entry.student_id for entry in absent])
+    done = _linked(day, kind, [entry.student_id for entry in absent])
     # A phone with a due student also hears about the other absent students it would be
     # texted about, even before their own delay runs out: one combined text beats two.
     return [recipient for recipient in _recipients(absent, done, settings.fan_out)
@@ -138,7 +150,8 @@ def _due_follow_ups(day, entries) -> list[Recipient]:
                   OutboxText.language, Guardian)
         .select_from(OutboxStudent).join(OutboxText)
         .join(Guardian, Guardian.id == OutboxText.guardian_id)
-        .where(OutboxStudent.school_date == day, OutboxStudent.kind == TextKind.ABSENCE,
+        .where(OutboxStudent.school_date == day,
+               OutboxStudent.kind.in_(sorted(ABSENCE_KINDS)),
                OutboxStudent.student_id.in_([entry.student_id for entry in arrived]),
                OutboxText.status.in_(WENT_OUT))
     ).all()
@@ -149,7 +162,8 @@ def _due_follow_ups(day, entries) -> list[Recipient]:
             continue  # a parent who replied STOP or was switched off hears no more
         recipient = by_phone.setdefault(phone, Recipient(phone, guardian_id, language))
         entry = entries[student_id]
-        recipient.students.append((entry.student, entry))
+        if all(student.id != student_id for student, _ in recipient.students):
+            recipient.students.append((entry.student, entry))  # once, if both kinds went
     return list(by_phone.values())
 
 

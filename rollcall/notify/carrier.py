@@ -11,7 +11,7 @@ from rollcall.notify.models import TextKind
 
 MAINLAND_PREFIX = "+86"
 # Texts to parents: the only ones where "replies are not possible: call the parent" is news.
-PARENT_TEXTS = frozenset({TextKind.ABSENCE, TextKind.FOLLOW_UP})
+PARENT_TEXTS = frozenset({TextKind.ABSENCE, TextKind.LEFT_AFTER_BAG, TextKind.FOLLOW_UP})
 URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|edu)(?:/\S*)?",
                  re.IGNORECASE)
 

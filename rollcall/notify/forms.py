@@ -29,13 +29,16 @@ from rollcall.notify.settings import (
 CODE_FIELDS = {kind: f"code_{kind}" for kind in TEMPLATE_KINDS}
 CODE_LABELS = {
     "absence": _l("Absence text: template code"),
+    "left_after_bag": _l("Came, then left (left after morning reading): template code"),
     "follow_up": _l("Arrival follow-up: template code"),
     "teacher_reminder": _l("Reminder to teacher: template code"),
     "missing_student": _l("Missing student (to the office): template code"),
     "screening_reminder": _l("Reminder to teacher, conflict screening: template code"),
     "test_text": _l("Test text to an on-duty phone: template code"),
 }
-CODE_OPTIONAL = {"test_text"}  # kinds an Aliyun school may leave without a template code
+# Kinds an Aliyun school may leave without a template code (added after schools had Aliyun
+# working; without one such a text fails with that reason and the office phones instead).
+CODE_OPTIONAL = {"test_text", "left_after_bag"}
 CODE_FORMAT = Regexp(r"^SMS_\d{3,20}$", message=_l(
     "A template code looks like SMS_123456789, as the Aliyun console shows it."))
 TEMPLATE_FIELDS = {
@@ -96,9 +99,9 @@ class TextSettingsForm(MaskedForm):
     def validate(self, extra_validators=None):
         """With Aliyun every kind of text needs an approved template code (own or install's).
 
-        The admin's test text is the exception: a school that had Aliyun working before test
-        texts existed must not be stopped at its next save; without a code its test text
-        fails, on the settings page, with that reason.
+        The admin's test text and the "came, then left" text are the exceptions: a school that
+        had Aliyun working before they existed must not be stopped at its next save; without a
+        code such a text fails with that reason (the settings page, the texts page).
         """
         valid = super().validate(extra_validators)
         if (self.provider.data or self.install_provider) != "aliyun":

@@ -23,6 +23,9 @@ class TextWait(enum.StrEnum):
 
 class TextKind(enum.StrEnum):
     ABSENCE = "absence"
+    # To the family of a student who came to school and left after morning reading: its
+    # words say so, where the absence text says the student did not arrive.
+    LEFT_AFTER_BAG = "left_after_bag"
     FOLLOW_UP = "follow_up"
     TEACHER_REMINDER = "teacher_reminder"
     MISSING_STUDENT = "missing_student"  # to the on-duty office phones (rollcall.cases)
@@ -41,6 +44,8 @@ class TextStatus(enum.StrEnum):
     NOT_SENT = "not_sent"  # no SMS provider configured
     CANCELLED = "cancelled"  # the student arrived before it went, or the day ended
 
+# Texts to a family about a student not in class, each kind true of its students.
+ABSENCE_KINDS = frozenset({TextKind.ABSENCE, TextKind.LEFT_AFTER_BAG})
 # A text "went out" once Twilio has it; only these get a follow-up.
 WENT_OUT = frozenset({TextStatus.SUBMITTED, TextStatus.SENT, TextStatus.DELIVERED,
                       TextStatus.UNDELIVERED})

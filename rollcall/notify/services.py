@@ -17,6 +17,7 @@ from rollcall.notify.gateway import (
     has_twilio,
 )
 from rollcall.notify.models import (
+    ABSENCE_KINDS,
     CALL_INSTEAD,
     InboundMessage,
     OutboxStudent,
@@ -244,7 +245,7 @@ def absence_text_statuses(school_id: int, day: date) -> dict[int, AbsenceText]:
     """
     result: dict[int, AbsenceText] = {}
     for row in texts_for_day(school_id, day):
-        if row.text.kind != TextKind.ABSENCE:
+        if row.text.kind not in ABSENCE_KINDS:
             continue
         for student in row.students:
             current = result.setdefault(student.id, AbsenceText(row.text.status, True))

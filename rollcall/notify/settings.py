@@ -27,6 +27,13 @@ DEFAULT_TEMPLATES = {
         "en": "{school}: {student} ({class}) is not at school today, {date}. "
               "Please contact the homeroom teacher. School phone: {school_phone}",
     },
+    "left_after_bag": {
+        "zh_Hans": "【{school}】家长您好：{student}（{class}）{date}早上已到校，晨读后离开，"
+                   "第一节课不在班，请尽快与班主任联系。学校电话：{school_phone}",
+        "en": "{school}: {student} ({class}) came to school this morning, {date}, but left "
+              "after morning reading and was not in class at first class. Please contact the "
+              "homeroom teacher at once. School phone: {school_phone}",
+    },
     "follow_up": {
         "zh_Hans": "【{school}】{student}（{class}）已于{time}到校，请放心。",
         "en": "{school}: {student} ({class}) arrived at school at {time}.",

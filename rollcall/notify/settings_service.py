@@ -97,7 +97,7 @@ def template_code_previews(school, data: dict) -> dict:
     monday = clock.school_today(school)
     monday -= timedelta(days=monday.weekday())
     staff = {"school": school.name, "class": sample["class"]}
-    params = {"absence": sample, "follow_up": sample,
+    params = {"absence": sample, "left_after_bag": sample, "follow_up": sample,
               "teacher_reminder": {**staff, "page": page},
               "missing_student": {**staff, "student": sample["student"], "time": "10:05",
                                   "trigger": trigger},

@@ -4,7 +4,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -161,21 +161,22 @@ CSV_COLUMNS = (
     _l("Reason"),
     _l("Location"),
     _l("Recorded at"),
+    _l("Received at"),
     _l("Teacher"),
 )
 
 CSV_SOURCE = (Check.school_date, Homeroom.name, Student.student_number, Student.name, Check.kind,
               CheckEntry.status, CheckEntry.arrived_at, CheckEntry.category,
               CheckEntry.description, CheckEntry.action, CheckEntry.reason, CheckEntry.location,
-              CheckEntry.status_since, Teacher.display_name,
-              custody.state_now(CheckEntry.check_id, CheckEntry.student_id))
+              CheckEntry.status_since, Check.updated_at, Check.received_at,
+              Teacher.display_name, custody.state_now(CheckEntry.check_id, CheckEntry.student_id))
 
 
 def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local) -> Iterator[str]:
     """The filtered log as CSV text in chunks: a BOM, the header, then rows in batches.
 
-    to_local turns a stored UTC datetime into the text shown in the Recorded at and Arrived at
-    columns (the school's wall clock).
+    to_local turns a stored UTC datetime into the text shown in the Recorded at, Received at and
+    Arrived at columns (the school's wall clock).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -215,7 +216,7 @@ def _where_now(words: dict, kind, custody_state, action) -> str:
 
 def _csv_values(row, words: dict, to_local) -> tuple:
     (day, homeroom, number, name, kind, status, arrived, category, description, action, reason,
-     location, since, teacher, custody_state) = row
+     location, since, saved, received, teacher, custody_state) = row
     # The caller defuses every cell alike (spreadsheet_row): typed text sits beside words.
     return (day.isoformat(), homeroom, number, name,
             _word(words, ("kind", None), kind), _word(words, ("status", kind), status),
@@ -223,4 +224,13 @@ def _csv_values(row, words: dict, to_local) -> tuple:
             _word(words, ("category", kind), category), description,
             _where_now(words, kind, custody_state, action),
             _word(words, ("reason", kind), reason),
-            location, to_local(since), teacher)
+            location, to_local(since), _received(since, saved, received, to_local), teacher)
+
+
+def _received(since, saved, received, to_local) -> str:
+    """When the save that recorded this entry reached the server, where that was a minute or
+    more after the tap (sent again once the phone was back online); known only for the entries
+    of the check's last save."""
+    if received is None or since != saved or received - since < timedelta(minutes=1):
+        return ""
+    return to_local(received)

@@ -3,7 +3,8 @@ button never silently drops what was typed in another form of the page (rollcall
 The attendance page's big sticky save sends a family contact typed below it too; the check's
 unsent taps hold back a change of language and signing out, there and on Today, whose mark
 sends them with one tap; and on every page of several forms (attendance, a missing-student
-case, the weekly screening, a watched student, the school calendar, a student's admin page),
+case, the weekly screening, a watched student, the school calendar, a student's admin page,
+an account's admin page),
 with every form filled, each button leaves what was typed stored or still on the screen with a
 message."""
 
@@ -14,6 +15,7 @@ from rollcall.checks.models import Check
 from rollcall.demo.school import DEMO_PASSWORD
 from rollcall.extensions import db
 from rollcall.family.models import ContactLog
+from rollcall.models import User
 from rollcall.watch.models import WatchEntry
 from tests.browser.conftest import sign_out
 from tests.browser.test_checks_morning import checked, school_clock, submit, tap_status
@@ -86,7 +88,7 @@ def test_the_attendance_save_sends_a_family_contact_typed_below_it(live_server, 
 
 
 BUTTONS = "main button[type=submit], main button:not([type])"
-TEXT_FIELDS = "main textarea:visible, main input[type=text]:visible"
+TEXT_FIELDS = "main textarea:visible, main input[type=text]:visible:not([readonly])"
 MESSAGE = ".flash-warning:visible, .flash-error:visible, p.error:visible"
 SAVED = ".flash-success:visible"
 
@@ -150,3 +152,6 @@ def test_every_page_of_several_forms_keeps_what_is_typed(live_server, phone, lan
         nothing_typed_is_lost(phone, f"{base}/watch/{stored(app, WatchEntry)[0].id}", "watch")
         nothing_typed_is_lost(phone, f"{base}/admin/calendar", "calendar")
         nothing_typed_is_lost(phone, f"{base}/admin/students/{seat[3]}", "student")
+        # An account's page: its fields and the sign-out buttons of its phones and browsers.
+        [admin] = stored(app, User, username="admin")
+        nothing_typed_is_lost(phone, f"{base}/admin/users/{admin.id}", "account")
