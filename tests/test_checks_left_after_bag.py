@@ -168,6 +168,23 @@ def test_a_family_that_does_not_know_or_does_not_answer_opens_a_case(app, school
     assert "left after morning reading, and the family did not know" in office
 
 
+def test_a_contact_typed_with_the_attendance_that_records_the_student_left_opens_the_case(
+        app, school, login_as):
+    """One save, both parts: the contact's reaction reads the attendance this save records."""
+    teacher = login_as("teacher")
+    student = school.student_ids["room1"][0]
+    with school_time(7, 20):
+        assert teacher.post(check_url(school, "bag"), data={}).status_code == 302
+    with school_time(8, 10):
+        response = teacher.post(check_url(school, "attendance"), data={
+            f"s{student}": LEFT, "student_id": student, "person": "母亲", "method": "phone",
+            "outcome": "no_answer", "contacted_at": "08:10", "note": "没人接"})
+    assert response.status_code == 302
+    assert _statuses(app, school, CheckKind.ATTENDANCE)[student] == LEFT
+    [case] = table_rows(app, MissingCase)
+    assert case["student_id"] == student and case["trigger"] == LEFT
+
+
 @pytest.mark.parametrize("outcome", ["reason_given", "on_the_way"])
 def test_a_family_that_knows_where_the_student_is_opens_no_case(app, school, login_as,
                                                                 outcome):

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from rollcall import clock, page_forms, vocabulary
 from rollcall.access import homeroom_or_404, roles_required, visible_homerooms
 from rollcall.checks import services, summary
-from rollcall.checks.models import CheckKind
+from rollcall.checks.models import NOT_IN_CLASS, CheckKind
 from rollcall.checks.validation import DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.family import contacts
@@ -77,8 +77,8 @@ def check_page(homeroom_id, day, kind):
     if request.method == "GET":
         return _render_check(homeroom, day, kind, form)
     students, entries = _posted_rows(homeroom, form)
-    if kind == CheckKind.ATTENDANCE and refusal is None and \
-            (refused := _log_typed_contact(homeroom, day, form, students, entries)):
+    contact, refused = _typed_contact(homeroom, day, kind, refusal, form, students, entries)
+    if refused:
         return refused
     # Built before the save's COMMIT expires the homeroom and the user (whose language the
     # message is in): the redirect after a save starts no second transaction.
@@ -114,6 +114,8 @@ def check_page(homeroom_id, day, kind):
         # Against a saved check, list where the screen differed; a vanished one has no "now".
         unsaved = entries if error.current is not None else ()
         return _render_check(homeroom, day, kind, CheckForm(formdata=None), unsaved=unsaved), 409
+    if contact is not None:  # after the save: its reactions read the attendance just saved
+        _log_contact(homeroom, day, contact)
     flash(saved, "success")
     if request.accept_mimetypes.best == "application/json":  # a save sent by checks.js
         return _phone_answer(homeroom_id, day, kind, check, before)
@@ -250,7 +252,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
         context |= saved_state.sweep_alarm(homeroom.id, day, values)
     if kind == CheckKind.ATTENDANCE:
         absent = [s for s in students
-                  if values.get(s.id, {}).get("status") in services.NOT_IN_CLASS]
+                  if values.get(s.id, {}).get("status") in NOT_IN_CLASS]
         context |= saved_state.contacts_context(homeroom.school, day, values, absent,
                                                 taken=check is not None,
                                                 posted=contact_form)
@@ -296,18 +298,20 @@ def log_contact(homeroom_id, day):
     return redirect(back)
 
 
-def _log_typed_contact(homeroom, day: date, form, students, entries):
-    """The page is one form (page_forms): a family contact typed below the attendance is
-    logged with its save; when it is incomplete, the page comes back as typed (a response)."""
+def _typed_contact(homeroom, day: date, kind, refusal, form, students, entries):
+    """The page is one form (page_forms): a family contact typed below an attendance that may
+    be changed is logged once the attendance is saved. (its form or None, None); or (None, the
+    page back as typed) when it is incomplete, before anything is saved."""
+    if kind != CheckKind.ATTENDANCE or refusal is not None:
+        return None, None
     contact_form = _contact_form(students)
     if not page_forms.typed(contact_form):
-        return None
+        return None, None
     if not contact_form.validate():
         flash(_("The family contact needs attention; nothing was saved."), "error")
-        return _render_check(homeroom, day, CheckKind.ATTENDANCE, form, submitted=entries,
-                             contact_form=contact_form), 422
-    _log_contact(homeroom, day, contact_form)
-    return None
+        return None, (_render_check(homeroom, day, CheckKind.ATTENDANCE, form,
+                                    submitted=entries, contact_form=contact_form), 422)
+    return contact_form, None
 
 
 def _contact_form(students) -> ContactForm:
