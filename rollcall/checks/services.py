@@ -22,7 +22,6 @@ from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     DEFAULT_STATUS,
     NOT_HERE,
-    NOT_IN_CLASS,  # noqa: F401 - the pages read it here
     AttendanceStatus,
     BagStatus,
     Check,

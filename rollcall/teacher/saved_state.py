@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from rollcall import clock
 from rollcall.cases.models import CaseTrigger, MissingCase
 from rollcall.checks import left_after_bag, services, summary
-from rollcall.checks.models import CheckKind, DismissalStatus
+from rollcall.checks.models import NOT_IN_CLASS, CheckKind, DismissalStatus
 from rollcall.extensions import db
 from rollcall.family import contacts
 from rollcall.teacher.forms import ContactForm
@@ -44,7 +44,7 @@ def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: 
     values = {e.student_id: services.entry_values(e) for e in check.entries}
     order = list(before.numbers) + [sid for sid in values if sid not in before.numbers]
     absent = [sid for sid in order
-              if values.get(sid, {}).get("status") in services.NOT_IN_CLASS]
+              if values.get(sid, {}).get("status") in NOT_IN_CLASS]
     others = services.students_in_order(
         sid for sid in order if sid not in before.numbers
         or (kind == CheckKind.ATTENDANCE and sid in absent))
