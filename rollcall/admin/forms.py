@@ -24,11 +24,12 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from rollcall import vocabulary
+from rollcall.auth import services as auth_services
 from rollcall.auth.services import MIN_PASSWORD_LENGTH
 from rollcall.csrf_mask import MaskedForm
 from rollcall.extensions import db
 from rollcall.i18n import SUPPORTED_LOCALES
-from rollcall.models import Homeroom, Role, Student, User
+from rollcall.models import Homeroom, Role, Student
 from rollcall.notify.settings import parse_window
 from rollcall.phones import InvalidPhone, parse_phone
 from rollcall.roster.oneroster import classes_choice
@@ -120,8 +121,7 @@ class ContactOrderForm(MaskedForm):
 
 def username_in_use(name: str) -> bool:
     """True when any account of any school has this username (in any case)."""
-    return db.session.scalar(db.select(User.id).where(
-        db.func.lower(User.username) == name.lower())) is not None
+    return auth_services.find_user(name) is not None
 
 
 def free_username(name: str) -> str:

@@ -95,8 +95,8 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
     report = ImportReport(roster.source_name, dry_run, roster.errors, roster.warnings,
                           students_read=len(roster.students))
     if roster.errors:
-        report.groups_only = all(any(problem is group for group in roster.group_errors)
-                                 for problem in roster.errors)
+        # Every group error is also one of the errors (RosterData.group_error).
+        report.groups_only = len(roster.group_errors) == len(roster.errors)
         return report
     reconciler = Reconciler(school, roster)
     reconciler.run(progress)
