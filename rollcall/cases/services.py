@@ -25,7 +25,14 @@ from rollcall.cases.models import (
     CaseTrigger,
     MissingCase,
 )
-from rollcall.checks.models import AttendanceStatus, Check, CheckEntry, CheckKind, DismissalStatus
+from rollcall.checks.models import (
+    TEXTED_ABSENT,
+    AttendanceStatus,
+    Check,
+    CheckEntry,
+    CheckKind,
+    DismissalStatus,
+)
 from rollcall.extensions import db
 from rollcall.family.models import ContactLog, ContactOutcome
 from rollcall.field_errors import NOTE_LIMIT, FieldsInvalid, enum_member
@@ -190,20 +197,19 @@ def open_case_of(student_id: int) -> MissingCase | None:
         .order_by(MissingCase.id).limit(1))
 
 
-def raise_for_contact(contact: ContactLog, actor) -> MissingCase | None:
-    """Trigger one: the family was reached and did not know where the student is."""
-    if contact.outcome != ContactOutcome.UNAWARE:
-        return None
-    return raise_case(contact.student, contact.school_date, CaseTrigger.FAMILY_UNAWARE, actor,
-                      note=contact.note)
-
-
 def on_absence_contact(contact: ContactLog, actor) -> MissingCase | None:
-    """A family contact was logged for an absence: a family that did not know (or, for a
-    student who left after the bag check, did not answer) makes the student missing."""
+    """A family contact was logged for an absence. Trigger one: the family was reached and did
+    not know where the student is. Trigger four: a student who left after the bag check at
+    morning reading, whose family did not know or did not answer."""
+    if contact.outcome not in (ContactOutcome.UNAWARE, ContactOutcome.NO_ANSWER):
+        return None  # the family knows: nobody is missing
     if _left_after_bag(contact.student_id, contact.school_date):
-        return raise_for_left_student(contact, actor)
-    return raise_for_contact(contact, actor)
+        trigger = CaseTrigger.LEFT_AFTER_BAG
+    elif contact.outcome == ContactOutcome.UNAWARE:
+        trigger = CaseTrigger.FAMILY_UNAWARE
+    else:
+        return None  # an absent student's family not answering yet is not a missing student
+    return raise_case(contact.student, contact.school_date, trigger, actor, note=contact.note)
 
 
 def _left_after_bag(student_id: int, day: date) -> bool:
@@ -213,15 +219,6 @@ def _left_after_bag(student_id: int, day: date) -> bool:
         .where(CheckEntry.student_id == student_id, Check.school_date == day,
                Check.kind == CheckKind.ATTENDANCE,
                CheckEntry.status == AttendanceStatus.LEFT_AFTER_BAG).limit(1)) is not None
-
-
-def raise_for_left_student(contact: ContactLog, actor) -> MissingCase | None:
-    """Trigger four: a student who left after the bag check at morning reading, whose family
-    did not know where they are or did not answer (a contact the teacher logged)."""
-    if contact.outcome not in (ContactOutcome.UNAWARE, ContactOutcome.NO_ANSWER):
-        return None
-    return raise_case(contact.student, contact.school_date, CaseTrigger.LEFT_AFTER_BAG, actor,
-                      note=contact.note)
 
 
 def on_check_saved(event) -> None:
@@ -285,8 +282,7 @@ def raise_unreached(school: School) -> int:
         db.select(CheckEntry.student_id).join(Check)
         .where(Check.school_id == school.id, Check.school_date == day,
                Check.kind == CheckKind.ATTENDANCE,
-               CheckEntry.status.in_((AttendanceStatus.ABSENT,
-                                      AttendanceStatus.LEFT_AFTER_BAG)))).all()
+               CheckEntry.status.in_(sorted(TEXTED_ABSENT)))).all()
     if not absent:
         return 0
     delivered = set(db.session.scalars(
