@@ -54,11 +54,11 @@ def no_conflicts(homeroom_id):
     homeroom = homeroom_or_404(current_user, homeroom_id)
     if not NoConflictsForm().validate_on_submit():
         abort(400)
-    # The page is one form (page_forms): a conflict typed below is not silently dropped.
-    typed = ConflictForm(students=_school_students(homeroom.school_id))
-    if page_forms.held_back("none", {"conflict": typed}):
+    # The page is one form (page_forms): a conflict typed below is not silently dropped. What
+    # counts as typed is its text, so the school's students are read only to show it again.
+    if page_forms.held_back("none", {"conflict": ConflictForm()}):
         page_forms.say_kept([_("Record a conflict")])
-        return _page(homeroom, typed, 409)
+        return _page(homeroom, ConflictForm(students=_school_students(homeroom.school_id)), 409)
     monday = services.week_start(clock.school_today(homeroom.school))
     services.record_no_conflicts(homeroom, monday, current_user)
     flash(_("This week's screening is recorded."), "success")
