@@ -309,3 +309,36 @@ def test_a_choice_the_set_cannot_make_is_answered_on_the_page(app, school, login
     assert admin.get(link).status_code == 200  # the set is still kept
     with app.app_context():
         assert saved_choices() == set()
+
+
+def test_the_groups_page_and_the_import_agree_on_who_is_in_no_group(app, school, login_as,
+                                                                     tmp_path):
+    """One rule for the set's school and its students: a class of another school of the
+    set, and a student marked tobedeleted, are in neither list."""
+    district = tmp_path / "district"
+    shutil.copytree(ONEROSTER / "scheduled_only", district)
+
+    def append(name, line):
+        with open(district / name, "a", encoding="utf-8") as csv:
+            csv.write(line + "\n")
+    append("orgs.csv", "org-2,,,明德中学,school,MD,")
+    append("classes.csv", "c-x,active,,初一1班,07,crs-9,X1,scheduled,101,org-2,term-1,,,1")
+    append("users.csv", "s-9,,,true,org-2,student,s.zhao,,六,赵,,2027009,,,,,07,,")
+    append("users.csv", "s-4,tobedeleted,,true,org-1,student,s.sun,,七,孙,,2027004,,,,,09,,")
+    append("enrollments.csv", "e-20,,,c-x,org-2,s-9,student,false,,")
+    append("enrollments.csv", "e-21,,,c-91-p2,org-1,s-4,student,false,,")
+    with app.app_context():
+        rename_school(school, "阳光中学")
+    admin = login_as("admin")
+    admin.post("/language", data={"locale": "en"})
+    link = groups_link(upload(admin, district, tmp_path).get_data(as_text=True))
+    choice = {"way": "title", "title": "*1班 语文"}
+
+    preview = text(admin.post(link, data={**choice, "preview": "y"}))
+    assert "初一1班" not in preview  # 明德中学's class
+    on_page = re.search(r"In no group: not imported \(\d+\)</h3><p>([^<]*)</p>",
+                        preview).group(1).split("、")
+    checked = text(admin.post(link, data={**choice, "use": "y"}))
+    warned = re.search(r"in none of the roll-call groups, so they are not imported: ([^<]*)",
+                       checked).group(1).split(", ")
+    assert on_page == warned == ["王五 (2027003)"]

@@ -96,7 +96,8 @@ def roster_groups(token):
     except roster_checks.CheckGone:
         flash(_("This check is no longer available: upload the file again."), "error")
         return redirect(url_for("admin.import_roster"))
-    classes = roster_checks.kept_classes(check, school)
+    source = roster_checks.kept_source(check)
+    classes = roster_checks.kept_classes(check, source, school)
     if classes is None:
         abort(404)
     form = GroupsForm(classes, check.homerooms)
@@ -104,7 +105,8 @@ def roster_groups(token):
     if form.validate_on_submit():
         choice = form.choice()
         if form.use.data:
-            report, kept = roster_checks.check_again(token, school, current_user, choice,
+            report, kept = roster_checks.check_again(check, source, school, current_user,
+                                                     choice,
                                                      options=ImportForm().field_wording())
             return _checked(ImportForm(formdata=None), report, kept)
     unplaced, doubled = classes.coverage(choice)

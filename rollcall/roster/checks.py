@@ -12,7 +12,7 @@ from rollcall.roster import groups, services
 from rollcall.roster.models import RosterCheck
 from rollcall.roster.oneroster import school_names
 from rollcall.roster.problems import RosterRejected
-from rollcall.roster.reading import load_bytes, load_upload
+from rollcall.roster.reading import RosterSource, load_bytes, load_upload
 from rollcall.roster.simple import LABELS
 
 
@@ -39,25 +39,21 @@ def check_upload(name: str, stream, school: School, user: User, *, partial: bool
                   homerooms=homerooms, set_school=set_school, options=options)
 
 
-def check_again(token: str, school: School, user: User, homerooms: str,
-                options: dict | None = None):
-    """(report, check): the kept file checked again with other roll-call groups."""
-    kept = kept_check(token, school, user)
-    source = load_bytes(kept.file_name, kept.data, services.max_file_bytes())
-    return _check(kept.file_name, kept.data, source, school, user, partial=kept.partial,
-                  homerooms=homerooms, set_school=kept.set_school, options=options)
+def check_again(check: RosterCheck, source: RosterSource, school: School, user: User,
+                homerooms: str, options: dict | None = None):
+    """(report, check): the kept file (as kept_source read it) checked again with other
+    roll-call groups."""
+    return _check(check.file_name, check.data, source, school, user, partial=check.partial,
+                  homerooms=homerooms, set_school=check.set_school, options=options)
 
 
 def _check(name, data, source, school, user, *, partial, homerooms, set_school, options):
-    saved = False
-    if source.kind == "oneroster":
-        homerooms, saved, _source_id = groups.choice_for(
-            school, source, set_school or school.name, homerooms)
-    report = services.import_roster(source, school, user, dry_run=True, partial=partial,
-                                     allow_deactivate=True, homerooms=homerooms or "homeroom",
-                                     set_school=set_school, options=options)
-    if source.kind == "oneroster":
-        report.groups = {"choice": groups.describe(homerooms), "saved": saved}
+    roster = services.read_roster(source, school, partial=partial, homerooms=homerooms,
+                                  set_school=set_school, options=options)
+    report = services.apply_roster(roster, school, user, dry_run=True, allow_deactivate=True)
+    if roster.choice:
+        report.groups = {"choice": groups.describe(roster.choice),
+                         "saved": roster.choice_saved}
         if report.errors:
             report.set_schools = school_names(source)
     if report.errors and not report.groups_only:
@@ -67,7 +63,7 @@ def _check(name, data, source, school, user, *, partial, homerooms, set_school, 
                         file_name=name[:255], data=data,
                         sha256=hashlib.sha256(data).hexdigest(),
                         fingerprint=services.roster_fingerprint(school), partial=partial,
-                        homerooms=homerooms or "homeroom", set_school=set_school)
+                        homerooms=roster.choice or "homeroom", set_school=set_school)
     db.session.add(check)
     db.session.commit()
     return report, check
@@ -84,9 +80,14 @@ def kept_check(token: str, school: School, user: User) -> RosterCheck:
     return check
 
 
-def kept_classes(check: RosterCheck, school: School) -> groups.SetClasses | None:
+def kept_source(check: RosterCheck) -> RosterSource:
+    """The kept file, read again."""
+    return load_bytes(check.file_name, check.data, services.max_file_bytes())
+
+
+def kept_classes(check: RosterCheck, source: RosterSource,
+                 school: School) -> groups.SetClasses | None:
     """The classes of a kept OneRoster set, to choose the roll-call groups from."""
-    source = load_bytes(check.file_name, check.data, services.max_file_bytes())
     if source.kind != "oneroster":
         return None
     return groups.read_classes(source, check.set_school or school.name)
@@ -98,14 +99,11 @@ def confirm(token: str, school: School, user: User) -> services.ImportReport:
     check = kept_check(token, school, user)
     if services.roster_fingerprint(school) != check.fingerprint:
         raise RosterChanged(school.id)
-    source = load_bytes(check.file_name, check.data, services.max_file_bytes())
-    chosen = None
-    if source.kind == "oneroster":
-        chosen = (groups.source_id(source, check.set_school or school.name), check.homerooms)
+    source = kept_source(check)
     db.session.delete(check)  # committed with the import, restored by its rollback
     report = services.import_roster(source, school, user, partial=check.partial,
                                     allow_deactivate=True, homerooms=check.homerooms,
-                                    set_school=check.set_school, groups=chosen)
+                                    set_school=check.set_school)
     if report.errors:
         db.session.rollback()
     return report

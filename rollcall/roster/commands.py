@@ -57,30 +57,22 @@ def import_roster_command(path, school_name, create_school, dry_run, partial,
         else:
             source.sheet = sheet
             school = _school(school_name, create_school, source)
-            groups = None
-            if source.kind == "oneroster":
-                homerooms, saved, source_id = roll_call_groups.choice_for(
-                    school, source, set_school or school.name, homerooms)
-                groups = (source_id, homerooms)
-                if saved:
-                    click.echo(f"roll-call groups: {roll_call_groups.describe(homerooms)}, as "
-                               f"saved for this set's school ({groups[0]}) by its last import; "
-                               "--homerooms chooses others")
             roster = services.read_roster(source, school, partial=partial,
-                                          homerooms=homerooms or "homeroom",
-                                          set_school=set_school)
+                                          homerooms=homerooms, set_school=set_school)
+            if roster.choice_saved:
+                click.echo(f"roll-call groups: {roll_call_groups.describe(roster.choice)}, as "
+                           f"saved for this set's school ({roster.source_id}) by its last "
+                           "import; --homerooms chooses others")
             if dry_run or roster.errors:  # nothing is imported: no "importing" bar
                 report = services.apply_roster(roster, school, None, dry_run=dry_run,
                                                origin=_origin(),
-                                               allow_deactivate=allow_deactivate,
-                                               groups=groups)
+                                               allow_deactivate=allow_deactivate)
             else:
                 with click.progressbar(length=len(roster.students), label="importing students",
                                        file=sys.stderr) as bar:
                     report = services.apply_roster(roster, school, None, progress=bar.update,
                                                    origin=_origin(),
-                                                   allow_deactivate=allow_deactivate,
-                                                   groups=groups)
+                                                   allow_deactivate=allow_deactivate)
         _print(report)
     if not report.applied:
         db.session.rollback()  # also undoes a school created for this import

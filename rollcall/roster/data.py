@@ -67,6 +67,12 @@ class Roster:
     # Errors that another choice of roll-call groups would clear (no class chosen, a student
     # in two chosen classes): the web keeps such a file for its groups page.
     group_errors: list[Problem] = field(default_factory=list)
+    # A OneRoster set's roll-call groups (`homeroom`, `period=1`, …), whether they are the
+    # choice saved for the set's school, and that school's sourcedId: an applied import saves
+    # its choice under it for the next import of the same source.
+    choice: str | None = None
+    choice_saved: bool = False
+    source_id: str | None = None
 
     def group_error(self, *args, **kwargs) -> None:
         self.error(*args, **kwargs)

@@ -12,15 +12,16 @@ from rollcall.roster.models import RosterGroupChoice
 from rollcall.roster.oneroster import (
     OneRosterSet,
     choice_parts,
+    enrollment_role,
     is_roll_call_class,
     person_name,
-    school_column,
+    school_students,
+    set_school,
     split,
     student_label,
     user_roles,
 )
-from rollcall.roster.problems import RosterRejected
-from rollcall.roster.reading import RosterSource, Row, decode, read_csv
+from rollcall.roster.reading import RosterSource, Row
 
 
 @dataclass
@@ -52,7 +53,6 @@ class SetClass:
 class SetClasses:
     """The classes of the set's school (of the one imported, in a district set)."""
 
-    source_id: str | None
     classes: list[SetClass]
     students: dict[str, str]  # user sourcedId → "name (number)"
 
@@ -85,63 +85,32 @@ class SetClasses:
         return none, several
 
 
-def _schools(orgs: list[Row], classes: list[Row],
-             school_name: str | None) -> tuple[set[str] | None, str | None]:
-    """(the org ids whose classes count, None for all; the source id: the school's org)."""
-    schools = [row for row in orgs if row.get("type") == "school"]
-    if len(schools) > 1:
-        named = [row for row in schools if row.get("name") == school_name]
-        if not named:
-            return None, None
-        return {named[0].get("sourcedId")}, named[0].get("sourcedId")
-    if schools:
-        return None, schools[0].get("sourcedId")
-    in_classes = {row.get("schoolSourcedId") for row in classes}
-    return None, (in_classes.pop() if len(in_classes) == 1 else None) or None
-
-
 def read_classes(source: RosterSource, school_name: str | None) -> SetClasses | None:
-    """The set's classes with their teachers and students; None if it cannot be read."""
+    """The set's classes with their teachers and students; None if it cannot be read. The
+    school, the students and their roles are found as the import finds them."""
     files = OneRosterSet(source, Roster(source.name, "oneroster"))
     if files.roster.errors:
         return None
-    scope, source_id = _schools(files.rows.get("orgs.csv", []), files.rows["classes.csv"],
-                                school_name)
+    school = set_school(files, school_name)
     users = {}
     for row in files.rows["users.csv"]:
         users.setdefault(row.get("sourcedId"), row)
     roles = user_roles(files, users)
     classes = {row.get("sourcedId"): SetClass(row) for row in files.rows["classes.csv"]
-               if scope is None or row.get("schoolSourcedId") in scope}
-    students: dict[str, str] = {}
+               if school.scope is None or row.get("schoolSourcedId") in school.scope}
+    enrolled = school_students(files, users, roles, set(classes))
+    for user_id, class_ids in enrolled.items():
+        for class_id in class_ids:
+            classes[class_id].students.append(user_id)
     for row in files.rows["enrollments.csv"]:
         user_id = row.get("userSourcedId")
         chosen = classes.get(row.get("classSourcedId"))
         if chosen is None or user_id not in users or user_id in files.deleted["users.csv"]:
             continue
-        role = row.get("role").lower() or roles.get(user_id, "")
-        if role == "student" and user_id not in chosen.students:
-            chosen.students.append(user_id)
-            students.setdefault(user_id, student_label(users[user_id]))
-        elif role in ("teacher", "aide"):
+        if enrollment_role(row, roles) in ("teacher", "aide"):
             chosen.teachers.append(person_name(users[user_id]) or user_id)
-    return SetClasses(source_id, list(classes.values()), students)
-
-
-def source_id(source: RosterSource, school_name: str | None) -> str | None:
-    """The sourcedId that names this source's school: its choice is saved under it. Only
-    orgs.csv and classes.csv are read (users.csv may have 100,000 rows)."""
-    rows: dict[str, list[Row]] = {"orgs.csv": [], "classes.csv": []}
-    for name in rows:
-        if name not in source.files:
-            continue
-        try:
-            _header, found = read_csv(name, decode(name, source.files[name]), ())
-        except RosterRejected:
-            return None
-        rows[name] = [row for row in found if row.get("status").lower() != "tobedeleted"]
-    school_column(rows["classes.csv"])
-    return _schools(rows["orgs.csv"], rows["classes.csv"], school_name)[1]
+    students = {user_id: student_label(users[user_id]) for user_id in enrolled}
+    return SetClasses(list(classes.values()), students)
 
 
 def saved_choice(school: School, source: str | None) -> str | None:
@@ -151,18 +120,6 @@ def saved_choice(school: School, source: str | None) -> str | None:
     return db.session.scalar(db.select(RosterGroupChoice.choice).where(
         RosterGroupChoice.school_id == school.id,
         RosterGroupChoice.source_id == source[:255]))
-
-
-def choice_for(school: School, source: RosterSource, school_name: str | None,
-               explicit: str | None) -> tuple[str, bool, str | None]:
-    """(the roll-call groups to import with, True when they are the saved choice, the
-    source's id): what was asked for, else what was saved for this source, else its homeroom
-    classes."""
-    source = source_id(source, school_name)
-    if explicit:
-        return explicit, False, source
-    saved = saved_choice(school, source)
-    return (saved, True, source) if saved else ("homeroom", False, source)
 
 
 def remember_choice(school: School, source: str | None, choice: str) -> None:

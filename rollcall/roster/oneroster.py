@@ -3,6 +3,7 @@ teachers and guardians."""
 
 import fnmatch
 import re
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
@@ -119,10 +120,19 @@ def choice_parts(homerooms: str) -> tuple[str, str]:
 
 def parse_oneroster(source: RosterSource, region: str, default_language: str,
                     school_name: str | None = None, progress=None,
-                    homerooms: str = "homeroom", options: dict | None = None) -> Roster:
-    """Read a OneRoster set; every problem found is collected with its file and line."""
+                    homerooms: str | None = None, options: dict | None = None,
+                    saved_choice=None) -> Roster:
+    """Read a OneRoster set; every problem found is collected with its file and line.
+
+    The roll-call groups are `homerooms`, else what saved_choice(the set school's sourcedId)
+    returns, else the homeroom classes; the roster keeps the choice and the source's id."""
     roster = Roster(source.name, "oneroster")
     files = OneRosterSet(source, roster)
+    school = set_school(files, school_name)
+    roster.source_id = school.source_id
+    saved = saved_choice(school.source_id) if saved_choice and not homerooms else None
+    roster.choice, roster.choice_saved = homerooms or saved or "homeroom", bool(saved)
+    homerooms = roster.choice
     if roster.errors:
         return roster
     manifest = files.manifest()
@@ -136,7 +146,7 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
     users = _index_users(roster, files)
     roles = user_roles(files, users)
     options = options or CLI_OPTIONS
-    school_ids = _school_scope(roster, files, school_name, options)
+    school_ids = _school_scope(roster, school, school_name, options)
     _read_homerooms(roster, files, school_ids, homerooms)
     _warn_unknown_classes(roster, files, homerooms)
     if roster.full and not roster.homerooms and not roster.errors:
@@ -298,23 +308,65 @@ def user_roles(files, users) -> dict[str, str]:
     return roles
 
 
-def _school_scope(roster, files, school_name, options) -> set[str] | None:
-    """The org ids whose classes to import: all, or the one named like the school."""
+@dataclass
+class SetSchool:
+    """The school of a set that is imported."""
+
+    schools: list[Row]  # the set's orgs of type school
+    scope: set[str] | None  # the org ids whose classes count; None: every class
+    source_id: str | None  # its sourcedId, which names the source: its choice is saved under it
+
+
+def set_school(files, school_name: str | None) -> SetSchool:
+    """The one school of the set, or the one named like the school (none: no class counts);
+    without orgs, the one school its classes name."""
     schools = [row for row in files.rows.get("orgs.csv", []) if row.get("type") == "school"]
-    if len(schools) <= 1:
-        if schools:
-            roster.school_name = schools[0].get("name")
+    if len(schools) > 1:
+        named = [row for row in schools if row.get("name") == school_name]
+        return SetSchool(schools, {row.get("sourcedId") for row in named},
+                         named[0].get("sourcedId") if named else None)
+    if schools:
+        return SetSchool(schools, None, schools[0].get("sourcedId"))
+    in_classes = {row.get("schoolSourcedId") for row in files.rows.get("classes.csv", [])}
+    return SetSchool(schools, None, (in_classes.pop() if len(in_classes) == 1 else None) or None)
+
+
+def _school_scope(roster, school: SetSchool, school_name, options) -> set[str] | None:
+    """The org ids whose classes to import: all, or the one named like the school."""
+    if school.scope is None:
+        if school.schools:
+            roster.school_name = school.schools[0].get("name")
         return None
-    named = [row for row in schools if row.get("name") == school_name]
-    if not named:
+    if not school.scope:
         roster.error("orgs.csv", 0, "name", _l(
             "the set holds %(count)d schools (%(names)s) and none is named %(name)s: choose "
-            "the one to import (%(how)s)", count=len(schools), name=school_name or "-",
+            "the one to import (%(how)s)", count=len(school.schools), name=school_name or "-",
             how=options["set_school"],
-            names=", ".join(row.get("name") for row in schools)))
-        return set()
+            names=", ".join(row.get("name") for row in school.schools)))
+        return school.scope
     roster.school_name = school_name
-    return {row.get("sourcedId") for row in named}
+    return school.scope
+
+
+def enrollment_role(row: Row, roles: dict[str, str]) -> str:
+    """An enrollment's role: its own column, else its user's (1.2 sets leave it to roles.csv)."""
+    return row.get("role").lower() or roles.get(row.get("userSourcedId"), "")
+
+
+def school_students(files, users, roles, class_ids: set[str]) -> dict[str, list[str]]:
+    """Each student enrolled in these classes → those classes, in the file's order; users
+    unknown or marked tobedeleted are left out. A student none of whose classes is a
+    roll-call group is in no group: the groups page and the import's warning both ask here."""
+    deleted = files.deleted.get("users.csv", {})
+    found: dict[str, list[str]] = {}
+    for row in files.rows["enrollments.csv"]:
+        user_id, class_id = row.get("userSourcedId"), row.get("classSourcedId")
+        if (class_id in class_ids and user_id in users and user_id not in deleted
+                and enrollment_role(row, roles) == "student"):
+            classes = found.setdefault(user_id, [])
+            if class_id not in classes:
+                classes.append(class_id)
+    return found
 
 
 def is_roll_call_class(row: Row, homerooms: str) -> bool:
@@ -375,7 +427,7 @@ def _read_enrollments(roster, files, users, roles, homerooms="homeroom"):
         if user_id not in users:
             roster.error(*where, "userSourcedId", _l("no user %(id)r in users.csv", id=user_id))
             continue
-        role = row.get("role").lower() or roles.get(user_id, "")
+        role = enrollment_role(row, roles)
         if role == "student":
             if user_id in members and members[user_id][0] != class_id:
                 roster.group_error(*where, "classSourcedId", _l(
@@ -399,13 +451,8 @@ def _warn_unplaced(roster, files, users, roles, school_ids, members) -> None:
     they are not imported (and a full import deactivates them)."""
     in_scope = {row.get("sourcedId") for row in files.rows["classes.csv"]
                 if school_ids is None or row.get("schoolSourcedId") in school_ids}
-    unplaced: dict[str, str] = {}
-    for row in files.rows["enrollments.csv"]:
-        user_id = row.get("userSourcedId")
-        role = row.get("role").lower() or roles.get(user_id, "")
-        if (role == "student" and row.get("classSourcedId") in in_scope and user_id in users
-                and user_id not in members):
-            unplaced.setdefault(user_id, student_label(users[user_id]))
+    unplaced = {user_id: student_label(users[user_id]) for user_id
+                in school_students(files, users, roles, in_scope) if user_id not in members}
     if unplaced:
         names = list(unplaced.values())
         roster.warn("enrollments.csv", 0, "classSourcedId", _l(

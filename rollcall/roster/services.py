@@ -19,7 +19,7 @@ from rollcall.models import (
 )
 from rollcall.roster.apply import Reconciler
 from rollcall.roster.data import Roster
-from rollcall.roster.groups import remember_choice
+from rollcall.roster.groups import remember_choice, saved_choice
 from rollcall.roster.oneroster import parse_oneroster
 from rollcall.roster.problems import Problem, RosterRejected, summarised
 from rollcall.roster.reading import DEFAULT_MAX_FILE_BYTES, RosterSource
@@ -66,18 +66,21 @@ def max_file_bytes() -> int:
 
 
 def read_roster(source: RosterSource, school: School, *, partial: bool = False,
-                homerooms: str = "homeroom", set_school: str | None = None,
+                homerooms: str | None = None, set_school: str | None = None,
                 options: dict | None = None) -> Roster:
     """Parse and check the source against the school's phone region and language.
 
-    A partial roster (say, one class) only adds and updates: nobody is deactivated."""
+    A partial roster (say, one class) only adds and updates: nobody is deactivated. A
+    OneRoster set's roll-call groups are `homerooms`, else the choice saved for its school,
+    else its homeroom classes."""
     try:
         if source.kind in ("simple", "xlsx"):
             roster = parse_simple(source, school.phone_region, school.locale)
         else:
             roster = parse_oneroster(source, school.phone_region, school.locale,
                                      set_school or school.name, homerooms=homerooms,
-                                     options=options)
+                                     options=options,
+                                     saved_choice=lambda source: saved_choice(school, source))
     except RosterRejected as rejected:
         return Roster(source.name, source.kind, errors=rejected.problems)
     roster.full = roster.full and not partial
@@ -85,13 +88,13 @@ def read_roster(source: RosterSource, school: School, *, partial: bool = False,
 
 
 def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run: bool = False,
-                 progress=None, origin: str = "web", allow_deactivate: bool = False,
-                 groups: tuple[str | None, str] | None = None) -> ImportReport:
+                 progress=None, origin: str = "web",
+                 allow_deactivate: bool = False) -> ImportReport:
     """Write the roster if it has no errors: add, update in place, deactivate the missing.
 
     Deactivating any class or over a tenth of the school's students needs allow_deactivate:
-    a file that lists too little must never empty a school by accident. groups (the
-    source's id, the roll-call groups read) are saved for the source's next import."""
+    a file that lists too little must never empty a school by accident. A OneRoster set's
+    roll-call groups are saved for the next import of the same source."""
     report = ImportReport(roster.source_name, dry_run, roster.errors, roster.warnings,
                           students_read=len(roster.students))
     if roster.errors:
@@ -115,8 +118,8 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
         db.session.rollback()
         return report
     reconciler.write()
-    if groups:
-        remember_choice(school, *groups)
+    if roster.choice:
+        remember_choice(school, roster.source_id, roster.choice)
     if not report.changed:  # the same file again: nothing to audit
         db.session.commit()
         return report
@@ -132,14 +135,13 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
 
 def import_roster(source: RosterSource, school: School, actor: User | None, *,
                   dry_run: bool = False, partial: bool = False, allow_deactivate: bool = False,
-                  homerooms: str = "homeroom", set_school: str | None = None,
-                  options: dict | None = None,
-                  groups: tuple[str | None, str] | None = None) -> ImportReport:
+                  homerooms: str | None = None, set_school: str | None = None,
+                  options: dict | None = None) -> ImportReport:
     """Read, check and (unless a dry run or on error) write a roster in one go."""
     roster = read_roster(source, school, partial=partial, homerooms=homerooms,
                          set_school=set_school, options=options)
     return apply_roster(roster, school, actor, dry_run=dry_run,
-                        allow_deactivate=allow_deactivate, groups=groups)
+                        allow_deactivate=allow_deactivate)
 
 
 def roster_fingerprint(school: School) -> str:
