@@ -13,6 +13,7 @@ from rollcall.checks.models import Check, CheckKind
 from rollcall.extensions import db
 from rollcall.jobs import minute_pass
 from rollcall.models import School
+from rollcall.notify.services import absence_text_statuses
 from tests import notify_support
 from tests.checks_support import DAY, at, check_url, homeroom, school_time, table_rows, user
 
@@ -141,6 +142,8 @@ def test_the_familys_text_is_due_at_the_next_pass_not_after_the_delay(
     texts = notify_support.outbox(app)
     assert sorted((t["kind"], t["students"]) for t in texts) == [
         ("absence", [absent]), (LEFT, [left])]
+    with app.app_context():  # the office's parent-text column reads every kind the job writes
+        assert sorted(absence_text_statuses(school.school_id, DAY)) == sorted([left, absent])
 
 
 @pytest.mark.parametrize("outcome", ["unaware", "no_answer"])

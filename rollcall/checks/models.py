@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Student, User
+from rollcall.notify.models import TextKind
 
 
 class CheckKind(enum.StrEnum):
@@ -35,9 +36,13 @@ ARRIVED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
 # Not in class at attendance: also a student who left after the bag check at morning reading
 # (whose bag record stands). The sweep does not expect them; their family is contacted.
 NOT_IN_CLASS = NOT_HERE | {AttendanceStatus.LEFT_AFTER_BAG}
-# Whose family gets an absence text (an excused absence was reported by the family), and whose
-# text is due at once, whatever the school's delay or send time.
-TEXTED_ABSENT = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.LEFT_AFTER_BAG})
+# Whose family gets an absence text (an excused absence was reported by the family), and which:
+# the text says what the attendance says (a student who came and left after morning reading is
+# never texted "did not arrive"). Its kinds are notify's ABSENCE_KINDS, no more, no fewer.
+TEXT_OF_STATUS = {AttendanceStatus.ABSENT: TextKind.ABSENCE,
+                  AttendanceStatus.LEFT_AFTER_BAG: TextKind.LEFT_AFTER_BAG}
+TEXTED_ABSENT = frozenset(TEXT_OF_STATUS)
+# Whose text is due at once, whatever the school's delay or send time.
 DUE_AT_ONCE = frozenset({AttendanceStatus.LEFT_AFTER_BAG})
 
 class BagStatus(enum.StrEnum):

@@ -20,8 +20,8 @@ from rollcall import clock
 from rollcall.checks.models import (
     ARRIVED,
     DUE_AT_ONCE,
+    TEXT_OF_STATUS,
     TEXTED_ABSENT,
-    AttendanceStatus,
     Check,
     CheckEntry,
     CheckKind,
@@ -48,11 +48,6 @@ from rollcall.notify.settings import (
 )
 
 log = logging.getLogger(__name__)
-
-# The family's text says what the attendance says: a student who did not come is texted that,
-# one who came and left after morning reading is texted that (never "did not arrive").
-TEXT_OF_STATUS = {AttendanceStatus.ABSENT: TextKind.ABSENCE,
-                  AttendanceStatus.LEFT_AFTER_BAG: TextKind.LEFT_AFTER_BAG}
 
 
 @dataclass
