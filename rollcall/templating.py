@@ -15,8 +15,8 @@ from rollcall.notify.health import (
     current_scheduler,
     duty_texts_unsent,
     scheduler_stopped_since,
-    text_wait,
 )
+from rollcall.notify.text_words import text_words
 from rollcall.office.views import check_url, week_label
 from rollcall.site_menu import admin_tabs, site_menu
 from rollcall.teacher.forms import row_field
@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
         describe_audit_values=summary.describe_audit_values, entry_details=summary.entry_details,
         check_url=check_url, week_label=week_label, watch_reason_for_alert=watch_reason_for_alert,
         # the texts' scheduler, as staff pages report it
-        current_scheduler=current_scheduler, text_wait=text_wait,
+        current_scheduler=current_scheduler, text_words=text_words,
         scheduler_stopped_since=scheduler_stopped_since, duty_texts_unsent=duty_texts_unsent)
     # Masked CSRF tokens; the context processor runs after Flask-WTF's own, so these win.
     csrf_helpers = {"csrf_token": masked_csrf_token, "csrf_meta_tag": masked_csrf_meta_tag}

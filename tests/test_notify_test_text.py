@@ -235,6 +235,29 @@ def test_the_texts_csv_names_failed_texts_and_the_error(twilio_app, school, stan
     assert 'href="/office/texts.csv?day=2027-03-02"' in link
 
 
+def test_every_list_of_texts_says_the_same_of_a_failed_text(twilio_app, school, standin):
+    """The texts page, the test texts on the settings page, the audit trail and the CSV."""
+    set_duty_phones(twilio_app, school)
+    standin.permanent[DUTY[0]] = 21211
+    beat(twilio_app, at(9, 0))
+    admin = admin_of(twilio_app, school)
+    with school_time(9, 0):
+        admin.post(SEND, data={"phone": DUTY[0]})
+    run_send_pass(twilio_app, at(9, 0))
+    with school_time(9, 1):
+        [row] = csv_rows(admin)
+        texts = page(admin.get("/office/texts", headers=EN))
+        settings = page(admin.get(SETTINGS, headers=EN))
+        trail = page(admin.get("/office/audit", headers=EN))
+    said = (row["Status"], row["Waiting for"], row["Error"])
+    assert said == ("Failed", "Failed: it will not be sent", "The phone number is not valid.")
+    for shown in (texts, settings):
+        assert f'<span class="text-status status-failed">{said[0]}</span>' in shown
+        assert f'<span class="text-wait wait-failed">{said[1]}</span>' in shown
+        assert said[2] in shown
+    assert f"+86*********01: {said[0]} · {said[1]}" in trail
+
+
 def test_the_audit_of_an_opened_case_lists_its_texts_and_what_they_wait_for(app, login_as,
                                                                             school):
     open_case(app, login_as, school)

@@ -1,5 +1,5 @@
 """The office's texts of a day as a CSV file: each text as the texts page shows it, with the
-same words for its status and for what it waits for (rollcall.vocabulary)."""
+same words for its status, what it waits for and its error (notify.text_words)."""
 
 import csv
 import io
@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from flask_babel import lazy_gettext as _l
 
 from rollcall.exports import spreadsheet_row
-from rollcall.notify.health import text_wait
-from rollcall.notify.models import TextKind, TextStatus
-from rollcall.vocabulary import named, text_error, text_status
+from rollcall.notify.models import TextKind
+from rollcall.notify.text_words import text_words
+from rollcall.vocabulary import named
 
 COLUMNS = (_l("Queued at"), _l("Kind"), _l("To"), _l("Students"), _l("Status"),
            _l("Waiting for"), _l("Error"), _l("Replies"))
@@ -23,12 +23,10 @@ def texts_csv(rows, to_local) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow([str(column) for column in COLUMNS])
     for row in rows:
-        text, wait = row.text, text_wait(row.text)
-        error = text_error(text) if (text.status == TextStatus.FAILED or text.error_code
-                                     or text.provider_error) else ""
+        text, words = row.text, text_words(row.text)
         writer.writerow(spreadsheet_row((
             to_local(text.created_at), named(TextKind, text.kind), text.to_e164,
-            ", ".join(student.name for student in row.students), text_status(text),
-            named(type(wait), wait) if wait else "", error,
+            ", ".join(student.name for student in row.students), words.status,
+            words.waiting_for, words.error,
             " / ".join(reply.body for reply in row.replies))))
     yield "\ufeff" + buffer.getvalue()

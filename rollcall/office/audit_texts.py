@@ -1,15 +1,14 @@
 """The texts an audit row is about, with how each is doing now: a test text to an on-duty
 phone, and the on-duty texts of an opened missing-student case. The same words as the texts
-pages (rollcall.vocabulary): its status, and what it waits for (the scheduler, the sending
+pages (notify.text_words): its status, and what it waits for (the scheduler, the sending
 window, the SMS provider) or that it failed."""
 
 from rollcall.cases.models import CaseText
 from rollcall.extensions import db
 from rollcall.models import AuditLog
-from rollcall.notify.health import text_wait
 from rollcall.notify.models import OutboxText
+from rollcall.notify.text_words import text_words
 from rollcall.phones import mask
-from rollcall.vocabulary import named, text_status
 
 
 def text_lines(rows: list[AuditLog]) -> dict[int, list[str]]:
@@ -33,6 +32,4 @@ def text_lines(rows: list[AuditLog]) -> dict[int, list[str]]:
 
 def text_line(text: OutboxText) -> str:
     """'+86*********78: Waiting to send · Waiting for the SMS provider'."""
-    wait = text_wait(text)
-    state = text_status(text) + (f" · {named(type(wait), wait)}" if wait else "")
-    return f"{mask(text.to_e164)}: {state}"
+    return f"{mask(text.to_e164)}: {text_words(text).state}"
