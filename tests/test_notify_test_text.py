@@ -249,6 +249,7 @@ def test_every_list_of_texts_says_the_same_of_a_failed_text(twilio_app, school, 
         texts = page(admin.get("/office/texts", headers=EN))
         settings = page(admin.get(SETTINGS, headers=EN))
         trail = page(admin.get("/office/audit", headers=EN))
+    assert row["Queued at"] == "2027-03-02 09:00"  # as the log CSV writes a time
     said = (row["Status"], row["Waiting for"], row["Error"])
     assert said == ("Failed", "Failed: it will not be sent", "The phone number is not valid.")
     for shown in (texts, settings):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from flask_babel import lazy_gettext as _l
 
-from rollcall.exports import spreadsheet_row
+from rollcall.exports import BOM, spreadsheet_row
 from rollcall.notify.models import TextKind
 from rollcall.notify.text_words import text_words
 from rollcall.vocabulary import named
@@ -29,4 +29,4 @@ def texts_csv(rows, to_local) -> Iterator[str]:
             ", ".join(student.name for student in row.students), words.status,
             words.waiting_for, words.error,
             " / ".join(reply.body for reply in row.replies))))
-    yield "\ufeff" + buffer.getvalue()
+    yield BOM + buffer.getvalue()

@@ -22,7 +22,7 @@ from rollcall.checks.models import (
 from rollcall.checks.validation import ENUM_DETAILS
 from rollcall.custody import services as custody
 from rollcall.custody.models import CustodyState
-from rollcall.exports import spreadsheet_row
+from rollcall.exports import BOM, spreadsheet_row
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Student, User
 from rollcall.vocabulary import KINDS, STATUSES, name
@@ -181,7 +181,7 @@ def csv_chunks(school_id: int, filters: LogFilter, headers: list[str], to_local)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    yield "\ufeff" + buffer.getvalue()
+    yield BOM + buffer.getvalue()
     # Plain column tuples, fetched in batches: no ORM objects pile up over a year of rows.
     query = log_select(school_id, filters, columns=CSV_SOURCE).execution_options(
         yield_per=CSV_BATCH)

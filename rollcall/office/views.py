@@ -9,7 +9,6 @@ from flask import (
     current_app,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -17,6 +16,7 @@ from flask_login import current_user
 from rollcall import clock
 from rollcall.access import roles_required
 from rollcall.cases import services as cases
+from rollcall.exports import csv_download, wall_clock
 from rollcall.models import Role
 from rollcall.notify.health import texts_stopped
 from rollcall.office import alerts, logs, services, weekly
@@ -103,8 +103,6 @@ def log_csv():
         abort(400)
     headers = [str(column) for column in logs.CSV_COLUMNS]
     zone = clock.school_zone(current_user.school)
-    chunks = logs.csv_chunks(current_user.school_id, filters, headers,
-                             lambda instant: instant.astimezone(zone).isoformat(" ")[:16])
-    filename = f"rollcall-log-{clock.school_today(current_user.school).isoformat()}.csv"
-    return Response(stream_with_context(chunks), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    chunks = logs.csv_chunks(current_user.school_id, filters, headers, wall_clock(zone))
+    return csv_download(
+        chunks, f"rollcall-log-{clock.school_today(current_user.school).isoformat()}.csv")
