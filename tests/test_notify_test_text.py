@@ -14,7 +14,7 @@ import pytest
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.jobs.minute_pass import send_pass
-from rollcall.models import AuditLog
+from rollcall.models import AuditLog, School
 from rollcall.notify import heartbeat
 from rollcall.notify.models import OutboxText, TextKind, TextStatus
 from rollcall.notify.test_texts import TEST_TEXTS_PER_WINDOW
@@ -279,3 +279,17 @@ def test_the_rate_limit_counts_an_hour_back(app, login_as, school):
     with clock.frozen(at(9, 0) + timedelta(minutes=59)):
         admin.post(SEND, data={"phone": DUTY[0]})
     assert len(queued_test_texts(app)) == TEST_TEXTS_PER_WINDOW
+
+
+def test_a_test_text_is_signed_for_the_provider_the_school_chose(make_app, school):
+    """The school's own choice of provider, not the install's, decides the 【signature】."""
+    chose_aliyun = make_app(ALIYUN_SMS_SIGN_NAME="阳光中学短信")
+    set_duty_phones(chose_aliyun, school)
+    with chose_aliyun.app_context():
+        own = db.session.get(School, school.school_id)
+        own.settings = {**own.settings, "texts": {"provider": "aliyun"}}
+        db.session.commit()
+    with school_time(9, 0):
+        admin_of(chose_aliyun, school).post(SEND, data={"phone": DUTY[0]})
+    [text] = queued_test_texts(chose_aliyun)
+    assert text["body"].startswith("【阳光中学短信】")

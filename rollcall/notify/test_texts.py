@@ -14,7 +14,7 @@ from rollcall.extensions import db
 from rollcall.models import School
 from rollcall.notify.carrier import carrier_ready, signature
 from rollcall.notify.models import OutboxText, TextKind
-from rollcall.notify.settings import LANGUAGES, text_settings
+from rollcall.notify.settings import LANGUAGES, school_provider
 from rollcall.notify.staff_texts import queue_text
 from rollcall.phones import mask
 
@@ -40,13 +40,13 @@ def send_test_text(school: School, phone: str, duty_phones, actor) -> OutboxText
     if test_texts_within(school, RATE_WINDOW) >= TEST_TEXTS_PER_WINDOW:
         raise TestTextRefused("too_many")
     language = school.locale if school.locale in LANGUAGES else "zh_Hans"
-    settings = text_settings(school)
+    config = current_app.config
     with force_locale(language):
         body = _("%(school)s: a test text from Rollcall to the on-duty phone. "
                  "Nothing to do.", school=school.name)
     text = queue_text(school, clock.school_today(school), TextKind.TEST_TEXT, phone, language,
-                      carrier_ready(body, phone, signature(school, settings.provider,
-                                                           current_app.config)),
+                      carrier_ready(body, phone, signature(
+                          school, school_provider(school, config), config)),
                       {"school": school.name})
     db.session.flush()
     audit.record("notify.test_text", text, actor=actor, after={"phone": mask(phone)})
