@@ -50,6 +50,14 @@ def can_see_homeroom(user: User, homeroom: Homeroom | None) -> bool:
     return True
 
 
+def can_see_student(user: User, student: Student | None) -> bool:
+    """True if the student is in the user's school and (teachers) in one of their homerooms:
+    what student_or_404 lets through, for rows listed rather than loaded by id."""
+    if student is None or student.school_id != user.school_id:
+        return False
+    return user.role != Role.TEACHER or can_see_homeroom(user, student.homeroom)
+
+
 # Built once (nearly every page runs one): building a statement and its cache key per request
 # costs more CPU than running it.
 SCHOOL_HOMEROOM = (db.select(Homeroom).options(joinedload(Homeroom.school))

@@ -1,7 +1,11 @@
 """Access matrix for the foundation's own endpoints."""
 
 import pytest
+from werkzeug.exceptions import NotFound
 
+from rollcall.access import can_see_student, student_or_404
+from rollcall.extensions import db
+from rollcall.models import Student, User
 from tests.access_matrix import Row, assert_access, everyone, matrix_cases, signed_in
 
 pytestmark = pytest.mark.any_database  # checked by tests/dialect_guard.py
@@ -30,3 +34,22 @@ def test_anonymous_visitor_is_sent_to_sign_in_with_the_page_remembered(client, s
     response = client.get("/account/password")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("who", ["teacher", "teacher2", "office", "admin", "other_office",
+                                 "other_teacher"])
+def test_a_listed_student_is_shown_to_whom_their_page_opens(app, school, who):
+    """access.can_see_student (rows listed: the watch list, the week's notes) and
+    student_or_404 (a student loaded by id) are one rule, a student without a class included."""
+    with app.app_context():
+        homeless = Student(school_id=school.school_id, name="无班学生", student_number="N001")
+        db.session.add(homeless)
+        db.session.commit()
+        user = db.session.get(User, school.user_ids[who])
+        for student_id in [*school.student_ids["room1"][:1], *school.student_ids["other"],
+                           homeless.id]:
+            try:
+                opens = student_or_404(user, student_id) is not None
+            except NotFound:
+                opens = False
+            assert can_see_student(user, db.session.get(Student, student_id)) == opens

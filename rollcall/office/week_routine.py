@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import or_
 
 from rollcall import clock
+from rollcall.access import can_see_student
 from rollcall.cases.models import MissingCase
 from rollcall.checks.models import Check
 from rollcall.custody.models import ConfiscatedItem, CustodyEvent
@@ -16,7 +17,6 @@ from rollcall.family.models import ContactLog
 from rollcall.models import Homeroom, Student, User
 from rollcall.screening import services as screening
 from rollcall.screening.models import Conflict, ConflictState
-from rollcall.watch import services as watch
 from rollcall.watch.models import WatchEntry, WatchNote
 
 
@@ -60,7 +60,7 @@ def week_routine(reader: User, homeroom: Homeroom, monday: date) -> WeekRoutine:
         .where(Student.homeroom_id == homeroom.id, WatchNote.day.between(monday, sunday))
         .order_by(WatchNote.day, WatchNote.id)).all()
     routine.watch_notes = [(entry, note) for entry, note in notes
-                           if watch.may_see(reader, entry.student)]
+                           if can_see_student(reader, entry.student)]
     routine.custody = list(db.session.scalars(
         db.select(CustodyEvent).join(ConfiscatedItem).join(Check)
         .where(Check.homeroom_id == homeroom.id, CustodyEvent.at >= start,

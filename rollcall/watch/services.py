@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from rollcall import audit, clock
+from rollcall.access import can_see_student
 from rollcall.extensions import db
 from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
 from rollcall.models import Role, Student, User, homeroom_teachers
@@ -21,16 +22,6 @@ REVIEW_NOTICE = timedelta(days=3)
 
 class WatchInvalid(FieldsInvalid):
     """A watch-list change that cannot be recorded; nothing was written."""
-
-
-def may_see(user: User, student: Student) -> bool:
-    """The watch list of a student is for their homeroom teachers, the office and the admin."""
-    if student is None or student.school_id != user.school_id:
-        return False
-    if user.role == Role.TEACHER:
-        return student.homeroom_id is not None and any(
-            own.id == student.homeroom_id for own in user.homerooms)
-    return user.role in (Role.OFFICE, Role.ADMIN)
 
 
 def add_to_watch(student: Student, reason: str, review_on: date | None, details: str | None,
@@ -182,7 +173,7 @@ def reviews_due(user: User, homeroom_id: int, today: date) -> list[WatchEntry]:
 
 def entries_for_student(user: User, student: Student) -> list[WatchEntry]:
     """A student's watch-list history, newest first; empty for anyone who may not see it."""
-    if not may_see(user, student):
+    if not can_see_student(user, student):
         return []
     return list(db.session.scalars(
         db.select(WatchEntry).where(WatchEntry.student_id == student.id)
