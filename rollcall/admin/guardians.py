@@ -81,10 +81,11 @@ def contact_order(student_id, guardian_id):
     pressed = f"order-{guardian_id}"
     if f"{pressed}-contact_order" not in request.form:  # posted alone, not from the page
         form = ContactOrderForm()
-    elif held := people.student_page_held(link.student, pressed):
-        return held
     else:
-        form = people.order_forms(link.student)[guardian_id]
+        page = people.student_page(link.student)
+        if held := people.held_student_page(link.student, page, pressed):
+            return held
+        form = page.orders[guardian_id]
     if form.validate_on_submit():
         services.set_contact_order(link, form.contact_order.data, actor=current_user)
         flash(_("Saved."), "success")
@@ -97,7 +98,8 @@ def contact_order(student_id, guardian_id):
 def guardian_unlink(student_id, guardian_id):
     """Take a guardian off a student's contacts (the guardian's other children keep them)."""
     link = _link_or_404(student_id, guardian_id)
-    if held := people.student_page_held(link.student, "unlink"):
+    if held := people.held_student_page(link.student, people.student_page(link.student),
+                                        "unlink"):
         return held
     services.unlink_guardian(link, actor=current_user)
     flash(_("The guardian is no longer a contact for this student."), "success")

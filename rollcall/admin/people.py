@@ -1,5 +1,7 @@
 """Admin pages for homerooms (with their teachers) and students (including moves)."""
 
+from typing import NamedTuple
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -70,11 +72,12 @@ def students():
 def student_edit(student_id):
     """Add or edit a student; moving to another homeroom keeps the student's history."""
     student = own_or_404(Student, student_id) if student_id else None
+    page = student_page(student)
     if student is not None and request.method == "POST" and \
-            (held := student_page_held(student, "student")):
+            (held := held_student_page(student, page, "student")):
         return held
-    form = _student_form(student)
-    if form.validate_on_submit():
+    if page.form.validate_on_submit():
+        form = page.form
         values = {"student_number": form.student_number.data.strip(),
                   "name": form.name.data.strip(), "seat": form.seat.data,
                   "homeroom_id": form.homeroom_id.data, "active": form.active.data}
@@ -82,33 +85,36 @@ def student_edit(student_id):
                               actor=current_user, action="admin.student")
         flash(_("Saved."), "success")
         return redirect(url_for("admin.student_edit", student_id=student.id))
-    return render_template("admin/student.html", form=form, student=student,
-                           order_forms=order_forms(student) if student else {})
+    return render_template("admin/student.html", form=page.form, student=student,
+                           order_forms=page.orders)
 
 
-def _student_form(student) -> StudentForm:
+class StudentPage(NamedTuple):
+    """The forms of a student's page, as shown or posted: the page is one HTML form
+    (page_forms), each guardian's contact order under its guardian's prefix."""
+
+    form: StudentForm
+    orders: dict[int, ContactOrderForm]  # guardian id → its contact order
+
+
+def student_page(student: Student | None) -> StudentPage:
+    """The page's forms, built once per request."""
     form = StudentForm(obj=student, school=current_user.school, editing=student)
     form.homeroom_id.choices = homeroom_choices(current_user.school_id)
-    return form
+    orders = {link.guardian_id: ContactOrderForm(prefix=f"order-{link.guardian_id}", obj=link,
+                                                 meta={"csrf": False})
+              for link in student.guardian_links} if student else {}
+    return StudentPage(form, orders)
 
 
-def order_forms(student) -> dict:
-    """Each guardian's contact order on the student's page, as shown or posted: the page is
-    one HTML form (page_forms), each order under its guardian's prefix."""
-    return {link.guardian_id: ContactOrderForm(prefix=f"order-{link.guardian_id}", obj=link,
-                                               meta={"csrf": False})
-            for link in student.guardian_links}
-
-
-def student_page_held(student, pressed: str):
+def held_student_page(student: Student, page: StudentPage, pressed: str):
     """The student's page as typed, when a part other than the pressed one (the student's
     fields, a guardian's contact order) holds typed text: nothing is saved (a response)."""
-    form, orders = _student_form(student), order_forms(student)
-    parts = {"student": form} | {f"order-{gid}": order for gid, order in orders.items()}
+    parts = {"student": page.form} | {f"order-{gid}": order for gid, order in page.orders.items()}
     held = page_forms.held_back(pressed, parts)
     if not held:
         return None
     page_forms.say_kept(list(dict.fromkeys(student.name if name == "student"
                                            else _("Contact order") for name in held)))
-    return render_template("admin/student.html", form=form, student=student,
-                           order_forms=orders), 409
+    return render_template("admin/student.html", form=page.form, student=student,
+                           order_forms=page.orders), 409
