@@ -10,16 +10,14 @@ from rollcall.models import AuditLog, AuditRule
 
 def record(action: str, obj=None, *, actor=None, school_id=None, before=None, after=None,
            object_type: str | None = None, object_id=None,
-           rule: AuditRule | None = None, times=None) -> AuditLog:
+           rule: AuditRule | None = None, at=None, received_at=None) -> AuditLog:
     """Add an audit row to the current transaction (the caller commits with its change).
 
-    times: (when it happened, when the server received it), for a change that came from a
-    save sent later by a phone; else it happened now."""
-    entry = AuditLog(**row(action, obj, actor=actor, school_id=school_id, before=before,
+    at, received_at: as for `insert_rows`; without `at` the change happened now."""
+    [values] = _times([row(action, obj, actor=actor, school_id=school_id, before=before,
                            after=after, object_type=object_type, object_id=object_id,
-                           rule=rule))
-    if times is not None:
-        entry.created_at, entry.received_at = times
+                           rule=rule)], at, received_at)
+    entry = AuditLog(**values)
     db.session.add(entry)
     return entry
 
@@ -50,10 +48,16 @@ def insert_rows(rows: list[dict], at=None, received_at=None) -> None:
 
     at, received_at: the change happened at `at` (a check saved from a phone: the time of the
     tap) and reached the server at received_at; the rows carry both."""
-    if at is not None:
-        rows = [r | {"created_at": at, "received_at": received_at} for r in rows]
+    rows = _times(rows, at, received_at)
     if rows:
         db.session.execute(insert(AuditLog.__table__), rows)
+
+
+def _times(rows: list[dict], at, received_at) -> list[dict]:
+    """The rows with the change's own times, when it has them (else `row`'s now)."""
+    if at is None:
+        return rows
+    return [r | {"created_at": at, "received_at": received_at} for r in rows]
 
 
 def _school_of(obj, actor):

@@ -70,8 +70,12 @@ def test_a_sweep_sent_late_opens_its_case_at_the_time_of_the_tap(app, login_as, 
     assert opened["at"] == at(17, 35) and opened["received_at"] == at(17, 50)
     assert "03-02 17:35" in text
     assert "recorded on the phone at 17:35, received at 17:50" in text
-    [audited] = [r for r in table_rows(app, AuditLog) if r["action"] == "case.open"]
-    assert audited["created_at"] == at(17, 35)
+    # The save's own audit rows (insert_rows) and the case's (record) carry the same two times.
+    trail = table_rows(app, AuditLog)
+    [audited] = [r for r in trail if r["action"] == "case.open"]
+    assert (audited["created_at"], audited["received_at"]) == (at(17, 35), at(17, 50))
+    assert {(r["created_at"], r["received_at"]) for r in trail
+            if r["action"].startswith("check.")} == {(at(17, 35), at(17, 50))}
 
 
 def test_the_api_gives_the_record_time_and_both_times_of_the_save(app, client, login_as,

@@ -85,26 +85,26 @@ def save_case_settings(school: School, duty_phones: list[str], unreached_by: tim
 # --- Raising a case ---------------------------------------------------------------------------
 
 def raise_case(student: Student, day: date, trigger: CaseTrigger, actor=None,
-               note: str | None = None, times=None) -> MissingCase | None:
+               note: str | None = None, at=None, received_at=None) -> MissingCase | None:
     """Open a case for a missing student and queue one text per on-duty phone (commits).
 
     While the student already has an open case, the trigger joins its timeline instead and
     nobody is texted again. The same trigger on the same day never opens a second case, and
     the database keeps one open case per student: of two raised at the same moment, one opens
-    it and the other joins its timeline. times: (when it happened, when the server received
-    it) for a save sent from a phone (the sweep's record time); else now. Returns the case that
-    was opened, or None.
+    it and the other joins its timeline. at, received_at: when it happened and when the server
+    received it, for a save sent from a phone (the sweep's record time); else now. Returns the
+    case that was opened, or None.
     """
     trigger = CaseTrigger(trigger)
     for _attempt in range(3):  # an open case closed (or opened) while we looked: look again
         current = open_case_of(student.id)
         if current is not None:
-            if _join(current, day, trigger, actor, note, times):
+            if _join(current, day, trigger, actor, note, at, received_at):
                 return None
             continue
         case = MissingCase(school_id=student.school_id, student_id=student.id,
                            homeroom_id=student.homeroom_id, school_date=day, trigger=trigger,
-                           opened_at=(times or (clock.now(),))[0], opened_by=actor)
+                           opened_at=at or clock.now(), opened_by=actor)
         db.session.add(case)
         try:
             db.session.flush()
@@ -113,9 +113,10 @@ def raise_case(student: Student, day: date, trigger: CaseTrigger, actor=None,
             if open_case_of(student.id) is None:
                 return None  # the same trigger's case of today, closed already
             continue
-        _event(case, CaseEventKind.OPENED, actor, trigger=trigger, note=note, times=times)
+        _event(case, CaseEventKind.OPENED, actor, trigger=trigger, note=note, at=at,
+               received_at=received_at)
         queued = _queue_duty_texts(case, student)
-        audit.record("case.open", case, actor=actor, times=times, after={
+        audit.record("case.open", case, actor=actor, at=at, received_at=received_at, after={
             "student_id": student.id, "date": day.isoformat(), "trigger": str(trigger),
             "texts": queued})
         try:
@@ -130,7 +131,7 @@ def raise_case(student: Student, day: date, trigger: CaseTrigger, actor=None,
 
 
 def _join(case: MissingCase, day: date, trigger: CaseTrigger, actor, note,
-          times=None) -> bool:
+          at=None, received_at=None) -> bool:
     """The trigger joins the open case's timeline, once per trigger (commits). A compare-and-set
     on the case still being open holds the row, so of two joins at once the second sees the
     first's line; False: the case was closed meanwhile (nothing written)."""
@@ -142,18 +143,19 @@ def _join(case: MissingCase, day: date, trigger: CaseTrigger, actor, note,
     if trigger in joined:
         db.session.rollback()
         return True
-    _event(case, CaseEventKind.RAISED_AGAIN, actor, trigger=trigger, note=note, times=times)
-    audit.record("case.raised_again", case, actor=actor, times=times,
+    _event(case, CaseEventKind.RAISED_AGAIN, actor, trigger=trigger, note=note, at=at,
+           received_at=received_at)
+    audit.record("case.raised_again", case, actor=actor, at=at, received_at=received_at,
                  after={"trigger": str(trigger), "date": day.isoformat()})
     db.session.commit()
     return True
 
 
 def _event(case, kind, actor, trigger=None, outcome=None, note=None, status=None,
-           times=None) -> CaseEvent:
-    at, received_at = times or (clock.now(), None)
-    event = CaseEvent(kind=kind, at=at, received_at=received_at, actor=actor, trigger=trigger,
-                      outcome=outcome, status=status, note=(note or "").strip() or None)
+           at=None, received_at=None) -> CaseEvent:
+    event = CaseEvent(kind=kind, at=at or clock.now(), received_at=received_at, actor=actor,
+                      trigger=trigger, outcome=outcome, status=status,
+                      note=(note or "").strip() or None)
     case.events.append(event)
     return event
 
@@ -236,14 +238,14 @@ def raise_for_sweep(check: Check, actor) -> list[MissingCase]:
         return []
     missing = [e.student for e in check.entries if e.status == DismissalStatus.NOT_FOUND]
     opened = [raise_case(student, check.school_date, CaseTrigger.NOT_FOUND, actor,
-                         times=_sweep_times(check))
+                         **_sweep_times(check))
               for student in missing]
     return [case for case in opened if case is not None]
 
 
-def _sweep_times(check: Check) -> tuple:
+def _sweep_times(check: Check) -> dict:
     """When the sweep's save happened (the time of the tap, when plausible) and was received."""
-    return check.updated_at, check.received_at
+    return {"at": check.updated_at, "received_at": check.received_at}
 
 
 def note_sweep_changes(check: Check, before: dict, after: dict, actor) -> int:
@@ -261,8 +263,8 @@ def note_sweep_changes(check: Check, before: dict, after: dict, actor) -> int:
         # Still open once the row is ours (a closing at the same moment goes first, or waits).
         if case is None or not compare_and_set(case, {"closed_at": None}, {"closed_at": None}):
             continue
-        _event(case, CaseEventKind.SWEEP_CHANGED, actor, status=now, times=_sweep_times(check))
-        audit.record("case.sweep_changed", case, actor=actor, times=_sweep_times(check),
+        _event(case, CaseEventKind.SWEEP_CHANGED, actor, status=now, **_sweep_times(check))
+        audit.record("case.sweep_changed", case, actor=actor, **_sweep_times(check),
                      before={"status": str(was)}, after={"status": str(now)})
         told += 1
     if told:
