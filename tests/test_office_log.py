@@ -266,3 +266,12 @@ def test_past_the_count_cap_the_log_says_more_and_still_pages(history, login_as,
     assert count == 4 and "More than 3 entries · page 1" in html and 'rel="next"' in html
     count, html = _rows(client, "show=all&kind=attendance&page=3")
     assert count == 2 and 'rel="next"' not in html and 'rel="prev"' in html
+
+
+@pytest.mark.parametrize("url", ["/office/log", "/office/audit"])
+def test_the_log_and_the_audit_trail_say_the_same_of_a_bad_page_number(history, login_as, url):
+    response = login_as("office").get(f"{url}?page=x", headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    shown = response.get_data(as_text=True)
+    assert "Some filters are not valid; correct them and search again." in shown
+    assert "That page number is not valid." in shown
