@@ -17,10 +17,10 @@ from rollcall.notify.health import (
     scheduler_stopped_since,
 )
 from rollcall.notify.text_words import text_words
+from rollcall.office.alerts import watch_reason_for_alert
 from rollcall.office.views import check_url, week_label
 from rollcall.site_menu import admin_tabs, site_menu
 from rollcall.teacher.forms import row_field
-from rollcall.watch.views import watch_reason_for_alert
 
 
 def init_app(app: Flask) -> None:

@@ -28,7 +28,7 @@ from rollcall.family.models import ContactMethod, ContactOutcome, ContactReason
 from rollcall.models import AuditRule, Role
 from rollcall.notify.models import TextKind, TextStatus, TextWait
 from rollcall.notify.outcomes import ALIYUN, RETRY, TEXTS_STOPPED, WRONG_NUMBER, error_kind
-from rollcall.office.states import CallState, ParentTextState
+from rollcall.office.states import AlertKind, CallState, ParentTextState
 from rollcall.screening.models import ConflictSeverity, ConflictState
 from rollcall.watch.models import WatchReason
 
@@ -133,6 +133,12 @@ PARENT_TEXT_STATES = {
     ParentTextState.WINDOW_CLOSED: _l("No text: the sending window has closed"),
     ParentTextState.NO_PHONE: _l("No phone"),
     ParentTextState.NONE: _l("Not needed"),
+}
+# A threshold alert: its words take the alert's count (alert_words).
+ALERT_KINDS = {
+    AlertKind.ABSENT_IN_ROW: _l("absent %(count)s school days in a row"),
+    AlertKind.LATE_IN_MONTH: _l("late %(count)s times this month"),
+    AlertKind.DANGEROUS_FINDINGS: _l("%(count)s dangerous-item findings this term"),
 }
 # A text cancelled for a reason other than "not needed": the stored reason → what staff read.
 TEXT_CANCEL_REASONS = {
@@ -260,6 +266,7 @@ TABLES: dict[type[enum.Enum], dict] = {
     TextWait: TEXT_WAITS,
     ParentTextState: PARENT_TEXT_STATES,
     CallState: CALL_STATES,
+    AlertKind: ALERT_KINDS,
     CaseTrigger: CASE_TRIGGERS,
     CaseOutcome: CASE_OUTCOMES,
     CaseEventKind: CASE_EVENTS,
@@ -352,6 +359,11 @@ def _twilio_error(code, message) -> str:
     return message or ""
 
 
+def alert_words(alert) -> str:
+    """A threshold alert as the office reads it: 'absent 3 school days in a row'."""
+    return name(AlertKind(alert.kind)) % {"count": alert.count}
+
+
 def author(change) -> str:
     """Who made an audited change: the rule's words when a rule did, else the person's name
     (no person: the system)."""
@@ -414,7 +426,7 @@ TEMPLATE_GLOBALS = dict(
     is_dangerous_category=is_dangerous, check_kinds=KINDS, row_statuses=ROW_STATUSES,
     text_status=text_status, text_error=text_error, short_date=short_date,
     month_title=month_title, weekday_name=weekday_name, weekday_names=weekday_names,
-    week_title=week_title, audit_author=author)
+    week_title=week_title, audit_author=author, alert_words=alert_words)
 # Each filter names a code of its enum: {{ entry.status|status_name }}, {{ kind|kind_name }}.
 ENUM_FILTERS = (
     ("kind_name", CheckKind), ("category_name", FindingCategory),

@@ -130,3 +130,8 @@ def test_alerts_show_on_the_board_and_the_students_page(app, school, login_as):
     assert "absent 3 school days in a row" in board.split('id="alerts-title"')[1]
     assert "absent 3 school days in a row" in page
     assert 'id="student-alerts"' not in other
+    assert f"/watch/new?student={student}&amp;reason=truancy" in board
+    with clock.frozen(at(9, 0)):  # one sentence, in either language, on both pages
+        for url in ("/office/", f"/students/{student}"):
+            shown = client.get(url, headers={"Accept-Language": "zh"}).get_data(as_text=True)
+            assert "连续缺勤 3 个上学日" in shown, url

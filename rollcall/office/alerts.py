@@ -22,17 +22,28 @@ from rollcall.checks.models import (
 from rollcall.checks.summary import ABSENT_CODES
 from rollcall.extensions import db
 from rollcall.models import School, Student
+from rollcall.office.states import AlertKind
 from rollcall.school_days import term_start
+from rollcall.watch.models import WatchReason
 
 STREAK_WINDOW_DAYS = 60
+# The reason "add to the watch list" opens with, from an alert.
+ALERT_REASONS = {AlertKind.ABSENT_IN_ROW: WatchReason.TRUANCY,
+                 AlertKind.LATE_IN_MONTH: WatchReason.TRUANCY,
+                 AlertKind.DANGEROUS_FINDINGS: WatchReason.REPEATED_FINDINGS}
 
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # "absent_in_row", "late_in_month", "dangerous_findings"
+    kind: AlertKind
     student_id: int
     count: int
     threshold: int
+
+
+def watch_reason_for_alert(kind: AlertKind) -> str:
+    """The watch reason an alert of this kind opens the "add to watch list" form with."""
+    return ALERT_REASONS.get(kind, WatchReason.OTHER).value
 
 
 def thresholds(school: School) -> dict:
@@ -85,7 +96,7 @@ def _absence_streaks(school, today, limit, student_ids) -> list[Alert]:
                 break
             streak += 1
         if streak >= limit:
-            alerts.append(Alert("absent_in_row", student_id, streak, limit))
+            alerts.append(Alert(AlertKind.ABSENT_IN_ROW, student_id, streak, limit))
     return alerts
 
 
@@ -97,7 +108,7 @@ def _late_this_month(school, today, limit, student_ids) -> list[Alert]:
                Check.school_date.between(today.replace(day=1), today))
         .group_by(CheckEntry.student_id).having(func.count() >= limit),
         school.id, student_ids)
-    return [Alert("late_in_month", sid, n, limit) for sid, n in db.session.execute(query)]
+    return [Alert(AlertKind.LATE_IN_MONTH, sid, n, limit) for sid, n in db.session.execute(query)]
 
 
 def _dangerous_findings(school, today, limit, student_ids) -> list[Alert]:
@@ -109,7 +120,8 @@ def _dangerous_findings(school, today, limit, student_ids) -> list[Alert]:
                Check.school_date.between(term_start(school, today), today))
         .group_by(CheckEntry.student_id).having(func.count() >= limit),
         school.id, student_ids)
-    return [Alert("dangerous_findings", sid, n, limit) for sid, n in db.session.execute(query)]
+    return [Alert(AlertKind.DANGEROUS_FINDINGS, sid, n, limit)
+            for sid, n in db.session.execute(query)]
 
 
 def with_students(alerts: list[Alert]) -> list[tuple[Alert, Student]]:

@@ -1,4 +1,5 @@
-"""What the office board says about an absent student's family: the text and the call."""
+"""The office's own codes: what the board says about an absent student's family (the text and
+the call), and the threshold alerts it asks for."""
 
 import enum
 
@@ -28,3 +29,11 @@ class CallState(enum.StrEnum):
     YES = "yes"
     NO = "no"
     FAMILY_REPORTED = "family_reported"  # excused: the family asked for leave
+
+
+class AlertKind(enum.StrEnum):
+    """A threshold alert (rollcall.office.alerts); its words take the alert's count."""
+
+    ABSENT_IN_ROW = "absent_in_row"
+    LATE_IN_MONTH = "late_in_month"
+    DANGEROUS_FINDINGS = "dangerous_findings"

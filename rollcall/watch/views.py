@@ -16,14 +16,6 @@ from rollcall.watch.models import WatchEntry, WatchReason
 
 bp = Blueprint("watch", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
-# The office's threshold alerts, as the reason "add to watch list" opens with.
-ALERT_REASONS = {"absent_in_row": WatchReason.TRUANCY, "late_in_month": WatchReason.TRUANCY,
-                 "dangerous_findings": WatchReason.REPEATED_FINDINGS}
-
-
-def watch_reason_for_alert(kind: str) -> str:
-    """The watch reason an office alert of this kind opens the "add to watch list" form with."""
-    return ALERT_REASONS.get(kind, WatchReason.OTHER).value
 
 
 def entry_or_404(entry_id: int) -> WatchEntry:
