@@ -16,7 +16,7 @@ from rollcall.roster.data import (
     TeacherRecord,
 )
 from rollcall.roster.problems import RosterRejected
-from rollcall.roster.reading import RosterSource, Row, decode, read_csv
+from rollcall.roster.reading import RosterSource, Row
 
 REQUIRED = {
     "users.csv": ("sourcedId", "givenName", "familyName"),
@@ -41,8 +41,7 @@ class OneRosterSet:
         for name in ("manifest.csv", "orgs.csv", "roles.csv", *REQUIRED):
             if name in source.files:
                 try:
-                    _header, rows = read_csv(name, decode(name, source.files[name]),
-                                             REQUIRED.get(name, ()))
+                    _header, rows = source.csv(name, REQUIRED.get(name, ()))
                 except RosterRejected as rejected:
                     roster.errors.extend(rejected.problems)
                     continue
@@ -84,11 +83,10 @@ def person_name(row: Row) -> str:
 
 def school_names(source: RosterSource) -> list[str]:
     """The names of the schools a set's orgs.csv lists (none if it cannot be read)."""
-    data = source.files.get("orgs.csv")
-    if data is None:
+    if "orgs.csv" not in source.files:
         return []
     try:
-        _header, rows = read_csv("orgs.csv", decode("orgs.csv", data), ())
+        _header, rows = source.csv("orgs.csv")
     except RosterRejected:
         return []
     return [row.get("name") for row in rows if row.get("type") == "school"

@@ -28,6 +28,22 @@ class RosterSource:
     kind: str  # "simple", "xlsx" or "oneroster"
     files: dict[str, bytes] = field(default_factory=dict)
     sheet: str | None = None  # the worksheet of an .xlsx (None: the first)
+    # Each CSV file as read (or as refused), kept: the groups page reads a kept OneRoster set
+    # for its classes, then checks it with the choice, and parses each file once.
+    _read: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def csv(self, name: str, required: tuple[str, ...] = ()) -> tuple[list[str], list["Row"]]:
+        """One of the source's CSV files, decoded and read (read_csv), parsed only once."""
+        key = (name, tuple(required))
+        if key not in self._read:
+            try:
+                self._read[key] = read_csv(name, decode(name, self.files[name]), required)
+            except RosterRejected as rejected:
+                self._read[key] = rejected
+        found = self._read[key]
+        if isinstance(found, RosterRejected):
+            raise found
+        return found
 
 
 def _too_big(name: str, size: int, limit: int) -> Problem:
