@@ -278,3 +278,15 @@ def test_the_menus_presses_on_a_page_form_need_its_csrf_token(make_app, app, sch
             without = MultiDict([(k, v) for k, v in data.items(multi=True) if k != "csrf_token"])
             assert client.post(form.menu[button], data=without).status_code == 400
         assert client.get("/account/password").status_code == 200
+
+
+def test_a_page_that_is_gone_does_not_hold_the_menu_back(app, login_as, school):
+    """A page that cannot be drawn again (gone, or no longer this user's): the language
+    switch goes back as usual and signing out signs out."""
+    teacher = login_as("teacher")
+    typed = {"note": "已查看监控"}
+    response = teacher.post("/language?locale=en&next=/cases/9999&form=case-form", data=typed)
+    assert response.status_code == 302 and response.headers["Location"] == "/cases/9999"
+    response = teacher.post("/logout?next=/admin/calendar&form=calendar-form", data=typed)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert teacher.get("/account/password").status_code == 302
