@@ -9,9 +9,15 @@ family contact), or holds the press back: nothing is saved and the page comes ba
 everything as typed and a message naming what is still to save (`say_kept`).
 """
 
-from flask import flash
+from io import BytesIO
+
+from flask import current_app, flash, g, request, session
+from flask.ctx import RequestContext
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 from wtforms import HiddenField, IntegerField, StringField
+
+from rollcall import as_typed
 
 
 def typed(form) -> bool:
@@ -39,3 +45,49 @@ def say_kept(words: list[str]) -> None:
     flash(_("Nothing was saved: you also typed in %(parts)s, which this button does not "
             "save. It is still on the page: save it with its own button, or clear it.",
             parts=" · ".join(words)), "warning")
+
+
+# --- The menu's presses (language, sign out) on such a page ------------------------------
+# Without JavaScript, the menu's language switch and sign-out button on a page of one form are
+# buttons of that form (base.html: the page declares `page_form, page_url`), posting to their
+# own endpoints with `form` and `next` in the query: the press carries everything typed, and
+# the endpoint can bring the page back as typed. (With JavaScript they are forms of their own,
+# and checks.js warns before one drops what was typed.)
+
+def page_again(path: str | None, form_id: str | None) -> as_typed.Filled | None:
+    """The page at path (this site's) as its own view draws it, in this request (its session,
+    its language), with what this request posted from form form_id put back in its fields;
+    None when there is no such page for this user (not found, refused, not a page)."""
+    if not path or not form_id:
+        return None
+    route, _sep, query = path.partition("?")
+    environ = {key: value for key, value in request.environ.items()
+               if key not in ("CONTENT_TYPE", "CONTENT_LENGTH", "wsgi.input")}
+    environ |= {"REQUEST_METHOD": "GET", "PATH_INFO": route, "QUERY_STRING": query,
+                "wsgi.input": BytesIO()}
+    app = current_app._get_current_object()
+    with RequestContext(app, environ, session=session._get_current_object()):
+        try:
+            response = app.make_response(app.preprocess_request() or app.dispatch_request())
+        except HTTPException:
+            return None
+    if response.status_code != 200 or response.mimetype != "text/html":
+        return None
+    return as_typed.fill(response.get_data(as_text=True), form_id, request.form, route)
+
+
+def kept_for_language(path: str | None, form_id: str | None) -> str | None:
+    """The page back as typed, in the language just chosen, when something is typed on it;
+    else None (go back to the page as usual)."""
+    again = page_again(path, form_id)
+    return again.html if again is not None and again.typed else None
+
+
+def kept_for_sign_out(path: str | None, form_id: str | None) -> str | None:
+    """The page back as typed, saying that signing out would lose what is typed on it next to
+    a button that signs out anyway (base.html), when something is typed on it; else None
+    (sign out)."""
+    g.sign_out_held = True
+    again = page_again(path, form_id)
+    g.sign_out_held = False
+    return again.html if again is not None and again.typed else None

@@ -56,7 +56,8 @@ ROLLCALL = Path(rollcall.__file__).parent
 # Lowest first. A module may import its own unit (package or top-level module) and units of
 # its own layer or the layers below, never a layer above.
 LAYERS = (
-    ("foundation", {"access", "audit", "backup", "cli_support", "clock", "config", "csrf_mask",
+    ("foundation", {"access", "as_typed", "audit", "backup", "cli_support", "clock", "config",
+                    "csrf_mask",
                     "database", "errors", "exports", "extensions", "field_errors", "form_fields",
                     "gunicorn_conf", "i18n", "limits", "logs", "models", "page_forms", "phones",
                     "school_days",

@@ -67,6 +67,7 @@ def _user_page(form, user, status=200):
     return render_template("admin/form.html", form=form, back=url_for("admin.users"),
                            title=user.display_name if user else _("New account"),
                            sessions_user=user, page_form="account-form",
+                           page_url=url_for("admin.user_edit", user_id=user.id if user else None),
                            sessions=auth_services.sessions_of(user) if user else None), status
 
 

@@ -4,7 +4,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.utils import encode_cookie
+from wtforms.widgets import PasswordInput
 
+from rollcall import page_forms
 from rollcall.auth import devices, services
 from rollcall.auth.forms import ChangePasswordForm, LoginForm
 from rollcall.auth.models import UserSession, digest
@@ -75,7 +77,15 @@ def _refusal_message(refusal) -> str:
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out on this device: the session ends on the server too, with its remember cookie."""
+    """Sign out on this device: the session ends on the server too, with its remember cookie.
+
+    Pressed as a button of a page's form (page_forms: next and form in the query) while
+    something is typed on it, it signs nobody out: the page comes back as typed, saying so,
+    with a button that signs out anyway."""
+    kept = page_forms.kept_for_sign_out(local_path(request.args.get("next")),
+                                        request.args.get("form"))
+    if kept is not None:
+        return kept
     services.end_session(current_user.login_token)
     logout_user()
     flash(_("You are signed out."), "info")
@@ -104,14 +114,34 @@ def change_password():
             status = 429
         else:
             form.current_password.errors.append(_("The current password is wrong."))
+    return _password_page(form, status)
+
+
+def _password_page(form, status=200, as_typed=False):
+    if as_typed:  # held back by another button: the passwords stay as typed
+        for password in form:
+            if isinstance(password.widget, PasswordInput):
+                password.widget = PasswordInput(hide_value=False)
     return render_template("auth/password.html", form=form, sessions=services.sessions_of(
         current_user), current_token=current_user.login_token), status
+
+
+def _password_held():
+    """The page is one HTML form (page_forms): a sign-out button pressed while a password is
+    typed above signs nobody out and brings the page back as typed (a response)."""
+    form = ChangePasswordForm()
+    if not page_forms.held_back("sessions", {"password": form}):
+        return None
+    page_forms.say_kept([_("Change password")])
+    return _password_page(form, 409, as_typed=True)
 
 
 @bp.post("/account/sessions/<handle>/end")
 @login_required
 def end_session(handle):
     """Sign out one of one's own phones or browsers; another user's session is not found."""
+    if (held := _password_held()) is not None:
+        return held
     user = current_user._get_current_object()
     if not services.end_sessions(user, {handle}, actor=user):
         abort(404)
@@ -126,6 +156,8 @@ def end_session(handle):
 @login_required
 def end_other_sessions():
     """Sign out every other phone and browser; this one stays signed in."""
+    if (held := _password_held()) is not None:
+        return held
     user = current_user._get_current_object()
     services.end_sessions(user, None, actor=user, keep_token=user.login_token)
     flash(_("Every other phone and browser is signed out."), "info")

@@ -13,9 +13,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import refresh
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
+from rollcall import page_forms
 from rollcall.access import visible_homerooms
 from rollcall.extensions import db
 from rollcall.i18n import SUPPORTED_LOCALES
@@ -40,15 +42,22 @@ def home():
 
 @bp.post("/language")
 def set_language():
-    """Remember the chosen interface language (for the session, and on the account)."""
-    locale = request.form.get("locale", "")
+    """Remember the chosen interface language (for the session, and on the account).
+
+    Pressed as a button of a page's form (page_forms: locale, next and form in the query), it
+    brings that page back as typed, in the new language, when something is typed on it."""
+    menu = request.args if "form" in request.args else request.form
+    locale = menu.get("locale", "")
     if locale not in SUPPORTED_LOCALES:
         abort(400)
     session["locale"] = locale
     if current_user.is_authenticated:
         current_user.locale = locale
         db.session.commit()
-    return redirect(local_path(request.form.get("next")) or url_for("main.home"))
+    refresh()  # the page drawn again below speaks the new language
+    next_page = local_path(menu.get("next"))
+    kept = page_forms.kept_for_language(next_page, request.args.get("form"))
+    return kept or redirect(next_page or url_for("main.home"))
 
 
 @bp.get("/sw.js")
