@@ -94,6 +94,23 @@ def test_a_student_not_found_at_the_dismissal_sweep_raises_a_case(app, login_as,
     assert sorted(t["to"] for t in notify_support.outbox(app)) == DUTY
 
 
+def test_a_broken_sending_window_does_not_stop_a_case_or_its_duty_texts(app, login_as, school):
+    """Only the provider is read to queue the on-duty texts: a sending window no parser
+    accepts (written outside the settings page) leaves the emergency untouched."""
+    set_duty_phones(app, school)
+    with app.app_context():
+        db.session.get(School, school.school_id).sms_window = "whenever"
+        db.session.commit()
+    student = school.student_ids["room1"][1]
+    with school_time(17, 10):
+        response = login_as("teacher").post(check_url(school, "dismissal"),
+                                            data={f"s{student}": "not_found"})
+    assert response.status_code == 302
+    [case] = table_rows(app, MissingCase)
+    assert case["student_id"] == student
+    assert sorted(t["to"] for t in notify_support.outbox(app)) == DUTY
+
+
 def test_a_case_raised_after_the_sending_window_texts_the_duty_phones_at_once(
         app, twilio_app, login_as, school, standin):
     """The window (07:00-21:00) keeps parents' phones quiet at night, not the on-duty office."""

@@ -46,7 +46,7 @@ from rollcall.notify.models import (
     TextKind,
     TextStatus,
 )
-from rollcall.notify.settings import LANGUAGES, text_settings
+from rollcall.notify.settings import LANGUAGES, school_provider
 from rollcall.notify.staff_texts import public_link, queue_text
 from rollcall.phones import mask
 from rollcall.school_days import is_school_day
@@ -169,13 +169,14 @@ def _queue_duty_texts(case: MissingCase, student: Student) -> int:
     school = student.school
     phones = case_settings(school).duty_phones
     language = school.locale if school.locale in LANGUAGES else "zh_Hans"
-    settings = text_settings(school)
-    sign = signature(school, settings.provider, current_app.config)
+    # Only the provider: an emergency text must not wait on the school's other text settings.
+    provider = school_provider(school, current_app.config)
+    sign = signature(school, provider, current_app.config)
     words = {"school": school.name, "student": student.name,
              "class": student.homeroom.name if student.homeroom else ""}
     link = public_link(f"/cases/{case.id}")
     # Aliyun sends its approved (Chinese) template, so its parameters are Chinese words.
-    with force_locale("zh_Hans" if settings.provider == ALIYUN else language):
+    with force_locale("zh_Hans" if provider == ALIYUN else language):
         params = {**words, "time": clock.to_school_time(school, case.opened_at).strftime("%H:%M"),
                   "trigger": vocabulary.name(CaseTrigger(case.trigger))}
     today = clock.school_today(school)

@@ -17,7 +17,7 @@ from rollcall.models import Homeroom, School, Student, User
 from rollcall.notify.carrier import carrier_ready, link_or_page, signature
 from rollcall.notify.gateway import ALIYUN
 from rollcall.notify.models import TextKind
-from rollcall.notify.settings import format_day, text_settings
+from rollcall.notify.settings import format_day, school_provider
 from rollcall.notify.staff_texts import public_link, queue_text, save_once, teachers_to_text
 from rollcall.screening.models import (
     Conflict,
@@ -248,8 +248,9 @@ def _remind(school: School, homeroom: Homeroom, monday: date) -> int:
     reminder = ScreeningReminder(school_id=school.id, homeroom_id=homeroom.id, week_start=monday,
                                  created_at=clock.now(), texts_queued=0)
     today = clock.school_today(school)
-    settings = text_settings(school)
-    sign = signature(school, settings.provider, current_app.config)
+    # Only the provider: a reminder does not depend on the school's other text settings.
+    provider = school_provider(school, current_app.config)
+    sign = signature(school, provider, current_app.config)
     for teacher, language in teachers_to_text(homeroom, school):
         words = {"school": school.name, "class": homeroom.name}
         with force_locale(language):
@@ -260,7 +261,7 @@ def _remind(school: School, homeroom: Homeroom, monday: date) -> int:
                      link=link_or_page(teacher.phone_e164, link, page), **words)
         # Aliyun sends its approved (Chinese) template, so the week is written in Chinese.
         params = {**words, "week": format_day(
-            monday, "zh_Hans" if settings.provider == ALIYUN else language)}
+            monday, "zh_Hans" if provider == ALIYUN else language)}
         queue_text(school, today, TextKind.SCREENING_REMINDER, teacher.phone_e164, language,
                    carrier_ready(body, teacher.phone_e164, sign), params, user=teacher)
         reminder.texts_queued += 1
