@@ -8,11 +8,13 @@ the names callers use from them are re-exported here (some twenty modules call
 """
 
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect as orm_state
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import NO_VALUE, set_committed_value
 
 from rollcall import audit, clock
 from rollcall.checks import left_after_bag
@@ -53,6 +55,17 @@ from rollcall.models import AuditRule, Student
 # A phone's clock may run a little ahead of the server's: a tap up to this far "in the future"
 # counts as now.
 PHONE_CLOCK_SKEW = timedelta(minutes=2)
+
+
+class Written(NamedTuple):
+    """What a save wrote, kept on the saved check as `check.written`: the answer to a phone's
+    save is drawn from it, not from the check read again after the COMMIT expired it."""
+
+    version: int
+    values: dict  # {student_id: values} of every row as saved
+    before: dict  # {student_id: values} of the rows as they were saved before
+    kinds: frozenset  # the kinds of check saved that day, this one included
+    new: bool  # the check was created by this save
 
 
 class CheckConflict(Exception):
@@ -105,6 +118,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     _fill_arrival_times(target, saved, when if day == clock.school_today(school) else None)
     if check is not None and saved == target and not _newly_campus_checked(check,
                                                                            campus_checked):
+        check.written = Written(check.version, saved, saved, frozenset(checks), False)
         return check  # a repeat of what is already saved: nothing to do
     if not merging and ((check is None) != (version is None)
                         or (check is not None and version != check.version)):
@@ -246,7 +260,8 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
     # Other areas' reactions (a bag check's custody trail), in this transaction.
     trail += publish_in_save(CheckSaved(check, kind, actor, {}, target, new=True))
     audit.insert_rows(trail, at=now, received_at=check.received_at)
-    db.session.commit()
+    check.written = Written(1, target, {}, frozenset(checks or ()) | {kind}, True)
+    _commit_keeping(check, actor, homeroom, homeroom.school)
     return check
 
 
@@ -297,8 +312,24 @@ def _update(check, saved, target, actor, campus_checked, checks=None, now=None,
     # Other areas' reactions (a bag check's custody trail), in this transaction.
     trail += publish_in_save(CheckSaved(check, check.kind, actor, saved, target, new=False))
     audit.insert_rows(trail, at=now, received_at=received_at)
-    db.session.commit()
+    check.written = Written(check.version, target, saved,
+                            frozenset(checks or ()) | {check.kind}, False)
+    _commit_keeping(check, actor, check.homeroom, check.homeroom.school)
     return check
+
+
+def _commit_keeping(*objects) -> None:
+    """COMMIT, keeping the column values of objects as this transaction wrote or read them:
+    the check just saved, its author, class and school are what the save's answer shows, and
+    the COMMIT would otherwise expire them, each read again with a statement of its own."""
+    kept = [(thing, {attr.key: attr.loaded_value for attr in orm_state(thing).attrs
+                     if attr.key in orm_state(thing).mapper.column_attrs
+                     and attr.loaded_value is not NO_VALUE})
+            for thing in objects]
+    db.session.commit()
+    for thing, values in kept:
+        for name, value in values.items():
+            set_committed_value(thing, name, value)
 
 
 def _columns(values: dict) -> dict:

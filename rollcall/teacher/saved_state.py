@@ -23,6 +23,7 @@ class BeforeSave(NamedTuple):
     students and the user: read again after it, they would cost a statement each."""
 
     page: str  # the check page's URL
+    saved: str  # the message that says the check is saved, in the user's language
     school: object
     refusal: object
     is_today: bool
@@ -31,39 +32,58 @@ class BeforeSave(NamedTuple):
     numbers: dict[int, str]  # and their student numbers
 
 
-def overtaken(check, before: BeforeSave) -> bool:
+def overtaken(written, before: BeforeSave) -> bool:
     """Someone else saved between this page's load and its save: rows this phone did not
-    touch may now hold their values, which only the page drawn again shows."""
-    return check.version > (before.version or 0) + 1
+    touch may now hold their values, which only the page drawn again shows. written: what
+    the save wrote (checks.services.Written)."""
+    return written.version > (before.version or 0) + 1
 
 
 def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: BeforeSave,
-                   next_kind: CheckKind | None) -> tuple[dict, dict]:
-    """(the partial's context, {"b<id>": base} of every saved row). Only the absent students
-    and any who left the class are read again."""
-    values = {e.student_id: services.entry_values(e) for e in check.entries}
+                   next_kind: CheckKind | None, contact_logged: bool = False
+                   ) -> tuple[dict, dict]:
+    """(the partial's context, {"b<id>": base} of every saved row), from what the save wrote
+    (check.written). The family contacts are drawn again only when they may have changed
+    (who is not in class, or a contact logged with the save): then the absent students, and
+    any who left the class, are read again."""
+    written = check.written
+    values = written.values
     order = list(before.numbers) + [sid for sid in values if sid not in before.numbers]
+    contacts_changed = kind == CheckKind.ATTENDANCE and (
+        written.new or contact_logged or _not_in_class(written.before) != _not_in_class(values))
     absent = [sid for sid in order
-              if values.get(sid, {}).get("status") in NOT_IN_CLASS]
+              if values.get(sid, {}).get("status") in NOT_IN_CLASS] if contacts_changed else []
     others = services.students_in_order(
-        sid for sid in order if sid not in before.numbers
-        or (kind == CheckKind.ATTENDANCE and sid in absent))
+        sid for sid in order if sid not in before.numbers or sid in absent)
     names = before.names | {s.id: s.name for s in others}
     numbers = before.numbers | {s.id: s.student_number for s in others}
     context = {"homeroom_id": homeroom_id, "day": day, "kind": kind, "check": check,
                "refusal": before.refusal, "school": before.school, "next_kind": next_kind,
-               "history": summary.check_history(check),
+               "history": summary.check_history(check), "flagged": flagged(values),
                "names": {numbers[sid]: name for sid, name in names.items()},
                "names_by_id": names, "is_dangerous": summary.is_dangerous,
-               "describe_audit_values": summary.describe_audit_values}
-    if kind == CheckKind.ATTENDANCE:
+               "describe_audit_values": summary.describe_audit_values,
+               "contacts_changed": contacts_changed}
+    if contacts_changed:
         context |= contacts_context(before.school, day, values,
                                     [s for s in others if s.id in absent])
-    context |= sweep_alarm(homeroom_id, day, values)
-    if kind == CheckKind.ATTENDANCE:
         context |= left_alarm(homeroom_id, day, values)
+    context |= sweep_alarm(homeroom_id, day, values)
     bases = {f"b{sid}": base for sid, base in services.fingerprints(values).items()}
     return context, bases
+
+
+def _not_in_class(values: dict) -> dict:
+    """{student_id: status} of the rows not in class: what the family contacts show."""
+    return {sid: str(row["status"]) for sid, row in values.items()
+            if row and row.get("status") in NOT_IN_CLASS}
+
+
+def flagged(values: dict) -> list[tuple[int, str]]:
+    """(student id, category) of the dangerous findings among a check's rows, flagged to the
+    office: the saved state says so at the top of the page."""
+    return [(sid, row["category"]) for sid, row in values.items()
+            if row and row.get("status") == "found" and summary.is_dangerous(row)]
 
 
 def contacts_context(school, day: date, values: dict, absent, *, taken: bool = True,
