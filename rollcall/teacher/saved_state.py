@@ -112,12 +112,18 @@ def sweep_alarm(homeroom_id: int, day: date, values: dict) -> dict:
     the teacher sees at once. Nothing is read when no row says "not found"."""
     if not any(v and v.get("status") == DismissalStatus.NOT_FOUND for v in values.values()):
         return {}
-    return {"sweep_cases": db.session.scalars(
+    return {"sweep_cases": _open_cases(homeroom_id, day, CaseTrigger.NOT_FOUND)}
+
+
+def _open_cases(homeroom_id: int, day: date, trigger: CaseTrigger) -> list[MissingCase]:
+    """The class's open missing-student cases of the day raised by trigger, with their texts
+    and students."""
+    return db.session.scalars(
         db.select(MissingCase)
         .where(MissingCase.homeroom_id == homeroom_id, MissingCase.school_date == day,
-               MissingCase.trigger == CaseTrigger.NOT_FOUND, MissingCase.closed_at.is_(None))
+               MissingCase.trigger == trigger, MissingCase.closed_at.is_(None))
         .options(selectinload(MissingCase.texts), selectinload(MissingCase.student))
-        .order_by(MissingCase.id)).all()}
+        .order_by(MissingCase.id)).all()
 
 
 def offered_statuses(kind: CheckKind, checks: dict) -> dict:
@@ -135,10 +141,4 @@ def left_alarm(homeroom_id: int, day: date, values: dict) -> dict:
     contact was logged. Nothing is read when no row says so."""
     if not any(v and v.get("status") == left_after_bag.LEFT for v in values.values()):
         return {}
-    return {"left_cases": db.session.scalars(
-        db.select(MissingCase)
-        .where(MissingCase.homeroom_id == homeroom_id, MissingCase.school_date == day,
-               MissingCase.trigger == CaseTrigger.LEFT_AFTER_BAG,
-               MissingCase.closed_at.is_(None))
-        .options(selectinload(MissingCase.texts), selectinload(MissingCase.student))
-        .order_by(MissingCase.id)).all()}
+    return {"left_cases": _open_cases(homeroom_id, day, CaseTrigger.LEFT_AFTER_BAG)}

@@ -387,12 +387,5 @@ def _log_contact(homeroom, day: date, form: ContactForm) -> None:
 def _taps_changed(homeroom, day: date, entries) -> bool:
     """The posted attendance rows differ from what the page showed (taps not saved yet)."""
     _check, shown = services.current_entries(homeroom, day, CheckKind.ATTENDANCE)
-    by_number = {s.student_number: s.id for s in homeroom.students}
-    for entry in entries:
-        before = shown.get(by_number[entry["student_number"]]) or {}
-        for name in ("status", *DETAILS):
-            if name in entry and name != "arrived_at" and \
-                    str(getattr(before.get(name), "value", before.get(name)) or "") != \
-                    (entry[name] or "").strip():
-                return True
-    return False
+    return bool(summary.unsaved_rows(homeroom.school, CheckKind.ATTENDANCE,
+                                     homeroom.students, shown, entries))
