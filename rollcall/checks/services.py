@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect as orm_state
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import NO_VALUE, set_committed_value
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rollcall import audit, clock
 from rollcall.checks import left_after_bag
@@ -322,10 +322,13 @@ def _commit_keeping(*objects) -> None:
     """COMMIT, keeping the column values of objects as this transaction wrote or read them:
     the check just saved, its author, class and school are what the save's answer shows, and
     the COMMIT would otherwise expire them, each read again with a statement of its own."""
-    kept = [(thing, {attr.key: attr.loaded_value for attr in orm_state(thing).attrs
-                     if attr.key in orm_state(thing).mapper.column_attrs
-                     and attr.loaded_value is not NO_VALUE})
-            for thing in objects]
+    kept = []
+    for thing in objects:
+        if thing is not None:
+            state = orm_state(thing)  # its loaded values are what the COMMIT's flush writes
+            kept.append((thing, {column.key: state.dict[column.key]
+                                 for column in state.mapper.column_attrs
+                                 if column.key in state.dict}))
     db.session.commit()
     for thing, values in kept:
         for name, value in values.items():
