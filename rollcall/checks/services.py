@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect as orm_state
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -319,20 +318,16 @@ def _update(check, saved, target, actor, campus_checked, checks=None, now=None,
 
 
 def _commit_keeping(*objects) -> None:
-    """COMMIT, keeping the column values of objects as this transaction wrote or read them:
-    the check just saved, its author, class and school are what the save's answer shows, and
-    the COMMIT would otherwise expire them, each read again with a statement of its own."""
-    kept = []
-    for thing in objects:
-        if thing is not None:
-            state = orm_state(thing)  # its loaded values are what the COMMIT's flush writes
-            kept.append((thing, {column.key: state.dict[column.key]
-                                 for column in state.mapper.column_attrs
-                                 if column.key in state.dict}))
-    db.session.commit()
-    for thing, values in kept:
-        for name, value in values.items():
-            set_committed_value(thing, name, value)
+    """COMMIT, keeping what the session holds as this transaction wrote or read it: the check
+    just saved, its rows, author, class and school are what the save's answer shows, and the
+    COMMIT would otherwise expire them, each read again with a statement of its own. objects:
+    those the answer reads (the others are kept alike)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _columns(values: dict) -> dict:

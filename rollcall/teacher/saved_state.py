@@ -30,6 +30,7 @@ class BeforeSave(NamedTuple):
     version: int | None  # the version the page was loaded with
     names: dict[int, str]  # the class's names by student id, in seat order
     numbers: dict[int, str]  # and their student numbers
+    students: dict  # and the students (kept through the COMMIT: checks.services.save_check)
 
 
 def overtaken(written, before: BeforeSave) -> bool:
@@ -44,8 +45,8 @@ def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: 
                    ) -> tuple[dict, dict]:
     """(the partial's context, {"b<id>": base} of every saved row), from what the save wrote
     (check.written). The family contacts are drawn again only when they may have changed
-    (who is not in class, or a contact logged with the save): then the absent students, and
-    any who left the class, are read again."""
+    (who is not in class, or a contact logged with the save). Only students who have left the
+    class since their row was saved are read again."""
     written = check.written
     values = written.values
     order = list(before.numbers) + [sid for sid in values if sid not in before.numbers]
@@ -53,8 +54,8 @@ def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: 
         written.new or contact_logged or _not_in_class(written.before) != _not_in_class(values))
     absent = [sid for sid in order
               if values.get(sid, {}).get("status") in NOT_IN_CLASS] if contacts_changed else []
-    others = services.students_in_order(
-        sid for sid in order if sid not in before.numbers or sid in absent)
+    others = [before.students[sid] for sid in absent if sid in before.students]
+    others += services.students_in_order(sid for sid in order if sid not in before.numbers)
     names = before.names | {s.id: s.name for s in others}
     numbers = before.numbers | {s.id: s.student_number for s in others}
     context = {"homeroom_id": homeroom_id, "day": day, "kind": kind, "check": check,

@@ -131,7 +131,8 @@ def _before_save(homeroom, day: date, kind: CheckKind, refusal, version,
         school=homeroom.school, refusal=refusal,
         is_today=day == clock.school_today(homeroom.school), version=version,
         names={s.id: s.name for s in students},
-        numbers={s.id: s.student_number for s in students})
+        numbers={s.id: s.student_number for s in students},
+        students={s.id: s for s in students})
 
 
 def _phone_save(homeroom, day: date, kind: CheckKind, refusal):
