@@ -49,7 +49,7 @@ from rollcall.checks.validation import (
 )
 from rollcall.checks.window import ensure_editable
 from rollcall.extensions import db
-from rollcall.models import AuditRule, Student
+from rollcall.models import AuditLog, AuditRule, Student
 
 # A phone's clock may run a little ahead of the server's: a tap up to this far "in the future"
 # counts as now.
@@ -65,6 +65,8 @@ class Written(NamedTuple):
     before: dict  # {student_id: values} of the rows as they were saved before
     kinds: frozenset  # the kinds of check saved that day, this one included
     new: bool  # the check was created by this save
+    # A new check's changes (its history), as written: none were there before. None: read them.
+    history: tuple | None = None
 
 
 class CheckConflict(Exception):
@@ -259,7 +261,8 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
     # Other areas' reactions (a bag check's custody trail), in this transaction.
     trail += publish_in_save(CheckSaved(check, kind, actor, {}, target, new=True))
     audit.insert_rows(trail, at=now, received_at=check.received_at)
-    check.written = Written(1, target, {}, frozenset(checks or ()) | {kind}, True)
+    check.written = Written(1, target, {}, frozenset(checks or ()) | {kind}, True,
+                            _history(check, trail, now, actor))
     _commit_keeping(check, actor, homeroom, homeroom.school)
     return check
 
@@ -315,6 +318,15 @@ def _update(check, saved, target, actor, campus_checked, checks=None, now=None,
                             frozenset(checks or ()) | {check.kind}, False)
     _commit_keeping(check, actor, check.homeroom, check.homeroom.school)
     return check
+
+
+def _history(check: Check, trail: list[dict], at, actor) -> tuple[AuditLog, ...]:
+    """A new check's history as its save wrote it: its audit rows, in order, as AuditLog rows
+    that are never added to the session."""
+    return tuple(AuditLog(**row | {"created_at": at, "received_at": check.received_at},
+                          **({"actor": actor} if row["actor_id"] == actor.id else {}))
+                 for row in trail
+                 if row["object_type"] == "Check" and row["object_id"] == str(check.id))
 
 
 def _commit_keeping(*objects) -> None:

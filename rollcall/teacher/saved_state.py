@@ -60,7 +60,8 @@ def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: 
     numbers = before.numbers | {s.id: s.student_number for s in others}
     context = {"homeroom_id": homeroom_id, "day": day, "kind": kind, "check": check,
                "refusal": before.refusal, "school": before.school, "next_kind": next_kind,
-               "history": summary.check_history(check), "flagged": flagged(values),
+               "history": written.history if written.history is not None
+               else summary.check_history(check), "flagged": flagged(values),
                "names": {numbers[sid]: name for sid, name in names.items()},
                "names_by_id": names, "is_dangerous": summary.is_dangerous,
                "describe_audit_values": summary.describe_audit_values,
