@@ -324,7 +324,8 @@ def _history(check: Check, trail: list[dict], at, actor) -> tuple[AuditLog, ...]
     """A new check's history as its save wrote it: its audit rows, in order, as AuditLog rows
     that are never added to the session."""
     return tuple(AuditLog(**row | {"created_at": at, "received_at": check.received_at},
-                          **({"actor": actor} if row["actor_id"] == actor.id else {}))
+                          **({"actor": actor} if row["actor_id"] == getattr(actor, "id", None)
+                             else {}))
                  for row in trail
                  if row["object_type"] == "Check" and row["object_id"] == str(check.id))
 
