@@ -19,8 +19,9 @@ from rollcall.teacher.forms import ContactForm
 
 
 class BeforeSave(NamedTuple):
-    """What a save's answer needs from before the save's COMMIT expires the homeroom, its
-    students and the user: read again after it, they would cost a statement each."""
+    """What a save's answer needs of the class, the user and the page, gathered before the
+    save: the save's COMMIT keeps them loaded (checks.services), so the answer reads none of
+    them again."""
 
     page: str  # the check page's URL
     saved: str  # the message that says the check is saved, in the user's language

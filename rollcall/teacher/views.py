@@ -122,8 +122,8 @@ def _form_save(homeroom, day: date, kind: CheckKind, refusal):
 
 def _before_save(homeroom, day: date, kind: CheckKind, refusal, version,
                  students) -> saved_state.BeforeSave:
-    """What the answer needs, gathered before the save's COMMIT expires the homeroom and the
-    user (whose language the message is in): the answer starts no second transaction."""
+    """What the answer needs, gathered before the save (the message in the user's language,
+    the class's names): the answer reads none of it again."""
     return saved_state.BeforeSave(
         page=url_for("checks.check_page", homeroom_id=homeroom.id, day=day.isoformat(),
                      kind=kind.value),
