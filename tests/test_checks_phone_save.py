@@ -36,6 +36,9 @@ def test_a_save_of_the_rows_changed_answers_with_what_a_fresh_page_draws(app, lo
     assert _text(saved["flashes"]) == "Attendance saved."
     assert _text(saved["contacts-first"]).count("Family not yet contacted") == 1
     assert {name: saved[name] for name in PARTS[1:]} == {name: page[name] for name in PARTS[1:]}
+    # The message was shown once, in place, without going through the session (its cookie is
+    # not sent again).
+    assert page["flashes"] == [] and "Set-Cookie" not in answer.headers
     assert answer.json["version"] == 1 and _version(fresh) == "1"
     assert answer.json["bases"] == _bases(fresh) and len(answer.json["bases"]) == len(sids)
     statuses = _statuses(app)

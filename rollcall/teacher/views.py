@@ -3,7 +3,17 @@
 import re
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -166,10 +176,10 @@ def _phone_save(homeroom, day: date, kind: CheckKind, refusal):
                 "students": [row.student.id for row in error.rows]}, 409
     except services.CheckConflict:
         return {"saved": False, "error": "conflict"}, 409
+    said = [("success", before.saved)]
     if contact is not None:  # after the save: its reactions read the attendance just saved
-        _log_contact(homeroom, day, contact)
-    flash(before.saved, "success")
-    return _phone_answer(homeroom.id, day, kind, check, before, contact is not None)
+        said.insert(0, ("success", _log_contact(homeroom, day, contact, say=False)))
+    return _phone_answer(homeroom.id, day, kind, check, before, contact is not None, said)
 
 
 def _posted_rows(homeroom, form) -> tuple[list, list[dict]]:
@@ -197,20 +207,32 @@ def ms_time(formdata, name: str) -> datetime | None:
 
 
 def _phone_answer(homeroom_id: int, day: date, kind: CheckKind, check,
-                  before: saved_state.BeforeSave, contact_logged: bool = False) -> dict:
+                  before: saved_state.BeforeSave, contact_logged: bool = False,
+                  said=()) -> dict:
     """The answer to a save sent by checks.js: where to go next when the phone must move on,
     else what it needs to show the save in place without loading the page again, drawn from
-    what the save wrote (check.written)."""
+    what the save wrote (check.written).
+
+    said: (category, message) pairs not flashed yet: drawn in the answer when it is shown in
+    place (the session, and its cookie, are then left as they were), else flashed for the
+    page the phone goes to. Messages already waiting in the session go first."""
+    if session.get("_flashes"):
+        for category, message in said:
+            flash(message, category)
+        said = ()
     written = check.written
     saved = written.kinds if before.is_today else set()
     onward = _after_save(homeroom_id, day, kind, written, saved, before.names)
     if onward is None and saved_state.overtaken(written, before):
         onward = before.page
-    if onward is not None:  # the flashes go along to the page the phone goes to
+    if onward is not None:  # the messages go along to the page the phone goes to
+        for category, message in said:
+            flash(message, category)
         return {"saved": True, "version": written.version, "next": onward}
     context, bases = saved_state.answer_context(
         homeroom_id, day, kind, check, before,
         next_open_check(kind, saved) if before.is_today else None, contact_logged)
+    context["messages"] = [*get_flashed_messages(with_categories=True), *said]
     return {"saved": True, "version": written.version, "bases": bases,
             "html": render_template("checks/_saved_state.html", **context),
             # The submit button's words once the check is saved (check.html's).
@@ -376,13 +398,18 @@ def _contact_form(students, formdata=None) -> ContactForm:
     return form
 
 
-def _log_contact(homeroom, day: date, form: ContactForm) -> None:
+def _log_contact(homeroom, day: date, form: ContactForm, say: bool = True) -> str:
+    """Log the contact typed in form; flash that it was logged, or (say=False) return the
+    words for the caller to show."""
     student = next(s for s in homeroom.students if s.id == form.student_id.data)
     contacted_at = clock.school_datetime(homeroom.school, day, form.contacted_at.data)
     contacts.log_contact(student, day, current_user, person=form.person.data,
                          method=form.method.data, outcome=form.outcome.data,
                          contacted_at=contacted_at, note=form.note.data)
-    flash(_("Contact logged."), "success")
+    logged = _("Contact logged.")
+    if say:
+        flash(logged, "success")
+    return logged
 
 
 def _taps_changed(homeroom, day: date, entries) -> bool:
