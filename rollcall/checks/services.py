@@ -13,6 +13,7 @@ from typing import NamedTuple
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rollcall import audit, clock
@@ -228,18 +229,23 @@ def _fill_arrival_times(target: dict, saved: dict, now) -> None:
 def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now=None,
             received=(None, None)) -> Check:
     now = now or clock.now()
-    check = Check(school_id=homeroom.school_id, homeroom=homeroom, school_date=day, kind=kind,
-                  version=1, submitted_at=now, submitted_by=actor, updated_at=now,
-                  updated_by=actor, recorded_on_phone_at=received[0],
-                  received_at=received[1] or clock.now(),
-                  campus_checked_at=now if kind == CheckKind.DISMISSAL and campus_checked
-                  else None)
-    db.session.add(check)
-    try:
-        db.session.flush()
+    actor_id = getattr(actor, "id", None)
+    columns = dict(school_id=homeroom.school_id, homeroom_id=homeroom.id, school_date=day,
+                   kind=kind, version=1, edits=0, submitted_at=now, submitted_by_id=actor_id,
+                   updated_at=now, updated_by_id=actor_id, recorded_on_phone_at=received[0],
+                   received_at=received[1] or clock.now(),
+                   campus_checked_at=now if kind == CheckKind.DISMISSAL and campus_checked
+                   else None)
+    try:  # one INSERT, without the ORM's unit of work for one row
+        check_id = db.session.execute(
+            Check.__table__.insert().values(**columns).returning(Check.id)).scalar_one()
     except IntegrityError:  # someone else created it a moment ago
         db.session.rollback()
         raise CheckConflict(find_check(homeroom.id, day, kind)) from None
+    # The row as written, in the session as if read back.
+    check = Check(id=check_id, **columns)
+    make_transient_to_detached(check)
+    db.session.add(check)
     # One multi-row INSERT (SQLite too, where the ORM would send one per row to learn ids);
     # the entries are read back only by what needs them (a bag check's custody trail). A class
     # with no students has none: an INSERT without rows would write one empty row.
