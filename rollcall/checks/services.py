@@ -269,7 +269,7 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
     audit.insert_rows(trail, at=now, received_at=check.received_at)
     check.written = Written(1, target, {}, frozenset(checks or ()) | {kind}, True,
                             _history(check, trail, now, actor))
-    _commit_keeping(check, actor, homeroom, homeroom.school)
+    _commit_keeping()
     return check
 
 
@@ -322,7 +322,7 @@ def _update(check, saved, target, actor, campus_checked, checks=None, now=None,
     audit.insert_rows(trail, at=now, received_at=received_at)
     check.written = Written(check.version, target, saved,
                             frozenset(checks or ()) | {check.kind}, False)
-    _commit_keeping(check, actor, check.homeroom, check.homeroom.school)
+    _commit_keeping()
     return check
 
 
@@ -336,11 +336,10 @@ def _history(check: Check, trail: list[dict], at, actor) -> tuple[AuditLog, ...]
                  if row["object_type"] == "Check" and row["object_id"] == str(check.id))
 
 
-def _commit_keeping(*objects) -> None:
+def _commit_keeping() -> None:
     """COMMIT, keeping what the session holds as this transaction wrote or read it: the check
     just saved, its rows, author, class and school are what the save's answer shows, and the
-    COMMIT would otherwise expire them, each read again with a statement of its own. objects:
-    those the answer reads (the others are kept alike)."""
+    COMMIT would otherwise expire them, each read again with a statement of its own."""
     session = db.session()
     session.expire_on_commit = False
     try:
