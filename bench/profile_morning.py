@@ -1,17 +1,18 @@
 """A teacher's morning in-process: CPU ms and SQL statements per request, optionally profiled.
 
     python -m bench.profile_morning [--database URL] [--rounds 15] [--profile "bag page"]
-                                    [--reload]
+                                    [--reload | --whole-form]
     (ROLLCALL_BENCH_SQL="bag save" prints that request's statements)
 
 Each round is one teacher of a 45-student homeroom (a school of `rounds` homerooms): sign in,
 Today, the attendance page and its save (2 absent, 1 late), the bag check and its save (1
 finding); and /today, whose redirect costs little more than what every signed-in request pays
-(shown, not counted in the morning). Saves are posted as the phone's checks.js posts them and
-shown in place; with --reload, as a page without JavaScript posts them, each followed by the
-page loaded again (what the phone did before saves were shown in place). CPU is this
-process's (time.process_time: Flask,
-SQLAlchemy, Jinja, and SQLite when it is the database; PostgreSQL's own CPU is not in it).
+(shown, not counted in the morning). Saves are posted as the phone's checks.js posts them (a
+JSON body of the rows changed, with their bases) and shown in place; with --whole-form, as
+checks.js posted them before (the page's whole form, multipart) and shown in place; with
+--reload, as a page without JavaScript posts them, each followed by the page loaded again.
+CPU is this process's (time.process_time: Flask, SQLAlchemy, Jinja, and SQLite when it is the
+database; PostgreSQL's own CPU is not in it).
 Figures only; nothing is asserted.
 """
 
@@ -41,6 +42,7 @@ AGAIN = ("attendance again", "bag again")  # the page loaded again after its sav
 PHONE = {"Accept": "application/json"}
 _STATUS = re.compile(r'name="(s\d+)" value="(\w+)" checked')
 _BASE = re.compile(r'name="(b\d+)" value="([^"]*)"')
+_HIDDEN = re.compile(r'name="(version|loaded_at)" type="hidden" value="([^"]*)"')
 
 
 def _build(uri: str, rounds: int):
@@ -68,11 +70,27 @@ def _build(uri: str, rounds: int):
 
 
 def _rows(page: str) -> dict:
-    return dict(_STATUS.findall(page)) | dict(_BASE.findall(page))
+    return dict(_STATUS.findall(page)) | dict(_BASE.findall(page)) | dict(_HIDDEN.findall(page))
+
+
+def _post(client, url: str, page: dict, changes: dict, how: str):
+    """Post a save of page (its fields) with changes ({field: value}) as `how` says."""
+    if how == "reload":
+        return client.post(url, data=page | changes)
+    if how == "whole-form":
+        return client.post(url, data=page | changes, headers=PHONE)
+    rows = {}
+    for name, value in changes.items():  # as checks.js sends: the changed rows, with bases
+        sid = name[1:]
+        rows.setdefault(sid, {"b": page[f"b{sid}"], "s": page[f"s{sid}"]})[name[0]] = value
+    return client.post(url, json={
+        "version": int(page["version"]) if page.get("version") else None,
+        "loaded_at": int(page["loaded_at"]), "tapped_at": int(page["loaded_at"]) + 1000,
+        "rows": rows}, headers=PHONE)
 
 
 def _morning(app, username: str, room: int, ids: list[int], timings: dict, statements: dict,
-             profiled=(None, None), reload=False):
+             profiled=(None, None), how="json"):
     client = app.test_client()
     url = f"/homerooms/{room}/checks/{DAY.isoformat()}"
 
@@ -104,18 +122,17 @@ def _morning(app, username: str, room: int, ids: list[int], timings: dict, state
                                                        "password": factories.PASSWORD}))
     run("today link", lambda: client.get("/today"))  # redirects: what every request pays
     run("today", lambda: client.get(f"/homerooms/{room}/today"))
-    data = _rows(run("attendance page", lambda: client.get(f"{url}/attendance")))
-    data |= {f"s{ids[0]}": "absent", f"s{ids[1]}": "absent", f"s{ids[2]}": "late",
-             f"t{ids[2]}": "07:35"}
-    headers = {} if reload else PHONE
-    run("attendance save", lambda: client.post(f"{url}/attendance", data=data, headers=headers))
-    if reload:
+    page = _rows(run("attendance page", lambda: client.get(f"{url}/attendance")))
+    changes = {f"s{ids[0]}": "absent", f"s{ids[1]}": "absent", f"s{ids[2]}": "late",
+               f"t{ids[2]}": "07:35"}
+    run("attendance save", lambda: _post(client, f"{url}/attendance", page, changes, how))
+    if how == "reload":
         run("attendance again", lambda: client.get(f"{url}/attendance"))
-    data = _rows(run("bag page", lambda: client.get(f"{url}/bag")))
-    data |= {f"s{ids[3]}": "found", f"c{ids[3]}": "prohibited", f"d{ids[3]}": "扑克牌",
-             f"a{ids[3]}": "kept_by_teacher"}
-    run("bag save", lambda: client.post(f"{url}/bag", data=data, headers=headers))
-    if reload:
+    page = _rows(run("bag page", lambda: client.get(f"{url}/bag")))
+    changes = {f"s{ids[3]}": "found", f"c{ids[3]}": "prohibited", f"d{ids[3]}": "扑克牌",
+               f"a{ids[3]}": "kept_by_teacher"}
+    run("bag save", lambda: _post(client, f"{url}/bag", page, changes, how))
+    if how == "reload":
         run("bag again", lambda: client.get(f"{url}/bag"))
 
 
@@ -142,9 +159,13 @@ def main(argv=None) -> None:
     parser.add_argument("--database", help="a PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--profile", choices=REQUESTS, help="print cProfile's top functions")
-    parser.add_argument("--reload", action="store_true",
-                        help="save as a plain form, then load the page again")
+    posting = parser.add_mutually_exclusive_group()
+    posting.add_argument("--reload", action="store_true",
+                         help="save as a plain form, then load the page again")
+    posting.add_argument("--whole-form", action="store_true",
+                         help="save the whole form, multipart, as checks.js did before")
     args = parser.parse_args(argv)
+    how = "reload" if args.reload else "whole-form" if args.whole_form else "json"
     requests = [name for name in REQUESTS if args.reload or name not in AGAIN]
     morning = [name for name in requests if name != "today link"]
     with tempfile.TemporaryDirectory() as folder, clock.frozen(at(7, 40)):
@@ -156,11 +177,11 @@ def main(argv=None) -> None:
         for index, (username, room, ids) in enumerate(teachers):
             # The first round warms caches up (and is left out of the figures).
             _morning(app, username, room, ids, timings, statements,
-                     (args.profile if index else None, profiler), args.reload)
+                     (args.profile if index else None, profiler), how)
         _floor(uri, [room for _, room, _ in teachers], timings)
         load = os.getloadavg()
         print(f"database: {'PostgreSQL' if args.database else 'SQLite'}; rounds: "
-              f"{args.rounds} (first dropped); saves {'reloaded' if args.reload else 'in place'}"
+              f"{args.rounds} (first dropped); saves posted as {how}"
               f"; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         for name in requests:
             warm = timings[name][1:]

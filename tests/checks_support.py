@@ -54,3 +54,24 @@ def table_rows(app, model) -> list[dict]:
                   for row in found]
         db.session.remove()
         return result
+
+
+def phone_save(page_text: str, changes: dict, tapped_at: int | None = None,
+               contact: dict | None = None) -> dict:
+    """The JSON body checks.js posts for a save: the rows of changes ({"s12": "absent",
+    "t12": "07:35", ...}) with their status and the base the page gave them, the page's
+    version and load time, and the time of the tap (the page's load time when not given)."""
+    import re
+
+    fields = dict(re.findall(r'name="(s\d+)" value="(\w+)" checked', page_text))
+    fields |= dict(re.findall(r'name="(b\d+)" value="([^"]*)"', page_text))
+    version = re.search(r'name="version" type="hidden" value="(\d*)"', page_text).group(1)
+    loaded = int(re.search(r'name="loaded_at" type="hidden" value="(\d+)"',
+                           page_text).group(1))
+    rows = {}
+    for name, value in changes.items():
+        sid = name[1:]
+        rows.setdefault(sid, {"s": fields[f"s{sid}"], "b": fields[f"b{sid}"]})[name[0]] = value
+    body = {"version": int(version) if version else None, "loaded_at": loaded,
+            "tapped_at": tapped_at or loaded, "rows": rows}
+    return body | ({"contact": contact} if contact is not None else {})

@@ -8,10 +8,12 @@ the names callers use from them are re-exported here (some twenty modules call
 """
 
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rollcall import audit, clock
@@ -48,11 +50,24 @@ from rollcall.checks.validation import (
 )
 from rollcall.checks.window import ensure_editable
 from rollcall.extensions import db
-from rollcall.models import AuditRule, Student
+from rollcall.models import AuditLog, AuditRule, Student
 
 # A phone's clock may run a little ahead of the server's: a tap up to this far "in the future"
 # counts as now.
 PHONE_CLOCK_SKEW = timedelta(minutes=2)
+
+
+class Written(NamedTuple):
+    """What a save wrote, kept on the saved check as `check.written`: the answer to a phone's
+    save is drawn from it, not from the check read again after the COMMIT expired it."""
+
+    version: int
+    values: dict  # {student_id: values} of every row as saved
+    before: dict  # {student_id: values} of the rows as they were saved before
+    kinds: frozenset  # the kinds of check saved that day, this one included
+    new: bool  # the check was created by this save
+    # A new check's changes (its history), as written: none were there before. None: read them.
+    history: tuple | None = None
 
 
 class CheckConflict(Exception):
@@ -105,6 +120,7 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     _fill_arrival_times(target, saved, when if day == clock.school_today(school) else None)
     if check is not None and saved == target and not _newly_campus_checked(check,
                                                                            campus_checked):
+        check.written = Written(check.version, saved, saved, frozenset(checks), False)
         return check  # a repeat of what is already saved: nothing to do
     if not merging and ((check is None) != (version is None)
                         or (check is not None and version != check.version)):
@@ -213,18 +229,23 @@ def _fill_arrival_times(target: dict, saved: dict, now) -> None:
 def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now=None,
             received=(None, None)) -> Check:
     now = now or clock.now()
-    check = Check(school_id=homeroom.school_id, homeroom=homeroom, school_date=day, kind=kind,
-                  version=1, submitted_at=now, submitted_by=actor, updated_at=now,
-                  updated_by=actor, recorded_on_phone_at=received[0],
-                  received_at=received[1] or clock.now(),
-                  campus_checked_at=now if kind == CheckKind.DISMISSAL and campus_checked
-                  else None)
-    db.session.add(check)
-    try:
-        db.session.flush()
+    actor_id = getattr(actor, "id", None)
+    columns = dict(school_id=homeroom.school_id, homeroom_id=homeroom.id, school_date=day,
+                   kind=kind, version=1, edits=0, submitted_at=now, submitted_by_id=actor_id,
+                   updated_at=now, updated_by_id=actor_id, recorded_on_phone_at=received[0],
+                   received_at=received[1] or clock.now(),
+                   campus_checked_at=now if kind == CheckKind.DISMISSAL and campus_checked
+                   else None)
+    try:  # one INSERT, without the ORM's unit of work for one row
+        check_id = db.session.execute(
+            Check.__table__.insert().values(**columns).returning(Check.id)).scalar_one()
     except IntegrityError:  # someone else created it a moment ago
         db.session.rollback()
         raise CheckConflict(find_check(homeroom.id, day, kind)) from None
+    # The row as written, in the session as if read back.
+    check = Check(id=check_id, **columns)
+    make_transient_to_detached(check)
+    db.session.add(check)
     # One multi-row INSERT (SQLite too, where the ORM would send one per row to learn ids);
     # the entries are read back only by what needs them (a bag check's custody trail). A class
     # with no students has none: an INSERT without rows would write one empty row.
@@ -246,7 +267,9 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
     # Other areas' reactions (a bag check's custody trail), in this transaction.
     trail += publish_in_save(CheckSaved(check, kind, actor, {}, target, new=True))
     audit.insert_rows(trail, at=now, received_at=check.received_at)
-    db.session.commit()
+    check.written = Written(1, target, {}, frozenset(checks or ()) | {kind}, True,
+                            _history(check, trail, now, actor))
+    _commit_keeping()
     return check
 
 
@@ -297,8 +320,32 @@ def _update(check, saved, target, actor, campus_checked, checks=None, now=None,
     # Other areas' reactions (a bag check's custody trail), in this transaction.
     trail += publish_in_save(CheckSaved(check, check.kind, actor, saved, target, new=False))
     audit.insert_rows(trail, at=now, received_at=received_at)
-    db.session.commit()
+    check.written = Written(check.version, target, saved,
+                            frozenset(checks or ()) | {check.kind}, False)
+    _commit_keeping()
     return check
+
+
+def _history(check: Check, trail: list[dict], at, actor) -> tuple[AuditLog, ...]:
+    """A new check's history as its save wrote it: its audit rows, in order, as AuditLog rows
+    that are never added to the session."""
+    return tuple(AuditLog(**row | {"created_at": at, "received_at": check.received_at},
+                          **({"actor": actor} if row["actor_id"] == getattr(actor, "id", None)
+                             else {}))
+                 for row in trail
+                 if row["object_type"] == "Check" and row["object_id"] == str(check.id))
+
+
+def _commit_keeping() -> None:
+    """COMMIT, keeping what the session holds as this transaction wrote or read it: the check
+    just saved, its rows, author, class and school are what the save's answer shows, and the
+    COMMIT would otherwise expire them, each read again with a statement of its own."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _columns(values: dict) -> dict:

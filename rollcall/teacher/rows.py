@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from rollcall import vocabulary
-from rollcall.checks.models import COMMON_DETAIL, AttendanceStatus, CheckKind
+from rollcall.checks.models import COMMON_DETAIL, CheckKind
 from rollcall.checks.summary import describe_row, wall_time
 from rollcall.checks.validation import ENUM_DETAILS, STATUS_DETAILS
 from rollcall.teacher.forms import row_field
@@ -87,10 +87,6 @@ ROW_DETAILS = {
 }
 
 
-# Statuses that only the rows given to RowDrawer offer (or a row that already has it).
-SOME_ROWS = {CheckKind.ATTENDANCE: (AttendanceStatus.LEFT_AFTER_BAG,)}
-
-
 class RowDrawer:
     """Draws the rows of one check page, one per student, in one call.
 
@@ -100,13 +96,12 @@ class RowDrawer:
     sN/bN/tN... field names, select[data-chips], label.more m-<status>, seat-N ids).
     """
 
-    def __init__(self, kind: CheckKind, words: RowWords, errors: dict, school,
-                 offered: dict | None = None):
+    def __init__(self, kind: CheckKind, words: RowWords, errors: dict, school, offered: dict):
         """offered: {status: student ids} for a status only some rows offer (attendance's
-        "left after morning reading", for the students the bag check saw)."""
+        "left after morning reading", for the students the bag check saw;
+        saved_state.offered_statuses)."""
         self.kind = CheckKind(kind)
-        self.offered = {str(status): frozenset() for status in SOME_ROWS.get(self.kind, ())}
-        self.offered |= offered or {}
+        self.offered = offered
         self.fields = ROW_DETAILS[self.kind]
         # A detail its status needs is marked required (the form is novalidate: the server
         # says what is missing; the mark shows when the status is tapped).

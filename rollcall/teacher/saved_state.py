@@ -19,51 +19,74 @@ from rollcall.teacher.forms import ContactForm
 
 
 class BeforeSave(NamedTuple):
-    """What a save's answer needs from before the save's COMMIT expires the homeroom, its
-    students and the user: read again after it, they would cost a statement each."""
+    """What a save's answer needs of the class, the user and the page, gathered before the
+    save: the save's COMMIT keeps them loaded (checks.services), so the answer reads none of
+    them again."""
 
     page: str  # the check page's URL
+    saved: str  # the message that says the check is saved, in the user's language
     school: object
     refusal: object
     is_today: bool
     version: int | None  # the version the page was loaded with
     names: dict[int, str]  # the class's names by student id, in seat order
     numbers: dict[int, str]  # and their student numbers
+    students: dict  # and the students (kept through the COMMIT: checks.services.save_check)
 
 
-def overtaken(check, before: BeforeSave) -> bool:
+def overtaken(written, before: BeforeSave) -> bool:
     """Someone else saved between this page's load and its save: rows this phone did not
-    touch may now hold their values, which only the page drawn again shows."""
-    return check.version > (before.version or 0) + 1
+    touch may now hold their values, which only the page drawn again shows. written: what
+    the save wrote (checks.services.Written)."""
+    return written.version > (before.version or 0) + 1
 
 
 def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: BeforeSave,
-                   next_kind: CheckKind | None) -> tuple[dict, dict]:
-    """(the partial's context, {"b<id>": base} of every saved row). Only the absent students
-    and any who left the class are read again."""
-    values = {e.student_id: services.entry_values(e) for e in check.entries}
+                   next_kind: CheckKind | None, contact_logged: bool = False
+                   ) -> tuple[dict, dict]:
+    """(the partial's context, {"b<id>": base} of every saved row), from what the save wrote
+    (check.written). The family contacts are drawn again only when they may have changed
+    (who is not in class, or a contact logged with the save). Only students who have left the
+    class since their row was saved are read again."""
+    written = check.written
+    values = written.values
     order = list(before.numbers) + [sid for sid in values if sid not in before.numbers]
+    contacts_changed = kind == CheckKind.ATTENDANCE and (
+        written.new or contact_logged or _not_in_class(written.before) != _not_in_class(values))
     absent = [sid for sid in order
-              if values.get(sid, {}).get("status") in NOT_IN_CLASS]
-    others = services.students_in_order(
-        sid for sid in order if sid not in before.numbers
-        or (kind == CheckKind.ATTENDANCE and sid in absent))
+              if values.get(sid, {}).get("status") in NOT_IN_CLASS] if contacts_changed else []
+    others = [before.students[sid] for sid in absent if sid in before.students]
+    others += services.students_in_order(sid for sid in order if sid not in before.numbers)
     names = before.names | {s.id: s.name for s in others}
     numbers = before.numbers | {s.id: s.student_number for s in others}
     context = {"homeroom_id": homeroom_id, "day": day, "kind": kind, "check": check,
                "refusal": before.refusal, "school": before.school, "next_kind": next_kind,
-               "history": summary.check_history(check),
+               "history": written.history if written.history is not None
+               else summary.check_history(check), "flagged": flagged(values),
                "names": {numbers[sid]: name for sid, name in names.items()},
                "names_by_id": names, "is_dangerous": summary.is_dangerous,
-               "describe_audit_values": summary.describe_audit_values}
-    if kind == CheckKind.ATTENDANCE:
+               "describe_audit_values": summary.describe_audit_values,
+               "contacts_changed": contacts_changed}
+    if contacts_changed:
         context |= contacts_context(before.school, day, values,
                                     [s for s in others if s.id in absent])
-    context |= sweep_alarm(homeroom_id, day, values)
-    if kind == CheckKind.ATTENDANCE:
         context |= left_alarm(homeroom_id, day, values)
+    context |= sweep_alarm(homeroom_id, day, values)
     bases = {f"b{sid}": base for sid, base in services.fingerprints(values).items()}
     return context, bases
+
+
+def _not_in_class(values: dict) -> dict:
+    """{student_id: status} of the rows not in class: what the family contacts show."""
+    return {sid: str(row["status"]) for sid, row in values.items()
+            if row and row.get("status") in NOT_IN_CLASS}
+
+
+def flagged(values: dict) -> list[tuple[int, str]]:
+    """(student id, category) of the dangerous findings among a check's rows, flagged to the
+    office: the saved state says so at the top of the page."""
+    return [(sid, row["category"]) for sid, row in values.items()
+            if row and row.get("status") == "found" and summary.is_dangerous(row)]
 
 
 def contacts_context(school, day: date, values: dict, absent, *, taken: bool = True,
@@ -92,12 +115,18 @@ def sweep_alarm(homeroom_id: int, day: date, values: dict) -> dict:
     the teacher sees at once. Nothing is read when no row says "not found"."""
     if not any(v and v.get("status") == DismissalStatus.NOT_FOUND for v in values.values()):
         return {}
-    return {"sweep_cases": db.session.scalars(
+    return {"sweep_cases": _open_cases(homeroom_id, day, CaseTrigger.NOT_FOUND)}
+
+
+def _open_cases(homeroom_id: int, day: date, trigger: CaseTrigger) -> list[MissingCase]:
+    """The class's open missing-student cases of the day raised by trigger, with their texts
+    and students."""
+    return db.session.scalars(
         db.select(MissingCase)
         .where(MissingCase.homeroom_id == homeroom_id, MissingCase.school_date == day,
-               MissingCase.trigger == CaseTrigger.NOT_FOUND, MissingCase.closed_at.is_(None))
+               MissingCase.trigger == trigger, MissingCase.closed_at.is_(None))
         .options(selectinload(MissingCase.texts), selectinload(MissingCase.student))
-        .order_by(MissingCase.id)).all()}
+        .order_by(MissingCase.id)).all()
 
 
 def offered_statuses(kind: CheckKind, checks: dict) -> dict:
@@ -115,10 +144,4 @@ def left_alarm(homeroom_id: int, day: date, values: dict) -> dict:
     contact was logged. Nothing is read when no row says so."""
     if not any(v and v.get("status") == left_after_bag.LEFT for v in values.values()):
         return {}
-    return {"left_cases": db.session.scalars(
-        db.select(MissingCase)
-        .where(MissingCase.homeroom_id == homeroom_id, MissingCase.school_date == day,
-               MissingCase.trigger == CaseTrigger.LEFT_AFTER_BAG,
-               MissingCase.closed_at.is_(None))
-        .options(selectinload(MissingCase.texts), selectinload(MissingCase.student))
-        .order_by(MissingCase.id)).all()}
+    return {"left_cases": _open_cases(homeroom_id, day, CaseTrigger.LEFT_AFTER_BAG)}

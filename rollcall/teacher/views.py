@@ -3,7 +3,17 @@
 import re
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -16,7 +26,7 @@ from rollcall.checks.validation import DETAILS, CheckInvalid, UnknownStudents
 from rollcall.checks.window import NotEditable, edit_refusal
 from rollcall.family import contacts
 from rollcall.models import Role
-from rollcall.teacher import rows, saved_state, today_page
+from rollcall.teacher import phone_save, rows, saved_state, today_page
 from rollcall.teacher.forms import (
     CheckForm,
     ContactForm,
@@ -73,23 +83,21 @@ def check_page(homeroom_id, day, kind):
     refusal = edit_refusal(current_user, homeroom.school, day)
     if refusal is not None and refusal.future:
         abort(404)
-    form = CheckForm()
     if request.method == "GET":
-        return _render_check(homeroom, day, kind, form)
+        return _render_check(homeroom, day, kind, CheckForm())
+    if request.is_json:  # a save sent by checks.js: only the rows changed
+        return _phone_save(homeroom, day, kind, refusal)
+    return _form_save(homeroom, day, kind, refusal)
+
+
+def _form_save(homeroom, day: date, kind: CheckKind, refusal):
+    """A save posted as the page's whole form (without JavaScript, or an older checks.js)."""
+    form = CheckForm()
     students, entries = _posted_rows(homeroom, form)
     contact, refused = _typed_contact(homeroom, day, kind, refusal, form, students, entries)
     if refused:
         return refused
-    # Built before the save's COMMIT expires the homeroom and the user (whose language the
-    # message is in): the redirect after a save starts no second transaction.
-    page = url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(),
-                   kind=kind.value)
-    saved = _("%(check)s saved.", check=vocabulary.name(kind))
-    before = saved_state.BeforeSave(page=page, school=homeroom.school, refusal=refusal,
-                         is_today=day == clock.school_today(homeroom.school),
-                         version=form.version_value(),
-                         names={s.id: s.name for s in students},
-                         numbers={s.id: s.student_number for s in students})
+    before = _before_save(homeroom, day, kind, refusal, form.version_value(), students)
     try:
         check = services.save_check(homeroom, day, kind, entries, form.version_value(),
                                     current_user, tapped_at=ms_time(request.form, "tapped_at"),
@@ -116,10 +124,62 @@ def check_page(homeroom_id, day, kind):
         return _render_check(homeroom, day, kind, CheckForm(formdata=None), unsaved=unsaved), 409
     if contact is not None:  # after the save: its reactions read the attendance just saved
         _log_contact(homeroom, day, contact)
-    flash(saved, "success")
-    if request.accept_mimetypes.best == "application/json":  # a save sent by checks.js
-        return _phone_answer(homeroom_id, day, kind, check, before)
-    return redirect(page)
+    flash(before.saved, "success")
+    if request.accept_mimetypes.best == "application/json":  # checks.js before JSON bodies
+        return _phone_answer(homeroom.id, day, kind, check, before, contact is not None)
+    return redirect(before.page)
+
+
+def _before_save(homeroom, day: date, kind: CheckKind, refusal, version,
+                 students) -> saved_state.BeforeSave:
+    """What the answer needs, gathered before the save (the message in the user's language,
+    the class's names): the answer reads none of it again."""
+    return saved_state.BeforeSave(
+        page=url_for("checks.check_page", homeroom_id=homeroom.id, day=day.isoformat(),
+                     kind=kind.value),
+        saved=_("%(check)s saved.", check=vocabulary.name(kind)),
+        school=homeroom.school, refusal=refusal,
+        is_today=day == clock.school_today(homeroom.school), version=version,
+        names={s.id: s.name for s in students},
+        numbers={s.id: s.student_number for s in students},
+        students={s.id: s for s in students})
+
+
+def _phone_save(homeroom, day: date, kind: CheckKind, refusal):
+    """A save sent by checks.js as JSON (teacher/phone_save.py): only the rows changed. A save
+    that cannot go through is answered with why, as JSON, and nothing is written; the phone
+    then posts the page as a plain form, which shows the page with the reasons."""
+    students = [s for s in homeroom.students if s.active]
+    try:
+        posted = phone_save.read(request, students)
+    except phone_save.BadSave as error:
+        return error.answer()
+    contact = None
+    if kind == CheckKind.ATTENDANCE and refusal is None and posted.contact is not None:
+        contact = _contact_form(students, posted.contact)
+        if not page_forms.typed(contact):
+            contact = None
+        elif not contact.validate():
+            return {"saved": False, "error": "contact", "fields": sorted(contact.errors)}, 422
+    before = _before_save(homeroom, day, kind, refusal, posted.version, students)
+    try:
+        check = services.save_check(homeroom, day, kind, posted.entries, posted.version,
+                                    current_user, tapped_at=posted.tapped_at,
+                                    loaded_at=posted.loaded_at)
+    except NotEditable:
+        return {"saved": False, "error": "read_only"}, 403
+    except (CheckInvalid, UnknownStudents) as error:
+        return {"saved": False, "error": "rows",
+                "fields": [e.field for e in getattr(error, "errors", [])]}, 422
+    except services.RowConflicts as error:
+        return {"saved": False, "error": "row_conflicts",
+                "students": [row.student.id for row in error.rows]}, 409
+    except services.CheckConflict:
+        return {"saved": False, "error": "conflict"}, 409
+    said = [("success", before.saved)]
+    if contact is not None:  # after the save: its reactions read the attendance just saved
+        said.insert(0, ("success", _log_contact(homeroom, day, contact, say=False)))
+    return _phone_answer(homeroom.id, day, kind, check, before, contact is not None, said)
 
 
 def _posted_rows(homeroom, form) -> tuple[list, list[dict]]:
@@ -147,26 +207,40 @@ def ms_time(formdata, name: str) -> datetime | None:
 
 
 def _phone_answer(homeroom_id: int, day: date, kind: CheckKind, check,
-                  before: saved_state.BeforeSave) -> dict:
+                  before: saved_state.BeforeSave, contact_logged: bool = False,
+                  said=()) -> dict:
     """The answer to a save sent by checks.js: where to go next when the phone must move on,
-    else what it needs to show the save in place without loading the page again."""
-    saved = services.saved_kinds(homeroom_id, day) if before.is_today else set()
-    onward = _after_save(homeroom_id, day, kind, check, saved, before.names)
-    if onward is None and saved_state.overtaken(check, before):
+    else what it needs to show the save in place without loading the page again, drawn from
+    what the save wrote (check.written).
+
+    said: (category, message) pairs not flashed yet: drawn in the answer when it is shown in
+    place (the session, and its cookie, are then left as they were), else flashed for the
+    page the phone goes to. Messages already waiting in the session go first."""
+    if session.get("_flashes"):
+        for category, message in said:
+            flash(message, category)
+        said = ()
+    written = check.written
+    saved = written.kinds if before.is_today else set()
+    onward = _after_save(homeroom_id, day, kind, written, saved, before.names)
+    if onward is None and saved_state.overtaken(written, before):
         onward = before.page
-    if onward is not None:  # the flashes go along to the page the phone goes to
-        return {"saved": True, "version": check.version, "next": onward}
+    if onward is not None:  # the messages go along to the page the phone goes to
+        for category, message in said:
+            flash(message, category)
+        return {"saved": True, "version": written.version, "next": onward}
     context, bases = saved_state.answer_context(
         homeroom_id, day, kind, check, before,
-        next_open_check(kind, saved) if before.is_today else None)
-    return {"saved": True, "version": check.version, "bases": bases,
+        next_open_check(kind, saved) if before.is_today else None, contact_logged)
+    context["messages"] = [*get_flashed_messages(with_categories=True), *said]
+    return {"saved": True, "version": written.version, "bases": bases,
             "html": render_template("checks/_saved_state.html", **context),
             # The submit button's words once the check is saved (check.html's).
             "submit": _("Save changes") if kind != CheckKind.DISMISSAL
             else _("Classroom and campus checked: save changes")}
 
 
-def _after_save(homeroom_id: int, day: date, kind: CheckKind, check,
+def _after_save(homeroom_id: int, day: date, kind: CheckKind, written,
                 today_saved: set[CheckKind], names: dict[int, str]) -> str | None:
     """Where a phone goes after saving: from the bag check at morning reading straight on to
     attendance, when it is still to do (the office's flag goes along as a message).
@@ -175,11 +249,11 @@ def _after_save(homeroom_id: int, day: date, kind: CheckKind, check,
     names by student id from before the save's COMMIT, so as not to read them again."""
     if kind != CheckKind.BAG or not today_saved or CheckKind.ATTENDANCE in today_saved:
         return None
-    for entry in check.entries:
-        if entry.status == "found" and summary.is_dangerous({"category": entry.category}):
-            name = names.get(entry.student_id) or entry.student.name
+    for student_id, values in written.values.items():
+        if values["status"] == "found" and summary.is_dangerous(values):
+            name = names.get(student_id) or services.students_in_order([student_id])[0].name
             flash(_("Flagged to the office") + _(": ") + name + " · "
-                  + vocabulary.detail_name(kind, "category", entry.category), "error")
+                  + vocabulary.detail_name(kind, "category", values["category"]), "error")
     return url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(),
                    kind=CheckKind.ATTENDANCE.value)
 
@@ -239,6 +313,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                "refusal": refusal,
                "read_only": {s.id: _read_only_note(homeroom, s) for s in kept},
                "history": summary.check_history(check) if check else [],
+               "flagged": saved_state.flagged(saved) if check else [],
                "unsaved": summary.unsaved_rows(homeroom.school, kind, students, values, unsaved),
                "conflicts": conflicts, "row_words": words,
                "draw_rows": rows.RowDrawer(kind, words, errors, homeroom.school,
@@ -314,31 +389,31 @@ def _typed_contact(homeroom, day: date, kind, refusal, form, students, entries):
     return contact_form, None
 
 
-def _contact_form(students) -> ContactForm:
-    """The family-contact part of the attendance page, as posted."""
-    form = ContactForm()
+def _contact_form(students, formdata=None) -> ContactForm:
+    """The family-contact part of the attendance page, as posted (formdata: its fields from
+    a save sent as JSON, whose CSRF token came in its header)."""
+    form = ContactForm() if formdata is None else ContactForm(formdata=formdata,
+                                                              meta={"csrf": False})
     form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in students]
     return form
 
 
-def _log_contact(homeroom, day: date, form: ContactForm) -> None:
+def _log_contact(homeroom, day: date, form: ContactForm, say: bool = True) -> str:
+    """Log the contact typed in form; flash that it was logged, or (say=False) return the
+    words for the caller to show."""
     student = next(s for s in homeroom.students if s.id == form.student_id.data)
     contacted_at = clock.school_datetime(homeroom.school, day, form.contacted_at.data)
     contacts.log_contact(student, day, current_user, person=form.person.data,
                          method=form.method.data, outcome=form.outcome.data,
                          contacted_at=contacted_at, note=form.note.data)
-    flash(_("Contact logged."), "success")
+    logged = _("Contact logged.")
+    if say:
+        flash(logged, "success")
+    return logged
 
 
 def _taps_changed(homeroom, day: date, entries) -> bool:
     """The posted attendance rows differ from what the page showed (taps not saved yet)."""
     _check, shown = services.current_entries(homeroom, day, CheckKind.ATTENDANCE)
-    by_number = {s.student_number: s.id for s in homeroom.students}
-    for entry in entries:
-        before = shown.get(by_number[entry["student_number"]]) or {}
-        for name in ("status", *DETAILS):
-            if name in entry and name != "arrived_at" and \
-                    str(getattr(before.get(name), "value", before.get(name)) or "") != \
-                    (entry[name] or "").strip():
-                return True
-    return False
+    return bool(summary.unsaved_rows(homeroom.school, CheckKind.ATTENDANCE,
+                                     homeroom.students, shown, entries))

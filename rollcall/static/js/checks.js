@@ -123,11 +123,14 @@
     try { return JSON.parse(localStorage.getItem(KEY) || "null"); }
     catch (error) { return null; }
   }
+  function posted(f) {
+    return f.name && !f.disabled && (!/^(checkbox|radio)$/.test(f.type) || f.checked);
+  }
   function store(queued, at) {
     var fields = [];
-    new FormData(form).forEach(function (value, name) {
-      if (name !== "csrf_token" && !document.querySelector(".contact-form [name=" + name + "]")) {
-        fields.push([name, value]);
+    Array.prototype.forEach.call(form.elements, function (f) {
+      if (posted(f) && f.name !== "csrf_token" && !f.closest(".contact-form")) {
+        fields.push([f.name, f.value]);
       }
     });
     var kept = load();
@@ -200,17 +203,37 @@
     worker.postMessage({saved: location.pathname, html: "<!doctype html>" + copy.outerHTML});
   }
 
+  var ROW = /^([a-z])(\d+)$/;
+  function number(name) { var v = form.elements.namedItem(name).value; return v ? +v : null; }
+  function body(at) {
+    var touched = {}, rows = {}, contact = null;
+    Array.prototype.forEach.call(form.elements, function (f) {
+      var m = ROW.exec(f.name);
+      if (m && !f.disabled && changed(f)) { touched[m[2]] = 1; }
+      if (f.closest(".contact-form") && changed(f)) { contact = {}; }
+    });
+    Array.prototype.forEach.call(form.elements, function (f) {
+      if (!posted(f)) { return; }
+      var m = ROW.exec(f.name);
+      if (m && touched[m[2]]) { (rows[m[2]] = rows[m[2]] || {})[m[1]] = f.value; }
+      if (contact && f.closest(".contact-form")) { contact[f.name] = f.value; }
+    });
+    var save = {version: number("version"), loaded_at: number("loaded_at"), tapped_at: at,
+      rows: rows};
+    if (contact) { save.contact = contact; }
+    return JSON.stringify(save);
+  }
+
   var sending = false;
   function send(fresh) {
     if (sending) { return; }
     sending = true;
     var kept = load(), at = !fresh && kept && kept.at || Date.now();
     store(true, at);
-    var body = new FormData(form);
-    body.append("tapped_at", at);
     fetch(form.action || location.href, {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: {"Accept": "application/json"}
+      method: "POST", body: body(at), credentials: "same-origin",
+      headers: {"Accept": "application/json", "Content-Type": "application/json",
+        "X-CSRFToken": form.elements.namedItem("csrf_token").value}
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       if (response.ok && type.indexOf("application/json") === 0) {
