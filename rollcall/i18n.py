@@ -3,7 +3,8 @@
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import Flask, request, session
+import flask_babel
+from flask import Flask, g, request, session
 from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 from jinja2 import pass_context
@@ -84,6 +85,28 @@ def time_on(instant, day) -> str:
     return format_datetime(instant, "HH:mm" if same_day else "MM-dd HH:mm")
 
 
+def translations():
+    """The translations of the request's language, as Flask-Babel gives them, found once per
+    request and language: Flask-Babel looks them up again for every string (three lookups
+    of the request's state and the locale's name), and a page has a hundred strings."""
+    state = g.get("_flask_babel") if g else None
+    kept = getattr(state, "rollcall_translations", None)
+    if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+        return kept[1]
+    found = flask_babel.get_translations()
+    state = g.get("_flask_babel") if g else None
+    if state is not None:  # force_locale and refresh change babel_locale: found again then
+        state.rollcall_translations = (getattr(state, "babel_locale", None), found)
+    return found
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories="translations")
+    # Flask-Babel's callables for the templates' _(), with the request's translations kept.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda one, many, n: translations().ungettext(one, many, n),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, one, many, n: translations().unpgettext(context, one, many, n),
+        newstyle=True)
