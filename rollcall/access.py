@@ -80,12 +80,20 @@ OWN_HOMEROOM = (SCHOOL_HOMEROOM
 def homeroom_or_404(user: User, homeroom_id: int) -> Homeroom:
     """The homeroom (with its school), if this user may see it; otherwise 404 (existence is
     not revealed). One query: a teacher's other homerooms are not loaded to check this one."""
-    homeroom = db.session.scalar(
-        OWN_HOMEROOM if user.role == Role.TEACHER else SCHOOL_HOMEROOM,
-        {"homeroom_id": homeroom_id, "school_id": user.school_id, "user_id": user.id})
-    if homeroom is None:
+    return homeroom_with_or_404(user, homeroom_id)[0]
+
+
+def homeroom_with_or_404(user: User, homeroom_id: int, also=None) -> tuple:
+    """(homeroom, *the also statements' columns): homeroom_or_404's statements with columns
+    a page reads along with the homeroom (also: (for a teacher, for the office), each built
+    once from OWN_HOMEROOM and SCHOOL_HOMEROOM with .add_columns)."""
+    own, school = also or (OWN_HOMEROOM, SCHOOL_HOMEROOM)
+    row = db.session.execute(
+        own if user.role == Role.TEACHER else school,
+        {"homeroom_id": homeroom_id, "school_id": user.school_id, "user_id": user.id}).first()
+    if row is None:
         abort(404)
-    return homeroom
+    return tuple(row)
 
 
 def scoped_or_404(user: User, model, row_id: int, homeroom_of=None):

@@ -59,7 +59,7 @@ def today():
 @roles_required(*EVERYONE)
 def homeroom_today(homeroom_id):
     """The three checks of today in order: not started, done (when, by whom), or overdue."""
-    homeroom = homeroom_or_404(current_user, homeroom_id)
+    homeroom = today_page.homeroom_for_today(current_user, homeroom_id)
     return render_template("checks/today.html",
                            **today_page.today_context(current_user, homeroom))
 
