@@ -4,12 +4,12 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 import flask_babel
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 from jinja2 import pass_context
 
-from rollcall.extensions import babel
+from rollcall.extensions import babel, request_translations
 
 SUPPORTED_LOCALES = ("zh_Hans", "en")
 # Accept-Language primary tags mapped to our locales (zh-CN, zh-Hans, zh → Simplified Chinese).
@@ -86,18 +86,8 @@ def time_on(instant, day) -> str:
 
 
 def translations():
-    """The translations of the request's language, as Flask-Babel gives them, found once per
-    request and language: Flask-Babel looks them up again for every string (three lookups
-    of the request's state and the locale's name), and a page has a hundred strings."""
-    state = g.get("_flask_babel") if g else None
-    kept = getattr(state, "rollcall_translations", None)
-    if kept is not None and kept[0] is getattr(state, "babel_locale", None):
-        return kept[1]
-    found = flask_babel.get_translations()
-    state = g.get("_flask_babel") if g else None
-    if state is not None:  # force_locale and refresh change babel_locale: found again then
-        state.rollcall_translations = (getattr(state, "babel_locale", None), found)
-    return found
+    """The translations of the request's language, found once per request and language."""
+    return request_translations(flask_babel.get_translations)
 
 
 def init_app(app: Flask) -> None:

@@ -130,17 +130,20 @@ class RowDrawer:
     def __call__(self, students, values: dict, loaded: dict, read_only: dict) -> Markup:
         """Every student's row with values[student.id] as shown: editable, loaded[id] the
         base of its per-row merge; or, for those in read_only, as saved with why not."""
-        drawn = "".join(self._read_only(student, values[student.id], read_only[student.id])
-                        if student.id in read_only
-                        else self._row(student, values[student.id], loaded.get(student.id))
-                        for student in students)
+        drawn = []
+        for student in students:
+            sid = student.id
+            drawn.append(self._read_only(student, values[sid], read_only[sid])
+                         if sid in read_only else self._row(student, sid, values[sid],
+                                                            loaded.get(sid)))
+        drawn = "".join(drawn)
         # Every part is escaped where it is put in (words, codes and labels in __init__);
         # numbers (ids, seats) need none.
         return Markup(drawn)  # noqa: S704
 
-    def _row(self, student, values: dict, loaded: str | None) -> str:
-        sid, status = student.id, values.get("status")
-        seat = "" if not student.seat else f' id="seat-{student.seat}"'
+    def _row(self, student, sid: int, values: dict, loaded: str | None) -> str:
+        status, seat = values.get("status"), student.seat or ""
+        seat_id = f' id="seat-{seat}"' if seat else ""
         offered = tuple(code for code, ids in self.offered.items()
                         if sid in ids or status == code)
         buttons = self._buttons.get((status, offered))
@@ -153,8 +156,8 @@ class RowDrawer:
                 else f'<input type="hidden" name="b{sid}" value="{escape(loaded)}">')
         details = "\n".join(self._detail(student, sid, parts, values.get(parts[0]))
                             for parts in self._details)
-        return (f'\n<li class="row" data-s="{escape(status or "")}"{seat}><fieldset><legend>'
-                f'<span class="seat">{student.seat or ""}</span> {escape(student.name)}'
+        return (f'\n<li class="row" data-s="{escape(status or "")}"{seat_id}><fieldset><legend>'
+                f'<span class="seat">{seat}</span> {escape(student.name)}'
                 f'</legend>\n<div class="seg">{buttons.replace(_ID, str(sid))}</div>\n'
                 f'{self._error(student, "status")}\n{base}\n{details}\n</fieldset></li>\n')
 
