@@ -88,6 +88,7 @@ def homeroom_with_or_404(user: User, homeroom_id: int, also=None) -> tuple:
     a page reads along with the homeroom (also: (for a teacher, for the office), each built
     once from OWN_HOMEROOM and SCHOOL_HOMEROOM with .add_columns)."""
     own, school = also or (OWN_HOMEROOM, SCHOOL_HOMEROOM)
+    user = getattr(user, "_get_current_object", lambda: user)()  # current_user: found once
     row = db.session.execute(
         own if user.role == Role.TEACHER else school,
         {"homeroom_id": homeroom_id, "school_id": user.school_id, "user_id": user.id}).first()

@@ -21,21 +21,28 @@ def select_locale() -> str:
     chosen = session.get("locale")
     if chosen in SUPPORTED_LOCALES:
         return chosen
-    if current_user and current_user.is_authenticated and current_user.locale:
-        return current_user.locale
+    user = _signed_in()
+    if user is not None and user.locale:
+        return user.locale
     tag = request.accept_languages.best_match(list(_ACCEPT_TAGS))
     if tag:
         return _ACCEPT_TAGS[tag]
-    if current_user and current_user.is_authenticated:
-        return current_user.school.locale
+    if user is not None:
+        return user.school.locale
     return "zh_Hans"
 
 
 def select_timezone() -> str:
     """Dates and times are shown in the school's time zone."""
-    if current_user and current_user.is_authenticated:
-        return current_user.school.timezone
-    return "Asia/Shanghai"
+    user = _signed_in()
+    return user.school.timezone if user is not None else "Asia/Shanghai"
+
+
+def _signed_in():
+    """The signed-in user, or None: current_user looked up once (each use of the proxy
+    finds the request's user again)."""
+    user = current_user._get_current_object() if current_user else None
+    return user if user is not None and user.is_authenticated else None
 
 
 # The query parameters the language switch brings back: which page, class, day or filter. Never
