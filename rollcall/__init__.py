@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rollcall.config import load_config
 from rollcall.logs import configure_logger
+from rollcall.rendering import TemplateEnvironment
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -20,6 +21,7 @@ def _template_folder() -> str:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Rollcall app: settings, extensions, areas, error pages, commands."""
     app = Flask(__name__, instance_relative_config=True, template_folder=_template_folder())
+    app.jinja_environment = TemplateEnvironment  # before anything reads app.jinja_env
     load_config(app, test_config)
     configure_logger(app)
     register_extensions(app)

@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rollcall.extensions import db
 from rollcall.models import Homeroom, Role, Student, User, homeroom_teachers
@@ -28,10 +29,26 @@ def roles_required(*roles: Role):
     return decorator
 
 
+# Built once: a teacher's homerooms are read on most of a teacher's requests, and the lazy load
+# of user.homerooms builds its statement and cache key again each time.
+OWN_HOMEROOMS = (db.select(Homeroom)
+                 .join(homeroom_teachers, homeroom_teachers.c.homeroom_id == Homeroom.id)
+                 .where(homeroom_teachers.c.user_id == bindparam("user_id"))
+                 .order_by(Homeroom.name))
+
+
+def own_homerooms(user: User) -> list[Homeroom]:
+    """user.homerooms (a teacher's own, active or not), read by a statement built once."""
+    if "homerooms" not in user.__dict__:  # not loaded yet in this session
+        set_committed_value(user, "homerooms",
+                            list(db.session.scalars(OWN_HOMEROOMS, {"user_id": user.id})))
+    return user.homerooms
+
+
 def visible_homerooms(user: User) -> list[Homeroom]:
     """The active homerooms this user may see: a teacher's own, or all of the school's."""
     if user.role == Role.TEACHER:
-        return [homeroom for homeroom in user.homerooms if homeroom.active]
+        return [homeroom for homeroom in own_homerooms(user) if homeroom.active]
     return list(
         db.session.scalars(
             db.select(Homeroom)
@@ -46,7 +63,7 @@ def can_see_homeroom(user: User, homeroom: Homeroom | None) -> bool:
     if homeroom is None or homeroom.school_id != user.school_id:
         return False
     if user.role == Role.TEACHER:
-        return any(own.id == homeroom.id for own in user.homerooms)
+        return any(own.id == homeroom.id for own in own_homerooms(user))
     return True
 
 
@@ -71,12 +88,21 @@ OWN_HOMEROOM = (SCHOOL_HOMEROOM
 def homeroom_or_404(user: User, homeroom_id: int) -> Homeroom:
     """The homeroom (with its school), if this user may see it; otherwise 404 (existence is
     not revealed). One query: a teacher's other homerooms are not loaded to check this one."""
-    homeroom = db.session.scalar(
-        OWN_HOMEROOM if user.role == Role.TEACHER else SCHOOL_HOMEROOM,
-        {"homeroom_id": homeroom_id, "school_id": user.school_id, "user_id": user.id})
-    if homeroom is None:
+    return homeroom_with_or_404(user, homeroom_id)[0]
+
+
+def homeroom_with_or_404(user: User, homeroom_id: int, also=None) -> tuple:
+    """(homeroom, *the also statements' columns): homeroom_or_404's statements with columns
+    a page reads along with the homeroom (also: (for a teacher, for the office), each built
+    once from OWN_HOMEROOM and SCHOOL_HOMEROOM with .add_columns)."""
+    own, school = also or (OWN_HOMEROOM, SCHOOL_HOMEROOM)
+    user = getattr(user, "_get_current_object", lambda: user)()  # current_user: found once
+    row = db.session.execute(
+        own if user.role == Role.TEACHER else school,
+        {"homeroom_id": homeroom_id, "school_id": user.school_id, "user_id": user.id}).first()
+    if row is None:
         abort(404)
-    return homeroom
+    return tuple(row)
 
 
 def scoped_or_404(user: User, model, row_id: int, homeroom_of=None):

@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime
 
-from flask_babel import Babel
+from flask import g
+from flask_babel import Babel, Domain
 from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -13,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
+from werkzeug.utils import cached_property
 
 from rollcall.csrf_mask import MaskedCSRFProtect
 
@@ -51,11 +53,47 @@ class Base(DeclarativeBase):
     )
 
 
+def request_translations(find):
+    """The translations of the request's language, found by find() (Flask-Babel's lookup)
+    once per request and language, not again for every string (three lookups of the
+    request's state and the locale's name each): a page has a hundred strings. force_locale
+    and refresh change the request's babel_locale, and the translations are found again."""
+    try:
+        request_globals = g._get_current_object()  # one lookup of the context, not one a use
+    except RuntimeError:  # no app context (Flask-Babel then has no language either)
+        return find()
+    state = getattr(request_globals, "_flask_babel", None)
+    kept = getattr(state, "rollcall_translations", None)
+    if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+        return kept[1]
+    found = find()
+    state = getattr(request_globals, "_flask_babel", None)  # Flask-Babel's, made by find()
+    if state is not None:
+        state.rollcall_translations = (getattr(state, "babel_locale", None), found)
+    return found
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, whose gettext (Python's _() and _l()) finds the request's
+    translations once."""
+
+    def get_translations(self):
+        return request_translations(super().get_translations)
+
+
+class RollcallBabel(Babel):
+    """Flask-Babel, its default domain a RequestDomain."""
+
+    @cached_property
+    def domain_instance(self):
+        return RequestDomain(domain=self.domain)
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = MaskedCSRFProtect()
-babel = Babel()
+babel = RollcallBabel()
 compress = Compress()
 
 

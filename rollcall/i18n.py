@@ -3,12 +3,13 @@
 from datetime import datetime
 from urllib.parse import urlencode
 
+import flask_babel
 from flask import Flask, request, session
 from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 from jinja2 import pass_context
 
-from rollcall.extensions import babel
+from rollcall.extensions import babel, request_translations
 
 SUPPORTED_LOCALES = ("zh_Hans", "en")
 # Accept-Language primary tags mapped to our locales (zh-CN, zh-Hans, zh → Simplified Chinese).
@@ -20,21 +21,28 @@ def select_locale() -> str:
     chosen = session.get("locale")
     if chosen in SUPPORTED_LOCALES:
         return chosen
-    if current_user and current_user.is_authenticated and current_user.locale:
-        return current_user.locale
+    user = _signed_in()
+    if user is not None and user.locale:
+        return user.locale
     tag = request.accept_languages.best_match(list(_ACCEPT_TAGS))
     if tag:
         return _ACCEPT_TAGS[tag]
-    if current_user and current_user.is_authenticated:
-        return current_user.school.locale
+    if user is not None:
+        return user.school.locale
     return "zh_Hans"
 
 
 def select_timezone() -> str:
     """Dates and times are shown in the school's time zone."""
-    if current_user and current_user.is_authenticated:
-        return current_user.school.timezone
-    return "Asia/Shanghai"
+    user = _signed_in()
+    return user.school.timezone if user is not None else "Asia/Shanghai"
+
+
+def _signed_in():
+    """The signed-in user, or None: current_user looked up once (each use of the proxy
+    finds the request's user again)."""
+    user = current_user._get_current_object() if current_user else None
+    return user if user is not None and user.is_authenticated else None
 
 
 # The query parameters the language switch brings back: which page, class, day or filter. Never
@@ -84,6 +92,18 @@ def time_on(instant, day) -> str:
     return format_datetime(instant, "HH:mm" if same_day else "MM-dd HH:mm")
 
 
+def translations():
+    """The translations of the request's language, found once per request and language."""
+    return request_translations(flask_babel.get_translations)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories="translations")
+    # Flask-Babel's callables for the templates' _(), with the request's translations kept.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda one, many, n: translations().ungettext(one, many, n),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, one, many, n: translations().unpgettext(context, one, many, n),
+        newstyle=True)

@@ -60,7 +60,7 @@ LAYERS = (
                     "csrf_mask",
                     "database", "errors", "exports", "extensions", "field_errors", "form_fields",
                     "gunicorn_conf", "i18n", "limits", "logs", "models", "page_forms", "phones",
-                    "school_days",
+                    "rendering", "school_days",
                     "school_settings", "security", "site_menu", "state_change", "static_files",
                     "urls"}),
     ("words", {"vocabulary"}),

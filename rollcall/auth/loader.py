@@ -8,6 +8,7 @@ from sqlalchemy import bindparam
 from rollcall import clock
 from rollcall.auth import services, session_mark
 from rollcall.auth.models import UserSession, digest
+from rollcall.auth.session_cookie import CookieSessions
 from rollcall.extensions import db, login_manager
 from rollcall.models import User
 
@@ -56,6 +57,7 @@ def note_session_seen(response):
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = CookieSessions()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.unauthorized_handler(sign_in_first)

@@ -3,7 +3,9 @@ starts with, and what a page shows."""
 
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rollcall.checks.models import (
     DEFAULT_STATUS,
@@ -32,12 +34,28 @@ def saved_kinds(homeroom_id: int, day: date) -> set[CheckKind]:
         Check.homeroom_id == homeroom_id, Check.school_date == day))}
 
 
+# Built once (every check page and save reads them): building a statement and its cache key
+# per request costs more CPU than running it.
+DAY_CHECKS = db.select(Check).options(selectinload(Check.entries)).where(
+    Check.homeroom_id == bindparam("homeroom_id"), Check.school_date == bindparam("day"))
+CLASS_STUDENTS = db.select(Student).where(
+    Student.homeroom_id == bindparam("homeroom_id")).order_by(Student.seat)
+
+
 def day_checks(homeroom_id: int, day: date) -> dict[CheckKind, Check]:
     """A homeroom's saved checks of a day by kind, entries loaded: two queries at most, so
     a save or a page asks once for what it needs of the day's other checks."""
-    found = db.session.scalars(db.select(Check).options(selectinload(Check.entries)).where(
-        Check.homeroom_id == homeroom_id, Check.school_date == day))
+    found = db.session.scalars(DAY_CHECKS, {"homeroom_id": homeroom_id, "day": day})
     return {CheckKind(check.kind): check for check in found}
+
+
+def class_students(homeroom) -> list[Student]:
+    """homeroom.students (in seat order, active or not), read by a statement built once when
+    not loaded yet: the lazy load builds its statement again on every request."""
+    if "students" not in homeroom.__dict__:
+        set_committed_value(homeroom, "students", list(db.session.scalars(
+            CLASS_STUDENTS, {"homeroom_id": homeroom.id})))
+    return homeroom.students
 
 
 def saved_statuses(homeroom_id: int, day: date, kind: CheckKind,
@@ -50,7 +68,7 @@ def saved_statuses(homeroom_id: int, day: date, kind: CheckKind,
 def roster(homeroom, day: date, kind: CheckKind, checks=None) -> list[Student]:
     """The students a check covers: the active class; dismissal only those here today.
     checks: the day's checks (day_checks), when the caller has them."""
-    students = [s for s in homeroom.students if s.active]
+    students = [s for s in class_students(homeroom) if s.active]
     if kind == CheckKind.DISMISSAL:
         attendance = saved_statuses(homeroom.id, day, CheckKind.ATTENDANCE, checks)
         students = [s for s in students if attendance.get(s.id) not in NOT_IN_CLASS]

@@ -186,6 +186,8 @@ def unsaved_rows(school, kind: CheckKind, students, saved: dict,
                  posted: list[dict]) -> list[UnsavedRow]:
     """The rows of a refused (stale) save that differ from what is saved now, so the second
     editor sees what their screen said and can tap those again if they still mean it."""
+    if not posted:
+        return []
     by_number = {s.student_number: s for s in students}
     rows = []
     for entry in posted:

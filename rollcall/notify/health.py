@@ -8,7 +8,7 @@ from flask_babel import format_datetime, to_user_timezone
 from rollcall import clock
 from rollcall.extensions import db
 from rollcall.notify.gateway import has_twilio
-from rollcall.notify.heartbeat import SchedulerState, scheduler_state
+from rollcall.notify.heartbeat import SchedulerState, scheduler_state, state_at
 from rollcall.notify.models import OutboxText, TextStatus, TextWait
 from rollcall.notify.sender import ANY_HOUR
 from rollcall.notify.settings import in_window, template_problem, text_settings
@@ -34,6 +34,12 @@ def current_scheduler() -> SchedulerState:
     if "scheduler_state" not in g:
         g.scheduler_state = scheduler_state(current_app)
     return g.scheduler_state
+
+
+def scheduler_read_along(last_tick) -> None:
+    """This request's scheduler state from heartbeat.LAST_TICK, read by a page along with
+    another statement: current_scheduler() then asks no more."""
+    g.scheduler_state = state_at(current_app, last_tick)
 
 
 def texts_stopped(school, config) -> list[str]:

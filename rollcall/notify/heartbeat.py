@@ -57,12 +57,21 @@ def beat(state: str, send_pass: bool = False) -> None:
         db.session.rollback()
 
 
+# The last tick of a running scheduler, as a column another page's statement can carry (Today
+# reads it with the homeroom): built once.
+LAST_TICK = (db.select(db.func.max(SchedulerHeartbeat.last_tick_at))
+             .where(SchedulerHeartbeat.state == RUNNING).scalar_subquery())
+
+
 def scheduler_state(app: Flask) -> SchedulerState:
     """Stale when no running scheduler has ticked within the limit; an install where none
     ever ran is stale once the limit has passed since this app started."""
+    return state_at(app, db.session.scalar(db.select(LAST_TICK)))
+
+
+def state_at(app: Flask, last: datetime | None) -> SchedulerState:
+    """The scheduler's state given its last tick (LAST_TICK, read along with something else)."""
     limit = timedelta(seconds=float(app.config["SCHEDULER_STALE_AFTER_SECONDS"]))
-    last = db.session.scalar(db.select(db.func.max(SchedulerHeartbeat.last_tick_at)).where(
-        SchedulerHeartbeat.state == RUNNING))
     if last is None:
         started = app.extensions.get(STARTED_KEY, time.monotonic())
         return SchedulerState(time.monotonic() - started > limit.total_seconds(), None)

@@ -87,6 +87,11 @@ ROW_DETAILS = {
 }
 
 
+# Where a row's student id goes in markup drawn once for every row (never in a name or a word:
+# a posted NUL byte is refused).
+_ID = "\0"
+
+
 class RowDrawer:
     """Draws the rows of one check page, one per student, in one call.
 
@@ -110,34 +115,47 @@ class RowDrawer:
         self.statuses = [(escape(code), escape(name)) for code, name in words.statuses]
         self.labels = {field: escape(label) for field, label in words.labels.items()}
         self.words, self.errors, self.school = words, errors, school
+        # A row's status buttons differ from another's only in the student's id, the status
+        # checked and which of the statuses only some rows offer are there: drawn once a page
+        # for each of those, the id put in per row.
+        self._buttons: dict[tuple, str] = {}
+        # Each detail's markup before and after its value (a text or time field) or whole (a
+        # list, by chosen code), the id put in per row.
+        self._details = [self._detail_parts(field, how, css) for field, how, css in self.fields]
 
     def __call__(self, students, values: dict, loaded: dict, read_only: dict) -> Markup:
         """Every student's row with values[student.id] as shown: editable, loaded[id] the
         base of its per-row merge; or, for those in read_only, as saved with why not."""
-        drawn = "".join(self._read_only(student, values[student.id], read_only[student.id])
-                        if student.id in read_only
-                        else self._row(student, values[student.id], loaded.get(student.id))
-                        for student in students)
+        drawn = []
+        for student in students:
+            sid = student.id
+            drawn.append(self._read_only(student, values[sid], read_only[sid])
+                         if sid in read_only else self._row(student, sid, values[sid],
+                                                            loaded.get(sid)))
+        drawn = "".join(drawn)
         # Every part is escaped where it is put in (words, codes and labels in __init__);
         # numbers (ids, seats) need none.
         return Markup(drawn)  # noqa: S704
 
-    def _row(self, student, values: dict, loaded: str | None) -> str:
-        sid, status = student.id, values.get("status")
-        seat = "" if not student.seat else f' id="seat-{student.seat}"'
-        radios = "".join(
-            f'<label><input type="radio" name="s{sid}" value="{code}"'
-            f'{" checked" if status == code else ""}><span>{name}</span></label>'
-            for code, name in self.statuses
-            if code not in self.offered or sid in self.offered[code] or status == code)
+    def _row(self, student, sid: int, values: dict, loaded: str | None) -> str:
+        status, seat = values.get("status"), student.seat or ""
+        seat_id = f' id="seat-{seat}"' if seat else ""
+        offered = tuple(code for code, ids in self.offered.items()
+                        if sid in ids or status == code)
+        buttons = self._buttons.get((status, offered))
+        if buttons is None:
+            buttons = self._buttons[(status, offered)] = "".join(
+                f'<label><input type="radio" name="s{_ID}" value="{code}"'
+                f'{" checked" if status == code else ""}><span>{name}</span></label>'
+                for code, name in self.statuses if code not in self.offered or code in offered)
         base = ("" if loaded is None
                 else f'<input type="hidden" name="b{sid}" value="{escape(loaded)}">')
-        details = "\n".join(self._detail(student, field, how, css, values.get(field))
-                            for field, how, css in self.fields)
-        return (f'\n<li class="row" data-s="{escape(status or "")}"{seat}><fieldset><legend>'
-                f'<span class="seat">{student.seat or ""}</span> {escape(student.name)}'
-                f'</legend>\n<div class="seg">{radios}</div>\n{self._error(student, "status")}'
-                f'\n{base}\n{details}\n</fieldset></li>\n')
+        details = "\n".join(self._detail(student, sid, parts, values.get(parts[0]))
+                            for parts in self._details)
+        return (f'\n<li class="row" data-s="{escape(status or "")}"{seat_id}><fieldset><legend>'
+                f'<span class="seat">{seat}</span> {escape(student.name)}'
+                f'</legend>\n<div class="seg">{buttons.replace(_ID, str(sid))}</div>\n'
+                f'{self._error(student, "status")}\n{base}\n{details}\n</fieldset></li>\n')
 
     def _read_only(self, student, values: dict, note: str) -> str:
         """A saved row that can no longer be changed here (the student left, moved, or is
@@ -148,20 +166,28 @@ class RowDrawer:
                 f'<p><strong>{escape(describe_row(self.school, self.kind, values))}</strong></p>'
                 f'\n<p class="note">{escape(note)}</p>\n</fieldset></li>\n')
 
-    def _detail(self, student, field: str, how: str, css: str, value) -> str:
-        name, label = row_field(field, student.id), self.labels[field]
-        error = self._error(student, field)
+    def _detail_parts(self, field: str, how: str, css: str) -> tuple:
+        """(field, how, the markup before its value, its label's end): a list's markup before
+        its error, whole by the chosen code ("" for none)."""
+        name, label = row_field(field, _ID), self.labels[field]
         if how == "choice":
-            options = self.words.options[field]
-            chosen = options.get(value or self.words.common[field]) or options[""]
-            return (f'<label class="more {css}">{label}<select name="{name}" data-chips'
-                    f'{self.required[field]}>'
-                    f'<option value="">—</option>{chosen}</select>{error}</label>')
+            head = (f'<label class="more {css}">{label}<select name="{name}" data-chips'
+                    f'{self.required[field]}><option value="">—</option>')
+            return field, how, {code: f"{head}{options}</select>"
+                                for code, options in self.words.options[field].items()}
+        limit = "" if how == "time" else ' maxlength="200"'
+        return field, how, (f'<label class="more {css}">{label}<input type="{how}" name="{name}"'
+                            f'{limit}{self.required[field]} value="')
+
+    def _detail(self, student, sid: int, parts: tuple, value) -> str:
+        field, how, head = parts
+        error = self._error(student, field) if self.errors else ""
+        if how == "choice":
+            chosen = head.get(value or self.words.common[field]) or head[""]
+            return f"{chosen.replace(_ID, str(sid))}{error}</label>"
         if how == "time" and not isinstance(value, str):
             value = wall_time(self.school, value)
-        limit = "" if how == "time" else ' maxlength="200"'
-        return (f'<label class="more {css}">{label}<input type="{how}" name="{name}"{limit}'
-                f'{self.required[field]} value="{escape(value or "")}">{error}</label>')
+        return f'{head.replace(_ID, str(sid))}{escape(value or "")}">{error}</label>'
 
     def _error(self, student, field: str) -> str:
         message = self.errors.get((student.student_number, field)) if self.errors else None

@@ -4,13 +4,26 @@ thing, nothing loaded for the whole school, nothing looked up twice."""
 from datetime import date, timedelta
 
 from rollcall import clock
+from rollcall.access import OWN_HOMEROOM, SCHOOL_HOMEROOM, homeroom_with_or_404
 from rollcall.cases import services as cases
 from rollcall.checks import summary
 from rollcall.checks.window import edit_refusal
 from rollcall.family import services as family
+from rollcall.notify.health import scheduler_read_along
+from rollcall.notify.heartbeat import LAST_TICK
 from rollcall.school_days import LOOK_BACK_DAYS, calendar, previous_school_day, school_day_by
 from rollcall.screening import services as screening
 from rollcall.watch import services as watch
+
+# The homeroom with the scheduler's last tick (Today warns when no texts go): one statement.
+WITH_LAST_TICK = (OWN_HOMEROOM.add_columns(LAST_TICK), SCHOOL_HOMEROOM.add_columns(LAST_TICK))
+
+
+def homeroom_for_today(user, homeroom_id: int):
+    """access.homeroom_or_404, the scheduler's state read along (for Today's warning)."""
+    homeroom, last_tick = homeroom_with_or_404(user, homeroom_id, WITH_LAST_TICK)
+    scheduler_read_along(last_tick)
+    return homeroom
 
 
 def today_context(user, homeroom) -> dict:
