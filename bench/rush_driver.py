@@ -8,7 +8,8 @@ deadline, so the run always ends; OUT (JSON) gets one record per request and the
 A Rollcall teacher signs in (GET and POST /login with the form's CSRF token) or, when the plan
 carries a remember cookie, starts from Today already signed in; then opens Today, opens and
 saves attendance (2 absent, 1 late) and the bag check (1 finding) as checks.js saves from a phone
-(Accept: application/json: the answer is shown in place, and only its `next` is followed),
+(a JSON body of the rows changed, with their bases, the CSRF token in X-CSRFToken; Accept:
+application/json: the answer is shown in place, and only its `next` is followed),
 following each redirect as a phone does. A floor teacher makes the same number of page views and
 saves on the floor app.
 """
@@ -91,12 +92,17 @@ class Phone:
         self.prefix = label_prefix
 
     def request(self, method: str, path: str, label: str, body: dict | None = None,
-                accept: str = "text/html"):
+                accept: str = "text/html", csrf: str | None = None):
+        """body: a form, or with csrf (the token checks.js sends in a header), a JSON body."""
         headers = {"User-Agent": "rush-bench", "Accept": accept}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
-        if body is not None:
+        if body is not None and csrf is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+            headers["X-CSRFToken"] = csrf
+        elif body is not None:
             data = urlencode(body).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         start = time.perf_counter()
@@ -122,8 +128,8 @@ class Phone:
         return response.status, response.getheader("Location"), text
 
     def expect(self, method, path, label, status, body=None,
-               accept="text/html") -> tuple[str | None, str]:
-        got, location, text = self.request(method, path, label, body, accept)
+               accept="text/html", csrf=None) -> tuple[str | None, str]:
+        got, location, text = self.request(method, path, label, body, accept, csrf)
         if got != status:
             self.records[-1]["error"] = f"status {got}"
             raise FlowError(f"{label}: {got} (wanted {status})")
@@ -180,6 +186,19 @@ def save_check_fields(form: FormFields, kind: str) -> dict:
     return fields
 
 
+def phone_save_body(form: FormFields, kind: str) -> dict:
+    """What checks.js posts: the rows the teacher changed (every field of a changed row, with
+    its base), the version and the times of the page's load and of the tap."""
+    fields = save_check_fields(form, kind)
+    changed = {name[1:] for name, value in fields.items()
+               if re.fullmatch(r"[a-z]\d+", name) and value != form.fields.get(name)}
+    rows = {sid: {name[0]: value for name, value in fields.items()
+                  if re.fullmatch(r"[a-z]\d+", name) and name[1:] == sid} for sid in changed}
+    loaded = int(fields.get("loaded_at") or time.time() * 1000)
+    return {"version": int(fields["version"]) if fields.get("version") else None,
+            "loaded_at": loaded, "tapped_at": loaded + 1000, "rows": rows}
+
+
 def save_check(phone: Phone, path: str, page: str, kind: str) -> None:
     """Post the check form with the teacher's exceptions as checks.js does; the page shows the
     answer in place, so only a `next` page (the bag check before attendance) is loaded."""
@@ -187,8 +206,8 @@ def save_check(phone: Phone, path: str, page: str, kind: str) -> None:
     form.feed(page)
     if "csrf_token" not in form.fields:
         raise FlowError(f"{kind}: no CSRF token in the check form")
-    _, text = phone.expect("POST", path, f"POST {kind}", 200, save_check_fields(form, kind),
-                           accept="application/json")
+    _, text = phone.expect("POST", path, f"POST {kind}", 200, phone_save_body(form, kind),
+                           accept="application/json", csrf=form.fields["csrf_token"])
     try:
         answer = json.loads(text)
     except ValueError:
