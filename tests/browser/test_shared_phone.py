@@ -81,7 +81,7 @@ def second_device(browser):
 def sign_out_everywhere_else(page, base):
     page.goto(f"{base}/account/password")
     with page.expect_navigation():
-        page.locator("form[action$='/account/sessions/end-others'] button").tap()
+        page.locator("button[formaction$='/account/sessions/end-others']").tap()
 
 
 def disable_teacher1(page, base, app):
