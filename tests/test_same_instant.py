@@ -2,13 +2,20 @@
 hourly limit of test texts holds, and a name taken a moment ago is refused in words, not with
 a 500. On both databases."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
 from rollcall.extensions import db
-from rollcall.models import School, User
+from rollcall.models import Homeroom, School, Student, User
 from rollcall.notify import test_texts
 from rollcall.notify.models import OutboxText, TextKind
+from tests.factories import PASSWORD
 from tests.test_cases import DUTY, set_duty_phones
 from tests.test_state_races import at_once
 
+EN = {"Accept-Language": "en"}
 AT_ONCE = 2 * test_texts.TEST_TEXTS_PER_WINDOW
 
 
@@ -31,3 +38,61 @@ def test_test_texts_sent_at_once_stay_within_the_hourly_limit(app, school):
             OutboxText.kind == TextKind.TEST_TEXT))
         db.session.remove()
     assert queued == test_texts.TEST_TEXTS_PER_WINDOW
+
+
+def posted_at_once(login_as, url: str, forms: list[dict]) -> list:
+    """Each form posted by its own signed-in admin, all at the same instant (in English)."""
+    clients = [login_as("admin") for _ in forms]
+    start = threading.Barrier(len(forms))
+
+    def post(client, data):
+        start.wait(timeout=30)
+        return client.post(url, data=data, headers=EN)
+
+    with ThreadPoolExecutor(len(forms)) as pool:
+        return list(pool.map(post, clients, forms))
+
+
+def new_account(name: str) -> dict:
+    return {"username": "t.same", "display_name": name, "role": "teacher", "active": "y",
+            "password": PASSWORD}
+
+
+def new_homeroom(grade: str) -> dict:
+    return {"name": "九年级9班", "grade": grade, "graduating": "y", "active": "y"}
+
+
+def new_student(school):
+    def form(name: str) -> dict:
+        return {"student_number": "S-SAME", "name": name, "active": "y",
+                "homeroom_id": school.homeroom_ids["room1"]}
+    return form
+
+
+CREATED = {  # what an admin creates: its page, the form (of what each admin typed besides
+    # the name), the refusal, what is stored
+    "account": ("/admin/users/new", lambda school: new_account, ["张一", "李二"],
+                "This username cannot be used. You could use “t.same",
+                (User, User.username, "t.same")),
+    "homeroom": ("/admin/homerooms/new", lambda school: new_homeroom, ["8", "9"],
+                 "Another homeroom has this name.", (Homeroom, Homeroom.name, "九年级9班")),
+    "student": ("/admin/students/new", new_student, ["张一", "李二"],
+                "Another student has this number.", (Student, Student.student_number, "S-SAME")),
+}
+
+
+@pytest.mark.parametrize("what", list(CREATED))
+def test_the_same_name_created_at_once_is_refused_in_words_to_the_second(app, login_as,
+                                                                         school, what):
+    url, form, names, refusal, (model, column, value) = CREATED[what]
+    responses = posted_at_once(login_as, url, [form(school)(name) for name in names])
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    [refused] = [r for r in responses if r.status_code == 200]
+    html = refused.get_data(as_text=True)
+    assert refusal in html
+    typed = names[responses.index(refused)]
+    assert f'value="{typed}"' in html  # what the second admin typed is still there
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(model).where(
+            db.func.lower(column) == value.lower())) == 1
+        db.session.remove()
