@@ -4,11 +4,12 @@ a 500. On both databases."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pytest
 
 from rollcall.extensions import db
-from rollcall.models import Homeroom, School, Student, User
+from rollcall.models import CalendarDay, Homeroom, School, Student, User
 from rollcall.notify import test_texts
 from rollcall.notify.models import OutboxText, TextKind
 from tests.factories import PASSWORD
@@ -96,3 +97,36 @@ def test_the_same_name_created_at_once_is_refused_in_words_to_the_second(app, lo
         assert db.session.scalar(db.select(db.func.count()).select_from(model).where(
             db.func.lower(column) == value.lower())) == 1
         db.session.remove()
+
+
+def calendar_entries(app) -> list[tuple]:
+    with app.app_context():
+        rows = db.session.execute(db.select(CalendarDay.day, CalendarDay.name).where(
+            CalendarDay.school_id == db.select(User.school_id).where(
+                User.username == "admin.li").scalar_subquery())
+            .order_by(CalendarDay.day)).all()
+        db.session.remove()
+    return [tuple(row) for row in rows]
+
+
+def test_two_admins_marking_the_same_holiday_at_once_both_save_it(app, login_as, school):
+    holiday = {"first_day": "2027-10-01", "last_day": "2027-10-07", "school_day": "no"}
+    responses = posted_at_once(login_as, "/admin/calendar", [
+        {**holiday, "name": "国庆节"}, {**holiday, "name": "国庆"}])
+    assert [r.status_code for r in responses] == [302, 302]
+    entries = calendar_entries(app)
+    assert [day.isoformat() for day, _name in entries] == [
+        "2027-10-01", "2027-10-04", "2027-10-05", "2027-10-06", "2027-10-07"]
+    assert len({name for _day, name in entries}) == 1  # one admin's name, the later one's
+
+
+def test_two_admins_giving_back_the_same_day_at_once_are_both_answered(app, login_as, school):
+    login_as("admin").post("/admin/calendar", data={
+        "first_day": "2027-10-01", "school_day": "no", "name": "国庆节"})
+    with app.app_context():
+        [entry_id] = db.session.scalars(db.select(CalendarDay.id).where(
+            CalendarDay.day == date(2027, 10, 1))).all()
+        db.session.remove()
+    responses = posted_at_once(login_as, f"/admin/calendar/{entry_id}/delete", [{}, {}])
+    assert sorted(r.status_code for r in responses) in ([302, 302], [302, 404])
+    assert calendar_entries(app) == []
