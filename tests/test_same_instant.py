@@ -4,14 +4,16 @@ a 500. On both databases."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, time
 
 import pytest
 
+from rollcall.cases import services as cases
 from rollcall.extensions import db
 from rollcall.models import CalendarDay, Homeroom, School, Student, User
 from rollcall.notify import test_texts
 from rollcall.notify.models import OutboxText, TextKind
+from rollcall.screening import services as screening
 from tests.factories import PASSWORD
 from tests.test_cases import DUTY, set_duty_phones
 from tests.test_state_races import at_once
@@ -130,3 +132,25 @@ def test_two_admins_giving_back_the_same_day_at_once_are_both_answered(app, logi
     responses = posted_at_once(login_as, f"/admin/calendar/{entry_id}/delete", [{}, {}])
     assert sorted(r.status_code for r in responses) in ([302, 302], [302, 404])
     assert calendar_entries(app) == []
+
+
+def test_two_settings_saved_at_once_are_both_kept(app, school):
+    """The school's settings are one JSON column: each save must keep what the other wrote."""
+    def saving(save):
+        def step():
+            main = db.session.get(School, school.school_id)
+            main.settings  # noqa: B018 - read before the other writes, as a page would
+            admin = db.session.get(User, school.user_ids["admin"])
+            return lambda: save(main, admin)
+        return step
+
+    results = at_once(
+        app,
+        saving(lambda main, admin: cases.save_case_settings(main, DUTY, time(10, 0), admin)),
+        saving(lambda main, admin: screening.save_cutoff(main, 3, time(16, 0), admin)))
+    assert results == [None, None]
+    with app.app_context():
+        main = db.session.get(School, school.school_id)
+        assert list(cases.case_settings(main).duty_phones) == DUTY
+        assert screening.cutoff(main) == (3, time(16, 0))
+        db.session.remove()

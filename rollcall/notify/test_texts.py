@@ -8,7 +8,6 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import update
 
 from rollcall import audit, clock
 from rollcall.extensions import db
@@ -18,6 +17,7 @@ from rollcall.notify.models import OutboxText, TextKind
 from rollcall.notify.settings import LANGUAGES, text_settings
 from rollcall.notify.staff_texts import queue_text
 from rollcall.phones import mask
+from rollcall.state_change import hold
 
 # At most this many test texts per school in any RATE_WINDOW (the outbox is the count, so
 # every web worker sees the same one; the school's row is held while counting, so two admins
@@ -39,7 +39,7 @@ def send_test_text(school: School, phone: str, duty_phones, actor) -> OutboxText
     """Queue a test text to one of the school's on-duty phones (commits, audited)."""
     if phone not in duty_phones:
         raise TestTextRefused("not_on_duty")
-    hold_the_school(school)
+    hold(school)
     if test_texts_within(school, RATE_WINDOW) >= TEST_TEXTS_PER_WINDOW:
         db.session.rollback()  # lets the school's row go
         raise TestTextRefused("too_many")
@@ -56,15 +56,6 @@ def send_test_text(school: School, phone: str, duty_phones, actor) -> OutboxText
     audit.record("notify.test_text", text, actor=actor, after={"phone": mask(phone)})
     db.session.commit()
     return text
-
-
-def hold_the_school(school: School) -> None:
-    """Hold the school's row until this transaction ends, so that what is counted next stays
-    true until the new text is committed: an UPDATE that changes nothing takes the row's lock
-    on PostgreSQL (another holder waits for the commit) and SQLite's one write lock (taken
-    before anything of this transaction was read, so the count sees the latest commit)."""
-    db.session.execute(update(School).where(School.id == school.id).values(id=School.id)
-                       .execution_options(synchronize_session=False))
 
 
 def test_texts_within(school: School, window: timedelta) -> int:
