@@ -11,8 +11,9 @@ import pytest
 from rollcall.cases import services as cases
 from rollcall.extensions import db
 from rollcall.models import CalendarDay, Homeroom, School, Student, User
+from rollcall.notify import services as notify_services
 from rollcall.notify import test_texts
-from rollcall.notify.models import OutboxText, TextKind
+from rollcall.notify.models import OutboxText, TextKind, TextStatus
 from rollcall.screening import services as screening
 from tests.factories import PASSWORD
 from tests.test_cases import DUTY, set_duty_phones
@@ -154,3 +155,26 @@ def test_two_settings_saved_at_once_are_both_kept(app, school):
         assert list(cases.case_settings(main).duty_phones) == DUTY
         assert screening.cutoff(main) == (3, time(16, 0))
         db.session.remove()
+
+
+def test_delivery_reports_arriving_at_once_leave_the_furthest_status(app, school):
+    """Twilio's "sent" and "delivered" for one text may reach two web workers at once: the
+    text must end "delivered", never go back to "sent"."""
+    sids = [f"SM{n:032d}" for n in range(5)]
+    with app.app_context():
+        for sid in sids:
+            db.session.add(OutboxText(school_id=school.school_id, school_date=date(2027, 3, 2),
+                                      kind=TextKind.ABSENCE, to_e164=DUTY[0], body="-",
+                                      status=TextStatus.SUBMITTED, twilio_sid=sid))
+        db.session.commit()
+        db.session.remove()
+
+    def reporting(sid, status):
+        return lambda: lambda: notify_services.apply_status_callback(sid, status, None)
+
+    at_once(app, *[reporting(sid, status) for sid in sids for status in ("sent", "delivered")])
+    with app.app_context():
+        statuses = db.session.scalars(db.select(OutboxText.status).where(
+            OutboxText.twilio_sid.in_(sids))).all()
+        db.session.remove()
+    assert statuses == ["delivered"] * len(sids)
