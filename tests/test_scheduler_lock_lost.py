@@ -74,6 +74,10 @@ def send_pass_job(app, leadership=None):
     return build_scheduler(app, leadership).get_job("send-pass").func
 
 
+def heartbeat_job(app, leadership):
+    return build_scheduler(app, leadership).get_job("heartbeat").func
+
+
 def heartbeat_state(app) -> str:
     with app.app_context():
         [state] = db.session.scalars(db.select(SchedulerHeartbeat.state)).all()
@@ -100,6 +104,12 @@ def test_a_scheduler_whose_lock_connection_was_cut_sends_nothing(twilio_app, sch
         send_pass_job(twilio_app, Leadership(second))()
         assert heartbeat_state(twilio_app) == "running"
         send_pass_job(twilio_app, first_leads)()  # still the standby: the second holds it
+        assert heartbeat_state(twilio_app) == "waiting"
+        # One process here, so one heartbeat row: each one's beat writes its own truth.
+        heartbeat_job(twilio_app, Leadership(second))()
+        assert heartbeat_state(twilio_app) == "running"
+        heartbeat_job(twilio_app, first_leads)()
+        assert heartbeat_state(twilio_app) == "waiting"
     assert [m["to"] for m in standin.messages] == [phone]
     assert [row["to"] for row in outbox(twilio_app)] == [phone]
     assert "scheduler lock lost" in caplog.text and "taken again" not in caplog.text
