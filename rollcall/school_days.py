@@ -4,7 +4,9 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from rollcall import audit, school_settings
 from rollcall.extensions import db
@@ -14,6 +16,9 @@ from rollcall.models import CalendarDay
 MAX_SPAN_DAYS = 31
 # How far back previous_school_day looks (a summer holiday is shorter than this).
 LOOK_BACK_DAYS = 200
+# Two admins marking the same days at the same moment: the second's plan is made again from
+# what the first saved (the last one's name stays), at most this many times.
+MARK_ATTEMPTS = 3
 
 
 # Built once: most pages ask the calendar something.
@@ -88,7 +93,17 @@ def plan_change(school, first: date, last: date, school_day: bool) -> CalendarCh
 
 def mark_days(school, first: date, last: date, school_day: bool, name: str, actor) -> int:
     """Make first..last holidays or make-up school days, replacing what those days had;
-    audited with what was there before; returns how many days changed."""
+    audited with what was there before; returns how many days changed. Days another admin
+    changed a moment ago (a unique day taken, an entry gone) are planned again from theirs."""
+    for _attempt in range(MARK_ATTEMPTS - 1):
+        try:
+            return _mark_days(school, first, last, school_day, name, actor)
+        except (IntegrityError, StaleDataError):
+            db.session.rollback()
+    return _mark_days(school, first, last, school_day, name, actor)
+
+
+def _mark_days(school, first: date, last: date, school_day: bool, name: str, actor) -> int:
     change = plan_change(school, first, last, school_day)
     before = {day.isoformat(): {"school_day": entry.school_day, "name": entry.name}
               for day, entry in change.existing.items()}
@@ -96,8 +111,11 @@ def mark_days(school, first: date, last: date, school_day: bool, name: str, acto
         entry = change.existing.get(day) or CalendarDay(school_id=school.id, day=day)
         entry.school_day, entry.name = school_day, name
         db.session.add(entry)
-    for entry in change.cleared:
-        db.session.delete(entry)
+    db.session.flush()  # a day another admin just marked is refused here
+    if change.cleared:  # already gone (another admin's) is gone all the same
+        db.session.execute(delete(CalendarDay).where(CalendarDay.id.in_(
+            [entry.id for entry in change.cleared])).execution_options(
+                synchronize_session=False))
     audit.record("admin.calendar.mark", school, actor=actor, object_type="CalendarDay",
                  object_id=f"{first.isoformat()}..{last.isoformat()}", before=before or None,
                  after={"days": [day.isoformat() for day in change.marked],
@@ -108,12 +126,17 @@ def mark_days(school, first: date, last: date, school_day: bool, name: str, acto
 
 
 def unmark_day(entry: CalendarDay, actor) -> None:
-    """Give a day back to the Monday-to-Friday rule; audited."""
+    """Give a day back to the Monday-to-Friday rule; audited. Given back a moment ago by
+    another admin, nothing is left to do (and nothing is audited)."""
     audit.record("admin.calendar.unmark", entry, actor=actor,
                  before={"day": entry.day.isoformat(), "school_day": entry.school_day,
                          "name": entry.name})
-    db.session.delete(entry)
-    db.session.commit()
+    gone = db.session.execute(delete(CalendarDay).where(CalendarDay.id == entry.id)
+                              .execution_options(synchronize_session=False)).rowcount
+    if gone:
+        db.session.commit()
+    else:
+        db.session.rollback()
 
 
 # A term starts on 1 February or 1 September (month, day), unless the school set its own

@@ -18,6 +18,7 @@ from rollcall import audit
 from rollcall.cli_support import clean_errors, resolve_school
 from rollcall.extensions import db
 from rollcall.models import School
+from rollcall.state_change import hold
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,10 @@ def write(school: School, key: str, value) -> None:
         strict = getattr(setting.parse, "strict", None)
         if strict is not None and not strict(value):
             raise ValueError("expected positive whole numbers")
+    # Every setting is one JSON column: another admin saving another setting at this moment
+    # must not be undone by writing back what this page read before they saved.
+    hold(school)
+    db.session.refresh(school, ["settings"])
     own = {k: v for k, v in (school.settings or {}).items() if k != key}
     if value is not None:
         own[key] = value

@@ -8,7 +8,14 @@ from wtforms.widgets import PasswordInput
 from rollcall import page_forms
 from rollcall.admin import services
 from rollcall.admin.forms import UserForm
-from rollcall.admin.helpers import homeroom_choices, own_or_404, paginate, rows_by_ids, search
+from rollcall.admin.helpers import (
+    check_again,
+    homeroom_choices,
+    own_or_404,
+    paginate,
+    rows_by_ids,
+    search,
+)
 from rollcall.admin.views import bp
 from rollcall.auth import services as auth_services
 from rollcall.extensions import db
@@ -35,14 +42,18 @@ def user_edit(user_id):
                   "active": form.active.data,
                   "homerooms": rows_by_ids(Homeroom, form.homerooms.data, current_user.school_id),
                   "phone_e164": form.parsed_phone.e164 if form.parsed_phone else None}
-        if user is None:
-            user = User(school_id=current_user.school_id, username=form.username.data.strip())
-            user.set_password(form.password.data)
-            services.create(user, values, actor=current_user, action="admin.user.create")
-        else:
-            if form.password.data:  # one transaction with the other changes
-                services.set_password(user, form.password.data, actor=current_user)
-            services.update(user, values, actor=current_user, action="admin.user.update")
+        try:
+            if user is None:
+                new = User(school_id=current_user.school_id, username=form.username.data.strip())
+                new.set_password(form.password.data)
+                services.create(new, values, actor=current_user, action="admin.user.create")
+            else:
+                if form.password.data:  # one transaction with the other changes
+                    services.set_password(user, form.password.data, actor=current_user)
+                services.update(user, values, actor=current_user, action="admin.user.update")
+        except services.NotUnique as taken:  # the same username, saved a moment before
+            check_again(form, taken)
+            return _user_page(form, user)
         flash(_("Saved."), "success")
         return redirect(url_for("admin.users"))
     return _user_page(form, user)

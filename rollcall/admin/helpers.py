@@ -12,6 +12,14 @@ from rollcall.models import Guardian, Homeroom, Role, User
 PER_PAGE = 50
 
 
+def check_again(form, taken: Exception) -> None:
+    """After services.NotUnique: the form, checked again, names what another admin took a
+    moment ago, so the page comes back as typed with the same words as a name taken long
+    before. When it finds nothing wrong the refusal was something else: raised again."""
+    if form.validate():
+        raise taken
+
+
 def own_or_404(model, object_id: int):
     """A row of the signed-in user's school, or 404 (another school's rows do not exist)."""
     return scoped_or_404(current_user, model, object_id)

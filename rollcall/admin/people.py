@@ -10,6 +10,7 @@ from rollcall import page_forms
 from rollcall.admin import services
 from rollcall.admin.forms import ContactOrderForm, HomeroomForm, StudentForm
 from rollcall.admin.helpers import (
+    check_again,
     homeroom_choices,
     own_or_404,
     paginate,
@@ -44,10 +45,14 @@ def homeroom_edit(homeroom_id):
         values = {"name": form.name.data.strip(), "grade": form.grade.data,
                   "graduating": form.graduating.data, "active": form.active.data,
                   "teachers": rows_by_ids(User, form.teachers.data, current_user.school_id)}
-        homeroom = services.save(homeroom or Homeroom(school_id=current_user.school_id), values,
-                               actor=current_user, action="admin.homeroom")
-        flash(_("Saved."), "success")
-        return redirect(url_for("admin.homerooms"))
+        try:
+            services.save(homeroom or Homeroom(school_id=current_user.school_id), values,
+                          actor=current_user, action="admin.homeroom")
+        except services.NotUnique as taken:  # the same name, saved a moment before
+            check_again(form, taken)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.homerooms"))
     return render_template("admin/form.html", form=form, back=url_for("admin.homerooms"),
                            title=homeroom.name if homeroom else _("New homeroom"))
 
@@ -81,10 +86,14 @@ def student_edit(student_id):
         values = {"student_number": form.student_number.data.strip(),
                   "name": form.name.data.strip(), "seat": form.seat.data,
                   "homeroom_id": form.homeroom_id.data, "active": form.active.data}
-        student = services.save(student or Student(school_id=current_user.school_id), values,
-                              actor=current_user, action="admin.student")
-        flash(_("Saved."), "success")
-        return redirect(url_for("admin.student_edit", student_id=student.id))
+        try:
+            saved = services.save(student or Student(school_id=current_user.school_id), values,
+                                  actor=current_user, action="admin.student")
+        except services.NotUnique as taken:  # the same number, saved a moment before
+            check_again(form, taken)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.student_edit", student_id=saved.id))
     return render_template("admin/student.html", form=page.form, student=student,
                            order_forms=page.orders)
 

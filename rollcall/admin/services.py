@@ -2,10 +2,25 @@
 
 from datetime import datetime, time
 
+from sqlalchemy.exc import IntegrityError
+
 from rollcall import audit
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student, StudentGuardian, User
 from rollcall.phones import ParsedPhone
+
+
+class NotUnique(Exception):
+    """Nothing was saved: another admin took the same name (a username, a homeroom's name, a
+    student number) between the form's check and this save. Checked again, the form says so."""
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise NotUnique from error
 
 
 def _plain(value):
@@ -18,7 +33,8 @@ def _plain(value):
 
 
 def update(obj, values: dict, *, actor: User, action: str) -> dict:
-    """Set the values that differ, audit them (before/after) and commit; returns the changes."""
+    """Set the values that differ, audit them (before/after) and commit; returns the changes
+    (NotUnique: nothing was saved)."""
     before = {key: _plain(getattr(obj, key)) for key in values}
     for key, value in values.items():
         if _plain(getattr(obj, key)) != _plain(value):
@@ -29,19 +45,23 @@ def update(obj, values: dict, *, actor: User, action: str) -> dict:
         audit.record(action, obj, actor=actor,
                      before={key: before[key] for key in sorted(changed)},
                      after={key: after[key] for key in sorted(changed)})
-    db.session.commit()
+    _commit()
     return {key: after[key] for key in changed}
 
 
 def create(obj, values: dict, *, actor: User, action: str):
-    """Add a new row, audit what it was created with, and commit."""
+    """Add a new row, audit what it was created with, and commit (NotUnique: nothing was)."""
     for key, value in values.items():
         setattr(obj, key, value)
     db.session.add(obj)
-    db.session.flush()
+    try:
+        db.session.flush()  # PostgreSQL refuses a name just taken here, SQLite too
+    except IntegrityError as error:
+        db.session.rollback()
+        raise NotUnique from error
     audit.record(action, obj, actor=actor,
                  after={key: _plain(getattr(obj, key)) for key in values})
-    db.session.commit()
+    _commit()
     return obj
 
 

@@ -29,6 +29,7 @@ from rollcall.notify.models import (
 )
 from rollcall.notify.sender import LOOKUP_ERRORS, opt_out_phone
 from rollcall.phones import mask
+from rollcall.state_change import compare_and_set
 
 log = logging.getLogger(__name__)
 
@@ -92,26 +93,37 @@ def texts_waiting() -> int:
 
 
 def apply_status_callback(sid: str, status: str, error_code, text_id=None) -> bool:
-    """Record a delivery status from Twilio; repeats and late arrivals change nothing."""
+    """Record a delivery status from Twilio; repeats and late arrivals change nothing. Two
+    reports of one text arriving at once (at two web workers) are applied one after the
+    other: the status only moves forward, whichever commits first."""
     new = TWILIO_STATUSES.get((status or "").lower())
+    if new is None:
+        return False
+    code = int(error_code) if str(error_code or "").isdigit() else None
+    for _attempt in range(len(STATUS_RANK)):  # each retry: another report moved it forward
+        text = _reported_text(sid, text_id)
+        if text is None or text.status not in STATUS_RANK:
+            return False
+        if STATUS_RANK[new] <= STATUS_RANK[text.status]:
+            return False
+        values = {"status": new, "twilio_sid": sid, "status_at": clock.now(),
+                  "claim_token": None} | ({"error_code": code} if code else {})
+        if compare_and_set(text, {"status": text.status}, values):
+            if code == OPTED_OUT:
+                opt_out_phone(text.to_e164, text.school_id)
+            db.session.commit()
+            return True
+        db.session.rollback()  # another report came first: read the text again
+    return False
+
+
+def _reported_text(sid: str, text_id) -> OutboxText | None:
     text = db.session.scalar(db.select(OutboxText).where(OutboxText.twilio_sid == sid))
     if text is None and text_id is not None:  # the callback beat the sender's own record
         text = db.session.scalar(db.select(OutboxText).where(
             OutboxText.id == text_id, OutboxText.twilio_sid.is_(None),
             OutboxText.status == TextStatus.SENDING))
-    if new is None or text is None or text.status not in STATUS_RANK:
-        return False
-    if STATUS_RANK[new] <= STATUS_RANK[text.status]:
-        return False
-    code = int(error_code) if str(error_code or "").isdigit() else None
-    text.status, text.twilio_sid, text.status_at = new, sid, clock.now()
-    text.claim_token = None
-    if code:
-        text.error_code = code
-    if code == OPTED_OUT:
-        opt_out_phone(text.to_e164, text.school_id)
-    db.session.commit()
-    return True
+    return text
 
 
 def handle_inbound(phone: str, body: str, sid: str) -> str:

@@ -17,9 +17,11 @@ from rollcall.notify.models import OutboxText, TextKind
 from rollcall.notify.settings import LANGUAGES, school_provider
 from rollcall.notify.staff_texts import queue_text
 from rollcall.phones import mask
+from rollcall.state_change import hold
 
 # At most this many test texts per school in any RATE_WINDOW (the outbox is the count, so
-# every web worker sees the same one).
+# every web worker sees the same one; the school's row is held while counting, so two admins
+# sending at the same instant are counted one after the other).
 TEST_TEXTS_PER_WINDOW = 3
 RATE_WINDOW = timedelta(hours=1)
 SHOWN = 5  # the latest test texts the settings page shows
@@ -37,7 +39,9 @@ def send_test_text(school: School, phone: str, duty_phones, actor) -> OutboxText
     """Queue a test text to one of the school's on-duty phones (commits, audited)."""
     if phone not in duty_phones:
         raise TestTextRefused("not_on_duty")
+    hold(school)
     if test_texts_within(school, RATE_WINDOW) >= TEST_TEXTS_PER_WINDOW:
+        db.session.rollback()  # lets the school's row go
         raise TestTextRefused("too_many")
     language = school.locale if school.locale in LANGUAGES else "zh_Hans"
     config = current_app.config

@@ -1,0 +1,180 @@
+"""Two admins doing the same thing at the same instant, each in its own thread and session: the
+hourly limit of test texts holds, and a name taken a moment ago is refused in words, not with
+a 500. On both databases."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, time
+
+import pytest
+
+from rollcall.cases import services as cases
+from rollcall.extensions import db
+from rollcall.models import CalendarDay, Homeroom, School, Student, User
+from rollcall.notify import services as notify_services
+from rollcall.notify import test_texts
+from rollcall.notify.models import OutboxText, TextKind, TextStatus
+from rollcall.screening import services as screening
+from tests.factories import PASSWORD
+from tests.test_cases import DUTY, set_duty_phones
+from tests.test_state_races import at_once
+
+EN = {"Accept-Language": "en"}
+AT_ONCE = 2 * test_texts.TEST_TEXTS_PER_WINDOW
+
+
+def sending_a_test_text(school):
+    def step():
+        main = db.session.get(School, school.school_id)
+        admin = db.session.get(User, school.user_ids["admin"])
+        return lambda: test_texts.send_test_text(main, DUTY[0], DUTY, admin)
+    return step
+
+
+def test_test_texts_sent_at_once_stay_within_the_hourly_limit(app, school):
+    set_duty_phones(app, school)
+    results = at_once(app, *[sending_a_test_text(school)] * AT_ONCE)
+    refused = [r for r in results if isinstance(r, test_texts.TestTextRefused)]
+    assert [r.reason for r in refused] == ["too_many"] * (AT_ONCE
+                                                         - test_texts.TEST_TEXTS_PER_WINDOW)
+    with app.app_context():
+        queued = db.session.scalar(db.select(db.func.count(OutboxText.id)).where(
+            OutboxText.kind == TextKind.TEST_TEXT))
+        db.session.remove()
+    assert queued == test_texts.TEST_TEXTS_PER_WINDOW
+
+
+def posted_at_once(login_as, url: str, forms: list[dict]) -> list:
+    """Each form posted by its own signed-in admin, all at the same instant (in English)."""
+    clients = [login_as("admin") for _ in forms]
+    start = threading.Barrier(len(forms))
+
+    def post(client, data):
+        start.wait(timeout=30)
+        return client.post(url, data=data, headers=EN)
+
+    with ThreadPoolExecutor(len(forms)) as pool:
+        return list(pool.map(post, clients, forms))
+
+
+def new_account(name: str) -> dict:
+    return {"username": "t.same", "display_name": name, "role": "teacher", "active": "y",
+            "password": PASSWORD}
+
+
+def new_homeroom(grade: str) -> dict:
+    return {"name": "九年级9班", "grade": grade, "graduating": "y", "active": "y"}
+
+
+def new_student(school):
+    def form(name: str) -> dict:
+        return {"student_number": "S-SAME", "name": name, "active": "y",
+                "homeroom_id": school.homeroom_ids["room1"]}
+    return form
+
+
+CREATED = {  # what an admin creates: its page, the form (of what each admin typed besides
+    # the name), the refusal, what is stored
+    "account": ("/admin/users/new", lambda school: new_account, ["张一", "李二"],
+                "This username cannot be used. You could use “t.same",
+                (User, User.username, "t.same")),
+    "homeroom": ("/admin/homerooms/new", lambda school: new_homeroom, ["8", "9"],
+                 "Another homeroom has this name.", (Homeroom, Homeroom.name, "九年级9班")),
+    "student": ("/admin/students/new", new_student, ["张一", "李二"],
+                "Another student has this number.", (Student, Student.student_number, "S-SAME")),
+}
+
+
+@pytest.mark.parametrize("what", list(CREATED))
+def test_the_same_name_created_at_once_is_refused_in_words_to_the_second(app, login_as,
+                                                                         school, what):
+    url, form, names, refusal, (model, column, value) = CREATED[what]
+    responses = posted_at_once(login_as, url, [form(school)(name) for name in names])
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    [refused] = [r for r in responses if r.status_code == 200]
+    html = refused.get_data(as_text=True)
+    assert refusal in html
+    typed = names[responses.index(refused)]
+    assert f'value="{typed}"' in html  # what the second admin typed is still there
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(model).where(
+            db.func.lower(column) == value.lower())) == 1
+        db.session.remove()
+
+
+def calendar_entries(app) -> list[tuple]:
+    with app.app_context():
+        rows = db.session.execute(db.select(CalendarDay.day, CalendarDay.name).where(
+            CalendarDay.school_id == db.select(User.school_id).where(
+                User.username == "admin.li").scalar_subquery())
+            .order_by(CalendarDay.day)).all()
+        db.session.remove()
+    return [tuple(row) for row in rows]
+
+
+def test_two_admins_marking_the_same_holiday_at_once_both_save_it(app, login_as, school):
+    holiday = {"first_day": "2027-10-01", "last_day": "2027-10-07", "school_day": "no"}
+    responses = posted_at_once(login_as, "/admin/calendar", [
+        {**holiday, "name": "国庆节"}, {**holiday, "name": "国庆"}])
+    assert [r.status_code for r in responses] == [302, 302]
+    entries = calendar_entries(app)
+    assert [day.isoformat() for day, _name in entries] == [
+        "2027-10-01", "2027-10-04", "2027-10-05", "2027-10-06", "2027-10-07"]
+    assert len({name for _day, name in entries}) == 1  # one admin's name, the later one's
+
+
+def test_two_admins_giving_back_the_same_day_at_once_are_both_answered(app, login_as, school):
+    login_as("admin").post("/admin/calendar", data={
+        "first_day": "2027-10-01", "school_day": "no", "name": "国庆节"})
+    with app.app_context():
+        [entry_id] = db.session.scalars(db.select(CalendarDay.id).where(
+            CalendarDay.day == date(2027, 10, 1))).all()
+        db.session.remove()
+    responses = posted_at_once(login_as, f"/admin/calendar/{entry_id}/delete", [{}, {}])
+    assert sorted(r.status_code for r in responses) in ([302, 302], [302, 404])
+    assert calendar_entries(app) == []
+
+
+def test_two_settings_saved_at_once_are_both_kept(app, school):
+    """The school's settings are one JSON column: each save must keep what the other wrote."""
+    def saving(save):
+        def step():
+            main = db.session.get(School, school.school_id)
+            main.settings  # noqa: B018 - read before the other writes, as a page would
+            admin = db.session.get(User, school.user_ids["admin"])
+            return lambda: save(main, admin)
+        return step
+
+    results = at_once(
+        app,
+        saving(lambda main, admin: cases.save_case_settings(main, DUTY, time(10, 0), admin)),
+        saving(lambda main, admin: screening.save_cutoff(main, 3, time(16, 0), admin)))
+    assert results == [None, None]
+    with app.app_context():
+        main = db.session.get(School, school.school_id)
+        assert list(cases.case_settings(main).duty_phones) == DUTY
+        assert screening.cutoff(main) == (3, time(16, 0))
+        db.session.remove()
+
+
+def test_delivery_reports_arriving_at_once_leave_the_furthest_status(app, school):
+    """Twilio's "sent" and "delivered" for one text may reach two web workers at once: the
+    text must end "delivered", never go back to "sent"."""
+    sids = [f"SM{n:032d}" for n in range(5)]
+    with app.app_context():
+        for sid in sids:
+            db.session.add(OutboxText(school_id=school.school_id, school_date=date(2027, 3, 2),
+                                      kind=TextKind.ABSENCE, to_e164=DUTY[0], body="-",
+                                      status=TextStatus.SUBMITTED, twilio_sid=sid))
+        db.session.commit()
+        db.session.remove()
+
+    def reporting(sid, status):
+        return lambda: lambda: notify_services.apply_status_callback(sid, status, None)
+
+    at_once(app, *[reporting(sid, status) for sid in sids for status in ("sent", "delivered")])
+    with app.app_context():
+        statuses = db.session.scalars(db.select(OutboxText.status).where(
+            OutboxText.twilio_sid.in_(sids))).all()
+        db.session.remove()
+    assert statuses == ["delivered"] * len(sids)
