@@ -85,7 +85,7 @@ class Homeroom(db.Model):
 
     school: Mapped[School] = relationship(back_populates="homerooms")
     students: Mapped[list["Student"]] = relationship(
-        back_populates="homeroom", order_by="Student.seat"
+        back_populates="homeroom", order_by=lambda: seat_order()
     )
     teachers: Mapped[list["User"]] = relationship(
         secondary=homeroom_teachers, back_populates="homerooms"
@@ -117,6 +117,18 @@ class Student(db.Model):
 
     def __repr__(self) -> str:
         return f"<Student {self.id}>"
+
+
+def seat_order() -> tuple:
+    """The one order of a class's students, in SQL: by seat, students without a seat last,
+    then by student number. Said in full because the databases differ where it is not:
+    SQLite puts a missing seat first, PostgreSQL last."""
+    return (Student.seat.asc().nulls_last(), Student.student_number, Student.id)
+
+
+def seat_key(student: Student) -> tuple:
+    """seat_order for students already loaded (sorted(..., key=seat_key))."""
+    return (student.seat is None, student.seat or 0, student.student_number, student.id)
 
 
 class Guardian(db.Model):

@@ -20,7 +20,7 @@ from rollcall.admin.helpers import (
 )
 from rollcall.admin.views import bp
 from rollcall.extensions import db
-from rollcall.models import Homeroom, Student, User
+from rollcall.models import Homeroom, Student, User, seat_order
 
 
 @bp.get("/homerooms")
@@ -66,7 +66,7 @@ def students():
         query = query.where(Student.homeroom_id == homeroom_id)
     if not request.args.get("all"):
         query = query.where(Student.active.is_(True))
-    query = search(query.order_by(Student.homeroom_id, Student.seat, Student.student_number),
+    query = search(query.order_by(Student.homeroom_id, *seat_order()),
                    Student.name, Student.student_number)
     return render_template("admin/students.html", page=paginate(query),
                            homerooms=homeroom_choices(current_user.school_id))

@@ -2,6 +2,7 @@
 
 from rollcall.checks.models import Check
 from rollcall.checks.validation import DETAILS
+from rollcall.models import seat_key
 
 
 def _iso(value):
@@ -25,7 +26,7 @@ def entry_json(entry) -> dict:
 
 def check_json(check: Check) -> dict:
     """A saved check with who and when, its version and its entries in seat order."""
-    entries = sorted(check.entries, key=lambda e: (e.student.seat or 0, e.student.student_number))
+    entries = sorted(check.entries, key=lambda e: seat_key(e.student))
     return {"kind": check.kind, "date": check.school_date.isoformat(), "status": "submitted",
             "version": check.version, "submitted_at": _iso(check.submitted_at),
             "submitted_by": _user(check.submitted_by), "updated_at": _iso(check.updated_at),

@@ -19,7 +19,7 @@ from rollcall.checks.models import (
 )
 from rollcall.checks.validation import DETAILS
 from rollcall.extensions import db
-from rollcall.models import Student, StudentGuardian
+from rollcall.models import Student, StudentGuardian, seat_order
 
 
 def find_check(homeroom_id: int, day: date, kind: CheckKind) -> Check | None:
@@ -39,7 +39,7 @@ def saved_kinds(homeroom_id: int, day: date) -> set[CheckKind]:
 DAY_CHECKS = db.select(Check).options(selectinload(Check.entries)).where(
     Check.homeroom_id == bindparam("homeroom_id"), Check.school_date == bindparam("day"))
 CLASS_STUDENTS = db.select(Student).where(
-    Student.homeroom_id == bindparam("homeroom_id")).order_by(Student.seat)
+    Student.homeroom_id == bindparam("homeroom_id")).order_by(*seat_order())
 
 
 def day_checks(homeroom_id: int, day: date) -> dict[CheckKind, Check]:

@@ -11,7 +11,7 @@ from rollcall.checks.models import FindingCategory
 from rollcall.extensions import db
 from rollcall.family.models import ContactLog, ContactMethod, ContactReason, ParentMeeting
 from rollcall.field_errors import FieldsInvalid, clean_text, enum_member
-from rollcall.models import Homeroom, Student, User
+from rollcall.models import Homeroom, Student, User, seat_order
 
 # A follow-up this close (or up to a week late) shows on the teacher's Today.
 FOLLOW_UP_AHEAD, FOLLOW_UP_BEHIND = timedelta(days=3), timedelta(days=7)
@@ -154,4 +154,4 @@ def attended(meeting: ParentMeeting) -> list[Student]:
     """The students whose families came."""
     return list(db.session.scalars(
         db.select(Student).join(ContactLog, ContactLog.student_id == Student.id)
-        .where(ContactLog.meeting_id == meeting.id).order_by(Student.seat, Student.id)))
+        .where(ContactLog.meeting_id == meeting.id).order_by(*seat_order())))

@@ -10,7 +10,7 @@ from rollcall.family import services
 from rollcall.family.forms import FamilyContactForm, MeetingForm
 from rollcall.family.models import ContactReason
 from rollcall.field_errors import show_errors
-from rollcall.models import Role
+from rollcall.models import Role, seat_key
 
 bp = Blueprint("family", __name__)
 EVERYONE = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
@@ -64,7 +64,7 @@ def _meeting_page(homeroom, form, status=200):
 
 
 def _students(homeroom):
-    return sorted((s for s in homeroom.students if s.active), key=lambda s: (s.seat or 0, s.id))
+    return sorted((s for s in homeroom.students if s.active), key=seat_key)
 
 
 @bp.get("/homerooms/<int:homeroom_id>/parent-meetings")

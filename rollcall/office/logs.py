@@ -24,7 +24,7 @@ from rollcall.custody import services as custody
 from rollcall.custody.models import CustodyState
 from rollcall.exports import BOM, spreadsheet_row
 from rollcall.extensions import db
-from rollcall.models import Homeroom, Student, User
+from rollcall.models import Homeroom, Student, User, seat_order
 from rollcall.vocabulary import KINDS, STATUSES, name
 
 PER_PAGE = 50
@@ -105,7 +105,7 @@ def log_select(school_id: int, filters: LogFilter, homeroom_ids=None, columns=No
     query = _apply(query, filters)
     if homeroom_ids is not None:
         query = query.where(Check.homeroom_id.in_(homeroom_ids))
-    return query.order_by(Check.school_date.desc(), Homeroom.name, Check.kind, Student.seat,
+    return query.order_by(Check.school_date.desc(), Homeroom.name, Check.kind, *seat_order(),
                           CheckEntry.id)
 
 

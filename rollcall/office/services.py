@@ -23,7 +23,7 @@ from rollcall.checks.summary import ABSENT_CODES, DAY_ORDER, cutoff
 from rollcall.custody import services as custody
 from rollcall.extensions import db
 from rollcall.family.contacts import contact_logged, family_reported
-from rollcall.models import Homeroom, School, Student
+from rollcall.models import Homeroom, School, Student, seat_order
 from rollcall.office.parent_texts import absence_contacts, overdue_reminders
 from rollcall.office.states import CallState, ParentTextState
 from rollcall.school_days import calendar_entry, school_day_by
@@ -173,7 +173,7 @@ def build_board(school: School) -> Board:
         for entry, student, homeroom in db.session.execute(
             _entries_today(school.id, day, CheckKind.DISMISSAL)
             .where(CheckEntry.status == DismissalStatus.ON_CAMPUS)
-            .order_by(Homeroom.name, Student.seat))
+            .order_by(Homeroom.name, *seat_order()))
     ]
     board.totals["on_campus"] = len(board.on_campus)
     return board
@@ -184,7 +184,7 @@ def absent_list(school_id: int, day: date) -> list[dict]:
     rows = db.session.execute(
         _entries_today(school_id, day, CheckKind.ATTENDANCE)
         .where(CheckEntry.status.in_(ABSENT_CODES))
-        .order_by(Homeroom.grade, Homeroom.name, Student.seat)).all()
+        .order_by(Homeroom.grade, Homeroom.name, *seat_order())).all()
     ids = [student.id for _entry, student, _homeroom in rows]
     contacts = absence_contacts(school_id, day, ids)
     calls = family_calls(school_id, day, ids)

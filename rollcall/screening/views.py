@@ -8,7 +8,7 @@ from rollcall import clock, page_forms
 from rollcall.access import homeroom_or_404, roles_required, scoped_or_404
 from rollcall.extensions import db
 from rollcall.field_errors import show_errors
-from rollcall.models import Homeroom, Role, Student
+from rollcall.models import Homeroom, Role, Student, seat_order
 from rollcall.screening import services
 from rollcall.screening.forms import ConflictForm, CutoffForm, NoConflictsForm, UpdateForm
 from rollcall.screening.models import Conflict
@@ -23,7 +23,7 @@ def _school_students(school_id: int) -> list[Student]:
         db.select(Student).join(Homeroom, Student.homeroom_id == Homeroom.id)
         .where(Student.school_id == school_id, Student.active.is_(True),
                Homeroom.active.is_(True))
-        .order_by(Homeroom.grade, Homeroom.name, Student.seat, Student.id)))
+        .order_by(Homeroom.grade, Homeroom.name, *seat_order())))
 
 
 

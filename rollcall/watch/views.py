@@ -8,7 +8,7 @@ from rollcall import clock, page_forms
 from rollcall.access import roles_required, scoped_or_404, visible_homerooms
 from rollcall.extensions import db
 from rollcall.field_errors import show_errors
-from rollcall.models import Role, Student
+from rollcall.models import Role, Student, seat_key
 from rollcall.state_change import AlreadyChanged
 from rollcall.watch import services
 from rollcall.watch.forms import AddForm, CloseForm, NoteForm
@@ -26,7 +26,7 @@ def entry_or_404(entry_id: int) -> WatchEntry:
 
 def _students():
     return [s for homeroom in visible_homerooms(current_user)
-            for s in sorted(homeroom.students, key=lambda s: (s.seat or 0, s.name)) if s.active]
+            for s in sorted(homeroom.students, key=seat_key) if s.active]
 
 
 
