@@ -178,3 +178,37 @@ def test_delivery_reports_arriving_at_once_leave_the_furthest_status(app, school
             OutboxText.twilio_sid.in_(sids))).all()
         db.session.remove()
     assert statuses == ["delivered"] * len(sids)
+
+
+def importing(school_fixture, path):
+    """A step of at_once: read the roster file, then apply it to the school."""
+    from rollcall.roster import reading as roster_reading
+    from rollcall.roster import services as roster
+
+    def step():
+        main = db.session.get(School, school_fixture.school_id)
+        admin = db.session.get(User, school_fixture.user_ids["admin"])
+        parsed = roster.read_roster(roster_reading.load_path(path), main, partial=True)
+        assert not parsed.errors, parsed.errors
+        return lambda: roster.apply_roster(parsed, main, admin)
+    return step
+
+
+def test_the_same_roster_imported_twice_at_once_adds_each_person_once(app, school, tmp_path):
+    """Two admins (or the nightly command and an admin) import the same new class at one
+    instant: the second import waits for the first and finds its people, not a 500."""
+    from tests.roster_helpers import simple_csv
+
+    path = simple_csv(tmp_path, "".join(
+        f"九年级8班,9,R{n:03d},新生{n},{n},家长{n},母亲,1380013{n:04d},zh_Hans\n"
+        for n in range(1, 31)))
+    results = at_once(app, importing(school, path), importing(school, path))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with app.app_context():
+        rooms = db.session.scalar(db.select(db.func.count(Homeroom.id)).where(
+            Homeroom.name == "九年级8班"))
+        pupils = db.session.scalar(db.select(db.func.count(Student.id)).where(
+            Student.student_number.like("R%")))
+        db.session.remove()
+    assert (rooms, pupils) == (1, 30)
+    assert sorted(bool(r.changed) for r in results) == [False, True]

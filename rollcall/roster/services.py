@@ -24,6 +24,7 @@ from rollcall.roster.oneroster import parse_oneroster
 from rollcall.roster.problems import Problem, RosterRejected, summarised
 from rollcall.roster.reading import DEFAULT_MAX_FILE_BYTES, RosterSource
 from rollcall.roster.simple import parse_simple
+from rollcall.state_change import hold
 
 
 @dataclass
@@ -101,6 +102,10 @@ def apply_roster(roster: Roster, school: School, actor: User | None, *, dry_run:
         # Every group error is also one of the errors (RosterData.group_error).
         report.groups_only = len(roster.group_errors) == len(roster.errors)
         return report
+    if not dry_run:
+        # Two imports of one school at once (an admin and the nightly command): the second
+        # waits here for the first's COMMIT, then reconciles against what it wrote.
+        hold(school)
     reconciler = Reconciler(school, roster)
     reconciler.run(progress)
     report.counts = {kind: dict(counter) for kind, counter in reconciler.counts.items()}
