@@ -11,6 +11,7 @@ from rollcall.admin.forms import UserForm
 from rollcall.admin.helpers import (
     check_again,
     homeroom_choices,
+    overtaken,
     own_or_404,
     paginate,
     rows_by_ids,
@@ -50,10 +51,14 @@ def user_edit(user_id):
             else:
                 if form.password.data:  # one transaction with the other changes
                     services.set_password(user, form.password.data, actor=current_user)
-                services.update(user, values, actor=current_user, action="admin.user.update")
+                services.update(user, values, actor=current_user, action="admin.user.update",
+                                loaded=form.loaded.data)
         except services.NotUnique as taken:  # the same username, saved a moment before
             check_again(form, taken)
             return _user_page(form, user)
+        except services.Overtaken as clash:  # another admin saved this account meanwhile
+            overtaken(form, clash)
+            return _user_page(form, user, 409)
         flash(_("Saved."), "success")
         return redirect(url_for("admin.users"))
     return _user_page(form, user)

@@ -24,6 +24,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from rollcall import vocabulary
+from rollcall.admin import services as admin_services
 from rollcall.auth import services as auth_services
 from rollcall.auth.services import MIN_PASSWORD_LENGTH
 from rollcall.csrf_mask import MaskedForm
@@ -39,11 +40,23 @@ LANGUAGE_CHOICES = [SelectChoice(code, words) for code, words in vocabulary.LANG
 
 
 class SchoolScopedForm(MaskedForm):
-    """A form that knows the school it edits for, and the object it edits (None: a new one)."""
+    """A form that knows the school it edits for, and the object it edits (None: a new one).
+    An edit page carries what it showed (`loaded`, admin.services.fingerprint) back with the
+    save, so that two people editing one record at once keep each other's changes."""
+
+    loaded = HiddenField(label="")
 
     def __init__(self, *args, school=None, editing=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.school, self.editing = school, editing
+        if editing is not None and not self.is_submitted():
+            self.show_saved()
+
+    def show_saved(self) -> None:
+        """Carry what is saved now (as the page is drawn again after a clash, say)."""
+        related = {r.key for r in db.inspect(self.editing).mapper.relationships}
+        self.loaded.data = admin_services.fingerprint(
+            self.editing, tuple(name for name in self._fields if name in related))
 
     def _taken(self, model, column, value) -> bool:
         query = db.select(model.id).where(model.school_id == self.school.id, column == value)

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from rollcall.admin import people, services
 from rollcall.admin.forms import ContactOrderForm, GuardianForm
-from rollcall.admin.helpers import guardian_search_page, own_or_404
+from rollcall.admin.helpers import guardian_search_page, overtaken, own_or_404
 from rollcall.admin.views import bp
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student, StudentGuardian
@@ -41,14 +41,20 @@ def guardian_edit(guardian_id):
     """Edit a guardian: name, relationship, phone, language, absence texts on/off."""
     guardian = own_or_404(Guardian, guardian_id)
     form = GuardianForm(obj=guardian, school=current_user.school, editing=guardian)
+    status = 200
     if form.validate_on_submit():
-        services.update(guardian, guardian_values(form), actor=current_user,
-                        action="admin.guardian.update")
-        flash_phone_warning(form)
-        return redirect(url_for("admin.guardian_edit", guardian_id=guardian.id))
+        try:
+            services.update(guardian, guardian_values(form), actor=current_user,
+                            action="admin.guardian.update", loaded=form.loaded.data)
+        except services.Overtaken as clash:  # someone else saved this guardian meanwhile
+            overtaken(form, clash)
+            status = 409
+        else:
+            flash_phone_warning(form)
+            return redirect(url_for("admin.guardian_edit", guardian_id=guardian.id))
     return render_template("admin/form.html", form=form, title=guardian.shown_name,
                            back=url_for("admin.guardians"), students=[
-                               link.student for link in guardian.student_links])
+                               link.student for link in guardian.student_links]), status
 
 
 @bp.route("/students/<int:student_id>/guardians/new", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Small shared pieces of the admin views: school-scoped lookups, search, form choices."""
 
-from flask import request
+from flask import flash, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 from wtforms.fields import SelectChoice
@@ -18,6 +19,26 @@ def check_again(form, taken: Exception) -> None:
     before. When it finds nothing wrong the refusal was something else: raised again."""
     if form.validate():
         raise taken
+
+
+# The form field that shows a record's attribute, where their names differ.
+_FIELD_OF = {"phone_e164": "phone", "phone_raw": "phone"}
+
+
+def overtaken(form, clash) -> None:
+    """After services.Overtaken: the page comes back as typed, names the fields someone else
+    changed meanwhile, and carries what is saved now, so that saving again keeps what is
+    typed (and cancelling keeps theirs)."""
+    labels = []
+    for key in clash.fields:
+        field = getattr(form, _FIELD_OF.get(key, key), None)
+        label = str(field.label.text) if field is not None else None
+        if label and label not in labels:
+            labels.append(label)
+    flash(_("While you were editing, someone else saved other values in: %(fields)s. What you "
+            "typed is still below: save again to keep it, or cancel to keep theirs.",
+            fields=_(", ").join(labels)), "warning")
+    form.show_saved()
 
 
 def own_or_404(model, object_id: int):

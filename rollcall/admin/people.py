@@ -12,6 +12,7 @@ from rollcall.admin.forms import ContactOrderForm, HomeroomForm, StudentForm
 from rollcall.admin.helpers import (
     check_again,
     homeroom_choices,
+    overtaken,
     own_or_404,
     paginate,
     rows_by_ids,
@@ -47,9 +48,11 @@ def homeroom_edit(homeroom_id):
                   "teachers": rows_by_ids(User, form.teachers.data, current_user.school_id)}
         try:
             services.save(homeroom or Homeroom(school_id=current_user.school_id), values,
-                          actor=current_user, action="admin.homeroom")
+                          actor=current_user, action="admin.homeroom", loaded=form.loaded.data)
         except services.NotUnique as taken:  # the same name, saved a moment before
             check_again(form, taken)
+        except services.Overtaken as clash:  # another admin saved this homeroom meanwhile
+            overtaken(form, clash)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.homerooms"))
@@ -88,9 +91,12 @@ def student_edit(student_id):
                   "homeroom_id": form.homeroom_id.data, "active": form.active.data}
         try:
             saved = services.save(student or Student(school_id=current_user.school_id), values,
-                                  actor=current_user, action="admin.student")
+                                  actor=current_user, action="admin.student",
+                                  loaded=form.loaded.data)
         except services.NotUnique as taken:  # the same number, saved a moment before
             check_again(form, taken)
+        except services.Overtaken as clash:  # another admin saved this student meanwhile
+            overtaken(form, clash)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.student_edit", student_id=saved.id))

@@ -1,5 +1,7 @@
 """Admin changes: each one saved whole with an audit row holding the fields before and after."""
 
+import hashlib
+import json
 from datetime import datetime, time
 
 from sqlalchemy.exc import IntegrityError
@@ -8,11 +10,75 @@ from rollcall import audit
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student, StudentGuardian, User
 from rollcall.phones import ParsedPhone
+from rollcall.state_change import hold
 
 
 class NotUnique(Exception):
     """Nothing was saved: another admin took the same name (a username, a homeroom's name, a
     student number) between the form's check and this save. Checked again, the form says so."""
+
+
+class Overtaken(Exception):
+    """Nothing was saved: since the page was drawn, someone else saved another value in a field
+    this admin changed too. `fields`: those fields (the record's attribute names)."""
+
+    def __init__(self, fields: list[str]):
+        super().__init__(fields)
+        self.fields = fields
+
+
+# Never drawn into a page, even as a digest: they are not what an admin edits.
+_NOT_SHOWN = {"password_hash", "session_token"}
+
+
+def _digest(value) -> str:
+    plain = json.dumps(_plain(value), default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(plain.encode()).hexdigest()[:16]
+
+
+def fingerprint(obj, related: tuple[str, ...] = ()) -> str:
+    """What an edit page shows of a record, for the form to carry back with the save: each
+    column's (and each named related list's) digest, as JSON. update() compares it field by
+    field with what is saved by then (see _merged)."""
+    mapper = db.inspect(obj).mapper
+    keys = [a.key for a in mapper.column_attrs if a.key not in _NOT_SHOWN] + list(related)
+    return json.dumps({key: _digest(getattr(obj, key)) for key in keys}, separators=(",", ":"))
+
+
+def _shown(loaded: str | None) -> dict:
+    try:
+        shown = json.loads(loaded or "{}")
+    except ValueError:
+        return {}
+    return shown if isinstance(shown, dict) else {}
+
+
+def _merged(obj, values: dict, loaded: str | None) -> dict:
+    """The values to write when the page was drawn from `loaded` (a fingerprint): a field the
+    admin left as shown keeps what someone else saved meanwhile; a field both changed, to
+    different values, is a clash (Overtaken). Fields the page did not carry are written."""
+    shown = _shown(loaded)
+    if not shown:
+        return values
+    hold(obj)  # what is read next stays true until this save's COMMIT
+    db.session.refresh(obj)
+    kept, clashes = {}, []
+    for key, value in values.items():
+        was = shown.get(key)
+        if was is None:
+            kept[key] = value
+            continue
+        theirs = _digest(getattr(obj, key)) != was
+        mine = _digest(value) != was
+        if theirs and not mine:
+            continue  # unchanged here, changed by someone else: theirs stays
+        if theirs and _plain(value) != _plain(getattr(obj, key)):
+            clashes.append(key)
+        kept[key] = value
+    if clashes:
+        db.session.rollback()
+        raise Overtaken(clashes)
+    return kept
 
 
 def _commit() -> None:
@@ -32,9 +98,11 @@ def _plain(value):
     return value
 
 
-def update(obj, values: dict, *, actor: User, action: str) -> dict:
+def update(obj, values: dict, *, actor: User, action: str, loaded: str | None = None) -> dict:
     """Set the values that differ, audit them (before/after) and commit; returns the changes
-    (NotUnique: nothing was saved)."""
+    (NotUnique, Overtaken: nothing was saved). loaded: the fingerprint the edit page was drawn
+    with; the save then keeps what someone else changed meanwhile in fields left as shown."""
+    values = _merged(obj, values, loaded)
     before = {key: _plain(getattr(obj, key)) for key in values}
     for key, value in values.items():
         if _plain(getattr(obj, key)) != _plain(value):
@@ -65,11 +133,11 @@ def create(obj, values: dict, *, actor: User, action: str):
     return obj
 
 
-def save(obj, values: dict, *, actor: User, action: str):
-    """Create a new row (audited as `<action>.create`) or update one (`<action>.update`);
-    commits and returns the row."""
+def save(obj, values: dict, *, actor: User, action: str, loaded: str | None = None):
+    """Create a new row (audited as `<action>.create`) or update one (`<action>.update`, with
+    the page's fingerprint: see update); commits and returns the row."""
     if db.inspect(obj).persistent:
-        update(obj, values, actor=actor, action=f"{action}.update")
+        update(obj, values, actor=actor, action=f"{action}.update", loaded=loaded)
         return obj
     return create(obj, values, actor=actor, action=f"{action}.create")
 

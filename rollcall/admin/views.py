@@ -13,6 +13,7 @@ from rollcall.admin.forms import (
     ImportForm,
     SchoolForm,
 )
+from rollcall.admin.helpers import overtaken
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, Student, User
 from rollcall.roster import checks as roster_checks
@@ -46,17 +47,24 @@ def index():
 def school_settings():
     """The school's cut-off times, text settings, time zone, language and phone."""
     school = current_user.school
-    form = SchoolForm(obj=school, school=school)
+    form = SchoolForm(obj=school, school=school, editing=school)
+    status = 200
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in SCHOOL_FIELDS}
         values["phone"] = form.parsed_phone.e164 if form.parsed_phone else None
         values["timezone"] = values["timezone"].strip()
         values["sms_window"] = (values["sms_window"] or "").strip() or None
-        services.update(school, values, actor=current_user, action="admin.school.update")
-        flash(_("Saved."), "success")
-        return redirect(url_for("admin.school_settings"))
+        try:
+            services.update(school, values, actor=current_user, action="admin.school.update",
+                            loaded=form.loaded.data)
+        except services.Overtaken as clash:  # another admin saved these settings meanwhile
+            overtaken(form, clash)
+            status = 409
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.school_settings"))
     return render_template("admin/form.html", form=form, title=_("School settings"),
-                           back=url_for("admin.index"))
+                           back=url_for("admin.index")), status
 
 
 @bp.route("/import", methods=["GET", "POST"])
