@@ -9,11 +9,10 @@ from rollcall import page_forms
 from rollcall.admin import services
 from rollcall.admin.forms import UserForm
 from rollcall.admin.helpers import (
-    check_again,
     homeroom_choices,
-    overtaken,
     own_or_404,
     paginate,
+    refused,
     rows_by_ids,
     search,
 )
@@ -43,22 +42,20 @@ def user_edit(user_id):
                   "active": form.active.data,
                   "homerooms": rows_by_ids(Homeroom, form.homerooms.data, current_user.school_id),
                   "phone_e164": form.parsed_phone.e164 if form.parsed_phone else None}
-        try:
+
+        def write():
             if user is None:
                 new = User(school_id=current_user.school_id, username=form.username.data.strip())
                 new.set_password(form.password.data)
                 services.create(new, values, actor=current_user, action="admin.user.create")
-            else:
-                if form.password.data:  # one transaction with the other changes
-                    services.set_password(user, form.password.data, actor=current_user)
-                services.update(user, values, actor=current_user, action="admin.user.update",
-                                loaded=form.loaded.data)
-        except services.NotUnique as taken:  # the same username, saved a moment before
-            check_again(form, taken)
-            return _user_page(form, user)
-        except services.Overtaken as clash:  # another admin saved this account meanwhile
-            overtaken(form, clash)
-            return _user_page(form, user, 409)
+                return
+            if form.password.data:  # one transaction with the other changes
+                services.set_password(user, form.password.data, actor=current_user)
+            services.update(user, values, actor=current_user, action="admin.user.update",
+                            loaded=form.loaded.data)
+
+        if (status := refused(form, write)) is not None:
+            return _user_page(form, user, status)
         flash(_("Saved."), "success")
         return redirect(url_for("admin.users"))
     return _user_page(form, user)

@@ -8,7 +8,7 @@ from rollcall.access import homeroom_or_404, roles_required
 from rollcall.admin import services
 from rollcall.admin.forms import ContactForm
 from rollcall.admin.guardians import flash_phone_warning
-from rollcall.admin.helpers import guardian_search_page, overtaken, own_or_404
+from rollcall.admin.helpers import guardian_search_page, own_or_404, refused
 from rollcall.models import Guardian, Role
 
 bp = Blueprint("contacts", __name__)
@@ -32,13 +32,10 @@ def guardian_edit(guardian_id):
     if form.validate_on_submit():
         values = {"absence_texts": form.absence_texts.data,
                   **services.phone_values(form.phone.data, form.parsed_phone)}
-        try:
-            services.update(guardian, values, actor=current_user,
-                            action="contacts.guardian.update", loaded=form.loaded.data)
-        except services.Overtaken as clash:  # someone else saved this guardian meanwhile
-            overtaken(form, clash)
-            status = 409
-        else:
+        status = refused(form, lambda: services.update(
+            guardian, values, actor=current_user, action="contacts.guardian.update",
+            loaded=form.loaded.data))
+        if status is None:
             flash_phone_warning(form)
             return redirect(url_for("contacts.guardians"))
     return render_template("admin/form.html", form=form, title=guardian.shown_name,

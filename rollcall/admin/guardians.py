@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from rollcall.admin import people, services
 from rollcall.admin.forms import ContactOrderForm, GuardianForm
-from rollcall.admin.helpers import guardian_search_page, overtaken, own_or_404
+from rollcall.admin.helpers import guardian_search_page, own_or_404, refused
 from rollcall.admin.views import bp
 from rollcall.extensions import db
 from rollcall.models import Guardian, Student, StudentGuardian
@@ -43,13 +43,10 @@ def guardian_edit(guardian_id):
     form = GuardianForm(obj=guardian, school=current_user.school, editing=guardian)
     status = 200
     if form.validate_on_submit():
-        try:
-            services.update(guardian, guardian_values(form), actor=current_user,
-                            action="admin.guardian.update", loaded=form.loaded.data)
-        except services.Overtaken as clash:  # someone else saved this guardian meanwhile
-            overtaken(form, clash)
-            status = 409
-        else:
+        status = refused(form, lambda: services.update(
+            guardian, guardian_values(form), actor=current_user, action="admin.guardian.update",
+            loaded=form.loaded.data))
+        if status is None:
             flash_phone_warning(form)
             return redirect(url_for("admin.guardian_edit", guardian_id=guardian.id))
     return render_template("admin/form.html", form=form, title=guardian.shown_name,

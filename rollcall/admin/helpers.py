@@ -7,10 +7,27 @@ from sqlalchemy import or_
 from wtforms.fields import SelectChoice
 
 from rollcall.access import scoped_or_404
+from rollcall.admin import services
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, User
 
 PER_PAGE = 50
+
+
+def refused(form, save) -> int | None:
+    """Run save() (a write through admin.services); None when it saved. When another admin
+    took the same name a moment ago (NotUnique) or saved other values in the fields this one
+    changed (Overtaken), nothing is saved and the page comes back as typed, saying so: the
+    status to draw it with."""
+    try:
+        save()
+    except services.NotUnique as taken:
+        check_again(form, taken)
+        return 200  # the form names the taken name, as for one taken long before
+    except services.Overtaken as clash:
+        overtaken(form, clash)
+        return 409
+    return None
 
 
 def check_again(form, taken: Exception) -> None:

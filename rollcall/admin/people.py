@@ -10,11 +10,10 @@ from rollcall import page_forms
 from rollcall.admin import services
 from rollcall.admin.forms import ContactOrderForm, HomeroomForm, StudentForm
 from rollcall.admin.helpers import (
-    check_again,
     homeroom_choices,
-    overtaken,
     own_or_404,
     paginate,
+    refused,
     rows_by_ids,
     search,
     teacher_choices,
@@ -40,24 +39,22 @@ def homeroom_edit(homeroom_id):
     homeroom = own_or_404(Homeroom, homeroom_id) if homeroom_id else None
     form = HomeroomForm(obj=homeroom, school=current_user.school, editing=homeroom)
     form.teachers.choices = teacher_choices(current_user.school_id)
+    status = 200
     if request.method == "GET" and homeroom:
         form.teachers.data = [teacher.id for teacher in homeroom.teachers]
     if form.validate_on_submit():
         values = {"name": form.name.data.strip(), "grade": form.grade.data,
                   "graduating": form.graduating.data, "active": form.active.data,
                   "teachers": rows_by_ids(User, form.teachers.data, current_user.school_id)}
-        try:
-            services.save(homeroom or Homeroom(school_id=current_user.school_id), values,
-                          actor=current_user, action="admin.homeroom", loaded=form.loaded.data)
-        except services.NotUnique as taken:  # the same name, saved a moment before
-            check_again(form, taken)
-        except services.Overtaken as clash:  # another admin saved this homeroom meanwhile
-            overtaken(form, clash)
-        else:
+        record = homeroom or Homeroom(school_id=current_user.school_id)
+        status = refused(form, lambda: services.save(record, values, actor=current_user,
+                                                     action="admin.homeroom",
+                                                     loaded=form.loaded.data))
+        if status is None:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.homerooms"))
     return render_template("admin/form.html", form=form, back=url_for("admin.homerooms"),
-                           title=homeroom.name if homeroom else _("New homeroom"))
+                           title=homeroom.name if homeroom else _("New homeroom")), status
 
 
 @bp.get("/students")
@@ -81,6 +78,7 @@ def student_edit(student_id):
     """Add or edit a student; moving to another homeroom keeps the student's history."""
     student = own_or_404(Student, student_id) if student_id else None
     page = student_page(student)
+    status = 200
     if student is not None and request.method == "POST" and \
             (held := held_student_page(student, page, "student")):
         return held
@@ -89,19 +87,15 @@ def student_edit(student_id):
         values = {"student_number": form.student_number.data.strip(),
                   "name": form.name.data.strip(), "seat": form.seat.data,
                   "homeroom_id": form.homeroom_id.data, "active": form.active.data}
-        try:
-            saved = services.save(student or Student(school_id=current_user.school_id), values,
-                                  actor=current_user, action="admin.student",
-                                  loaded=form.loaded.data)
-        except services.NotUnique as taken:  # the same number, saved a moment before
-            check_again(form, taken)
-        except services.Overtaken as clash:  # another admin saved this student meanwhile
-            overtaken(form, clash)
-        else:
+        record = student or Student(school_id=current_user.school_id)
+        status = refused(form, lambda: services.save(record, values, actor=current_user,
+                                                     action="admin.student",
+                                                     loaded=form.loaded.data))
+        if status is None:
             flash(_("Saved."), "success")
-            return redirect(url_for("admin.student_edit", student_id=saved.id))
+            return redirect(url_for("admin.student_edit", student_id=record.id))
     return render_template("admin/student.html", form=page.form, student=student,
-                           order_forms=page.orders)
+                           order_forms=page.orders), status
 
 
 class StudentPage(NamedTuple):

@@ -13,7 +13,7 @@ from rollcall.admin.forms import (
     ImportForm,
     SchoolForm,
 )
-from rollcall.admin.helpers import overtaken
+from rollcall.admin.helpers import refused
 from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, Student, User
 from rollcall.roster import checks as roster_checks
@@ -54,13 +54,10 @@ def school_settings():
         values["phone"] = form.parsed_phone.e164 if form.parsed_phone else None
         values["timezone"] = values["timezone"].strip()
         values["sms_window"] = (values["sms_window"] or "").strip() or None
-        try:
-            services.update(school, values, actor=current_user, action="admin.school.update",
-                            loaded=form.loaded.data)
-        except services.Overtaken as clash:  # another admin saved these settings meanwhile
-            overtaken(form, clash)
-            status = 409
-        else:
+        status = refused(form, lambda: services.update(
+            school, values, actor=current_user, action="admin.school.update",
+            loaded=form.loaded.data))
+        if status is None:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.school_settings"))
     return render_template("admin/form.html", form=form, title=_("School settings"),
