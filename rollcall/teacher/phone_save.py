@@ -98,10 +98,15 @@ def _whole(body: dict, name: str) -> int | None:
 
 
 def _instant(body: dict, name: str) -> datetime | None:
-    """A time in ms since the epoch (the phone's tap, the page's load); one that no clock
-    shows is left out, and the save is recorded when it is received (as the plain form's)."""
     value = _whole(body, name)
+    return None if value is None else from_ms(value)
+
+
+def from_ms(value: int) -> datetime | None:
+    """A time in ms since the epoch (the phone's tap, the page's load), from a JSON body or a
+    plain form's field; one that no clock shows is left out, and the save is recorded when it
+    is received."""
     try:
-        return None if value is None else datetime.fromtimestamp(value / 1000, UTC)
+        return datetime.fromtimestamp(value / 1000, UTC)
     except (OverflowError, OSError, ValueError):
         return None

@@ -29,9 +29,9 @@ class BeforeSave(NamedTuple):
     refusal: object
     is_today: bool
     version: int | None  # the version the page was loaded with
-    names: dict[int, str]  # the class's names by student id, in seat order
-    numbers: dict[int, str]  # and their student numbers
-    students: dict  # and the students (kept through the COMMIT: checks.services.save_check)
+    # The class's students by id, in seat order (kept through the COMMIT:
+    # checks.services.save_check): their names and numbers are read from them.
+    students: dict
 
 
 def overtaken(written, before: BeforeSave) -> bool:
@@ -50,20 +50,20 @@ def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: 
     class since their row was saved are read again."""
     written = check.written
     values = written.values
-    order = list(before.numbers) + [sid for sid in values if sid not in before.numbers]
+    order = list(before.students) + [sid for sid in values if sid not in before.students]
     contacts_changed = kind == CheckKind.ATTENDANCE and (
         written.new or contact_logged or _not_in_class(written.before) != _not_in_class(values))
     absent = [sid for sid in order
               if values.get(sid, {}).get("status") in NOT_IN_CLASS] if contacts_changed else []
     others = [before.students[sid] for sid in absent if sid in before.students]
-    others += services.students_in_order(sid for sid in order if sid not in before.numbers)
-    names = before.names | {s.id: s.name for s in others}
-    numbers = before.numbers | {s.id: s.student_number for s in others}
+    others += services.students_in_order(sid for sid in order if sid not in before.students)
+    known = before.students | {s.id: s for s in others}
+    names = {sid: student.name for sid, student in known.items()}
     context = {"homeroom_id": homeroom_id, "day": day, "kind": kind, "check": check,
                "refusal": before.refusal, "school": before.school, "next_kind": next_kind,
                "history": written.history if written.history is not None
                else summary.check_history(check), "flagged": flagged(values),
-               "names": {numbers[sid]: name for sid, name in names.items()},
+               "names": {s.student_number: s.name for s in known.values()},
                "names_by_id": names, "is_dangerous": summary.is_dangerous,
                "describe_audit_values": summary.describe_audit_values,
                "contacts_changed": contacts_changed}

@@ -1,7 +1,7 @@
 """The teacher's day: Today, and the three check pages (bag check, attendance, dismissal)."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask import (
     Blueprint,
@@ -140,8 +140,6 @@ def _before_save(homeroom, day: date, kind: CheckKind, refusal, version,
         saved=_("%(check)s saved.", check=vocabulary.name(kind)),
         school=homeroom.school, refusal=refusal,
         is_today=day == clock.school_today(homeroom.school), version=version,
-        names={s.id: s.name for s in students},
-        numbers={s.id: s.student_number for s in students},
         students={s.id: s for s in students})
 
 
@@ -200,10 +198,7 @@ def ms_time(formdata, name: str) -> datetime | None:
     text = formdata.get(name, "")
     if not (text.isascii() and text.isdigit() and len(text) <= 15):
         return None
-    try:
-        return datetime.fromtimestamp(int(text) / 1000, UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
+    return phone_save.from_ms(int(text))
 
 
 def _phone_answer(homeroom_id: int, day: date, kind: CheckKind, check,
@@ -222,7 +217,7 @@ def _phone_answer(homeroom_id: int, day: date, kind: CheckKind, check,
         said = ()
     written = check.written
     saved = written.kinds if before.is_today else set()
-    onward = _after_save(homeroom_id, day, kind, written, saved, before.names)
+    onward = _after_save(homeroom_id, day, kind, written, saved, before.students)
     if onward is None and saved_state.overtaken(written, before):
         onward = before.page
     if onward is not None:  # the messages go along to the page the phone goes to
@@ -241,18 +236,18 @@ def _phone_answer(homeroom_id: int, day: date, kind: CheckKind, check,
 
 
 def _after_save(homeroom_id: int, day: date, kind: CheckKind, written,
-                today_saved: set[CheckKind], names: dict[int, str]) -> str | None:
+                today_saved: set[CheckKind], students: dict) -> str | None:
     """Where a phone goes after saving: from the bag check at morning reading straight on to
     attendance, when it is still to do (the office's flag goes along as a message).
 
-    today_saved: the kinds saved that day when it is today, else nothing. Given the class's
-    names by student id from before the save's COMMIT, so as not to read them again."""
+    today_saved: the kinds saved that day when it is today, else nothing. students: the
+    class's students by id, gathered before the save, so as not to read them again."""
     if kind != CheckKind.BAG or not today_saved or CheckKind.ATTENDANCE in today_saved:
         return None
     for student_id, values in written.values.items():
         if values["status"] == "found" and summary.is_dangerous(values):
-            name = names.get(student_id) or services.students_in_order([student_id])[0].name
-            flash(_("Flagged to the office") + _(": ") + name + " · "
+            student = students.get(student_id) or services.students_in_order([student_id])[0]
+            flash(_("Flagged to the office") + _(": ") + student.name + " · "
                   + vocabulary.detail_name(kind, "category", values["category"]), "error")
     return url_for("checks.check_page", homeroom_id=homeroom_id, day=day.isoformat(),
                    kind=CheckKind.ATTENDANCE.value)
