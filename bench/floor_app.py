@@ -2,6 +2,9 @@
 
 GET /floor/<homeroom_id>: one indexed SELECT (a homeroom's students) rendered as a table.
 POST /floor/<homeroom_id>: one single-row UPDATE and a COMMIT.
+The same two behind a sign-in (/signed/<homeroom_id>, after POST /signed/login/<user_id>):
+Flask's session cookie and Flask-Login loading the user by one primary-key SELECT, what any
+signed-in request of a Flask app on this stack pays before its own work.
 Served as `gunicorn ... 'bench.floor_app:from_environment()'` with
 ROLLCALL_SQLALCHEMY_DATABASE_URI set; the bench creates its counter table first (`prepare`).
 """
@@ -9,6 +12,7 @@ ROLLCALL_SQLALCHEMY_DATABASE_URI set; the bench creates its counter table first 
 import os
 
 from flask import Flask, render_template_string
+from flask_login import LoginManager, UserMixin, login_required, login_user
 from sqlalchemy import create_engine, text
 
 PAGE = """<!doctype html><title>floor</title><table>
@@ -19,6 +23,7 @@ PAGE = """<!doctype html><title>floor</title><table>
 def create_app(uri: str) -> Flask:
     """The floor app on database uri (the same engine options Rollcall uses)."""
     app = Flask(__name__)
+    app.secret_key = os.urandom(16)  # signs the signed-in floor's session cookie
     # As Rollcall's engine: a pre-ping per checkout; on SQLite, wait for the write lock.
     sqlite = uri.startswith("sqlite")
     engine = create_engine(uri, pool_pre_ping=True,
@@ -42,7 +47,36 @@ def create_app(uri: str) -> Flask:
                                {"room": homeroom_id})
         return "", 204
 
+    _signed_in(app, engine, page, save)
     return app
+
+
+class _User(UserMixin):
+    def __init__(self, row):
+        self.id, self.username = row
+
+
+def _signed_in(app: Flask, engine, page, save) -> None:
+    """The page and the save behind Flask-Login, its user read by id from Rollcall's users
+    table (the signed-in floor)."""
+    logins = LoginManager(app)
+
+    @logins.user_loader
+    def load(user_id):
+        with engine.connect() as connection:
+            row = connection.execute(text("SELECT id, username FROM users WHERE id = :id"),
+                                     {"id": int(user_id)}).first()
+        return _User(row) if row else None
+
+    @app.post("/signed/login/<int:user_id>")
+    def sign_in(user_id):
+        login_user(load(user_id))
+        return "", 204
+
+    app.add_url_rule("/signed/<int:homeroom_id>", "signed_page", login_required(page),
+                     methods=["GET"])
+    app.add_url_rule("/signed/<int:homeroom_id>", "signed_save", login_required(save),
+                     methods=["POST"])
 
 
 def prepare(uri: str, homeroom_ids: list[int]) -> None:

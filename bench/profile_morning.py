@@ -140,16 +140,32 @@ def _morning(app, username: str, room: int, ids: list[int], timings: dict, state
 # the attendance page at most 3x the floor page, its save at most 5x the floor save).
 AGAINST_FLOOR = (("attendance page", "floor page"), ("bag page", "floor page"),
                  ("attendance save", "floor save"), ("bag save", "floor save"))
+# And against the same floor behind a sign-in (Flask's session cookie, Flask-Login's user
+# loaded by id): what is left is Rollcall's own work.
+AGAINST_SIGNED_FLOOR = (("today link", "signed floor save"),
+                        ("attendance page", "signed floor page"),
+                        ("attendance save", "signed floor save"),
+                        ("bag save", "signed floor save"))
+
+
+# The floor's requests: (name, method, path), the signed-in ones behind Flask-Login.
+FLOORS = (("floor page", "get", "/floor"), ("floor save", "post", "/floor"),
+          ("signed floor page", "get", "/signed"), ("signed floor save", "post", "/signed"))
 
 
 def _floor(uri: str, rooms: list[int], timings: dict) -> None:
-    """The floor app's page and save for each homeroom, in this process, on the same database."""
+    """The floor app's page and save for each homeroom, in this process, on the same database,
+    bare and behind a sign-in."""
     floor_app.prepare(uri, rooms)
-    client = floor_app.create_app(uri).test_client()
+    app = floor_app.create_app(uri)
+    client = app.test_client()
+    with app.extensions["floor_engine"].connect() as connection:
+        user_id = connection.execute(text("SELECT min(id) FROM users")).scalar_one()
+    assert client.post(f"/signed/login/{user_id}").status_code == 204
     for room in rooms:
-        for name, method in (("floor page", client.get), ("floor save", client.post)):
+        for name, method, path in FLOORS:
             start = time.process_time()
-            response = method(f"/floor/{room}")
+            response = getattr(client, method)(f"{path}/{room}")
             timings[name].append((time.process_time() - start) * 1000)
             assert response.status_code in (200, 204), (name, response.status_code)
 
@@ -171,7 +187,7 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory() as folder, clock.frozen(at(7, 40)):
         uri = args.database or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         app, teachers = _build(uri, args.rounds)
-        timings = {name: [] for name in (*REQUESTS, "floor page", "floor save")}
+        timings = {name: [] for name in (*REQUESTS, *(floor for floor, _, _ in FLOORS))}
         statements = {name: [] for name in REQUESTS}
         profiler = cProfile.Profile() if args.profile else None
         for index, (username, room, ids) in enumerate(teachers):
@@ -185,18 +201,20 @@ def main(argv=None) -> None:
               f"; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         for name in requests:
             warm = timings[name][1:]
-            print(f"  {name:16} CPU median {statistics.median(warm):6.1f} ms  "
+            print(f"  {name:17} CPU median {statistics.median(warm):6.1f} ms  "
                   f"min {min(warm):6.1f}  statements {statements[name][-1]}")
-        print(f"  {'morning':16} CPU median "
+        print(f"  {'morning':17} CPU median "
               f"{sum(statistics.median(timings[n][1:]) for n in morning):6.1f} ms "
               f"(without sign-in "
               f"{sum(statistics.median(timings[n][1:]) for n in morning[1:]):.1f} ms)")
         for name, what in (("floor page", "a 45-row SELECT rendered"),
-                           ("floor save", "one UPDATE and COMMIT")):
+                           ("floor save", "one UPDATE and COMMIT"),
+                           ("signed floor page", "the floor page, signed in"),
+                           ("signed floor save", "the floor save, signed in")):
             warm = timings[name][1:]
-            print(f"  {name:16} CPU median {statistics.median(warm):6.1f} ms  "
+            print(f"  {name:17} CPU median {statistics.median(warm):6.1f} ms  "
                   f"min {min(warm):6.1f}  (bench/floor_app.py: {what})")
-        for ours, floor in AGAINST_FLOOR:
+        for ours, floor in AGAINST_FLOOR + AGAINST_SIGNED_FLOOR:
             ratio = statistics.median(timings[ours][1:]) / statistics.median(timings[floor][1:])
             print(f"  {ours} / {floor}: {ratio:.1f}x")
         if profiler and args.profile:
