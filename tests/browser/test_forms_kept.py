@@ -155,3 +155,48 @@ def test_every_page_of_several_forms_keeps_what_is_typed(live_server, phone, lan
         # An account's page: its fields and the sign-out buttons of its phones and browsers.
         [admin] = stored(app, User, username="admin")
         nothing_typed_is_lost(phone, f"{base}/admin/users/{admin.id}", "account")
+
+
+def test_a_link_followed_with_text_typed_is_held_once(live_server, phone, lang, demo_class,
+                                                      sign_in):
+    """A link tapped while a form holds typed text that only the screen has (a family
+    contact's note; an admin's edit) stops once, says so next to it and keeps it; tapped again
+    it goes. The check's taps, which the phone keeps (Today marks them), do not hold a link."""
+    text, base = TEXT[lang], live_server.url
+    homeroom_id, seat = demo_class
+    url = f"{base}/homerooms/{homeroom_id}/checks/{DAY}/attendance"
+    phones = "a[href$='/contacts']"
+    with school_clock(7, 55):
+        sign_in(phone, base, "teacher1", DEMO_PASSWORD)
+        phone.goto(url)
+        tap_status(phone, seat[5], "absent")
+        submit(phone)
+        tap_status(phone, seat[6], "late")  # kept on the phone: no hold for it alone
+        note = phone.locator(".contact-form textarea[name=note]")
+        note.fill(NOTE)
+        phone.locator(phones).tap()
+        warned_in_place(phone, text, ".contact-form")
+        assert phone.url == url and note.input_value() == NOTE
+        with phone.expect_navigation():
+            phone.locator(phones).tap()  # the same link again: it goes
+        assert phone.url.endswith(f"/homerooms/{homeroom_id}/contacts")
+
+        phone.goto(url)  # the taps alone: the link goes at once
+        tap_status(phone, seat[7], "late")
+        with phone.expect_navigation():
+            phone.locator(phones).tap()
+        sign_out(phone)
+
+        sign_in(phone, base, "admin", DEMO_PASSWORD)
+        student = f"{base}/admin/students/{seat[3]}"
+        phone.goto(student)
+        field = phone.locator("main input[type=text]:visible").first
+        field.fill("已改-未保存")
+        phone.locator(".menu-button").tap()
+        menu_link = phone.locator(".menu-links a").first  # the office's Today
+        menu_link.tap()
+        assert phone.locator("main #keep").is_visible()
+        assert phone.url == student and field.input_value() == "已改-未保存"
+        with phone.expect_navigation():
+            menu_link.tap()
+        assert phone.url != student

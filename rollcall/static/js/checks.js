@@ -19,10 +19,13 @@
     });
     var mark = document.querySelector("[data-unsent-for]:not([hidden])");
     if (!lost && mark) { lost = [mark.parentNode, mark.parentNode]; }
-    if (!lost || warned === event.target) { return; }
+    hold(event, event.target, lost);
+  }, true);
+  function hold(event, pressed, lost) {
+    if (!lost || warned === pressed) { return; }
     event.preventDefault();
     event.stopImmediatePropagation();
-    warned = event.target;
+    warned = pressed;
     var note = document.getElementById("keep") || document.createElement("p");
     note.id = "keep";
     note.className = "flash flash-warning";
@@ -30,6 +33,23 @@
     note.textContent = script.getAttribute("data-warn");
     lost[0].parentNode.insertBefore(note, lost[0]);
     lost[1].focus();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || link.target || link.hasAttribute("download") ||
+        event.button || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+    var to = new URL(link.href, location.href);
+    if (!/^https?:$/.test(to.protocol) ||
+        (to.pathname === location.pathname && to.search === location.search && to.hash)) { return; }
+    var f = Array.prototype.find.call(document.querySelectorAll("input, select, textarea"),
+      function (field) {
+        // getAttribute: a field named "method" (the contact form's) hides form.method.
+        return changed(field) && field.form &&
+          /^post$/i.test(field.form.getAttribute("method")) &&
+          (!field.form.classList.contains("check-form") || field.closest(".contact-form"));
+      });
+    var box = f && (f.closest(".contact-form") || f.form);
+    hold(event, link, f && [box.querySelector("[type=submit]") || f, f]);
   }, true);
   document.addEventListener("input", function () { warned = null; }, true);
 
