@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit
 from rollcall.extensions import db
-from rollcall.models import Guardian, Student, StudentGuardian, User
+from rollcall.models import Guardian, School, Student, StudentGuardian, User
 from rollcall.phones import ParsedPhone
 from rollcall.state_change import hold
 
@@ -118,7 +118,14 @@ def update(obj, values: dict, *, actor: User, action: str, loaded: str | None = 
 
 
 def create(obj, values: dict, *, actor: User, action: str):
-    """Add a new row, audit what it was created with, and commit (NotUnique: nothing was)."""
+    """Add a new row, audit what it was created with, and commit (NotUnique: nothing was).
+
+    A roster import holds the school's row while it adds and updates the school's people
+    (roster.services.apply_roster): holding it too, an admin's new account, class or student
+    takes turns with an import. Whichever comes second reads what the first wrote: the import
+    finds the admin's class or student by its name or number, the admin is told the name is
+    taken. (Else one import adding the name the admin had just added would fail whole.)"""
+    hold(db.session.get(School, obj.school_id))
     for key, value in values.items():
         setattr(obj, key, value)
     db.session.add(obj)
