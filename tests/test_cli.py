@@ -176,7 +176,8 @@ def test_a_username_taken_at_the_same_instant_is_one_clear_line(app, runner, sch
     taken = []
 
     def meanwhile(conn, cursor, statement, parameters, context, executemany):
-        if not taken and statement.lstrip().upper().startswith("INSERT INTO USERS"):
+        # Just before the command's first write (it holds the school's row, then adds).
+        if not taken and statement.lstrip().upper().startswith(("UPDATE", "INSERT")):
             taken.append(True)
             with engine.begin() as other:
                 other.execute(insert(User.__table__).values(
