@@ -12,7 +12,7 @@ from sqlalchemy import event
 from rollcall.admin import services as admin_services
 from rollcall.cases import services as cases
 from rollcall.extensions import db
-from rollcall.models import CalendarDay, Homeroom, School, Student, User
+from rollcall.models import CalendarDay, Homeroom, School, Student, StudentGuardian, User
 from rollcall.notify import services as notify_services
 from rollcall.notify import test_texts
 from rollcall.notify.models import OutboxText, TextKind, TextStatus
@@ -318,3 +318,28 @@ def test_an_import_adding_what_an_admin_adds_that_instant_takes_its_turn(
         assert len(rooms) == 1 and len(pupils) == 5
         assert {pupil.homeroom_id for pupil in pupils} == {rooms[0].id}
         db.session.remove()
+
+
+def test_two_guardians_added_to_one_student_at_once_get_their_own_places(app, school):
+    """Two admins each add a guardian to the same student at one instant: each is last in
+    the contact order at the moment it is saved, so the two do not share a place."""
+    student_id = school.student_ids["room1"][0]
+
+    def adding(name):
+        def step():
+            admin = db.session.get(User, school.user_ids["admin"])
+            student = db.session.get(Student, student_id)
+            student.guardian_links  # noqa: B018 - the page showed them, as an admin's would
+            values = {"name": name, "relationship_label": "父亲", "phone_e164": None,
+                      "phone_raw": None, "language": "zh_Hans", "absence_texts": True}
+            return lambda: admin_services.add_guardian(student, values, actor=admin)
+        return step
+
+    results = at_once(app, adding("家长甲"), adding("家长乙"))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with app.app_context():
+        orders = db.session.scalars(db.select(StudentGuardian.contact_order).where(
+            StudentGuardian.student_id == student_id).order_by(
+            StudentGuardian.contact_order)).all()
+        db.session.remove()
+    assert orders == [1, 2, 3]
