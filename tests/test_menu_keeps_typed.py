@@ -11,6 +11,7 @@ warns: tests/browser/test_forms_kept.py.)"""
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -307,6 +308,19 @@ PAGES = {
     "roster import": ("admin", lambda a, log, s, c, t: "/admin/import", "import-form"),
     "roll-call groups": ("admin", lambda a, log, s, c, t: a_groups_page(c, t), "groups-form"),
 }
+
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+SIGNED_OUT = {"auth/login.html"}  # no menu of a signed-in person to post it
+
+
+def test_every_page_with_a_form_to_type_in_declares_it():
+    """A page posting a form declares it as its page form (page_forms), or the menu's presses
+    without JavaScript would drop what is typed there: PAGES and the tests above visit them."""
+    undeclared = [str(path.relative_to(TEMPLATES)) for path in sorted(TEMPLATES.rglob("*.html"))
+                  if 'method="post"' in path.read_text(encoding="utf-8")
+                  and "page_form" not in path.read_text(encoding="utf-8")]
+    assert undeclared == sorted(SIGNED_OUT)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
