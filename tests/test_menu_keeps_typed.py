@@ -2,12 +2,11 @@
 
 On a page of one form (rollcall/page_forms.py: every page where a person types something, from
 the check pages to the admin's edit forms; see PAGES below), the menu's two buttons are,
-without JavaScript, buttons of
-the page's form: the press carries what was typed. A language switch brings the page back as
-typed in the other language, saving nothing; a sign-out with typed text signs nobody out and
-brings the page back as typed, saying so, with a button that signs out anyway. Without typed
-text both do what they always did. (With JavaScript the menu keeps its own forms and checks.js
-warns: tests/browser/test_forms_kept.py.)"""
+without JavaScript, buttons of the page's form: the press carries what was typed. A language
+switch brings the page back as typed in the other language, saving nothing; a sign-out with
+typed text signs nobody out and brings the page back as typed, saying so, with a button that
+signs out anyway. Without typed text both do what they always did. (With JavaScript the menu
+keeps its own forms and checks.js warns: tests/browser/test_forms_kept.py.)"""
 
 import re
 from html.parser import HTMLParser
@@ -314,6 +313,7 @@ TEMPLATES = Path(__file__).parent.parent / "templates"
 SIGNED_OUT = {"auth/login.html"}  # no menu of a signed-in person to post it
 
 
+@pytest.mark.any_database
 def test_every_page_with_a_form_to_type_in_declares_it():
     """A page posting a form declares it as its page form (page_forms), or the menu's presses
     without JavaScript would drop what is typed there: PAGES and the tests above visit them."""
@@ -323,6 +323,7 @@ def test_every_page_with_a_form_to_type_in_declares_it():
     assert undeclared == sorted(SIGNED_OUT)
 
 
+@pytest.mark.any_database  # pages drawn and posted: what is stored is only compared
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_of_one_form_keeps_what_is_typed_through_the_menu(
         app, login_as, school, tmp_path, name):
