@@ -5,6 +5,7 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event, insert
 
 from rollcall import clock
 from rollcall.cases.services import case_settings
@@ -164,3 +165,39 @@ def test_create_user_refuses_a_phone_that_is_not_one(app, runner, school):
     assert result.exit_code == 1 and "is not a phone number" in result.output
     with app.app_context():
         assert count(User) == 6
+
+
+def test_a_username_taken_at_the_same_instant_is_one_clear_line(app, runner, school):
+    """Another admin creates the same name between the command's check and its save: one
+    line saying so, exit status 1, and the command writes nothing (the other's account
+    stays as it is)."""
+    with app.app_context():
+        engine = db.engine
+    taken = []
+
+    def meanwhile(conn, cursor, statement, parameters, context, executemany):
+        # Just before the command's first write (it holds the school's row, then adds).
+        if not taken and statement.lstrip().upper().startswith(("UPDATE", "INSERT")):
+            taken.append(True)
+            with engine.begin() as other:
+                other.execute(insert(User.__table__).values(
+                    school_id=school.school_id, username="T.Same", display_name="另一位",
+                    password_hash="-", role="teacher", active=True, session_token="other",
+                    created_at=datetime(2027, 3, 2, tzinfo=UTC)))
+
+    event.listen(engine, "before_cursor_execute", meanwhile)
+    try:
+        result = runner.invoke(args=["create-user", "t.same", "--role", "teacher",
+                                     "--school", "测试中学", "--homeroom", "九年级1班",
+                                     "--password-stdin"],
+                               input="a long password\n")
+    finally:
+        event.remove(engine, "before_cursor_execute", meanwhile)
+    assert taken
+    assert result.exit_code == 1
+    assert result.output == "Error: the username 't.same' is taken\n"
+    with app.app_context():
+        assert count(User) == 7
+        [other] = db.session.scalars(db.select(User).where(User.username == "T.Same")).all()
+        assert (other.display_name, other.homerooms) == ("另一位", [])
+        db.session.remove()

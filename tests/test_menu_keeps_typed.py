@@ -1,34 +1,41 @@
 """The menu's language switch and sign-out keep what is typed on a page, without JavaScript.
 
-On a page of one form (rollcall/page_forms.py: the check pages, a missing-student case, a
-watched student, the weekly screening, the school calendar, a student's and an account's admin
-pages, one's own password page), the menu's two buttons are, without JavaScript, buttons of
-the page's form: the press carries what was typed. A language switch brings the page back as
-typed in the other language, saving nothing; a sign-out with typed text signs nobody out and
-brings the page back as typed, saying so, with a button that signs out anyway. Without typed
-text both do what they always did. (With JavaScript the menu keeps its own forms and checks.js
-warns: tests/browser/test_forms_kept.py.)"""
+On a page of one form (rollcall/page_forms.py: every page where a person types something, from
+the check pages to the admin's edit forms; see PAGES below), the menu's two buttons are,
+without JavaScript, buttons of the page's form: the press carries what was typed. A language
+switch brings the page back as typed in the other language, saving nothing; a sign-out with
+typed text signs nobody out and brings the page back as typed, saying so, with a button that
+signs out anyway. Without typed text both do what they always did. (With JavaScript the menu
+keeps its own forms and checks.js warns: tests/browser/test_forms_kept.py.)"""
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
 from rollcall.cases.models import CaseEvent
 from rollcall.checks.models import Check
-from rollcall.family.models import ContactLog
-from rollcall.models import CalendarDay, Student, User
-from rollcall.screening.models import Conflict, Screening
-from rollcall.watch.models import WatchNote
+from rollcall.custody.models import ConfiscatedItem, CustodyEvent
+from rollcall.extensions import db
+from rollcall.family.models import ContactLog, ParentMeeting
+from rollcall.models import CalendarDay, Guardian, Homeroom, School, Student, StudentGuardian, User
+from rollcall.roster.models import RosterGroupChoice
+from rollcall.screening.models import Conflict, ConflictUpdate, Screening
+from rollcall.watch.models import WatchEntry, WatchNote
 from tests.checks_support import check_url, page, school_time, table_rows
+from tests.roster_helpers import ONEROSTER
 from tests.test_cases import open_case
 from tests.test_csrf_mask import signed_in
+from tests.test_roster_groups import groups_link, upload
+from tests.test_screening import record as record_conflict
 from tests.test_watch import watched  # noqa: F401  (a fixture)
 
 EN, ZH = {"Accept-Language": "en"}, {"Accept-Language": "zh-CN"}
 STORED = (Check, ContactLog, CaseEvent, WatchNote, Conflict, Screening, CalendarDay, Student,
-          User)
+          User, ConfiscatedItem, CustodyEvent, ParentMeeting, ConflictUpdate, WatchEntry, Guardian,
+          StudentGuardian, Homeroom, School, RosterGroupChoice)
 HELD = "You typed on this page and it is not saved yet"
 
 
@@ -40,6 +47,7 @@ class PageForm(HTMLParser):
         super().__init__()
         self.form_id, self.inside, self.select, self.textarea = form_id, False, None, False
         self.fields, self.text_fields, self.radios, self.menu = [], [], {}, {}
+        self.selects, self.chosen = {}, None  # each list's option values; the one changed
         self.feed(html)
 
     def handle_starttag(self, tag, attr_list):
@@ -68,7 +76,7 @@ class PageForm(HTMLParser):
                 self.fields.append([name, attrs.get("value", "on")])
         elif tag == "input" and kind not in ("submit", "button", "file"):
             self.fields.append([name, attrs.get("value", "")])
-            if kind in ("text", "password") and "readonly" not in attrs:
+            if kind in ("text", "password", "tel", "email") and "readonly" not in attrs:
                 self.text_fields.append(len(self.fields) - 1)
 
     def menu_button(self, formaction: str) -> None:
@@ -89,6 +97,7 @@ class PageForm(HTMLParser):
             name, options = self.select
             chosen = [value for value, marked in options if marked] or [options[0][0]]
             self.fields += [[name, value] for value in chosen]
+            self.selects[name] = [value for value, _marked in options]
             self.select = None
 
     def handle_startendtag(self, tag, attrs):
@@ -102,7 +111,8 @@ class PageForm(HTMLParser):
 
     def typed(self, tag: str) -> tuple[MultiDict, list[str]]:
         """What the page holds with a distinct text typed into every text field and the first
-        radio button group tapped to another value; the texts typed."""
+        radio button group tapped to another value (on a page of lists only: the first list
+        set to another choice); the texts typed."""
         fields = [list(pair) for pair in self.fields]
         texts = []
         for n, index in enumerate(self.text_fields):
@@ -114,14 +124,24 @@ class PageForm(HTMLParser):
                 fields = [pair for pair in fields if pair[0] != name]
                 fields.append([name, next(v for v in values if v != now)])
                 break
+        if not texts and not self.radios:
+            name, values = next(iter(self.selects.items()))
+            now = next(v for k, v in fields if k == name)
+            fields = [pair for pair in fields if pair[0] != name]
+            fields.append([name, next(v for v in values if v != now)])
+            self.chosen = name
         return MultiDict([tuple(pair) for pair in fields]), texts
 
 
 def stored(app) -> list:
     """What the pages could save (an account's language and sign-in token left out: the
     language switch stores the one, signing out the other)."""
+    with app.app_context():
+        tables = [db.session.execute(db.select(model.__table__).order_by(
+            *model.__table__.primary_key.columns)).mappings().all() for model in STORED]
+        db.session.remove()
     return [[{k: v for k, v in row.items() if k not in ("locale", "session_token")}
-             for row in table_rows(app, model)] for model in STORED]
+             for row in rows] for rows in tables]
 
 
 def the_page(client, url, form_id):
@@ -134,9 +154,16 @@ def the_page(client, url, form_id):
 
 
 def kept_in(html: str, form: PageForm, data: MultiDict, texts: list[str]) -> None:
-    """Every text typed, and every radio button tapped, is on the page again."""
+    """Every text typed, every radio button tapped and every list's choice is on the page
+    again."""
     for text in texts:
         assert text in html
+    if form.chosen:
+        select = re.search(rf'<select[^>]*name="{re.escape(form.chosen)}".*?</select>', html,
+                           re.S).group(0)
+        option = re.search(rf'<option[^>]*value="{re.escape(data[form.chosen])}"[^>]*>',
+                           select).group(0)
+        assert " selected" in option, option
     for name in form.radios:
         for value in data.getlist(name):
             tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*'
@@ -149,7 +176,7 @@ def presses_keep_what_is_typed(app, client, url, form_id, tag):
     typed each time and nothing is stored; as shown, each does what it always did."""
     form = the_page(client, url, form_id)
     data, texts = form.typed(tag)
-    assert texts or form.radios, "nothing to type on " + url
+    assert texts or form.radios or form.selects, "nothing to type on " + url
     before = stored(app)
 
     response = client.post(form.menu["language"], headers=EN, data=data)
@@ -214,15 +241,97 @@ def test_the_screening_page_keeps_a_conflict_through_the_menu(app, login_as, sch
             "screening-form", "screening")
 
 
-@pytest.mark.parametrize("page_of", ["calendar", "student", "account"])
-def test_the_admin_pages_of_one_form_keep_what_is_typed_through_the_menu(
-        app, login_as, school, page_of):
-    url, form_id = {
-        "calendar": ("/admin/calendar", "calendar-form"),
-        "student": (f'/admin/students/{school.student_ids["room1"][0]}', "student-form"),
-        "account": (f'/admin/users/{school.user_ids["teacher"]}', "account-form")}[page_of]
+def a_kept_item(app, login_as, school) -> str:
+    sid = school.student_ids["room1"][0]
+    with school_time(7, 40):
+        login_as("teacher").post(check_url(school, "bag"), data={
+            f"s{sid}": "found", f"c{sid}": "fire", f"d{sid}": "打火机",
+            f"a{sid}": "kept_by_teacher"})
+    [item] = table_rows(app, ConfiscatedItem)
+    return f'/items/{item["id"]}'
+
+
+def a_conflict(app, login_as, school) -> str:
+    record_conflict(login_as("teacher"), school)
+    [conflict] = table_rows(app, Conflict)
+    return f'/conflicts/{conflict["id"]}'
+
+
+def a_guardian(app) -> int:
+    with app.app_context():
+        guardian_id = db.session.scalar(db.select(db.func.min(StudentGuardian.guardian_id)))
+        db.session.remove()
+    return guardian_id
+
+
+def a_groups_page(client, tmp_path) -> str:
+    """The roll-call groups page of a OneRoster set just checked."""
+    return groups_link(upload(client, ONEROSTER / "scheduled_only", tmp_path)
+                       .get_data(as_text=True))
+
+
+# Every page of one form that a person types in, but those with tests of their own above
+# (at 10:00 on a school day):
+# who opens it, its address (made from app, login_as, school, the client, tmp_path), its form.
+PAGES = {
+    "custody item": ("teacher", lambda a, log, s, c, t: a_kept_item(a, log, s), "custody-form"),
+    "parent meetings": ("teacher", lambda a, log, s, c, t:
+                        f'/homerooms/{s.homeroom_ids["room1"]}/parent-meetings', "meeting-form"),
+    "family contacts": ("teacher", lambda a, log, s, c, t:
+                        f'/students/{s.student_ids["room1"][0]}/family-contacts', "contact-form"),
+    "conflict": ("office", lambda a, log, s, c, t: a_conflict(a, log, s), "conflict-form"),
+    "watch list: add": ("office", lambda a, log, s, c, t: "/watch/new", "watch-add-form"),
+    "calendar": ("admin", lambda a, log, s, c, t: "/admin/calendar", "calendar-form"),
+    "student": ("admin", lambda a, log, s, c, t: f'/admin/students/{s.student_ids["room1"][0]}',
+                "student-form"),
+    "new student": ("admin", lambda a, log, s, c, t: "/admin/students/new", "student-form"),
+    "account": ("admin", lambda a, log, s, c, t: f'/admin/users/{s.user_ids["teacher"]}',
+                "account-form"),
+    "new account": ("admin", lambda a, log, s, c, t: "/admin/users/new", "account-form"),
+    "guardian": ("admin", lambda a, log, s, c, t: f"/admin/guardians/{a_guardian(a)}",
+                 "edit-form"),
+    "new guardian": ("admin", lambda a, log, s, c, t:
+                     f'/admin/students/{s.student_ids["room1"][0]}/guardians/new', "edit-form"),
+    "contacts: guardian": ("office", lambda a, log, s, c, t:
+                           f"/contacts/guardians/{a_guardian(a)}", "edit-form"),
+    "homeroom": ("admin", lambda a, log, s, c, t: f'/admin/homerooms/{s.homeroom_ids["room1"]}',
+                 "edit-form"),
+    "new homeroom": ("admin", lambda a, log, s, c, t: "/admin/homerooms/new", "edit-form"),
+    "school settings": ("admin", lambda a, log, s, c, t: "/admin/school", "edit-form"),
+    "missing students settings": ("admin", lambda a, log, s, c, t: "/admin/missing-students",
+                                  "case-settings-form"),
+    "screening settings": ("admin", lambda a, log, s, c, t: "/admin/screening",
+                           "screening-settings-form"),
+    "text settings": ("admin", lambda a, log, s, c, t: "/admin/text-settings",
+                      "text-settings-form"),
+    "roster import": ("admin", lambda a, log, s, c, t: "/admin/import", "import-form"),
+    "roll-call groups": ("admin", lambda a, log, s, c, t: a_groups_page(c, t), "groups-form"),
+}
+
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+SIGNED_OUT = {"auth/login.html"}  # no menu of a signed-in person to post it
+
+
+@pytest.mark.any_database
+def test_every_page_with_a_form_to_type_in_declares_it():
+    """A page posting a form declares it as its page form (page_forms), or the menu's presses
+    without JavaScript would drop what is typed there: PAGES and the tests above visit them."""
+    undeclared = [str(path.relative_to(TEMPLATES)) for path in sorted(TEMPLATES.rglob("*.html"))
+                  if 'method="post"' in path.read_text(encoding="utf-8")
+                  and "page_form" not in path.read_text(encoding="utf-8")]
+    assert undeclared == sorted(SIGNED_OUT)
+
+
+@pytest.mark.any_database  # pages drawn and posted: what is stored is only compared
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_of_one_form_keeps_what_is_typed_through_the_menu(
+        app, login_as, school, tmp_path, name):
+    role, address, form_id = PAGES[name]
     with school_time(10, 0):
-        presses_keep_what_is_typed(app, login_as("admin"), url, form_id, page_of)
+        client = login_as(role)
+        url = address(app, login_as, school, client, tmp_path)
+        presses_keep_what_is_typed(app, client, url, form_id, name.replace(" ", "-"))
 
 
 def test_the_password_page_keeps_what_is_typed_through_the_menu(app, login_as, school):

@@ -7,10 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, time
 
 import pytest
+from sqlalchemy import event
 
+from rollcall.admin import services as admin_services
 from rollcall.cases import services as cases
 from rollcall.extensions import db
-from rollcall.models import CalendarDay, Homeroom, School, Student, User
+from rollcall.models import CalendarDay, Homeroom, School, Student, StudentGuardian, User
 from rollcall.notify import services as notify_services
 from rollcall.notify import test_texts
 from rollcall.notify.models import OutboxText, TextKind, TextStatus
@@ -212,3 +214,132 @@ def test_the_same_roster_imported_twice_at_once_adds_each_person_once(app, schoo
         db.session.remove()
     assert (rooms, pupils) == (1, 30)
     assert sorted(bool(r.changed) for r in results) == [False, True]
+
+
+class Turns:
+    """The admin's save paused just after its INSERT (not yet committed) until the import,
+    started then, waits for it: on PostgreSQL for a row lock, seen in pg_stat_activity; on
+    SQLite, whose writers always take turns, until the import asks to write."""
+
+    def __init__(self, app, table: str):
+        with app.app_context():
+            self.engine, self.postgres = db.engine, db.engine.dialect.name == "postgresql"
+        self.table, self.local = table, threading.local()
+        self.inserted, self.import_writes = threading.Event(), threading.Event()
+
+    def __enter__(self):
+        event.listen(self.engine, "after_cursor_execute", self.seen)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "after_cursor_execute", self.seen)
+
+    def seen(self, conn, cursor, statement, parameters, context, executemany):
+        words = statement.lstrip().upper()
+        if getattr(self.local, "admin", False) and words.startswith(f"INSERT INTO {self.table}"):
+            self.inserted.set()
+            self.until_the_import_waits()
+
+    def until_the_import_waits(self):
+        if not self.postgres:
+            assert self.import_writes.wait(timeout=30)
+            return
+        for _ in range(3000):
+            with self.engine.connect() as other:
+                if other.exec_driver_sql(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND datname = current_database()").scalar():
+                    return
+            threading.Event().wait(0.01)
+        raise AssertionError("the import never waited")
+
+    def admin(self, step):
+        def ready():
+            create = step()
+
+            def change():
+                self.local.admin = True
+                return create()
+            return change
+        return ready
+
+    def importing(self, step):
+        def ready():
+            apply = step()
+
+            def change():
+                assert self.inserted.wait(timeout=30)
+                self.import_writes.set()
+                return apply()
+            return change
+        return ready
+
+
+def an_admins_homeroom(school):
+    def step():
+        admin = db.session.get(User, school.user_ids["admin"])
+        room = Homeroom(school_id=school.school_id)
+        values = {"name": "九年级8班", "grade": "9", "graduating": True, "active": True}
+        return lambda: admin_services.create(room, values, actor=admin,
+                                             action="admin.homeroom.create")
+    return step
+
+
+def an_admins_student(school):
+    def step():
+        admin = db.session.get(User, school.user_ids["admin"])
+        pupil = Student(school_id=school.school_id)
+        values = {"student_number": "R001", "name": "新生1", "active": True,
+                  "homeroom_id": school.homeroom_ids["room1"]}
+        return lambda: admin_services.create(pupil, values, actor=admin,
+                                             action="admin.student.create")
+    return step
+
+
+@pytest.mark.parametrize(("table", "creating"), [("HOMEROOMS", an_admins_homeroom),
+                                                 ("STUDENTS", an_admins_student)])
+def test_an_import_adding_what_an_admin_adds_that_instant_takes_its_turn(
+        app, school, tmp_path, table, creating):
+    """An admin adds a class (or a student) by hand while an import adds the same: the
+    import waits for the admin's save and finds it, rather than failing whole."""
+    from tests.roster_helpers import simple_csv
+
+    path = simple_csv(tmp_path, "".join(
+        f"九年级8班,9,R{n:03d},新生{n},{n},家长{n},母亲,1380013{n:04d},zh_Hans\n"
+        for n in range(1, 6)))
+    with Turns(app, table) as turns:
+        results = at_once(app, turns.admin(creating(school)),
+                          turns.importing(importing(school, path)))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with app.app_context():
+        rooms = db.session.scalars(db.select(Homeroom).where(Homeroom.name == "九年级8班")).all()
+        pupils = db.session.scalars(db.select(Student).where(
+            Student.student_number.like("R%"))).all()
+        assert len(rooms) == 1 and len(pupils) == 5
+        assert {pupil.homeroom_id for pupil in pupils} == {rooms[0].id}
+        db.session.remove()
+
+
+def test_two_guardians_added_to_one_student_at_once_get_their_own_places(app, school):
+    """Two admins each add a guardian to the same student at one instant: each is last in
+    the contact order at the moment it is saved, so the two do not share a place."""
+    student_id = school.student_ids["room1"][0]
+
+    def adding(name):
+        def step():
+            admin = db.session.get(User, school.user_ids["admin"])
+            student = db.session.get(Student, student_id)
+            student.guardian_links  # noqa: B018 - the page showed them, as an admin's would
+            values = {"name": name, "relationship_label": "父亲", "phone_e164": None,
+                      "phone_raw": None, "language": "zh_Hans", "absence_texts": True}
+            return lambda: admin_services.add_guardian(student, values, actor=admin)
+        return step
+
+    results = at_once(app, adding("家长甲"), adding("家长乙"))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with app.app_context():
+        orders = db.session.scalars(db.select(StudentGuardian.contact_order).where(
+            StudentGuardian.student_id == student_id).order_by(
+            StudentGuardian.contact_order)).all()
+        db.session.remove()
+    assert orders == [1, 2, 3]

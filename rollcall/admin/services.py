@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rollcall import audit
 from rollcall.extensions import db
-from rollcall.models import Guardian, Student, StudentGuardian, User
+from rollcall.models import Guardian, School, Student, StudentGuardian, User
 from rollcall.phones import ParsedPhone
 from rollcall.state_change import hold
 
@@ -117,8 +117,21 @@ def update(obj, values: dict, *, actor: User, action: str, loaded: str | None = 
     return {key: after[key] for key in changed}
 
 
+def _take_turns(school_id: int) -> None:
+    """Until this save's COMMIT, other saves that take turns on the school wait here (see
+    create)."""
+    hold(db.session.get(School, school_id))
+
+
 def create(obj, values: dict, *, actor: User, action: str):
-    """Add a new row, audit what it was created with, and commit (NotUnique: nothing was)."""
+    """Add a new row, audit what it was created with, and commit (NotUnique: nothing was).
+
+    A roster import holds the school's row while it adds and updates the school's people
+    (roster.services.apply_roster): holding it too, an admin's new account, class or student
+    takes turns with an import. Whichever comes second reads what the first wrote: the import
+    finds the admin's class or student by its name or number, the admin is told the name is
+    taken. (Else one import adding the name the admin had just added would fail whole.)"""
+    _take_turns(obj.school_id)
     for key, value in values.items():
         setattr(obj, key, value)
     db.session.add(obj)
@@ -149,10 +162,14 @@ def phone_values(raw: str, parsed: ParsedPhone | None) -> dict:
 
 
 def add_guardian(student: Student, values: dict, *, actor: User) -> Guardian:
-    """A new guardian for this student, last in the contact order."""
-    order = max((link.contact_order for link in student.guardian_links), default=0) + 1
+    """A new guardian for this student, last in the contact order. Two admins adding one to
+    the same student at one instant take turns (see create): the second reads the first's
+    guardian, so no two share a place in the order."""
+    _take_turns(student.school_id)
+    order = (db.session.scalar(db.select(db.func.max(StudentGuardian.contact_order)).where(
+        StudentGuardian.student_id == student.id)) or 0) + 1
     guardian = Guardian(school_id=student.school_id, sms_consent=True)
-    guardian.student_links.append(StudentGuardian(student=student, contact_order=order))
+    guardian.student_links.append(StudentGuardian(student_id=student.id, contact_order=order))
     return create(guardian, values, actor=actor, action="admin.guardian.create")
 
 

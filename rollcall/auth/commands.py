@@ -5,6 +5,7 @@ import sys
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlalchemy.exc import IntegrityError
 
 from rollcall.auth import services
 from rollcall.auth.services import MIN_PASSWORD_LENGTH
@@ -53,10 +54,17 @@ def create_user_command(username, role, school_name, homeroom_names, display_nam
         raise click.ClickException(
             f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
         )
-    services.create_user(school=school, username=username, password=password, role=role,
-                         display_name=display_name or username, homerooms=homerooms,
-                         phone_e164=phone_e164)
-    db.session.commit()
+    try:
+        services.create_user(school=school, username=username, password=password, role=role,
+                             display_name=display_name or username, homerooms=homerooms,
+                             phone_e164=phone_e164)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # nothing of this account is kept
+        if services.find_user(username) is None:
+            raise
+        # Taken between the check above and this save (an admin, or another command).
+        raise click.ClickException(f"the username {username!r} is taken") from None
     click.echo(f"created {role} {username}")
 
 
