@@ -122,9 +122,9 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     students = roster(homeroom, day, kind, checks)
     here = {s.id for s in students}
     entries, bases = split_bases(entries)
-    wanted = clean_entries(kind, school, day, entries, {
-        s.student_number: s for s in homeroom.students if s.active
-    }, not_here={s.student_number for s in homeroom.students if s.active and s.id not in here})
+    active = {s.student_number: s for s in homeroom.students if s.active}
+    wanted = clean_entries(kind, school, day, entries, active, not_here={
+        number for number, s in active.items() if s.id not in here})
     _agree_with_the_other_check(homeroom, day, kind, entries, wanted, checks)
     left_after_bag.agree_with_bag_check(homeroom, kind, entries, wanted, checks)
     rows = checks.get(kind)
@@ -285,7 +285,7 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
     # with no students has none: an INSERT without rows would write one empty row.
     if target:
         db.session.execute(INSERT_ENTRIES, [
-            {"check_id": check.id, "student_id": student_id, "status_since": now}
+            {"check_id": check_id, "student_id": student_id, "status_since": now}
             | _columns(values) for student_id, values in target.items()])
     numbers = _numbers(homeroom, target)
     trail = [audit.row("check.submit", check, actor=actor, after={
