@@ -20,7 +20,13 @@ from sqlalchemy.orm.util import identity_key
 from rollcall import audit, clock
 from rollcall.checks import left_after_bag
 from rollcall.checks.events import CheckSaved, publish_after_save, publish_in_save
-from rollcall.checks.merging import RowConflicts, fingerprints, merge, split_bases  # noqa: F401
+from rollcall.checks.merging import (  # noqa: F401
+    NO_ENTRY,
+    RowConflicts,
+    fingerprints,
+    merge,
+    split_bases,
+)
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     DEFAULT_STATUS,
@@ -132,9 +138,10 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     saved = {} if rows is None else {e.student_id: entry_values(e) for e in rows.entries}
     defaults = default_entries(homeroom, day, kind, students, checks) if check is None else {}
     merging = bool(wanted) and bases is not None
-    if merging:
-        wanted = merge(homeroom, check, wanted, bases, saved if check else defaults,
-                        defaults or default_entries(homeroom, day, kind, students, checks))
+    if merging:  # what a new check would start with, when a row says it was loaded so
+        fresh = defaults or (default_entries(homeroom, day, kind, students, checks)
+                             if NO_ENTRY in bases.values() else {})
+        wanted = merge(homeroom, check, wanted, bases, saved if check else defaults, fresh)
     target = defaults | saved | wanted
     when = record_time(school, day, tapped_at, check, loaded_at)
     _fill_arrival_times(target, saved, when if day == clock.school_today(school) else None)
