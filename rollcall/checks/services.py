@@ -402,8 +402,11 @@ def _commit_keeping() -> None:
         session.expire_on_commit = True
 
 
+_COLUMNS = ("status", *DETAILS)
+
+
 def _columns(values: dict) -> dict:
-    return {"status": values["status"]} | {name: values[name] for name in DETAILS}
+    return {name: values[name] for name in _COLUMNS}
 
 
 def _numbers(homeroom, target: dict) -> dict[int, str]:
