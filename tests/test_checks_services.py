@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from rollcall.checks import services, summary
 from rollcall.checks.models import Check, CheckEntry
@@ -318,3 +319,29 @@ def test_a_finding_added_by_a_correction_opens_one_custody_trail(app, school):
         assert [(a.object_type, a.object_id, a.after, a.actor.username) for a in opened] == [
             ("ConfiscatedItem", str(items[0].id),
              {"student_id": items[0].student_id, "state": "with_teacher"}, "t.wang")]
+
+
+def test_a_save_decides_from_the_days_rows_without_loading_their_entries(app, school):
+    # A bag save reads attendance's statuses (who is absent) and a second save its own rows
+    # as plain rows: neither loads the day's entries as ORM objects, one per student.
+    loaded = []
+
+    def count(entry, context):
+        loaded.append(entry.student_id)
+
+    with app.app_context(), school_time(7, 40):
+        n = numbers(school)
+        save(school, "attendance", [{"student_number": n[0], "status": "absent"}])
+        event.listen(CheckEntry, "load", count)
+        try:
+            save(school, "bag", [{"student_number": n[1], "status": "found",
+                                  "category": "tobacco", "action": "kept_by_teacher"}])
+            save(school, "bag", [{"student_number": n[2], "status": "not_checked"}], version=1)
+            save(school, "attendance", [{"student_number": n[3], "status": "absent"}],
+                 version=1)
+        finally:
+            event.remove(CheckEntry, "load", count)
+        assert loaded == []
+        bag = statuses(services.find_check(homeroom(school).id, DAY, "bag"))
+        assert [bag[number] for number in n[:5]] == ["not_checked", "found", "not_checked",
+                                                     "not_checked", "clear"]

@@ -229,15 +229,17 @@ def on_check_saved(event) -> None:
     student not found is missing, and a 'not found' corrected is told to the open case."""
     if event.kind != CheckKind.DISMISSAL:
         return
-    raise_for_sweep(event.check, event.actor)
+    raise_for_sweep(event.check, event.actor, event.after)
     note_sweep_changes(event.check, event.before, event.after, event.actor)
 
 
-def raise_for_sweep(check: Check, actor) -> list[MissingCase]:
-    """Trigger two: students marked 'not found' at the dismissal sweep."""
+def raise_for_sweep(check: Check, actor, rows: dict) -> list[MissingCase]:
+    """Trigger two: students marked 'not found' at the dismissal sweep. rows: every row of
+    the sweep as saved ({student_id: values}), so that its entries are not read again."""
     if check.kind != CheckKind.DISMISSAL:
         return []
-    missing = [e.student for e in check.entries if e.status == DismissalStatus.NOT_FOUND]
+    missing = [db.session.get(Student, student_id) for student_id, values in rows.items()
+               if values["status"] == DismissalStatus.NOT_FOUND]
     opened = [raise_case(student, check.school_date, CaseTrigger.NOT_FOUND, actor,
                          **_sweep_times(check))
               for student in missing]

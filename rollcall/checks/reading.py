@@ -49,6 +49,59 @@ def day_checks(homeroom_id: int, day: date) -> dict[CheckKind, Check]:
     return {CheckKind(check.kind): check for check in found}
 
 
+# What a save reads of the day's checks, as rows: the checks' columns, and their entries'
+# statuses and details (a bag save decides from attendance's 45 statuses, not 45 ORM objects).
+_CHECKS = Check.__table__
+_ENTRIES = CheckEntry.__table__
+DAY_CHECK_ROWS = db.select(*_CHECKS.c).where(
+    _CHECKS.c.homeroom_id == bindparam("homeroom_id"), _CHECKS.c.school_date == bindparam("day"))
+DAY_ENTRY_ROWS = (db.select(_ENTRIES.c.check_id, _ENTRIES.c.id, _ENTRIES.c.student_id,
+                            _ENTRIES.c.status, *(_ENTRIES.c[name] for name in DETAILS))
+                  .join(_CHECKS, _CHECKS.c.id == _ENTRIES.c.check_id)
+                  .where(_CHECKS.c.homeroom_id == bindparam("homeroom_id"),
+                         _CHECKS.c.school_date == bindparam("day")))
+
+
+class SavedCheck:
+    """A saved check as a save reads it, without ORM objects: the check's columns as
+    attributes (check.id, check.version, check.updated_at, ...) and its entries as rows
+    (entry.id, entry.student_id, entry.status and the details), which is what a save compares
+    and decides from; the ORM Check is made only of the check saved (services)."""
+
+    __slots__ = ("row", "entries")
+
+    def __init__(self, row, entries: list):
+        self.row, self.entries = row, entries
+
+    def __getattr__(self, name):
+        return getattr(self.row, name)
+
+
+def saved_day(homeroom_id: int, day: date) -> dict[CheckKind, SavedCheck]:
+    """day_checks for a save: the homeroom's saved checks of a day by kind, with their entries,
+    read as rows in two statements at most (one when none is saved). What the session already
+    holds of these checks is expired, as the save writes them without the ORM."""
+    params = {"homeroom_id": homeroom_id, "day": day}
+    rows = db.session.execute(DAY_CHECK_ROWS, params).all()
+    if not rows:
+        return {}
+    entries = {row.id: [] for row in rows}
+    for entry in db.session.execute(DAY_ENTRY_ROWS, params):
+        entries[entry.check_id].append(entry)
+    _expire_held(entries)
+    return {CheckKind(row.kind): SavedCheck(row, entries[row.id]) for row in rows}
+
+
+def _expire_held(check_ids) -> None:
+    """Expire the checks and entries of check_ids this session holds (a caller that read them
+    before saving): they are read again when next used, as the save wrote them."""
+    session = db.session()
+    for (model, key, _token), held in list(session.identity_map.items()):
+        if (model is Check and key[0] in check_ids) or (
+                model is CheckEntry and held.__dict__.get("check_id") in check_ids):
+            session.expire(held)
+
+
 def class_students(homeroom) -> list[Student]:
     """homeroom.students (in seat order, active or not), read by a statement built once when
     not loaded yet: the lazy load builds its statement again on every request."""

@@ -11,15 +11,22 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from rollcall import audit, clock
 from rollcall.checks import left_after_bag
 from rollcall.checks.events import CheckSaved, publish_after_save, publish_in_save
-from rollcall.checks.merging import RowConflicts, fingerprints, merge, split_bases  # noqa: F401
+from rollcall.checks.merging import (  # noqa: F401
+    NO_ENTRY,
+    RowConflicts,
+    fingerprints,
+    merge,
+    split_bases,
+)
 from rollcall.checks.models import (
     DANGEROUS_CATEGORIES,
     DEFAULT_STATUS,
@@ -39,6 +46,7 @@ from rollcall.checks.reading import (  # noqa: F401
     find_check,
     roster,
     saved_check,
+    saved_day,
     saved_kinds,
     saved_statuses,
     students_in_order,
@@ -51,6 +59,23 @@ from rollcall.checks.validation import (
 from rollcall.checks.window import ensure_editable
 from rollcall.extensions import db
 from rollcall.models import AuditLog, AuditRule, Student
+
+# A save writes with these, built once (building a statement and its cache key costs more CPU
+# than running it), as Core statements: the ORM's unit of work would flush the check's and
+# its entries' objects one by one.
+_CHECKS = Check.__table__
+_ENTRIES = CheckEntry.__table__
+INSERT_CHECK = insert(_CHECKS).returning(_CHECKS.c.id)
+INSERT_ENTRIES = insert(_ENTRIES)
+# The check's version moves on only from the version this save read (others' saves
+# meanwhile make it a CheckConflict); the execution's parameters name what else is set.
+UPDATE_CHECK = (update(_CHECKS).where(_CHECKS.c.id == bindparam("check_id"),
+                                      _CHECKS.c.version == bindparam("read_version"))
+                .values(version=_CHECKS.c.version + 1, edits=_CHECKS.c.edits + 1))
+# A rule's change (absent at attendance: not checked at the bag check) is not an edit.
+BUMP_VERSION = (update(_CHECKS).where(_CHECKS.c.id == bindparam("check_id"))
+                .values(version=_CHECKS.c.version + 1))
+UPDATE_ENTRY = update(_ENTRIES).where(_ENTRIES.c.id == bindparam("entry_id"))
 
 # A phone's clock may run a little ahead of the server's: a tap up to this far "in the future"
 # counts as now.
@@ -99,22 +124,24 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     kind = CheckKind(kind)
     school = homeroom.school
     ensure_editable(actor, school, day)
-    checks = day_checks(homeroom.id, day)
+    checks = saved_day(homeroom.id, day)  # rows, not ORM objects: what the save decides from
     students = roster(homeroom, day, kind, checks)
     here = {s.id for s in students}
     entries, bases = split_bases(entries)
-    wanted = clean_entries(kind, school, day, entries, {
-        s.student_number: s for s in homeroom.students if s.active
-    }, not_here={s.student_number for s in homeroom.students if s.active and s.id not in here})
+    active = {s.student_number: s for s in homeroom.students if s.active}
+    wanted = clean_entries(kind, school, day, entries, active, not_here={
+        number for number, s in active.items() if s.id not in here})
     _agree_with_the_other_check(homeroom, day, kind, entries, wanted, checks)
     left_after_bag.agree_with_bag_check(homeroom, kind, entries, wanted, checks)
-    check = checks.get(kind)
-    saved = {} if check is None else {e.student_id: entry_values(e) for e in check.entries}
+    rows = checks.get(kind)
+    check = None if rows is None else _as_check(rows)
+    saved = {} if rows is None else {e.student_id: entry_values(e) for e in rows.entries}
     defaults = default_entries(homeroom, day, kind, students, checks) if check is None else {}
     merging = bool(wanted) and bases is not None
-    if merging:
-        wanted = merge(homeroom, check, wanted, bases, saved if check else defaults,
-                        defaults or default_entries(homeroom, day, kind, students, checks))
+    if merging:  # what a new check would start with, when a row says it was loaded so
+        fresh = defaults or (default_entries(homeroom, day, kind, students, checks)
+                             if NO_ENTRY in bases.values() else {})
+        wanted = merge(homeroom, check, wanted, bases, saved if check else defaults, fresh)
     target = defaults | saved | wanted
     when = record_time(school, day, tapped_at, check, loaded_at)
     _fill_arrival_times(target, saved, when if day == clock.school_today(school) else None)
@@ -131,9 +158,22 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
         check = _create(homeroom, day, kind, target, actor, campus_checked, checks, when,
                         received)
     else:
-        check = _update(check, saved, target, actor, campus_checked, checks, when, received)
+        check = _update(check, rows, saved, target, actor, campus_checked, checks, when,
+                        received)
     # Other areas' reactions to the committed save (a sweep's missing students become cases).
     publish_after_save(CheckSaved(check, kind, actor, saved, target, new=created))
+    return check
+
+
+def _as_check(rows) -> Check:
+    """The ORM Check of a saved check read as rows (reading.SavedCheck): made from its columns
+    (its entries are read only if something asks for them), or the one the session holds."""
+    held = db.session.identity_map.get(identity_key(Check, rows.id))
+    if held is not None:  # expired by saved_day: read again when used
+        return held
+    check = Check(**rows.row._mapping)
+    make_transient_to_detached(check)
+    db.session.add(check)
     return check
 
 
@@ -165,11 +205,10 @@ def _agree_with_the_other_check(homeroom, day: date, kind: CheckKind, raw_entrie
     refuse_statuses(homeroom, raw_entries, refused, message)
 
 
-def _mark_absent_students_not_checked(homeroom, bag: Check | None, target: dict,
-                                      actor) -> list[dict]:
-    """Attendance saved: students not here are 'not checked (absent)' on the day's bag check,
-    whichever check was saved first (a finding was refused before this point). Returns the
-    audit rows."""
+def _mark_absent_students_not_checked(homeroom, bag, target: dict, actor) -> list[dict]:
+    """Attendance saved: students not here are 'not checked (absent)' on the day's bag check
+    (bag: read as rows, reading.SavedCheck), whichever check was saved first (a finding was
+    refused before this point). Returns the audit rows."""
     if bag is None:
         return []  # a bag check created later starts them as not checked
     away = {sid for sid, values in target.items() if values["status"] in NOT_HERE}
@@ -178,18 +217,21 @@ def _mark_absent_students_not_checked(homeroom, bag: Check | None, target: dict,
     if not changed:
         return []
     now = clock.now()
-    bag.version += 1  # a page or client holding the old rows must read them again
+    # A page or client holding the old rows must read them again...
+    db.session.execute(BUMP_VERSION, {"check_id": bag.id})
     # ...but nobody edited the bag check: its last editor, time and edit count stay.
+    db.session.execute(UPDATE_ENTRY, [{"entry_id": entry.id, "status": BagStatus.NOT_CHECKED.value,
+                                       "status_since": now} for entry in changed])
     numbers = _numbers(homeroom, {entry.student_id: None for entry in changed})
     trail = []
     for entry in changed:
         before = entry_values(entry)
-        entry.status, entry.status_since = BagStatus.NOT_CHECKED.value, now
         trail.append(audit.row("check.entry", bag, actor=actor, object_type="Check",
                                rule=AuditRule.ABSENT_AT_ATTENDANCE,
                                before=_audit_values(before, numbers[entry.student_id]),
-                               after=_audit_values(entry_values(entry),
-                                                   numbers[entry.student_id])))
+                               after=_audit_values(before | {
+                                   "status": BagStatus.NOT_CHECKED.value},
+                                   numbers[entry.student_id])))
     return trail
 
 
@@ -237,8 +279,7 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
                    campus_checked_at=now if kind == CheckKind.DISMISSAL and campus_checked
                    else None)
     try:  # one INSERT, without the ORM's unit of work for one row
-        check_id = db.session.execute(
-            Check.__table__.insert().values(**columns).returning(Check.id)).scalar_one()
+        check_id = db.session.execute(INSERT_CHECK, columns).scalar_one()
     except IntegrityError:  # someone else created it a moment ago
         db.session.rollback()
         raise CheckConflict(find_check(homeroom.id, day, kind)) from None
@@ -250,10 +291,9 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
     # the entries are read back only by what needs them (a bag check's custody trail). A class
     # with no students has none: an INSERT without rows would write one empty row.
     if target:
-        db.session.execute(CheckEntry.__table__.insert(), [
-            {"check_id": check.id, "student_id": student_id, "status_since": now}
+        db.session.execute(INSERT_ENTRIES, [
+            {"check_id": check_id, "student_id": student_id, "status_since": now}
             | _columns(values) for student_id, values in target.items()])
-    db.session.expire(check, ["entries"])
     numbers = _numbers(homeroom, target)
     trail = [audit.row("check.submit", check, actor=actor, after={
         "kind": str(kind), "date": day.isoformat(),
@@ -262,7 +302,7 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
     })]
     trail += _flag_dangerous(check, target, {}, actor, numbers)
     if kind == CheckKind.ATTENDANCE:
-        bag = saved_check(checks, homeroom.id, day, CheckKind.BAG)
+        bag = (saved_day(homeroom.id, day) if checks is None else checks).get(CheckKind.BAG)
         trail += _mark_absent_students_not_checked(homeroom, bag, target, actor)
     # Other areas' reactions (a bag check's custody trail), in this transaction.
     trail += publish_in_save(CheckSaved(check, kind, actor, {}, target, new=True))
@@ -273,57 +313,71 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
     return check
 
 
-def _update(check, saved, target, actor, campus_checked, checks=None, now=None,
+def _update(check, rows, saved, target, actor, campus_checked, checks, now=None,
             received=(None, None)) -> Check:
+    """Write a saved check's changed rows (rows: the check as read, reading.SavedCheck), with
+    Core statements: its entries are not loaded as ORM objects."""
     now = now or clock.now()
     phone_at, received_at = received[0], received[1] or clock.now()
-    result = db.session.execute(
-        update(Check).where(Check.id == check.id, Check.version == check.version)
-        .values(version=Check.version + 1, edits=Check.edits + 1, updated_at=now,
-                updated_by_id=actor.id, recorded_on_phone_at=phone_at, received_at=received_at)
-        .execution_options(synchronize_session=False))
+    changes = {"updated_at": now, "updated_by_id": actor.id, "recorded_on_phone_at": phone_at,
+               "received_at": received_at}
+    if _newly_campus_checked(check, campus_checked):
+        changes["campus_checked_at"] = now
+    result = db.session.execute(UPDATE_CHECK, {"check_id": rows.id, "read_version": rows.version}
+                                | changes)
     if result.rowcount != 1:
         db.session.rollback()
-        raise CheckConflict(find_check(check.homeroom_id, check.school_date, check.kind))
-    # The version matched, so the check and its entries as loaded are what is saved: note the
-    # UPDATE's values on it rather than reading the check and its entries again.
-    for name, value in (("version", check.version + 1), ("edits", check.edits + 1),
-                        ("updated_at", now), ("updated_by_id", actor.id), ("updated_by", actor),
-                        ("recorded_on_phone_at", phone_at), ("received_at", received_at)):
+        raise CheckConflict(find_check(rows.homeroom_id, rows.school_date, rows.kind))
+    # The version matched, so the check as read is what is saved: note the UPDATE's values on
+    # it rather than reading it again.
+    for name, value in (("version", rows.version + 1), ("edits", rows.edits + 1),
+                        ("updated_by", actor), *changes.items()):
         set_committed_value(check, name, value)
-    entries = {e.student_id: e for e in check.entries}
     numbers = _numbers(check.homeroom, target)
-    trail = []
+    trail = _write_entries(check, rows, saved, target, actor, numbers, now)
+    if "campus_checked_at" in changes:
+        trail.append(audit.row("check.campus_checked", check, actor=actor,
+                               after={"at": now.isoformat()}))
+    trail += _flag_dangerous(check, target, saved, actor, numbers)
+    if rows.kind == CheckKind.ATTENDANCE:
+        bag = checks.get(CheckKind.BAG)
+        trail += _mark_absent_students_not_checked(check.homeroom, bag, target, actor)
+    # Other areas' reactions (a bag check's custody trail), in this transaction.
+    trail += publish_in_save(CheckSaved(check, CheckKind(rows.kind), actor, saved, target,
+                                        new=False))
+    audit.insert_rows(trail, at=now, received_at=received_at)
+    check.written = Written(rows.version + 1, target, saved,
+                            frozenset(checks) | {CheckKind(rows.kind)}, False)
+    _commit_keeping()
+    return check
+
+
+def _write_entries(check, rows, saved, target, actor, numbers, now) -> list[dict]:
+    """Write the rows of target that differ from saved (an INSERT of the new rows, an UPDATE
+    of the others: two when some changed status, whose time is then now). The audit rows."""
+    entries = {e.student_id: e for e in rows.entries}
+    trail, added, moved, kept = [], [], [], []
     for student_id, values in target.items():
         before = saved.get(student_id)
         if before == values:
             continue
         entry = entries.get(student_id)
         if entry is None:
-            entry = CheckEntry(student_id=student_id, status_since=now)
-            check.entries.append(entry)
+            added.append({"check_id": rows.id, "student_id": student_id, "status_since": now}
+                         | _columns(values))
         elif entry.status != values["status"]:
-            entry.status_since = now
-        for name, value in _columns(values).items():
-            setattr(entry, name, value)
+            moved.append({"entry_id": entry.id, "status_since": now} | _columns(values))
+        else:
+            kept.append({"entry_id": entry.id} | _columns(values))
         trail.append(audit.row("check.entry", check, actor=actor, object_type="Check",
                                before=_audit_values(before, numbers[student_id]),
                                after=_audit_values(values, numbers[student_id])))
-    if _newly_campus_checked(check, campus_checked):
-        check.campus_checked_at = now
-        trail.append(audit.row("check.campus_checked", check, actor=actor,
-                               after={"at": now.isoformat()}))
-    trail += _flag_dangerous(check, target, saved, actor, numbers)
-    if check.kind == CheckKind.ATTENDANCE:
-        bag = saved_check(checks, check.homeroom_id, check.school_date, CheckKind.BAG)
-        trail += _mark_absent_students_not_checked(check.homeroom, bag, target, actor)
-    # Other areas' reactions (a bag check's custody trail), in this transaction.
-    trail += publish_in_save(CheckSaved(check, check.kind, actor, saved, target, new=False))
-    audit.insert_rows(trail, at=now, received_at=received_at)
-    check.written = Written(check.version, target, saved,
-                            frozenset(checks or ()) | {check.kind}, False)
-    _commit_keeping()
-    return check
+    for statement, params in ((INSERT_ENTRIES, added), (UPDATE_ENTRY, moved),
+                              (UPDATE_ENTRY, kept)):
+        if params:
+            db.session.execute(statement, params)
+    db.session.expire(check, ["entries"])  # read again only by what asks for them
+    return trail
 
 
 def _history(check: Check, trail: list[dict], at, actor) -> tuple[AuditLog, ...]:
@@ -348,8 +402,11 @@ def _commit_keeping() -> None:
         session.expire_on_commit = True
 
 
+_COLUMNS = ("status", *DETAILS)
+
+
 def _columns(values: dict) -> dict:
-    return {"status": values["status"]} | {name: values[name] for name in DETAILS}
+    return {name: values[name] for name in _COLUMNS}
 
 
 def _numbers(homeroom, target: dict) -> dict[int, str]:
