@@ -1,6 +1,8 @@
 """Form fields the areas share."""
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import DateTimeLocalField
 
 # The years a date-time typed into Rollcall may have: year 1 on the school's clock is before
@@ -21,3 +23,25 @@ class WallClockField(DateTimeLocalField):
             self.data = None
             raise ValueError(_l("Give a date between %(first)d and %(last)d.",
                                 first=FIRST_YEAR, last=LAST_YEAR))
+
+
+# Fields drawn blank, by (language, form class, field, macro, attributes): see kept_blank.
+_DRAWN_BLANK: dict[tuple, Markup] = {}
+
+
+def kept_blank(draw, form, name: str, /, **attributes) -> Markup:
+    """form[name] drawn by draw (a form macro, templates/macros/forms.html) with attributes;
+    drawn once per language and kept when the form lists the field in SAME_WHEN_BLANK (its
+    words and choices are the class's, none of a request's own) and it is blank: no value
+    given or typed, no error. WTForms draws a select's options one by one: a contact form's
+    four such fields were a third of the attendance save's answer."""
+    field = form[name]
+    if (name not in getattr(form, "SAME_WHEN_BLANK", ()) or field.data not in (None, "")
+            or field.raw_data or field.errors):
+        return draw(field, **attributes)
+    key = (str(get_locale()), type(form), name, getattr(draw, "name", draw),
+           tuple(sorted(attributes.items())))
+    drawn = _DRAWN_BLANK.get(key)
+    if drawn is None:
+        drawn = _DRAWN_BLANK[key] = draw(field, **attributes)
+    return drawn

@@ -131,6 +131,12 @@ def seat_key(student: Student) -> tuple:
     return (student.seat is None, student.seat or 0, student.student_number, student.id)
 
 
+def guardian_shown_name(name: str | None):
+    """A guardian's name as pages show it: that it is not known yet when a roster gave only
+    the family's number."""
+    return name or _l("name not known yet")
+
+
 class Guardian(db.Model):
     __tablename__ = "guardians"
 
@@ -156,7 +162,7 @@ class Guardian(db.Model):
     @property
     def shown_name(self):
         """The name, or that it is not known yet (a roster gave only the family's number)."""
-        return self.name or _l("name not known yet")
+        return guardian_shown_name(self.name)
 
     @property
     def can_receive_texts(self) -> bool:

@@ -41,6 +41,10 @@ class CheckForm(MaskedForm):
 class ContactForm(MaskedForm):
     """One contact attempt with an absent student's family."""
 
+    # Drawn alike for everyone in a language while blank (form_fields.kept_blank): the
+    # student's choices and the time are the request's own.
+    SAME_WHEN_BLANK = frozenset({"person", "method", "outcome", "note"})
+
     student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])
     person = StringField(_l("Who was reached (or tried)"),
                          validators=[DataRequired(), Length(max=64)])

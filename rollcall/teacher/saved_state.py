@@ -92,12 +92,11 @@ def flagged(values: dict) -> list[tuple[int, str]]:
 def contacts_context(school, day: date, values: dict, absent, *, taken: bool = True,
                      posted=None) -> dict:
     """The family-contacts section: the absent students (in the page's order), their families'
-    phones and the contacts logged today. values: {student_id: values} of every row; taken:
+    phones and the contacts logged today for them. values: {student_id: values} of every row; taken:
     the attendance is saved (before, the page does not say that nobody is absent); posted: the
     contact form as typed, when the page comes back without saving it."""
     if not absent:  # the page only says that nobody is absent, or that it is not taken yet
         return {"absent": absent, "taken": taken}
-    contacts.load_guardians(absent)
     form = posted or ContactForm(formdata=None)
     form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in absent]
     if posted is None:
@@ -105,8 +104,10 @@ def contacts_context(school, day: date, values: dict, absent, *, taken: bool = T
                                                                          microsecond=0)
     reported = {sid for sid, row in values.items() if contacts.family_reported(row.get("status"))}
     left = {sid for sid, row in values.items() if row.get("status") == left_after_bag.LEFT}
+    ids = [s.id for s in absent]
     return {"absent": absent, "contact_form": form, "taken": taken, "reported": reported,
-            "left": left, "contacts": contacts.contacts_for(values, day)}
+            "left": left, "phones": contacts.family_phones(ids),
+            "contacts": contacts.contacts_for(ids, day)}
 
 
 def sweep_alarm(homeroom_id: int, day: date, values: dict) -> dict:
