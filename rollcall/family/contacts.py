@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Row
+from sqlalchemy import Row, bindparam
 
 from rollcall import audit
 from rollcall.checks.models import AttendanceStatus
@@ -50,37 +50,44 @@ class FamilyPhone(NamedTuple):
         return guardian_shown_name(self.name)
 
 
+# The attendance page's reads of the absent students' families, as plain rows (the page only
+# shows them: loading guardian and contact records cost three times as much), each built once:
+# a statement built afresh for every request costs SQLAlchemy more to recognise in its cache
+# than the query costs to run. `ids` expands to any number of students.
+_FAMILY_PHONES = (
+    db.select(StudentGuardian.student_id, Guardian.name, Guardian.relationship_label,
+              Guardian.phone_e164)
+    .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
+    .where(StudentGuardian.student_id.in_(bindparam("ids", expanding=True)),
+           Guardian.phone_e164.is_not(None), Guardian.phone_e164 != "")
+    .order_by(StudentGuardian.student_id, StudentGuardian.contact_order))
+_CONTACTS = (
+    db.select(ContactLog.student_id, ContactLog.contacted_at, ContactLog.person,
+              ContactLog.method, ContactLog.outcome, ContactLog.note)
+    .where(ContactLog.student_id.in_(bindparam("ids", expanding=True)),
+           ContactLog.school_date == bindparam("day"), ContactLog.reason == ABSENCE)
+    .order_by(ContactLog.contacted_at, ContactLog.id))
+
+
 def family_phones(student_ids) -> dict[int, list[FamilyPhone]]:
     """{student id: the phones of the student's guardians, in contact order}, in one query
-    however many students; read as plain rows (the page only shows them), which costs a
-    fraction of loading the guardians' records."""
+    however many students."""
     ids = list(student_ids)
     if not ids:
         return {}
     phones = defaultdict(list)
-    for student_id, *phone in db.session.execute(
-            db.select(StudentGuardian.student_id, Guardian.name, Guardian.relationship_label,
-                      Guardian.phone_e164)
-            .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
-            .where(StudentGuardian.student_id.in_(ids), Guardian.phone_e164.is_not(None),
-                   Guardian.phone_e164 != "")
-            .order_by(StudentGuardian.student_id, StudentGuardian.contact_order)):
+    for student_id, *phone in db.session.execute(_FAMILY_PHONES, {"ids": ids}):
         phones[student_id].append(FamilyPhone(*phone))
     return dict(phones)
 
 
 def contacts_for(student_ids, day: date) -> list[Row]:
     """The contacts logged for these students on that day, in order: what the pages show of
-    each (student_id, contacted_at, person, method, outcome, note), read as plain rows."""
+    each (student_id, contacted_at, person, method, outcome, note)."""
     ids = list(student_ids)
     if not ids:
         return []
-    return list(db.session.execute(
-        db.select(ContactLog.student_id, ContactLog.contacted_at, ContactLog.person,
-                  ContactLog.method, ContactLog.outcome, ContactLog.note)
-        .where(ContactLog.student_id.in_(ids), ContactLog.school_date == day,
-               ContactLog.reason == ABSENCE)
-        .order_by(ContactLog.contacted_at, ContactLog.id)))
+    return list(db.session.execute(_CONTACTS, {"ids": ids, "day": day}))
 
 
 def family_reported(status) -> bool:

@@ -97,7 +97,8 @@ def contacts_context(school, day: date, values: dict, absent, *, taken: bool = T
     contact form as typed, when the page comes back without saving it."""
     if not absent:  # the page only says that nobody is absent, or that it is not taken yet
         return {"absent": absent, "taken": taken}
-    form = posted or ContactForm(formdata=None)
+    # Its CSRF token is the check form's (the section's fields post with it): none of its own.
+    form = posted or ContactForm(formdata=None, meta={"csrf": False})
     form.student_id.choices = [SelectChoice(s.id, f"{s.seat or ''} {s.name}") for s in absent]
     if posted is None:
         form.contacted_at.data = clock.school_now(school).time().replace(second=0,
