@@ -7,8 +7,9 @@ import json
 import pytest
 
 from rollcall.checks.models import Check, CheckEntry
+from rollcall.extensions import db
 from rollcall.family.models import ContactLog
-from rollcall.models import AuditLog
+from rollcall.models import AuditLog, Student
 from tests.checks_support import DAY, check_url, phone_save, school_time, table_rows
 from tests.test_checks_saved_in_place import PARTS, _bases, _Parts, _text, _version
 from tests.test_csrf_mask import signed_in, tokens
@@ -227,3 +228,30 @@ def test_a_json_save_needs_the_csrf_token_in_its_header(make_app, app, school):
         saved = client.post(url, json=body, headers=PHONE | {"X-CSRFToken": tokens(page)[0]})
     assert refused.status_code == 400
     assert saved.status_code == 200 and saved.json["version"] == 1
+
+
+def test_the_family_contacts_answered_are_a_reloads_in_either_language(app, login_as, school):
+    # The section is drawn from plain rows and its fixed fields are kept drawn per language:
+    # in Chinese, then English, then Chinese again, it is what a reload draws, word for word.
+    sids = school.student_ids["room1"]
+    with app.app_context():
+        nameless, phoneless = (db.session.get(Student, sid).guardian_links[0].guardian
+                               for sid in sids[:2])
+        nameless.name, phoneless.phone_e164 = "", None
+        db.session.commit()
+    client = login_as("teacher")
+    url = check_url(school, "attendance")
+    sections = []
+    for minute, (student, language) in enumerate(zip(sids, ("zh", "en", "zh"), strict=False)):
+        headers = PHONE | {"Accept-Language": language}
+        with school_time(7, 40 + minute):
+            body = phone_save(client.get(url).text, {f"s{student}": "absent"},
+                              contact=contact(str(sids[0])) if student == sids[2] else None)
+            answer = client.post(url, json=body, headers=headers)
+            fresh = client.get(url, headers=headers | {"Accept": "text/html"}).text
+        saved, page = _Parts(answer.json["html"]).parts, _Parts(fresh).parts
+        assert saved["contacts-first"] == page["contacts-first"]
+        sections.append(_text(saved["contacts-first"]))
+    assert "姓名未知" in sections[0] and "name not known yet" in sections[1]
+    assert sections[1].count("+86") == 1  # the student whose family has no phone: none listed
+    assert "电话" in sections[2] and "Phone call" in sections[1] and NOTE in sections[2]
