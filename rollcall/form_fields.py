@@ -25,23 +25,23 @@ class WallClockField(DateTimeLocalField):
                                 first=FIRST_YEAR, last=LAST_YEAR))
 
 
-# Fields drawn blank, by (language, form class, field, macro, attributes): see kept_blank.
-_DRAWN_BLANK: dict[tuple, Markup] = {}
+# Fields drawn, by (language, form class, field, macro, attributes, value): see kept_drawn.
+_DRAWN: dict[tuple, Markup] = {}
 
 
-def kept_blank(draw, form, name: str, /, **attributes) -> Markup:
+def kept_drawn(draw, form, name: str, /, **attributes) -> Markup:
     """form[name] drawn by draw (a form macro, templates/macros/forms.html) with attributes;
-    drawn once per language and kept when the form lists the field in SAME_WHEN_BLANK (its
-    words and choices are the class's, none of a request's own) and it is blank: no value
-    given or typed, no error. WTForms draws a select's options one by one: a contact form's
-    four such fields were a third of the attendance save's answer."""
+    drawn once per language and value and kept, when the form lists the field in DRAWN_ALIKE
+    (its words and choices are the class's, none of a request's own) and its value is the
+    page's, not typed (a typed value is drawn as typed, with its error). WTForms draws a
+    select's options one by one: a contact form's five such fields were two fifths of the
+    attendance save's answer."""
     field = form[name]
-    if (name not in getattr(form, "SAME_WHEN_BLANK", ()) or field.data not in (None, "")
-            or field.raw_data or field.errors):
+    if name not in getattr(form, "DRAWN_ALIKE", ()) or field.raw_data or field.errors:
         return draw(field, **attributes)
     key = (str(get_locale()), type(form), name, getattr(draw, "name", draw),
-           tuple(sorted(attributes.items())))
-    drawn = _DRAWN_BLANK.get(key)
+           tuple(sorted(attributes.items())), field.data)
+    drawn = _DRAWN.get(key)
     if drawn is None:
-        drawn = _DRAWN_BLANK[key] = draw(field, **attributes)
+        drawn = _DRAWN[key] = draw(field, **attributes)
     return drawn

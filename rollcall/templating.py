@@ -10,7 +10,7 @@ from flask_babel import format_datetime
 from rollcall import vocabulary
 from rollcall.checks import summary
 from rollcall.csrf_mask import masked_csrf_meta_tag, masked_csrf_token
-from rollcall.form_fields import kept_blank
+from rollcall.form_fields import kept_drawn
 from rollcall.i18n import SUPPORTED_LOCALES, html_lang, per_request, return_path, time_on
 from rollcall.notify.health import (
     current_scheduler,
@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
         html_lang=html_lang, SUPPORTED_LOCALES=SUPPORTED_LOCALES, language_return_path=return_path,
         site_menu=site_menu, admin_tabs=admin_tabs,
         # checks and the office's pages
-        row_field=row_field, kept_blank=kept_blank, describe_row=summary.describe_row,
+        row_field=row_field, kept_drawn=kept_drawn, describe_row=summary.describe_row,
         describe_audit_values=summary.describe_audit_values, entry_details=summary.entry_details,
         check_url=check_url, week_label=week_label, watch_reason_for_alert=watch_reason_for_alert,
         # the texts' scheduler, as staff pages report it

@@ -41,9 +41,10 @@ class CheckForm(MaskedForm):
 class ContactForm(MaskedForm):
     """One contact attempt with an absent student's family."""
 
-    # Drawn alike for everyone in a language while blank (form_fields.kept_blank): the
-    # student's choices and the time are the request's own.
-    SAME_WHEN_BLANK = frozenset({"person", "method", "outcome", "note"})
+    # Drawn alike for everyone given the same value in a language (form_fields.kept_drawn):
+    # the values the page gives are few (blank, or the minute now). The students to choose
+    # from are the class's own.
+    DRAWN_ALIKE = frozenset({"person", "method", "outcome", "contacted_at", "note"})
 
     student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])
     person = StringField(_l("Who was reached (or tried)"),
