@@ -1,5 +1,6 @@
 """Form fields the areas share."""
 
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -25,23 +26,22 @@ class WallClockField(DateTimeLocalField):
                                 first=FIRST_YEAR, last=LAST_YEAR))
 
 
-# Fields drawn, by (language, form class, field, macro, attributes, value): see kept_drawn.
-_DRAWN: dict[tuple, Markup] = {}
-
-
 def kept_drawn(draw, form, name: str, /, **attributes) -> Markup:
     """form[name] drawn by draw (a form macro, templates/macros/forms.html) with attributes;
     drawn once per language and value and kept, when the form lists the field in DRAWN_ALIKE
     (its words and choices are the class's, none of a request's own) and its value is the
     page's, not typed (a typed value is drawn as typed, with its error). WTForms draws a
-    select's options one by one: a contact form's five such fields were two fifths of the
-    attendance save's answer."""
+    select's options one by one: drawing a contact form's five such fields afresh was a
+    fifth of the CPU of the answer to an attendance save."""
     field = form[name]
     if name not in getattr(form, "DRAWN_ALIKE", ()) or field.raw_data or field.errors:
         return draw(field, **attributes)
+    # Kept by the app (its catalogues give the words), by language, form, field, macro,
+    # attributes and value.
+    kept = current_app.extensions.setdefault("kept_drawn", {})
     key = (str(get_locale()), type(form), name, getattr(draw, "name", draw),
            tuple(sorted(attributes.items())), field.data)
-    drawn = _DRAWN.get(key)
+    drawn = kept.get(key)
     if drawn is None:
-        drawn = _DRAWN[key] = draw(field, **attributes)
+        drawn = kept[key] = draw(field, **attributes)
     return drawn
