@@ -34,7 +34,7 @@ def _form(formdata=None):
     return ContactForm(formdata=formdata, meta={"csrf": False})
 
 
-def test_a_blank_field_the_form_lists_is_drawn_once_per_language(app):
+def test_a_field_the_form_lists_is_drawn_once_per_language(app):
     draw = _Counted()
     with app.test_request_context():
         drawn = {}
