@@ -182,15 +182,17 @@ def test_delivery_reports_arriving_at_once_leave_the_furthest_status(app, school
     assert statuses == ["delivered"] * len(sids)
 
 
-def importing(school_fixture, path):
-    """A step of at_once: read the roster file, then apply it to the school."""
+def importing(school_fixture, path, **reading):
+    """A step of at_once: read the roster file (read_roster's options: reading), then apply
+    it to the school."""
     from rollcall.roster import reading as roster_reading
     from rollcall.roster import services as roster
 
     def step():
         main = db.session.get(School, school_fixture.school_id)
         admin = db.session.get(User, school_fixture.user_ids["admin"])
-        parsed = roster.read_roster(roster_reading.load_path(path), main, partial=True)
+        parsed = roster.read_roster(roster_reading.load_path(path), main, partial=True,
+                                    **reading)
         assert not parsed.errors, parsed.errors
         return lambda: roster.apply_roster(parsed, main, admin)
     return step
@@ -361,6 +363,28 @@ def test_an_import_adding_what_an_admin_renames_to_that_instant_takes_its_turn(
             Student.student_number.like("R%"))).all()
         assert len(rooms) == 1 and len(pupils) == 5
         assert {pupil.homeroom_id for pupil in pupils} == {rooms[0].id}
+        db.session.remove()
+
+
+def test_an_import_adding_the_teacher_create_user_adds_that_instant_takes_its_turn(
+        app, runner, school):
+    """`flask create-user` adds a teacher while an import adds the same teacher: the import
+    waits for the command's save and finds the account, rather than failing whole."""
+    from tests.roster_helpers import ONEROSTER
+
+    def creating():
+        return lambda: runner.invoke(args=[
+            "create-user", "t.zhou", "--role", "teacher", "--school", "测试中学",
+            "--password-stdin"], input="a long password\n")
+
+    with Turns(app, "USERS") as turns:
+        command, imported = at_once(app, turns.admin(creating), turns.importing(
+            importing(school, ONEROSTER / "clean", set_school="阳光中学")))
+    assert (command.exit_code, command.output) == (0, "created teacher t.zhou\n")
+    assert not isinstance(imported, Exception), imported
+    with app.app_context():
+        [teacher] = db.session.scalars(db.select(User).where(User.username == "t.zhou")).all()
+        assert [room.name for room in teacher.homerooms] == ["九年级1班"]
         db.session.remove()
 
 
