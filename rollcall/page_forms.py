@@ -15,21 +15,36 @@ from flask import current_app, flash, g, request, session
 from flask.ctx import RequestContext
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
-from wtforms import HiddenField, IntegerField, StringField
+from wtforms import DateTimeField, HiddenField, IntegerField, StringField
 
 from rollcall import as_typed
 
 
-def typed(form) -> bool:
+def typed(form, drawn=None) -> bool:
     """Something is typed in one of the form's text fields (differing from what the page
-    showed): what a press of another part's button would lose."""
+    showed): what a press of another part's button would lose.
+
+    drawn: the same form as the page drew it (formdata=None, with what is saved), for a part
+    that changes saved values: then a date or a time changed counts too, and so does a field
+    emptied, each compared with what the page showed in it."""
+    kinds = StringField | IntegerField if drawn is None else \
+        StringField | IntegerField | DateTimeField
     for field in form:
-        if not isinstance(field, StringField | IntegerField) or isinstance(field, HiddenField):
+        if not isinstance(field, kinds) or isinstance(field, HiddenField):
+            continue
+        if drawn is not None:
+            if field.raw_data and _text(field.raw_data[0]) != _text(drawn[field.name]._value()):
+                return True  # posted, and not as the page showed it
             continue
         raw = ((field.raw_data or [""])[0] or "").strip()
         if raw and raw != str(field.object_data or "").strip():  # as shown: default or saved
             return True
     return False
+
+
+def _text(value) -> str:
+    """A field's text as posted or drawn, whatever line ends the browser sent."""
+    return "\n".join(line.strip() for line in str(value or "").strip().splitlines())
 
 
 def held_back(pressed: str, parts: dict, saved_too=()) -> list[str]:

@@ -241,6 +241,27 @@ def test_the_screening_page_keeps_a_conflict_through_the_menu(app, login_as, sch
             "screening-form", "screening")
 
 
+def test_the_missing_students_page_keeps_the_test_texts_phone_through_the_menu(
+        app, login_as, school):
+    """The phone chosen for a test text is part of the page's form: the language switch and
+    signing out bring it back chosen."""
+    from tests.test_cases import DUTY, set_duty_phones
+
+    set_duty_phones(app, school)
+    with school_time(10, 0):
+        client = login_as("admin")
+        form = the_page(client, "/admin/missing-students", "case-settings-form")
+        data = form.as_shown()
+        data["phone"] = DUTY[1]
+        for button in ("language", "sign_out"):
+            response = client.post(form.menu[button], headers=EN, data=data)
+            assert response.status_code == 200, button
+            option = re.search(rf'<option[^>]*value="{re.escape(DUTY[1])}"[^>]*>',
+                               page(response)).group(0)
+            assert " selected" in option, button
+        assert client.get("/admin/missing-students").status_code == 200  # still signed in
+
+
 def a_kept_item(app, login_as, school) -> str:
     sid = school.student_ids["room1"][0]
     with school_time(7, 40):

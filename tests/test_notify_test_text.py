@@ -154,7 +154,8 @@ def test_a_test_text_post_without_its_csrf_token_is_refused(make_app, school):
     with school_time(9, 0):
         assert admin.post(SEND, data={"phone": DUTY[0]}).status_code == 400
         html = page(admin.get(SETTINGS))
-        form = html.split(f'action="{SEND}"')[1].split("</form>")[0]
+        assert f'form="case-settings-form" formaction="{SEND}"' in html  # the page's form
+        form = html.split('id="case-settings-form"')[1].split("</form>")[0]
         [token] = tokens(form)
         assert admin.post(SEND, data={"phone": DUTY[0], "csrf_token": token}).status_code == 302
     assert len(queued_test_texts(protected)) == 1

@@ -5,6 +5,8 @@ back with everything as typed and a message (rollcall/page_forms.py)."""
 
 from datetime import timedelta
 
+import pytest
+
 from rollcall.cases.models import CaseEvent, MissingCase
 from rollcall.checks.models import Check
 from rollcall.family.models import ContactLog
@@ -222,3 +224,66 @@ def test_a_users_page_keeps_what_is_typed_when_a_sign_out_button_is_pressed(
     response = admin.post(buttons[-1], headers=EN, data=as_shown)  # nothing typed: it goes
     assert response.status_code == 302
     assert "No phone or browser is signed in." in page(admin.get(url, headers=EN))
+
+
+def selected(html: str, name: str) -> str | None:
+    """The option of the named list shown chosen (None: none marked, the first shows)."""
+    import re
+
+    select = re.search(rf'<select[^>]*name="{name}".*?</select>', html, re.S).group(0)
+    chosen = re.search(r'<option[^>]*selected[^>]*value="([^"]*)"|'
+                       r'<option[^>]*value="([^"]*)"[^>]*selected', select)
+    return chosen and (chosen.group(1) or chosen.group(2))
+
+
+DUTY_PAGE, TEST_TEXT = "/admin/missing-students", "/admin/missing-students/test-text"
+
+
+def as_saved(**typed) -> dict:
+    """The missing-students page as drawn with tests.test_cases.DUTY saved, and what is
+    typed over it."""
+    from tests.test_cases import DUTY
+
+    return {"duty_phones": "\n".join(DUTY), "unreached_by": "10:00",
+            "phone": DUTY[0]} | typed
+
+
+@pytest.mark.parametrize("typed", [{"duty_phones": "+8613900000003"},
+                                   {"unreached_by": "11:30"}])
+def test_a_test_text_is_refused_while_the_missing_students_settings_are_typed(
+        app, login_as, school, typed):
+    """The test text's button posts the settings typed above it too: it sends nothing, and
+    the page comes back with the settings and the phone chosen as typed."""
+    from rollcall.notify.models import OutboxText
+    from tests.test_cases import DUTY, set_duty_phones
+
+    set_duty_phones(app, school)
+    with school_time(10, 0):
+        response = login_as("admin").post(TEST_TEXT, headers=EN,
+                                          data=as_saved(phone=DUTY[1], **typed))
+    assert response.status_code == 409
+    text = page(response)
+    assert KEPT in text and [*typed.values()][0] in text
+    assert selected(text, "phone") == DUTY[1]
+    assert table_rows(app, OutboxText) == []
+    with school_time(10, 0):  # the settings as saved: it goes
+        response = login_as("admin").post(TEST_TEXT, headers=EN, data=as_saved(phone=DUTY[1]))
+    assert response.status_code == 302
+    assert [row["to_e164"] for row in table_rows(app, OutboxText)] == [DUTY[1]]
+
+
+def test_saving_the_missing_students_settings_keeps_the_test_texts_phone(
+        app, login_as, school):
+    """The phone chosen for a test text is still chosen once the settings above are saved
+    (found again in the phones saved, and not written in the address)."""
+    from tests.test_cases import DUTY, set_duty_phones
+
+    set_duty_phones(app, school)
+    admin = login_as("admin")
+    with school_time(10, 0):
+        response = admin.post(DUTY_PAGE, headers=EN, data=as_saved(
+            duty_phones="\n".join(["+8613900000003", *DUTY]), phone=DUTY[1]))
+        assert response.status_code == 302
+        assert "8613900000002" not in response.headers["Location"]
+        shown = page(admin.get(response.headers["Location"], headers=EN))
+    assert "Saved." in shown and selected(shown, "phone") == DUTY[1]

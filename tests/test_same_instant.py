@@ -182,15 +182,17 @@ def test_delivery_reports_arriving_at_once_leave_the_furthest_status(app, school
     assert statuses == ["delivered"] * len(sids)
 
 
-def importing(school_fixture, path):
-    """A step of at_once: read the roster file, then apply it to the school."""
+def importing(school_fixture, path, **reading):
+    """A step of at_once: read the roster file (read_roster's options: reading), then apply
+    it to the school."""
     from rollcall.roster import reading as roster_reading
     from rollcall.roster import services as roster
 
     def step():
         main = db.session.get(School, school_fixture.school_id)
         admin = db.session.get(User, school_fixture.user_ids["admin"])
-        parsed = roster.read_roster(roster_reading.load_path(path), main, partial=True)
+        parsed = roster.read_roster(roster_reading.load_path(path), main, partial=True,
+                                    **reading)
         assert not parsed.errors, parsed.errors
         return lambda: roster.apply_roster(parsed, main, admin)
     return step
@@ -217,14 +219,15 @@ def test_the_same_roster_imported_twice_at_once_adds_each_person_once(app, schoo
 
 
 class Turns:
-    """The admin's save paused just after its INSERT (not yet committed) until the import,
-    started then, waits for it: on PostgreSQL for a row lock, seen in pg_stat_activity; on
-    SQLite, whose writers always take turns, until the import asks to write."""
+    """The admin's save paused just after its INSERT (or its UPDATE: write) of the table, not
+    yet committed, until the import, started then, waits for it: on PostgreSQL for a lock,
+    seen in pg_stat_activity; on SQLite, whose writers always take turns, until the import
+    asks to write."""
 
-    def __init__(self, app, table: str):
+    def __init__(self, app, table: str, write: str = "INSERT INTO"):
         with app.app_context():
             self.engine, self.postgres = db.engine, db.engine.dialect.name == "postgresql"
-        self.table, self.local = table, threading.local()
+        self.table, self.write, self.local = table, write, threading.local()
         self.inserted, self.import_writes = threading.Event(), threading.Event()
 
     def __enter__(self):
@@ -236,7 +239,7 @@ class Turns:
 
     def seen(self, conn, cursor, statement, parameters, context, executemany):
         words = statement.lstrip().upper()
-        if getattr(self.local, "admin", False) and words.startswith(f"INSERT INTO {self.table}"):
+        if getattr(self.local, "admin", False) and words.startswith(f"{self.write} {self.table}"):
             self.inserted.set()
             self.until_the_import_waits()
 
@@ -317,6 +320,71 @@ def test_an_import_adding_what_an_admin_adds_that_instant_takes_its_turn(
             Student.student_number.like("R%"))).all()
         assert len(rooms) == 1 and len(pupils) == 5
         assert {pupil.homeroom_id for pupil in pupils} == {rooms[0].id}
+        db.session.remove()
+
+
+def an_admins_renamed_homeroom(school):
+    def step():
+        admin = db.session.get(User, school.user_ids["admin"])
+        room = db.session.get(Homeroom, school.homeroom_ids["room2"])
+        return lambda: admin_services.update(room, {"name": "九年级8班"}, actor=admin,
+                                             action="admin.homeroom.update")
+    return step
+
+
+def an_admins_renumbered_student(school):
+    def step():
+        admin = db.session.get(User, school.user_ids["admin"])
+        pupil = db.session.get(Student, school.student_ids["room1"][0])
+        return lambda: admin_services.update(pupil, {"student_number": "R001"}, actor=admin,
+                                             action="admin.student.update")
+    return step
+
+
+@pytest.mark.parametrize(("table", "editing"), [("HOMEROOMS", an_admins_renamed_homeroom),
+                                                ("STUDENTS", an_admins_renumbered_student)])
+def test_an_import_adding_what_an_admin_renames_to_that_instant_takes_its_turn(
+        app, school, tmp_path, table, editing):
+    """An admin renames a class (or gives a student a number) to one an import is adding at
+    that instant: the import waits for the admin's save and finds that class (or student),
+    rather than failing whole on the name it was about to add."""
+    from tests.roster_helpers import simple_csv
+
+    path = simple_csv(tmp_path, "".join(
+        f"九年级8班,9,R{n:03d},新生{n},{n},家长{n},母亲,1380013{n:04d},zh_Hans\n"
+        for n in range(1, 6)))
+    with Turns(app, table, write="UPDATE") as turns:
+        results = at_once(app, turns.admin(editing(school)),
+                          turns.importing(importing(school, path)))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with app.app_context():
+        rooms = db.session.scalars(db.select(Homeroom).where(Homeroom.name == "九年级8班")).all()
+        pupils = db.session.scalars(db.select(Student).where(
+            Student.student_number.like("R%"))).all()
+        assert len(rooms) == 1 and len(pupils) == 5
+        assert {pupil.homeroom_id for pupil in pupils} == {rooms[0].id}
+        db.session.remove()
+
+
+def test_an_import_adding_the_teacher_create_user_adds_that_instant_takes_its_turn(
+        app, runner, school):
+    """`flask create-user` adds a teacher while an import adds the same teacher: the import
+    waits for the command's save and finds the account, rather than failing whole."""
+    from tests.roster_helpers import ONEROSTER
+
+    def creating():
+        return lambda: runner.invoke(args=[
+            "create-user", "t.zhou", "--role", "teacher", "--school", "测试中学",
+            "--password-stdin"], input="a long password\n")
+
+    with Turns(app, "USERS") as turns:
+        command, imported = at_once(app, turns.admin(creating), turns.importing(
+            importing(school, ONEROSTER / "clean", set_school="阳光中学")))
+    assert (command.exit_code, command.output) == (0, "created teacher t.zhou\n")
+    assert not isinstance(imported, Exception), imported
+    with app.app_context():
+        [teacher] = db.session.scalars(db.select(User).where(User.username == "t.zhou")).all()
+        assert [room.name for room in teacher.homerooms] == ["九年级1班"]
         db.session.remove()
 
 

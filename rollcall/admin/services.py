@@ -101,7 +101,12 @@ def _plain(value):
 def update(obj, values: dict, *, actor: User, action: str, loaded: str | None = None) -> dict:
     """Set the values that differ, audit them (before/after) and commit; returns the changes
     (NotUnique, Overtaken: nothing was saved). loaded: the fingerprint the edit page was drawn
-    with; the save then keeps what someone else changed meanwhile in fields left as shown."""
+    with; the save then keeps what someone else changed meanwhile in fields left as shown.
+
+    Takes turns with a roster import as create does, before its first write: a class renamed
+    to, or a student given, the name or number an import is adding at that instant is found
+    by the import (the admin was first) or refused to the admin in words (the import was)."""
+    _take_turns(_school_id(obj))
     values = _merged(obj, values, loaded)
     before = {key: _plain(getattr(obj, key)) for key in values}
     for key, value in values.items():
@@ -119,8 +124,13 @@ def update(obj, values: dict, *, actor: User, action: str, loaded: str | None = 
 
 def _take_turns(school_id: int) -> None:
     """Until this save's COMMIT, other saves that take turns on the school wait here (see
-    create)."""
+    create). The first lock an admin's save takes: holding a row of the school first, then
+    waiting for the school, could deadlock with an import, which holds the school first."""
     hold(db.session.get(School, school_id))
+
+
+def _school_id(obj) -> int:
+    return obj.id if isinstance(obj, School) else obj.school_id
 
 
 def create(obj, values: dict, *, actor: User, action: str):
@@ -199,7 +209,9 @@ def unlink_guardian(link: StudentGuardian, *, actor: User) -> None:
 def set_password(user: User, password: str, *, actor: User) -> None:
     """A new password (never audited itself): the user's other sessions end.
 
-    Committed by the caller, together with the rest of the account's changes.
+    Committed by the caller, together with the rest of the account's changes (update); takes
+    turns first, as update does, so that the account's row is not held before the school's.
     """
+    _take_turns(user.school_id)
     user.set_password(password)
     audit.record("admin.user.password", user, actor=actor, after={"password_changed": True})

@@ -10,6 +10,7 @@ from rollcall.auth.models import UserSession, digest
 from rollcall.extensions import db
 from rollcall.models import UNUSABLE_HASH, User
 from rollcall.school_days import next_term_start
+from rollcall.state_change import hold
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -167,7 +168,13 @@ def change_password(user: User, current: str, new: str) -> PasswordChange:
 
 def create_user(*, school, username: str, password: str, role: str, display_name: str,
                 homerooms=(), phone_e164: str | None = None, actor=None) -> User:
-    """Create an account; the caller has checked the username is free."""
+    """Create an account; the caller has checked the username is free.
+
+    Takes turns with a roster import on the school's row first, as the admin's new account
+    does (admin.services.create): an import adding the same teacher at that instant finds
+    this account, and this save, coming second, meets the import's (the caller says the name
+    is taken), rather than one of them failing on the unique key."""
+    hold(school)
     user = User(school=school, username=username.strip(), role=role,
                 display_name=display_name, phone_e164=phone_e164)
     user.set_password(password)

@@ -1,6 +1,6 @@
 """Missing-student cases: the case page with its timeline, notes, closing; the admin's phones."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -116,26 +116,59 @@ def settings():
     """The on-duty office phones told of every missing student, and the 'reached by' time."""
     school = current_user.school
     current = services.case_settings(school)
-    form = CaseSettingsForm(region=school.phone_region, data={
-        "duty_phones": "\n".join(current.duty_phones), "unreached_by": current.unreached_by})
+    form, test_form = _settings_forms(school, current)
     if form.validate_on_submit():
         services.save_case_settings(school, form.parsed_phones, form.unreached_by.data,
                                     current_user)
         flash(_("Saved."), "success")
-        return redirect(url_for("cases.settings"))
-    page = render_template("cases/settings.html", form=form,
-                           test_form=TestTextForm(duty_phones=current.duty_phones),
-                           test_texts=test_texts.latest_test_texts(school))
-    return page, 422 if form.errors else 200
+        return redirect(url_for("cases.settings", **_test_phone_kept(test_form,
+                                                                     form.parsed_phones)))
+    if request.method == "GET":
+        test_form.phone.data = _test_phone_shown(current.duty_phones)
+    return _settings_page(school, form, test_form, 422 if form.errors else 200)
+
+
+def _settings_forms(school, current, posted: bool = True):
+    """The page's two parts, as posted (or, posted=False, as drawn from what is saved): the
+    settings and the test text's phone. The page is one form (page_forms)."""
+    kept = {} if posted else {"formdata": None}
+    return (CaseSettingsForm(region=school.phone_region, **kept, data={
+                "duty_phones": "\n".join(current.duty_phones),
+                "unreached_by": current.unreached_by}),
+            TestTextForm(duty_phones=current.duty_phones, **kept))
+
+
+def _settings_page(school, form, test_form, status: int = 200):
+    return render_template("cases/settings.html", form=form, test_form=test_form,
+                           test_texts=test_texts.latest_test_texts(school)), status
+
+
+def _test_phone_kept(test_form, phones: list[str]) -> dict:
+    """The test text's phone chosen as the settings were saved, for the page drawn next: its
+    place among the phones saved (a phone number is never written in an address)."""
+    chosen = test_form.phone.data
+    return {"test_phone": phones.index(chosen) + 1} if chosen in phones[1:] else {}
+
+
+def _test_phone_shown(phones: list[str]) -> str | None:
+    place = request.args.get("test_phone", type=int)
+    return phones[place - 1] if place and 0 < place <= len(phones) else None
 
 
 @bp.post("/admin/missing-students/test-text")
 @roles_required(Role.ADMIN)
 def send_test_text():
-    """Queue a test text to one on-duty phone; the settings page then shows how it goes."""
+    """Queue a test text to one on-duty phone; the settings page then shows how it goes. It
+    is a button of the settings' form: with settings typed and not saved, nothing is sent
+    and the page comes back as typed."""
     school = current_user.school
-    phones = services.case_settings(school).duty_phones
-    form = TestTextForm(duty_phones=phones)
+    current = services.case_settings(school)
+    phones = current.duty_phones
+    settings_form, form = _settings_forms(school, current)
+    drawn, _test_form = _settings_forms(school, current, posted=False)
+    if page_forms.held_back("test", {"settings": page_forms.typed(settings_form, drawn)}):
+        page_forms.say_kept([_("Missing students")])
+        return _settings_page(school, settings_form, form, 409)
     if not form.validate_on_submit():
         flash(_("Choose one of the on-duty phones."), "error")
         return redirect(url_for("cases.settings"))

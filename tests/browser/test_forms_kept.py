@@ -4,7 +4,7 @@ The attendance page's big sticky save sends a family contact typed below it too;
 unsent taps hold back a change of language and signing out, there and on Today, whose mark
 sends them with one tap; and on every page of several forms (attendance, a missing-student
 case, the weekly screening, a watched student, the school calendar, a student's admin page,
-an account's admin page),
+an account's admin page, the missing-students settings with their test text),
 with every form filled, each button leaves what was typed stored or still on the screen with a
 message."""
 
@@ -151,6 +151,7 @@ def test_every_page_of_several_forms_keeps_what_is_typed(live_server, phone, lan
         sign_in(phone, base, "admin", DEMO_PASSWORD)
         nothing_typed_is_lost(phone, f"{base}/watch/{stored(app, WatchEntry)[0].id}", "watch")
         nothing_typed_is_lost(phone, f"{base}/admin/calendar", "calendar")
+        nothing_typed_is_lost(phone, f"{base}/admin/missing-students", "duty")
         nothing_typed_is_lost(phone, f"{base}/admin/students/{seat[3]}", "student")
         # An account's page: its fields and the sign-out buttons of its phones and browsers.
         [admin] = stored(app, User, username="admin")
