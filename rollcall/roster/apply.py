@@ -17,6 +17,7 @@ from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, School, Student, StudentGuardian, User
 from rollcall.phones import mask
 from rollcall.roster.data import Roster, StudentRecord
+from rollcall.roster.fields import key as spelling
 
 
 def changed(obj, **values) -> bool:
@@ -46,11 +47,12 @@ class Index:
     def __init__(self):
         self._maps: dict = {}
 
-    def add(self, obj, *keys) -> None:
+    def add(self, obj, *keys, **computed) -> None:
+        """Index obj under its attributes `keys`, and under `computed` names and values."""
         model = obj.model if isinstance(obj, Pending) else type(obj)
-        for key in keys:
-            value = tuple(getattr(obj, k) for k in key) if isinstance(key, tuple) \
-                else getattr(obj, key)
+        values = [(key, tuple(getattr(obj, k) for k in key) if isinstance(key, tuple)
+                   else getattr(obj, key)) for key in keys]
+        for key, value in [*values, *computed.items()]:
             if value is not None:
                 self._maps.setdefault((model, key), {}).setdefault(value, obj)
 
@@ -93,9 +95,10 @@ class Reconciler:
             Homeroom.school_id == school.id).order_by(Homeroom.id)
             .options(selectinload(Homeroom.teachers))))
         for homeroom in self.homerooms:
-            self.by.add(homeroom, "sourced_id", "name")
+            self.by.add(homeroom, "sourced_id", "name", spelling=spelling(homeroom.name))
         for student in self.students:
-            self.by.add(student, "sourced_id", "student_number")
+            self._index_student(student)
+        self.listed_numbers = {record.student_number for record in roster.students}
         for guardian in db.session.scalars(db.select(Guardian).where(
                 Guardian.school_id == school.id)):
             self.by.add(guardian, *GUARDIAN_KEYS)
@@ -156,12 +159,13 @@ class Reconciler:
 
     def _homeroom(self, record) -> Homeroom:
         homeroom = self.by.get(Homeroom, "sourced_id", record.sourced_id) or self.by.get(
-            Homeroom, "name", record.name)
+            Homeroom, "name", record.name) or self.by.get(Homeroom, "spelling",
+                                                          spelling(record.name))
         if homeroom is None:
             homeroom = Homeroom(school_id=self.school.id, name=record.name, grade=record.grade,
                                 sourced_id=record.sourced_id, active=True, graduating=True)
             db.session.add(homeroom)
-            self.by.add(homeroom, "sourced_id", "name")
+            self.by.add(homeroom, "sourced_id", "name", spelling=spelling(record.name))
             self.counts["homerooms"]["added"] += 1
         elif changed(homeroom, name=record.name, grade=record.grade, active=True,
                      sourced_id=record.sourced_id or homeroom.sourced_id):
@@ -170,7 +174,10 @@ class Reconciler:
 
     def _student(self, record: StudentRecord):
         by_id = self.by.get(Student, "sourced_id", record.sourced_id)
-        by_number = self.by.get(Student, "student_number", record.student_number)
+        by_number = self.by.get(Student, "student_number", record.student_number) or \
+            self.by.get(Student, "spelling", spelling(record.student_number))
+        if by_id is None and by_number is None:
+            self._lost_zeros(record)
         if by_id and by_number and by_id is not by_number:
             self.roster.error(record.file, record.line, "student_number", _l(
                 "student number %(number)s belongs to another student in Rollcall",
@@ -182,7 +189,7 @@ class Reconciler:
                               student_number=record.student_number, name=record.name,
                               seat=record.seat, sourced_id=record.sourced_id, homeroom=homeroom)
             self.new_students.append(student)
-            self.by.add(student, "sourced_id", "student_number")
+            self._index_student(student)
             self.counts["students"]["added"] += 1
         else:
             before = {"name": student.name, "guardians": guardian_labels(
@@ -200,6 +207,26 @@ class Reconciler:
         if not isinstance(student, Pending):
             self._note_changes(student, before, wanted)
         return student
+
+    def _index_student(self, student) -> None:
+        number = student.student_number
+        self.by.add(student, "sourced_id", "student_number", spelling=spelling(number),
+                    digits=spelling(number).lstrip("0") if spelling(number).isdigit() else None)
+
+    def _lost_zeros(self, record: StudentRecord) -> None:
+        """A number the school has with other leading zeros (0901006 and 901006), whose own
+        number the file does not list, is the same student's with its zeros lost or added
+        by a spreadsheet: refused, not added as a new student while the other leaves."""
+        number = spelling(record.student_number)
+        known = self.by.get(Student, "digits", number.lstrip("0")) if number.isdigit() else None
+        if known is None or isinstance(known, Pending) or \
+                known.student_number in self.listed_numbers:
+            return
+        self.roster.error(record.file, record.line, "student_number", _l(
+            "the school has this student number as %(known)s (%(name)s): they differ only in "
+            "leading zeros, which a spreadsheet drops from a column formatted as numbers; set "
+            "the column's format to Text (文本) and write the numbers as the school does",
+            known=known.student_number, name=known.name), record.student_number)
 
     def _links(self, student, record: StudentRecord) -> list:
         current = [] if isinstance(student, Pending) else student.guardian_links

@@ -162,7 +162,7 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
         if not number:
             roster.error(*where, "identifier", _l("required: it is the student number"))
         student = StudentRecord(
-            fields.text(roster, where, "identifier", number, 32, required=False),
+            fields.student_number(roster, where, "identifier", number, required=False),
             fields.text(roster, where, "givenName", person_name(row), 64),
             homeroom_key, "users.csv", row.line, sourced_id=user_id)
         for agent_id in guardian_of.get(user_id, []):

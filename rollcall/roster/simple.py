@@ -142,8 +142,10 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
     if not rows:
         roster.error(name, header_line + 1, "-", _l("the file lists no students"))
     students: dict[str, StudentRecord] = {}
+    above = ""  # the class the rows above name: blank rows under it were a merged cell
     for row in rows:
-        _read_row(roster, students, groups, name, row, region, default_language)
+        _read_row(roster, students, groups, name, row, region, default_language, above)
+        above = row.get("homeroom") or above
         if progress:
             progress(1)
     roster.students = list(students.values())
@@ -154,11 +156,11 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
     return roster
 
 
-def _read_row(roster, students, groups, name, row, region, default_language) -> None:
+def _read_row(roster, students, groups, name, row, region, default_language, above) -> None:
     where = (name, row.line)
-    number = fields.text(roster, where, "student_number", row.get("student_number"), 32)
+    number = fields.student_number(roster, where, "student_number", row.get("student_number"))
     student_name = fields.text(roster, where, "student_name", row.get("student_name"), 64)
-    homeroom = fields.text(roster, where, "homeroom", row.get("homeroom"), 64)
+    homeroom = _homeroom(roster, where, row, above)
     grade = fields.grade(roster, where, "grade", row.get("grade"))
     seat = fields.seat(roster, where, "seat", row.get("seat"))
     if homeroom:
@@ -187,6 +189,17 @@ def _read_row(roster, students, groups, name, row, region, default_language) -> 
             if any(g.name == guardian.name for g in student.guardians):
                 roster.error(*where, guardian.name_column, _l("this guardian is listed twice"))
             student.guardians.append(guardian)
+
+
+def _homeroom(roster, where, row, above: str) -> str:
+    """The row's class as one spelling (fields.key); blank under a class is a merged cell."""
+    if not row.get("homeroom") and above:
+        roster.error(*where, "homeroom", _l(
+            "blank under %(homeroom)s: a merged cell (合并单元格) saved as CSV keeps its text "
+            "on its first row only; unmerge the class column and fill every row (or upload "
+            "the .xlsx itself)", homeroom=above))
+        return ""
+    return fields.text(roster, where, "homeroom", fields.key(row.get("homeroom")), 64)
 
 
 def _note_homeroom(roster, where, name, grade) -> None:

@@ -124,11 +124,49 @@ def sheet_lines(name: str, data: bytes, sheet: str | None,
             lines.append((number, cells))
             cells_read += len(cells)
             _within(name, limits, number, len(lines), cells_read, started)
+        merged = merged_in_columns(data, getattr(worksheet, "_worksheet_path", None))
     finally:
         workbook.close()
+    fill_merged(lines, merged)
     if not any(any(cell.strip() for cell in cells) for _line, cells in lines):
         raise RosterRejected([Problem(name, 1, "-", _l("the file is empty"))])
     return lines
+
+
+MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+
+
+def merged_in_columns(data: bytes, sheet_path: str | None) -> list[tuple[int, int, int]]:
+    """The sheet's merged cells that span rows of one column, as (column index, first row,
+    last row): an office merges a class's 班级 cell over its students' rows."""
+    if not sheet_path:
+        return []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read(sheet_path.lstrip("/"))
+    end = xml.rfind(b"</sheetData>")
+    return [(_column_index(first), int(top), int(bottom))
+            for first, top, last, bottom in MERGE.findall(xml[max(end, 0):])
+            if first == last and int(bottom) > int(top)]
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - ord("A") + 1
+    return index - 1
+
+
+def fill_merged(lines: list[tuple[int, list[str]]], merged) -> None:
+    """Each row under a merged cell reads the merged cell's text, as a person sees it."""
+    at = {number: cells for number, cells in lines}
+    for column, top, bottom in merged:
+        above = at.get(top)
+        if above is None or column >= len(above):
+            continue
+        for number in range(top + 1, bottom + 1):
+            cells = at.get(number)
+            if cells is not None and column < len(cells) and not cells[column].strip():
+                cells[column] = above[column]
 
 
 def _within(name: str, limits: WorkbookLimits, row: int, rows: int, cells: int,

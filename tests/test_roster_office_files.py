@@ -1,0 +1,172 @@
+"""A new school's own files, term after term: an office's Excel sheet saved as CSV on one
+computer and as .xlsx on another, with full-width characters, merged class cells, numbers
+that a spreadsheet turned into floats, scientific notation or lost leading zeros."""
+
+import io
+
+from openpyxl import Workbook
+
+from rollcall.extensions import db
+from rollcall.models import Homeroom, Student
+from tests.roster_helpers import problem_rows, snapshot
+
+CHINESE_HEADER = "班级,年级,学号,姓名,座号,家长姓名,关系,联系电话,语言\r\n"
+
+
+def office_csv(tmp_path, rows: list[str], name="名单.csv", encoding="utf-8-sig",
+               title="育英中学九年级学生名单,,,,,,,,\r\n"):
+    """A sheet as Excel saves it: a title row, Chinese headers, CRLF, blank rows at the end."""
+    path = tmp_path / name
+    text = title + CHINESE_HEADER + "".join(f"{row}\r\n" for row in rows) + ",,,,,,,,\r\n" * 3
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def run(runner, path, *args):
+    return runner.invoke(args=["import-roster", str(path), "--school", "新学校", *args])
+
+
+def stored():
+    """{student number: (name, class, seat, active, [guardian phones])}."""
+    return {s.student_number: (s.name, s.homeroom.name, s.seat, s.active,
+                               [link.guardian.phone_e164 for link in s.guardian_links])
+            for s in db.session.scalars(db.select(Student))}
+
+
+def test_the_next_terms_file_typed_without_full_width_characters_is_the_same_school(
+        app, runner, tmp_path):
+    autumn = office_csv(tmp_path, [
+        "九年级１班,九年级,０９０１００１,欧阳·娜娜,1,欧阳建国,父亲,+86 138 1234 5678,中文",
+        "九年级１班,九年级,0901002,阿卜杜拉·买买提,2,买买提,父亲,86-139-1234-5678,",
+        "九年级１班,九年级,0901003,王𠈌,3,王父,父亲,8613712345678,",
+    ], name="秋季.csv", encoding="gb18030")
+    spring = office_csv(tmp_path, [
+        "九年级1班,九年级,0901001,欧阳·娜娜,1,欧阳建国,父亲,13812345678,中文",
+        "九年级 1班,九年级,0901002,阿卜杜拉·买买提,2,买买提,父亲,13912345678,",
+        "九年级1班,九年级,0901003,王𠈌,3,王父,父亲,13712345678,",
+    ], name="春季.csv")
+    assert run(runner, autumn).exit_code == 0
+    result = run(runner, spring)
+    assert result.exit_code == 0, result.output
+    assert "deactivated: nothing" in result.output
+    assert "added: nothing" in result.output
+    with app.app_context():
+        assert stored() == {
+            "0901001": ("欧阳·娜娜", "九年级1班", 1, True, ["+8613812345678"]),
+            "0901002": ("阿卜杜拉·买买提", "九年级1班", 2, True, ["+8613912345678"]),
+            "0901003": ("王𠈌", "九年级1班", 3, True, ["+8613712345678"]),
+        }
+
+
+def test_a_class_and_a_number_stored_full_width_are_found_by_the_next_file(
+        app, runner, tmp_path):
+    first = office_csv(tmp_path, ["九年级1班,9,0901001,甲,1,甲父,父亲,13812345678,"])
+    assert run(runner, first).exit_code == 0
+    with app.app_context():  # as an import before this release stored them
+        db.session.scalar(db.select(Homeroom)).name = "九年级１班"
+        db.session.scalar(db.select(Student)).student_number = "０９０１００１"
+        db.session.commit()
+    result = run(runner, first)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert stored() == {"0901001": ("甲", "九年级1班", 1, True, ["+8613812345678"])}
+        assert db.session.scalar(db.select(db.func.count()).select_from(Homeroom)) == 1
+
+
+def test_a_student_number_in_scientific_notation_is_refused(app, runner, tmp_path):
+    path = office_csv(tmp_path, ["九年级1班,9,2.02701E+11,甲,1,甲父,父亲,13812345678,"])
+    with app.app_context():
+        before = snapshot()
+    result = run(runner, path)
+    assert result.exit_code == 1
+    assert "名单.csv:3: student_number: '2.02701E+11': the number is in scientific notation" \
+        in result.output
+    with app.app_context():
+        assert snapshot() == before
+
+
+def test_numbers_a_spreadsheet_wrote_as_floats_are_the_whole_numbers(app, runner, tmp_path):
+    path = office_csv(tmp_path, ["九年级1班,9.0,2027002.0,乙,2.0,乙父,父亲,13812345679.0,"])
+    result = run(runner, path)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert stored() == {"2027002": ("乙", "九年级1班", 2, True, ["+8613812345679"])}
+        assert db.session.scalar(db.select(Homeroom.grade)) == 9
+
+
+def test_a_student_number_that_lost_its_leading_zero_is_refused_not_replaced(
+        app, runner, tmp_path):
+    autumn = office_csv(tmp_path, ["九年级1班,9,0901001,甲,1,甲父,父亲,13812345678,",
+                                   "九年级1班,9,0901002,乙,2,乙父,父亲,13812345679,"])
+    assert run(runner, autumn).exit_code == 0
+    spring = office_csv(tmp_path, ["九年级1班,9,901001,甲,1,甲父,父亲,13812345678,",
+                                   "九年级1班,9,0901002,乙,2,乙父,父亲,13812345679,"],
+                        name="spring.csv")
+    with app.app_context():
+        before = snapshot()
+    result = run(runner, spring, "--allow-deactivate")
+    assert result.exit_code == 1
+    assert "spring.csv:3: student_number: '901001': the school has this student number as " \
+        "0901001 (甲): they differ only in leading zeros" in result.output
+    with app.app_context():
+        assert snapshot() == before
+
+
+def test_a_new_number_that_only_looks_like_a_listed_one_is_a_new_student(
+        app, runner, tmp_path):
+    autumn = office_csv(tmp_path, ["九年级1班,9,0123,甲,1,甲父,父亲,13812345678,"])
+    assert run(runner, autumn).exit_code == 0
+    spring = office_csv(tmp_path, ["九年级1班,9,0123,甲,1,甲父,父亲,13812345678,",
+                                   "九年级1班,9,123,乙,2,乙父,父亲,13812345679,"])
+    result = run(runner, spring)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert set(stored()) == {"0123", "123"}
+
+
+def merged_workbook(path):
+    """An office's sheet: a merged title, and each class's 班级 and the 年级 merged."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    sheet.append(["育英中学九年级学生名单"])
+    sheet.append(CHINESE_HEADER.strip().split(","))
+    for row in (["九年级1班", "九年级", "0901001", "甲", 1, "甲父", "父亲", "13812345678"],
+                [None, None, "0901002", "乙", 2, "乙父", "父亲", "13812345679"],
+                [None, None, "0901003", "丙", 3, "丙父", "父亲", "13812345670"],
+                ["九年级2班", None, "0902001", "丁", 1, "丁父", "父亲", "13812345671"],
+                [None, None, "0902002", "戊", 2, "戊父", "父亲", "13812345672"]):
+        sheet.append(row)
+    for cells in ("A1:I1", "A3:A5", "A6:A7", "B3:B7"):
+        sheet.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def test_merged_class_cells_in_an_xlsx_are_read_as_the_sheet_shows_them(app, runner, tmp_path):
+    result = run(runner, merged_workbook(tmp_path / "名单.xlsx"))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert {number: row[1] for number, row in stored().items()} == {
+            "0901001": "九年级1班", "0901002": "九年级1班", "0901003": "九年级1班",
+            "0902001": "九年级2班", "0902002": "九年级2班"}
+        assert set(db.session.scalars(db.select(Homeroom.grade))) == {9}
+
+
+def test_merged_class_cells_saved_as_csv_are_named_in_both_languages(app, login_as, school):
+    data = (CHINESE_HEADER + "九年级1班,9,0901001,甲,1,甲父,父亲,13812345678,\r\n"
+            ",,0901002,乙,2,乙父,父亲,13812345679,\r\n").encode("gb18030")
+    admin = login_as("admin")
+    for locale, words in (("zh_Hans", ["名单.csv", "3", "班级", "", "九年级1班"]),
+                          ("en", ["名单.csv", "3", "Homeroom", "", "九年级1班"])):
+        admin.post("/language", data={"locale": locale})
+        with app.app_context():
+            before = snapshot()
+        response = admin.post("/admin/import", data={"file": (io.BytesIO(data), "名单.csv")},
+                              content_type="multipart/form-data")
+        assert response.status_code == 422
+        [row] = problem_rows(response.get_data(as_text=True))
+        assert row[:4] == words[:4] and words[4] in row[4]
+        assert ("合并单元格" in row[4]) and (("merged cell" in row[4]) == (locale == "en"))
+        with app.app_context():
+            assert snapshot() == before
