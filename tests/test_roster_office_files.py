@@ -170,3 +170,21 @@ def test_merged_class_cells_saved_as_csv_are_named_in_both_languages(app, login_
         assert ("合并单元格" in row[4]) and (("merged cell" in row[4]) == (locale == "en"))
         with app.app_context():
             assert snapshot() == before
+
+
+def test_a_number_past_15_digits_in_an_xlsx_is_refused_not_read_with_zeros(
+        app, runner, tmp_path):
+    book = Workbook()
+    book.active.append(CHINESE_HEADER.strip().split(","))
+    # An 18-digit number typed into a General cell: Excel keeps 15 digits and zeros.
+    book.active.append(["九年级1班", 9, 2.02700100000000e17, "甲", 1, "甲父", "父亲",
+                        13812345678, None])
+    book.save(tmp_path / "r.xlsx")
+    with app.app_context():
+        before = snapshot()
+    result = run(runner, tmp_path / "r.xlsx")
+    assert result.exit_code == 1
+    assert "r.xlsx:2: student_number: '2.027001E+17': the number is in scientific notation" \
+        in result.output
+    with app.app_context():
+        assert snapshot() == before

@@ -22,6 +22,7 @@ ZERO_PADDED = re.compile(r"^0+$")
 # entities); no spreadsheet program writes one into a workbook.
 DOCTYPES = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 CHUNK = 64 * 1024
+EXACT_BELOW = 1e15  # Excel keeps 15 significant digits of a number: 16 or more are not exact
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ def cell_text(value, number_format: str | None) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
     if isinstance(value, date | time):
         return value.isoformat()
+    if isinstance(value, float) and abs(value) >= EXACT_BELOW:
+        # Past 15 digits a spreadsheet keeps zeros, not the digits typed: shown as it is.
+        return format(Decimal(repr(value)).normalize(), "E")
     if isinstance(value, int | float):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if number == number.to_integral_value():
