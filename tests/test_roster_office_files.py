@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 
 from rollcall.extensions import db
-from rollcall.models import Homeroom, Student
+from rollcall.models import Guardian, Homeroom, Student
 from tests.roster_helpers import problem_rows, snapshot
 
 CHINESE_HEADER = "班级,年级,学号,姓名,座号,家长姓名,关系,联系电话,语言\r\n"
@@ -188,3 +188,52 @@ def test_a_number_past_15_digits_in_an_xlsx_is_refused_not_read_with_zeros(
         in result.output
     with app.app_context():
         assert snapshot() == before
+
+
+def guardians():
+    """{guardian id: (name, phone, can receive texts)}."""
+    return {g.id: (g.name, g.phone_e164, g.can_receive_texts)
+            for g in db.session.scalars(db.select(Guardian))}
+
+
+def test_a_name_typed_with_another_dot_or_a_stray_space_is_the_same_person(
+        app, runner, tmp_path):
+    autumn = office_csv(tmp_path, [
+        "九年级1班,9,0901001,阿卜杜拉·买买提,1,买买提·艾力,父亲,13812345678,",
+        "九年级1班,9,0901002,王芳,2,王建国,父亲,13912345678,",
+    ])
+    assert run(runner, autumn).exit_code == 0
+    with app.app_context():
+        before = guardians()
+        db.session.scalar(db.select(Guardian).where(Guardian.name == "王建国")).absence_texts \
+            = False  # the office's switch, kept by the same person's row
+        db.session.commit()
+    spring = office_csv(tmp_path, [
+        "九年级1班,9,0901001,阿卜杜拉•买买提,1,买买提・艾力,父亲,13812345678,",
+        "九年级1班,9,0901002,王 芳,2,王　建国,父亲,13912345678,",
+    ], name="spring.csv")
+    result = run(runner, spring)
+    assert result.exit_code == 0, result.output
+    assert "added: nothing" in result.output
+    with app.app_context():
+        assert guardians() == {**before, max(before): ("王建国", "+8613912345678", False)}
+        assert {s.name for s in db.session.scalars(db.select(Student))} == {
+            "阿卜杜拉·买买提", "王芳"}
+
+
+def test_a_parent_who_texted_stop_stays_stopped_when_the_file_renames_them(
+        app, runner, tmp_path):
+    from rollcall.notify.services import handle_inbound
+
+    autumn = office_csv(tmp_path, ["九年级1班,9,0901001,甲,1,王芳,母亲,13812345678,"])
+    assert run(runner, autumn).exit_code == 0
+    with app.app_context():
+        handle_inbound("+8613812345678", "STOP", "SMstop1")
+    spring = office_csv(tmp_path, ["九年级1班,9,0901001,甲,1,王方,母亲,13812345678,"],
+                        name="spring.csv")  # the name corrected: a new guardian's row
+    assert run(runner, spring).exit_code == 0
+    with app.app_context():
+        [student] = db.session.scalars(db.select(Student))
+        [link] = student.guardian_links
+        assert (link.guardian.name, link.guardian.can_receive_texts) == ("王方", False)
+        assert link.guardian.opted_out_at is not None

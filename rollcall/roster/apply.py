@@ -18,6 +18,7 @@ from rollcall.models import Guardian, Homeroom, Role, School, Student, StudentGu
 from rollcall.phones import mask
 from rollcall.roster.data import Roster, StudentRecord
 from rollcall.roster.fields import key as spelling
+from rollcall.roster.fields import person
 
 
 def changed(obj, **values) -> bool:
@@ -99,9 +100,14 @@ class Reconciler:
         for student in self.students:
             self._index_student(student)
         self.listed_numbers = {record.student_number for record in roster.students}
+        # A STOP texted from a phone is the phone's: a guardian the file brings with it (a
+        # name corrected, a new row) gets no texts either.
+        self.stopped: dict[str, object] = {}
         for guardian in db.session.scalars(db.select(Guardian).where(
                 Guardian.school_id == school.id)):
             self.by.add(guardian, *GUARDIAN_KEYS)
+            if guardian.opted_out_at is not None and guardian.phone_e164:
+                self.stopped.setdefault(guardian.phone_e164, guardian.opted_out_at)
 
     def run(self, progress=None) -> None:
         """Compare and change in memory; nothing is flushed here."""
@@ -262,7 +268,7 @@ class Reconciler:
         if record.sourced_id:
             return self.by.get(Guardian, "sourced_id", record.sourced_id)
         guardian = next((link.guardian for link in current_links
-                         if link.guardian.name == record.name), None) or self.by.get(
+                         if person(link.guardian.name or "") == record.name), None) or self.by.get(
             Guardian, ("name", "phone_e164"), (record.name, record.phone_e164))
         if guardian is None and record.phone_e164:
             guardian = self.by.get(Guardian, ("name", "roster_phone"),
@@ -286,7 +292,7 @@ class Reconciler:
             guardian = Pending(Guardian, school_id=self.school.id, sourced_id=record.sourced_id,
                                absence_texts=record.absence_texts, sms_consent=True,
                                roster_phone=roster_phone,
-                               **values)
+                               opted_out_at=self.stopped.get(record.phone_e164), **values)
             self.new_guardians.append(guardian)
             self.by.add(guardian, *GUARDIAN_KEYS)
             self.counts["guardians"]["added"] += 1

@@ -19,8 +19,10 @@ LANGUAGES = {
 SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?e\+?\d+$", re.IGNORECASE)
 FLOAT_ZERO = re.compile(r"^(\+?\d+)\.0+$")
 WHITESPACE = re.compile(r"\s+")
-CJK = "\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"  # Chinese characters
 SPACE_BY_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
+# The dots people type between the parts of a name (艾力·买买提): 中点, bullets, katakana's.
+NAME_DOT = re.compile(rf"(?<=[{CJK}])[\u00b7\u0387\u2022\u2027\u2219\u22c5\u30fb.](?=[{CJK}])")
 SEPARATORS = re.compile(r"[;/,|\n\u3001]")  # after NFKC: ；／，become ; / ,
 MAX_DIGITS = 15  # E.164; even 0086 and a mobile number stay within it
 CHINESE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -86,6 +88,12 @@ def key(value: str) -> str:
     computer next term must be the same class, not a second one."""
     text = unicodedata.normalize("NFKC", value)
     return WHITESPACE.sub(" ", SPACE_BY_CJK.sub("", text)).strip()
+
+
+def person(value: str) -> str:
+    """A person's name as one spelling (key), with the dot between the parts of a name as
+    the standard middle dot (·): next term's file typed elsewhere names the same person."""
+    return NAME_DOT.sub("\u00b7", key(value))
 
 
 def student_number(roster: Roster, where: tuple[str, int], column: str, value: str,

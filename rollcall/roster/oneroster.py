@@ -77,8 +77,8 @@ def person_name(row: Row) -> str:
     """Chinese names read family name first, without a space; others given name first."""
     given, family = row.get("givenName"), row.get("familyName")
     if CJK.search(given + family):
-        return f"{family}{given}"
-    return " ".join(part for part in (given, family) if part)
+        return fields.person(f"{family}{given}")
+    return fields.person(" ".join(part for part in (given, family) if part))
 
 
 def school_names(source: RosterSource) -> list[str]:

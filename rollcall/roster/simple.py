@@ -159,7 +159,8 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
 def _read_row(roster, students, groups, name, row, region, default_language, above) -> None:
     where = (name, row.line)
     number = fields.student_number(roster, where, "student_number", row.get("student_number"))
-    student_name = fields.text(roster, where, "student_name", row.get("student_name"), 64)
+    student_name = fields.text(roster, where, "student_name",
+                               fields.person(row.get("student_name")), 64)
     homeroom = _homeroom(roster, where, row, above)
     grade = fields.grade(roster, where, "grade", row.get("grade"))
     seat = fields.seat(roster, where, "seat", row.get("seat"))
@@ -239,8 +240,8 @@ def _read_guardian(roster, where, row, columns: GuardianColumns, region, default
             return None
         name = ""
     else:
-        name = fields.text(roster, where, columns.name, row.get(columns.name), 64,
-                           required=False)
+        name = fields.text(roster, where, columns.name, fields.person(row.get(columns.name)),
+                           64, required=False)
         if not name:
             if raw_phone:
                 roster.error(*where, columns.name, _l("required when a phone is given"))
