@@ -100,14 +100,15 @@ def test_a_student_number_that_lost_its_leading_zero_is_refused_not_replaced(
                                    "九年级1班,9,0901002,乙,2,乙父,父亲,13812345679,"])
     assert run(runner, autumn).exit_code == 0
     spring = office_csv(tmp_path, ["九年级1班,9,901001,甲,1,甲父,父亲,13812345678,",
-                                   "九年级1班,9,0901002,乙,2,乙父,父亲,13812345679,"],
-                        name="spring.csv")
+                                   "九年级1班,9,901002,乙,2,乙父,父亲,13812345679,"],
+                        name="spring.csv")  # the whole column formatted as numbers
     with app.app_context():
         before = snapshot()
     result = run(runner, spring, "--allow-deactivate")
     assert result.exit_code == 1
-    assert "spring.csv:3: student_number: '901001': the school has this student number as " \
-        "0901001 (甲): they differ only in leading zeros" in result.output
+    for line, number, name in ((3, "901001", "0901001 (甲)"), (4, "901002", "0901002 (乙)")):
+        assert f"spring.csv:{line}: student_number: '{number}': the school has this student " \
+            f"number as {name}: they differ only in leading zeros" in result.output
     with app.app_context():
         assert snapshot() == before
 
@@ -237,3 +238,19 @@ def test_a_parent_who_texted_stop_stays_stopped_when_the_file_renames_them(
         [link] = student.guardian_links
         assert (link.guardian.name, link.guardian.can_receive_texts) == ("王方", False)
         assert link.guardian.opted_out_at is not None
+
+
+def test_a_number_that_lost_its_leading_zero_beside_ones_that_kept_theirs_is_refused(
+        app, runner, tmp_path):
+    path = office_csv(tmp_path, ["九年级1班,9,0901001,甲,1,甲父,父亲,13812345678,",
+                                 "九年级1班,9,901002,乙,2,乙父,父亲,13812345679,",
+                                 "九年级1班,9,0901003,丙,3,丙父,父亲,13812345670,"])
+    with app.app_context():
+        before = snapshot()
+    result = run(runner, path)
+    assert result.exit_code == 1
+    assert "名单.csv:4: student_number: '901002': the other student numbers keep their leading " \
+        "zeros (7 digits); this one has lost them" in result.output
+    assert "write it as 0901002" in result.output
+    with app.app_context():
+        assert snapshot() == before

@@ -106,6 +106,26 @@ def student_number(roster: Roster, where: tuple[str, int], column: str, value: s
     return text(roster, where, column, key(meant), 32, required)
 
 
+def lost_zeros(roster: Roster, students) -> None:
+    """A file whose numbers keep a leading zero (0901001) and a shorter one that the zero
+    would make whole (901006, not listed as 0901006): a spreadsheet dropped its zeros."""
+    numbers = {student.student_number for student in students}
+    widths = {len(number) for number in numbers if number.isdigit() and number[0] == "0"}
+    for student in students:
+        number = student.student_number
+        if not number.isdigit() or number[0] == "0":
+            continue
+        for width in sorted(widths):
+            padded = number.zfill(width)
+            if width > len(number) and padded not in numbers:
+                roster.error(student.file, student.line, "student_number", _l(
+                    "the other student numbers keep their leading zeros (%(width)d digits); "
+                    "this one has lost them: a spreadsheet drops the leading zeros of a column "
+                    "formatted as numbers; set the column's format to Text (文本) and write it "
+                    "as %(padded)s", width=width, padded=padded), number)
+                break
+
+
 def language(roster: Roster, where: tuple[str, int], column: str, raw: str, default: str):
     """zh_Hans or en; blank means the school's language."""
     if not raw:

@@ -149,6 +149,7 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
         if progress:
             progress(1)
     roster.students = list(students.values())
+    fields.lost_zeros(roster, roster.students)
     for student in roster.students:
         if not student.guardians:
             roster.warn(student.file, student.line, "guardian_name",
