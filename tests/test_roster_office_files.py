@@ -254,3 +254,15 @@ def test_a_number_that_lost_its_leading_zero_beside_ones_that_kept_theirs_is_ref
     assert "write it as 0901002" in result.output
     with app.app_context():
         assert snapshot() == before
+
+
+def test_rows_pasted_from_a_spreadsheet_into_a_text_file_are_read_by_their_tabs(
+        app, runner, tmp_path):
+    path = tmp_path / "名单.txt"
+    path.write_bytes((CHINESE_HEADER.replace(",", "\t")
+                      + "九年级1班\t9\t0901001\t甲\t1\t甲父\t父亲\t138 1234 5678\t\r\n"
+                      + "\t\t\t\t\t\t\t\t\r\n").encode("gb18030"))
+    result = run(runner, path)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert stored() == {"0901001": ("甲", "九年级1班", 1, True, ["+8613812345678"])}

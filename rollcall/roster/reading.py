@@ -205,7 +205,7 @@ class Row:
         return (self.values.get(column) or "").strip()
 
 
-def csv_lines(name: str, text: str, *, one_line_rows: bool = False
+def csv_lines(name: str, text: str, *, one_line_rows: bool = False, delimiter: str = ","
               ) -> list[tuple[int, list[str]]]:
     """Every row with the line it starts on, parsed strictly: a stray quote is an error.
 
@@ -214,7 +214,7 @@ def csv_lines(name: str, text: str, *, one_line_rows: bool = False
     looks valid (a student named after two lines, linked to another family's parent)."""
     if not text.strip():
         _refuse(name, _l("the file is empty"), line=1)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     result, problems, line = [], [], 1
     try:
         for cells in reader:
@@ -233,6 +233,13 @@ def csv_lines(name: str, text: str, *, one_line_rows: bool = False
     if problems:
         raise RosterRejected(problems)
     return result
+
+
+def tab_separated(text: str) -> bool:
+    """True for rows copied out of a spreadsheet into a text file: tabs between the cells of
+    the first line, and no comma."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return "\t" in first and "," not in first
 
 
 def table_rows(name: str, lines: list[tuple[int, list[str]]], required: tuple[str, ...],

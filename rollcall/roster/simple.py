@@ -15,6 +15,7 @@ from rollcall.roster.reading import (
     RosterSource,
     csv_lines,
     decode,
+    tab_separated,
     table_rows,
 )
 
@@ -114,7 +115,9 @@ def source_lines(source: RosterSource) -> tuple[str, list[tuple[int, list[str]]]
     if source.kind == "xlsx":
         from rollcall.roster.workbook import sheet_lines
         return name, sheet_lines(name, data, source.sheet)
-    return name, csv_lines(name, decode(name, data, allow_gb18030=True), one_line_rows=True)
+    text = decode(name, data, allow_gb18030=True)
+    return name, csv_lines(name, text, one_line_rows=True,
+                           delimiter="\t" if tab_separated(text) else ",")
 
 
 def parse_simple(source: RosterSource, region: str, default_language: str,
