@@ -266,3 +266,27 @@ def test_rows_pasted_from_a_spreadsheet_into_a_text_file_are_read_by_their_tabs(
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert stored() == {"0901001": ("甲", "九年级1班", 1, True, ["+8613812345678"])}
+
+
+def test_a_column_name_used_twice_is_refused_not_read_as_one(app, login_as, school):
+    """A two-row header: 学生信息 and 家长信息 over 姓名 twice. Read as one column, the
+    student took the guardian's name."""
+    data = ("学生信息,,,,家长信息,,,备注,备注\r\n"
+            "班级,学号,姓名,座号,姓名,关系,联系电话,备注,备注\r\n"
+            "九年级1班,0901001,张三,1,张建国,父亲,13812345678,,\r\n").encode("gb18030")
+    admin = login_as("admin")
+    for locale, column, words in (("zh_Hans", "表头行", "两列"), ("en", "Header row",
+                                                                "two columns")):
+        admin.post("/language", data={"locale": locale})
+        with app.app_context():
+            before = snapshot()
+        response = admin.post("/admin/import", data={"file": (io.BytesIO(data), "名单.csv")},
+                              content_type="multipart/form-data")
+        assert response.status_code == 422
+        rows = problem_rows(response.get_data(as_text=True))
+        assert [row[:3] for row in rows] == [["名单.csv", "2", column]] * 2
+        assert words in rows[0][4] and "姓名" in rows[0][4]
+        assert "C" in rows[0][4] and "E" in rows[0][4]
+        assert "备注" in rows[1][4] and "H" in rows[1][4] and "I" in rows[1][4]
+        with app.app_context():
+            assert snapshot() == before

@@ -120,12 +120,17 @@ def source_lines(source: RosterSource) -> tuple[str, list[tuple[int, list[str]]]
                            delimiter="\t" if tab_separated(text) else ",")
 
 
+def describe(column: str) -> str:
+    """A column id as a message names it: with its Chinese name, when it has one."""
+    return f"{column} ({CHINESE_NAMES[column][0]})" if column in CHINESE_NAMES else column
+
+
 def parse_simple(source: RosterSource, region: str, default_language: str,
                  progress=None) -> Roster:
     """Read and check every row; all problems are collected, none stops the reading."""
     name, lines = source_lines(source)
     header, rows = table_rows(name, lines, REQUIRED, header_name, title_rows=MAX_TITLE_ROWS,
-                              describe=lambda column: f"{column} ({CHINESE_NAMES[column][0]})")
+                              describe=describe)
     header_line = rows[0].line - 1 if rows else lines[-1][0]
     roster = Roster(source.name, "simple")
     groups = guardian_columns(header)
