@@ -290,3 +290,13 @@ def test_a_column_name_used_twice_is_refused_not_read_as_one(app, login_as, scho
         assert "备注" in rows[1][4] and "H" in rows[1][4] and "I" in rows[1][4]
         with app.app_context():
             assert snapshot() == before
+
+
+def test_the_phone_and_class_headers_offices_also_write_are_read(app, runner, tmp_path):
+    path = tmp_path / "名单.csv"
+    path.write_bytes(("班级名称,学号,姓名,家长姓名,家长联系电话\r\n"
+                      "九年级1班,0901001,甲,甲父,138-1234-5678\r\n").encode("utf-8-sig"))
+    result = run(runner, path)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert stored() == {"0901001": ("甲", "九年级1班", None, True, ["+8613812345678"])}

@@ -23,14 +23,16 @@ COLUMNS = ("homeroom", "grade", "student_number", "student_name", "seat", "guard
            "guardian_relationship", "guardian_phone", "guardian_language")
 REQUIRED = ("homeroom", "student_number", "student_name")
 CHINESE_NAMES = {
-    "homeroom": ("班级", "班号", "学生班级", "所在班级"),
+    "homeroom": ("班级", "班号", "学生班级", "所在班级", "班级名称", "班别"),
     "grade": ("年级",),
     "student_number": ("学号", "学籍号", "学籍辅号"),
     "student_name": ("姓名", "学生姓名"),
     "seat": ("座号", "班内学号"),
     "guardian_name": ("家长姓名", "监护人姓名", "家长", "监护人"),
     "guardian_relationship": ("关系", "与学生关系", "亲属关系"),
-    "guardian_phone": ("联系电话", "家长电话", "手机号", "家长手机号", "监护人手机号", "电话"),
+    "guardian_phone": ("联系电话", "家长电话", "手机号", "家长手机号", "监护人手机号", "电话",
+                       "家长联系电话", "家长手机", "家长手机号码", "监护人电话", "监护人联系电话",
+                       "联系方式"),
     "guardian_language": ("语言",),
 }
 PHONE_WORDS = ("电话", "手机", "phone")  # an ignored column named so would lose every number
