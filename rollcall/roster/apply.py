@@ -79,7 +79,8 @@ class Reconciler:
             db.select(Student).where(Student.school_id == school.id).order_by(Student.id)
             .options(selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian))))
         # Usernames are one account whatever their case (sign-in ignores case too).
-        names = [teacher.username.lower() for teacher in roster.teachers]
+        names = [teacher.username.lower() for teacher in roster.teachers] + [
+            username.lower() for username, _class in roster.teachers_leaving]
         self.users = {user.username.lower(): user for user in db.session.scalars(
             db.select(User).where(db.func.lower(User.username).in_(names)))} if names else {}
         self.homeroom_for: dict[str, Homeroom] = {}
@@ -356,11 +357,33 @@ class Reconciler:
             homeroom.teachers.extend(added)
             self.counts["teachers"]["assigned"] += len(added)
             self.counts["teachers"]["unassigned"] += len(removed)
-            if added or removed:
-                self.teacher_changes.append({
-                    "homeroom": homeroom.name,
-                    "added": [teacher_label(user) for user in added],
-                    "removed": [teacher_label(user) for user in removed]})
+            self._note_teachers(homeroom, added, removed)
+        self._unlink_leaving(wanted)
+
+    def _unlink_leaving(self, wanted: dict[str, list[User]]) -> None:
+        """A delta's teacher enrollments marked tobedeleted: that teacher leaves that class
+        (unless the same file names them for it again); nobody else is touched."""
+        for username, class_id in self.roster.teachers_leaving:
+            homeroom = self.by.get(Homeroom, "sourced_id", class_id)
+            user = self.users.get(username.lower())
+            if homeroom is None or user is None or user not in homeroom.teachers \
+                    or user in wanted.get(class_id, []):
+                continue
+            homeroom.teachers.remove(user)
+            self.counts["teachers"]["unassigned"] += 1
+            self._note_teachers(homeroom, [], [user])
+
+    def _note_teachers(self, homeroom: Homeroom, added: list, removed: list) -> None:
+        """One line per class of the check's teacher changes."""
+        if not (added or removed):
+            return
+        noted = next((change for change in self.teacher_changes
+                      if change["homeroom"] == homeroom.name), None)
+        if noted is None:
+            noted = {"homeroom": homeroom.name, "added": [], "removed": []}
+            self.teacher_changes.append(noted)
+        noted["added"] += [teacher_label(user) for user in added]
+        noted["removed"] += [teacher_label(user) for user in removed]
 
 
 def guardian_labels(guardians) -> str:
