@@ -300,3 +300,16 @@ def test_the_phone_and_class_headers_offices_also_write_are_read(app, runner, tm
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert stored() == {"0901001": ("甲", "九年级1班", None, True, ["+8613812345678"])}
+
+
+def test_numbers_a_system_wrote_as_excel_text_formulas_are_their_text(app, runner, tmp_path):
+    path = tmp_path / "学籍导出.csv"
+    path.write_bytes(('班级,学号,姓名,家长姓名,联系电话\r\n'
+                      '九年级1班,="0901001",甲,甲父,="13812345678"\r\n'
+                      '九年级1班,"=""0901002""",乙,乙父,13812345679\r\n').encode("gb18030"))
+    result = run(runner, path)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert set(stored()) == {"0901001", "0901002"}
+        assert db.session.scalar(db.select(Guardian.phone_raw).where(
+            Guardian.name == "甲父")) == "13812345678"

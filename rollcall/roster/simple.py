@@ -118,8 +118,18 @@ def source_lines(source: RosterSource) -> tuple[str, list[tuple[int, list[str]]]
         from rollcall.roster.workbook import sheet_lines
         return name, sheet_lines(name, data, source.sheet)
     text = decode(name, data, allow_gb18030=True)
-    return name, csv_lines(name, text, one_line_rows=True,
-                           delimiter="\t" if tab_separated(text) else ",")
+    lines = csv_lines(name, text, one_line_rows=True,
+                      delimiter="\t" if tab_separated(text) else ",")
+    return name, [(line, [formula_text(cell) for cell in cells]) for line, cells in lines]
+
+
+EXCEL_TEXT = re.compile(r'^\s*="((?:[^"]|"")*)"\s*$')
+
+
+def formula_text(cell: str) -> str:
+    """="0901001" is how a system's CSV keeps Excel from reading a number: the text inside."""
+    match = EXCEL_TEXT.match(cell)
+    return match[1].replace('""', '"') if match else cell
 
 
 def describe(column: str) -> str:
