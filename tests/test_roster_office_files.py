@@ -313,3 +313,18 @@ def test_numbers_a_system_wrote_as_excel_text_formulas_are_their_text(app, runne
         assert set(stored()) == {"0901001", "0901002"}
         assert db.session.scalar(db.select(Guardian.phone_raw).where(
             Guardian.name == "甲父")) == "13812345678"
+
+
+def test_a_hong_kong_macao_or_taiwan_number_written_without_plus_is_that_number(
+        app, runner, tmp_path):
+    path = office_csv(tmp_path, ["九年级1班,9,0901001,甲,1,甲父,父亲,852 9123 4567,",
+                                 "九年级1班,9,0901002,乙,2,乙母,母亲,853-6612-3456,",
+                                 "九年级1班,9,0901003,丙,3,丙父,父亲,886912345678,",
+                                 "九年级1班,9,0901004,丁,4,丁父,父亲,12345678901,"])
+    result = run(runner, path)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert [phones for *_rest, phones in stored().values()] == [
+            ["+85291234567"], ["+85366123456"], ["+886912345678"],
+            ["+8612345678901"]]  # a mistyped mobile stays mainland's, never +1 234 567 8901
+    assert "名单.csv:6: guardian_phone: possible but not a valid number" in result.output
