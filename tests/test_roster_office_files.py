@@ -328,3 +328,14 @@ def test_a_hong_kong_macao_or_taiwan_number_written_without_plus_is_that_number(
             ["+85291234567"], ["+85366123456"], ["+886912345678"],
             ["+8612345678901"]]  # a mistyped mobile stays mainland's, never +1 234 567 8901
     assert "名单.csv:6: guardian_phone: possible but not a valid number" in result.output
+
+
+def test_zero_width_characters_pasted_from_a_chat_make_no_new_class_or_student(
+        app, runner, tmp_path):
+    assert run(runner, office_csv(tmp_path, [
+        "九年级1班,9,0901001,甲,1,甲父,父亲,13812345678,"])).exit_code == 0
+    result = run(runner, office_csv(tmp_path, [
+        "\u200b九年级1班,9,0901001\u200b,甲\u200d,1,甲父\u2060,父亲,13812345678,"],
+        name="spring.csv"))
+    assert result.exit_code == 0, result.output
+    assert "added: nothing" in result.output and "updated: nothing" in result.output

@@ -19,6 +19,7 @@ LANGUAGES = {
 SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?e\+?\d+$", re.IGNORECASE)
 FLOAT_ZERO = re.compile(r"^(\+?\d+)\.0+$")
 WHITESPACE = re.compile(r"\s+")
+INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")  # zero-width: pasted from web pages
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"  # Chinese characters
 SPACE_BY_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
 # The dots people type between the parts of a name (艾力·买买提): 中点, bullets, katakana's.
@@ -83,10 +84,11 @@ def phone(roster: Roster, where: tuple[str, int], column: str, raw: str, region:
 
 def key(value: str) -> str:
     """A cell that names a record (a class, a student number) as one spelling: full-width
-    letters and digits (九年级１班, ０９０１００１) as ASCII, no space beside a Chinese
-    character (九年级 1班), other runs of spaces as one. The same class typed on another
-    computer next term must be the same class, not a second one."""
-    text = unicodedata.normalize("NFKC", value)
+    letters and digits (九年级１班, ０９０１００１) as ASCII, no zero-width character (pasted
+    from a web page or a chat), no space beside a Chinese character (九年级 1班), other runs
+    of spaces as one. The same class typed on another computer next term must be the same
+    class, not a second one."""
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
     return WHITESPACE.sub(" ", SPACE_BY_CJK.sub("", text)).strip()
 
 
