@@ -216,9 +216,11 @@ class Reconciler:
         return student
 
     def _index_student(self, student) -> None:
-        number = student.student_number
-        self.by.add(student, "sourced_id", "student_number", spelling=spelling(number),
-                    digits=spelling(number).lstrip("0") if spelling(number).isdigit() else None)
+        """By sourcedId and number; by the number's one spelling, and by its digits without
+        leading zeros (_lost_zeros)."""
+        number = spelling(student.student_number)
+        self.by.add(student, "sourced_id", "student_number", spelling=number,
+                    digits=number.lstrip("0") if number.isdigit() else None)
 
     def _lost_zeros(self, record: StudentRecord) -> None:
         """A number the school has with other leading zeros (0901006 and 901006), whose own
