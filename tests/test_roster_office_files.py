@@ -339,3 +339,29 @@ def test_zero_width_characters_pasted_from_a_chat_make_no_new_class_or_student(
         name="spring.csv"))
     assert result.exit_code == 0, result.output
     assert "added: nothing" in result.output and "updated: nothing" in result.output
+
+
+def test_a_workbook_with_a_sheet_per_class_is_refused_not_read_in_part(app, runner, tmp_path):
+    book = Workbook()
+    for index, title in enumerate(("九年级1班", "九年级2班", "九年级3班")):
+        sheet = book.active if index == 0 else book.create_sheet(title)
+        sheet.title = title
+        sheet.append([f"{title}学生名单"])
+        sheet.append(CHINESE_HEADER.strip().split(","))
+        sheet.append([title, 9, f"090{index + 1}001", "甲", 1, "甲父", "父亲", 13812345678])
+    book.create_sheet("说明").append(["填表说明：学号请用文本格式"])
+    book.save(tmp_path / "分班名单.xlsx")
+    with app.app_context():
+        before = snapshot()
+    result = run(runner, tmp_path / "分班名单.xlsx")
+    assert result.exit_code == 1
+    assert "分班名单.xlsx:0: -: only the workbook's first sheet is read, and these other " \
+        "sheets have a roster too: 九年级2班, 九年级3班;" in result.output
+    with app.app_context():
+        assert snapshot() == before
+    del book["九年级2班"], book["九年级3班"]  # one class per file, and a sheet of notes
+    book.save(tmp_path / "一班.xlsx")
+    result = run(runner, tmp_path / "一班.xlsx")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert set(stored()) == {"0901001"}

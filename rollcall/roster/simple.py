@@ -145,6 +145,8 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
                               describe=describe)
     header_line = rows[0].line - 1 if rows else lines[-1][0]
     roster = Roster(source.name, "simple")
+    if source.kind == "xlsx" and source.sheet is None:
+        _refuse_other_roster_sheets(roster, name, source.files[name])
     groups = guardian_columns(header)
     used = set(COLUMNS) | {getattr(group, part) for group in groups for part in
                            ("name", "relationship", "phone", "language", "is_guardian")}
@@ -175,6 +177,21 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
             roster.warn(student.file, student.line, "guardian_name",
                         _l("no guardian: nobody will get texts about this student"))
     return roster
+
+
+def _refuse_other_roster_sheets(roster, name: str, data: bytes) -> None:
+    """A workbook with a sheet per class: only the first sheet would be read, and a full
+    import would leave the other classes out (or deactivate them)."""
+    from rollcall.roster.workbook import other_sheets
+
+    found = [title for title, head in other_sheets(data, MAX_TITLE_ROWS + 1).items()
+             if any(all(column in {header_name(cell) for cell in row} for column in REQUIRED)
+                    for row in head)]
+    if found:
+        roster.error(name, 0, "-", _l(
+            "only the workbook's first sheet is read, and these other sheets have a roster "
+            "too: %(sheets)s; put every class on the first sheet, one header row above them "
+            "all, then upload it again", sheets=", ".join(found)))
 
 
 def _read_row(roster, students, groups, name, row, region, default_language, above) -> None:
