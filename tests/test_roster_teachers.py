@@ -212,3 +212,17 @@ def test_a_delta_that_ends_the_enrollment_of_a_teacher_it_does_not_list_says_so(
     assert "warning: enrollments.csv:2: userSourcedId: the teacher t-1 leaves a class, but " \
         "users.csv does not list them" in result.output
     assert teachers_of(app, "九年级1班") == ["t.zhou"]
+
+
+def test_a_delta_that_marks_a_teacher_tobedeleted_unlinks_them_from_every_class(
+        app, runner, tmp_path):
+    two = oneroster_set(tmp_path, "two", [("t-1", "t.zhou", "周", "true")])
+    with (two / "enrollments.csv").open("a") as enrolments:
+        enrolments.write("e-8,,,hr-92,org-1,t-1,teacher,false,,\n")
+    import_set(runner, two)
+    left = TEACHER.format(id="t-1", username="t.zhou", family="周").replace(
+        "t-1,,", "t-1,tobedeleted,", 1).strip()
+    result = import_set(runner, delta_set(tmp_path, "delta", [left], []))
+    assert "九年级1班: teachers removed 周老师 (t.zhou)" in result.output
+    assert "九年级2班: teachers removed 周老师 (t.zhou)" in result.output
+    assert (teachers_of(app, "九年级1班"), teachers_of(app, "九年级2班")) == ([], ["t.wu"])

@@ -366,14 +366,16 @@ class Reconciler:
         """A delta's teacher enrollments marked tobedeleted: that teacher leaves that class
         (unless the same file names them for it again); nobody else is touched."""
         for username, class_id in self.roster.teachers_leaving:
-            homeroom = self.by.get(Homeroom, "sourced_id", class_id)
             user = self.users.get(username.lower())
-            if homeroom is None or user is None or user not in homeroom.teachers \
-                    or user in wanted.get(class_id, []):
-                continue
-            homeroom.teachers.remove(user)
-            self.counts["teachers"]["unassigned"] += 1
-            self._note_teachers(homeroom, [], [user])
+            homerooms = self.homerooms if class_id is None else [
+                self.by.get(Homeroom, "sourced_id", class_id)]
+            for homeroom in homerooms:
+                if homeroom is None or user is None or user not in homeroom.teachers \
+                        or user in wanted.get(homeroom.sourced_id or "", []):
+                    continue
+                homeroom.teachers.remove(user)
+                self.counts["teachers"]["unassigned"] += 1
+                self._note_teachers(homeroom, [], [user])
 
     def _note_teachers(self, homeroom: Homeroom, added: list, removed: list) -> None:
         """One line per class of the check's teacher changes."""

@@ -62,8 +62,8 @@ class Roster:
     # teachers then become exactly those; otherwise teachers are only added.
     teachers_complete: bool = False
     # A delta's teacher enrollments marked tobedeleted: (username, class sourcedId) links to
-    # remove, and only those.
-    teachers_leaving: list[tuple[str, str]] = field(default_factory=list)
+    # remove, and only those; (username, None) for a teacher marked tobedeleted: all theirs.
+    teachers_leaving: list[tuple[str, str | None]] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     school_name: str | None = None

@@ -510,7 +510,8 @@ def teacher_username(row: Row) -> str:
 
 def _teachers_leaving(roster, files, users, roles) -> list[tuple[str, str]]:
     """A delta's teacher enrollments marked tobedeleted, as (username, class sourcedId): the
-    teacher no longer takes the class. A teacher the delta's users.csv does not list cannot
+    teacher no longer takes the class; a teacher marked tobedeleted, as (username, None):
+    they take none. A teacher the delta's users.csv does not list cannot
     be named as an account: that link stays, with a warning. (In a full set the teachers
     named are all of them: teachers_complete.)"""
     if roster.full:
@@ -529,6 +530,10 @@ def _teachers_leaving(roster, files, users, roles) -> list[tuple[str, str]]:
                 id=user_id))
             continue
         leaving.append((teacher_username(user), row.get("classSourcedId")))
+    for row in deleted_users.values():  # a teacher who left: every class of theirs
+        if row.get("role").lower() in ("teacher", "aide") or \
+                roles.get(row.get("sourcedId")) in ("teacher", "aide"):
+            leaving.append((teacher_username(row), None))
     return leaving
 
 
