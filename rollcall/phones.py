@@ -30,10 +30,12 @@ def parse_phone(raw: str, region: str = "CN") -> ParsedPhone:
         raise InvalidPhone(str(error)) from None
     if not phonenumbers.is_possible_number(number):
         raise InvalidPhone("impossible number")
-    if not phonenumbers.is_valid_number(number) and not text.startswith("+"):
-        number = _with_country_code(text, region) or number
+    valid = phonenumbers.is_valid_number(number)
+    if not valid and not text.startswith("+"):
+        abroad = _with_country_code(text, region)  # valid when found
+        number, valid = (abroad, True) if abroad else (number, False)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if not phonenumbers.is_valid_number(number):
+    if not valid:
         return ParsedPhone(e164, "not a valid number")
     kind = phonenumbers.number_type(number)
     if kind not in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
