@@ -128,7 +128,7 @@ EXCEL_TEXT = re.compile(r'^\s*="((?:[^"]|"")*)"\s*$')
 
 def formula_text(cell: str) -> str:
     """="0901001" is how a system's CSV keeps Excel from reading a number: the text inside."""
-    match = EXCEL_TEXT.match(cell)
+    match = EXCEL_TEXT.match(cell) if "=" in cell else None
     return match[1].replace('""', '"') if match else cell
 
 
