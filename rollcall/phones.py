@@ -30,13 +30,36 @@ def parse_phone(raw: str, region: str = "CN") -> ParsedPhone:
         raise InvalidPhone(str(error)) from None
     if not phonenumbers.is_possible_number(number):
         raise InvalidPhone("impossible number")
+    valid = phonenumbers.is_valid_number(number)
+    if not valid and not text.startswith("+"):
+        abroad = _with_country_code(text, region)  # valid when found
+        number, valid = (abroad, True) if abroad else (number, False)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if not phonenumbers.is_valid_number(number):
+    if not valid:
         return ParsedPhone(e164, "not a valid number")
     kind = phonenumbers.number_type(number)
     if kind not in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
         return ParsedPhone(e164, "not a mobile number")
     return ParsedPhone(e164)
+
+
+# Country codes people write without + or 00 in a school of the region: a mainland school's
+# parents in Hong Kong, Macao and Taiwan. Never 1: a mistyped 11-digit mobile (12345678901)
+# would become a valid number in North America, and a stranger would get the texts.
+WRITTEN_WITHOUT_PLUS = {"CN": ("852", "853", "886")}
+
+
+def _with_country_code(text: str, region: str):
+    """852 9123 4567 (a Hong Kong parent's number written without + or 00): the number with
+    that country code, when it is valid and the number read as the region's is not."""
+    digits = "".join(c for c in text if c.isdigit())
+    if not digits.startswith(WRITTEN_WITHOUT_PLUS.get(region, ())):
+        return None
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
 
 
 def mask(e164: str | None) -> str:

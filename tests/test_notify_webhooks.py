@@ -5,7 +5,7 @@ from twilio.request_validator import RequestValidator
 
 from rollcall.extensions import db
 from rollcall.models import AuditLog, Guardian
-from rollcall.notify.models import OutboxText, SmsReply
+from rollcall.notify.models import InboundMessage, OutboxText, SmsReply
 from tests import factories, notify_support
 from tests.notify_support import MONDAY, at, outbox, run_pass
 from tests.twilio_standin import AUTH_TOKEN
@@ -182,6 +182,42 @@ def test_unsigned_or_tampered_requests_get_403_and_write_nothing(twilio_app, sen
                                headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
     assert _count_everything(twilio_app) == before
+
+
+MALFORMED = {
+    "a reply whose sid is 102 characters": (
+        "/twilio/inbound", {"From": "{phone}", "Body": "明天请假", "MessageSid": "SM" + "x" * 100}),
+    "a reply whose sid is not letters and digits": (
+        "/twilio/inbound", {"From": "{phone}", "Body": "STOP", "MessageSid": "SM'; --"}),
+    "a status with an error code of 14 digits": (
+        "/twilio/status?text={text}", {"MessageSid": "{sid}", "MessageStatus": "undelivered",
+                                       "ErrorCode": "99999999999999"}),
+    "a status with an error code that is no number": (
+        "/twilio/status?text={text}", {"MessageSid": "{sid}", "MessageStatus": "failed",
+                                       "ErrorCode": "30003x"}),
+    "a status whose sid is 102 characters": (
+        "/twilio/status?text={text}", {"MessageSid": "SM" + "y" * 100,
+                                       "MessageStatus": "delivered"}),
+    "a status without a sid": (
+        "/twilio/status?text={text}", {"MessageSid": "", "MessageStatus": "delivered"}),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_signed_webhook_with_malformed_fields_gets_400_and_writes_nothing(twilio_app, sent,
+                                                                            case):
+    text_id, sid, phone = sent
+    path, params = MALFORMED[case]
+    params = {key: value.format(phone=phone, sid=sid) for key, value in params.items()}
+    before = _count_everything(twilio_app) + [_inbound_count(twilio_app)]
+    response = signed_post(twilio_app.test_client(), path.format(text=text_id), params)
+    assert response.status_code == 400
+    assert _count_everything(twilio_app) + [_inbound_count(twilio_app)] == before
+
+
+def _inbound_count(app):
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(InboundMessage))
 
 
 def test_without_an_auth_token_every_webhook_is_refused(make_app, school):

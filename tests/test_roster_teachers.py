@@ -164,3 +164,65 @@ def test_a_username_of_another_school_is_refused_without_naming_the_school(app, 
     assert result.exit_code != 0
     assert "the username T.Elsewhere cannot be used: choose another" in result.output
     assert "another school" not in result.output and "别的中学" not in result.output
+
+
+def delta_set(tmp_path: Path, name: str, users: list[str], enrolments: list[str]) -> Path:
+    """A delta export: the clean set's orgs and classes, users and enrollments as given."""
+    folder = tmp_path / name
+    folder.mkdir()
+    for file in ("orgs.csv", "classes.csv"):
+        shutil.copy(ONEROSTER / "clean" / file, folder / file)
+    manifest = (ONEROSTER / "clean" / "manifest.csv").read_text()
+    (folder / "manifest.csv").write_text(manifest.replace("file.users,bulk", "file.users,delta")
+                                         .replace("file.enrollments,bulk",
+                                                  "file.enrollments,delta"))
+    header = (ONEROSTER / "clean" / "users.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    (folder / "users.csv").write_text("\n".join([header, *users]) + "\n")
+    (folder / "enrollments.csv").write_text(
+        "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,"
+        "primary,beginDate,endDate\n" + "\n".join(enrolments) + "\n")
+    return folder
+
+
+def test_a_delta_that_ends_a_teachers_enrollment_unlinks_that_teacher_only(
+        app, runner, tmp_path):
+    """Next term's delta: 周 teaches 九年级1班 and 九年级2班; 孙 takes over 九年级2班."""
+    two = oneroster_set(tmp_path, "two", [("t-1", "t.zhou", "周", "true")])
+    with (two / "enrollments.csv").open("a") as enrolments:
+        enrolments.write("e-8,,,hr-92,org-1,t-1,teacher,false,,\n")
+    import_set(runner, two)
+    assert (teachers_of(app, "九年级1班"), teachers_of(app, "九年级2班")) == (
+        ["t.zhou"], ["t.wu", "t.zhou"])
+    delta = delta_set(tmp_path, "delta", [
+        TEACHER.format(id="t-1", username="t.zhou", family="周").strip(),
+        TEACHER.format(id="t-3", username="t.sun", family="孙").strip(),
+    ], ["e-8,tobedeleted,,hr-92,org-1,t-1,teacher,false,,",
+        "e-9,,,hr-92,org-1,t-3,teacher,false,,"])
+    result = import_set(runner, delta)
+    assert "九年级2班: teachers added 孙老师 (t.sun); removed 周老师 (t.zhou)" in result.output
+    assert (teachers_of(app, "九年级1班"), teachers_of(app, "九年级2班")) == (
+        ["t.zhou"], ["t.sun", "t.wu"])
+
+
+def test_a_delta_that_ends_the_enrollment_of_a_teacher_it_does_not_list_says_so(
+        app, runner, tmp_path):
+    import_set(runner, ONEROSTER / "clean")
+    result = import_set(runner, delta_set(tmp_path, "delta", [], [
+        "e-1,tobedeleted,,hr-91,org-1,t-1,teacher,true,,"]))
+    assert "warning: enrollments.csv:2: userSourcedId: the teacher t-1 leaves a class, but " \
+        "users.csv does not list them" in result.output
+    assert teachers_of(app, "九年级1班") == ["t.zhou"]
+
+
+def test_a_delta_that_marks_a_teacher_tobedeleted_unlinks_them_from_every_class(
+        app, runner, tmp_path):
+    two = oneroster_set(tmp_path, "two", [("t-1", "t.zhou", "周", "true")])
+    with (two / "enrollments.csv").open("a") as enrolments:
+        enrolments.write("e-8,,,hr-92,org-1,t-1,teacher,false,,\n")
+    import_set(runner, two)
+    left = TEACHER.format(id="t-1", username="t.zhou", family="周").replace(
+        "t-1,,", "t-1,tobedeleted,", 1).strip()
+    result = import_set(runner, delta_set(tmp_path, "delta", [left], []))
+    assert "九年级1班: teachers removed 周老师 (t.zhou)" in result.output
+    assert "九年级2班: teachers removed 周老师 (t.zhou)" in result.output
+    assert (teachers_of(app, "九年级1班"), teachers_of(app, "九年级2班")) == ([], ["t.wu"])

@@ -17,6 +17,8 @@ from rollcall.extensions import db
 from rollcall.models import Guardian, Homeroom, Role, School, Student, StudentGuardian, User
 from rollcall.phones import mask
 from rollcall.roster.data import Roster, StudentRecord
+from rollcall.roster.fields import key as spelling
+from rollcall.roster.fields import person
 
 
 def changed(obj, **values) -> bool:
@@ -46,11 +48,12 @@ class Index:
     def __init__(self):
         self._maps: dict = {}
 
-    def add(self, obj, *keys) -> None:
+    def add(self, obj, *keys, **computed) -> None:
+        """Index obj under its attributes `keys`, and under `computed` names and values."""
         model = obj.model if isinstance(obj, Pending) else type(obj)
-        for key in keys:
-            value = tuple(getattr(obj, k) for k in key) if isinstance(key, tuple) \
-                else getattr(obj, key)
+        values = [(key, tuple(getattr(obj, k) for k in key) if isinstance(key, tuple)
+                   else getattr(obj, key)) for key in keys]
+        for key, value in [*values, *computed.items()]:
             if value is not None:
                 self._maps.setdefault((model, key), {}).setdefault(value, obj)
 
@@ -76,7 +79,8 @@ class Reconciler:
             db.select(Student).where(Student.school_id == school.id).order_by(Student.id)
             .options(selectinload(Student.guardian_links).selectinload(StudentGuardian.guardian))))
         # Usernames are one account whatever their case (sign-in ignores case too).
-        names = [teacher.username.lower() for teacher in roster.teachers]
+        names = [teacher.username.lower() for teacher in roster.teachers] + [
+            username.lower() for username, _class in roster.teachers_leaving]
         self.users = {user.username.lower(): user for user in db.session.scalars(
             db.select(User).where(db.func.lower(User.username).in_(names)))} if names else {}
         self.homeroom_for: dict[str, Homeroom] = {}
@@ -93,12 +97,18 @@ class Reconciler:
             Homeroom.school_id == school.id).order_by(Homeroom.id)
             .options(selectinload(Homeroom.teachers))))
         for homeroom in self.homerooms:
-            self.by.add(homeroom, "sourced_id", "name")
+            self.by.add(homeroom, "sourced_id", "name", spelling=spelling(homeroom.name))
         for student in self.students:
-            self.by.add(student, "sourced_id", "student_number")
+            self._index_student(student)
+        self.listed_numbers = {record.student_number for record in roster.students}
+        # A STOP texted from a phone is the phone's: a guardian the file brings with it (a
+        # name corrected, a new row) gets no texts either.
+        self.stopped: dict[str, object] = {}
         for guardian in db.session.scalars(db.select(Guardian).where(
                 Guardian.school_id == school.id)):
             self.by.add(guardian, *GUARDIAN_KEYS)
+            if guardian.opted_out_at is not None and guardian.phone_e164:
+                self.stopped.setdefault(guardian.phone_e164, guardian.opted_out_at)
 
     def run(self, progress=None) -> None:
         """Compare and change in memory; nothing is flushed here."""
@@ -156,12 +166,13 @@ class Reconciler:
 
     def _homeroom(self, record) -> Homeroom:
         homeroom = self.by.get(Homeroom, "sourced_id", record.sourced_id) or self.by.get(
-            Homeroom, "name", record.name)
+            Homeroom, "name", record.name) or self.by.get(Homeroom, "spelling",
+                                                          spelling(record.name))
         if homeroom is None:
             homeroom = Homeroom(school_id=self.school.id, name=record.name, grade=record.grade,
                                 sourced_id=record.sourced_id, active=True, graduating=True)
             db.session.add(homeroom)
-            self.by.add(homeroom, "sourced_id", "name")
+            self.by.add(homeroom, "sourced_id", "name", spelling=spelling(record.name))
             self.counts["homerooms"]["added"] += 1
         elif changed(homeroom, name=record.name, grade=record.grade, active=True,
                      sourced_id=record.sourced_id or homeroom.sourced_id):
@@ -170,7 +181,10 @@ class Reconciler:
 
     def _student(self, record: StudentRecord):
         by_id = self.by.get(Student, "sourced_id", record.sourced_id)
-        by_number = self.by.get(Student, "student_number", record.student_number)
+        by_number = self.by.get(Student, "student_number", record.student_number) or \
+            self.by.get(Student, "spelling", spelling(record.student_number))
+        if by_id is None and by_number is None:
+            self._lost_zeros(record)
         if by_id and by_number and by_id is not by_number:
             self.roster.error(record.file, record.line, "student_number", _l(
                 "student number %(number)s belongs to another student in Rollcall",
@@ -182,7 +196,7 @@ class Reconciler:
                               student_number=record.student_number, name=record.name,
                               seat=record.seat, sourced_id=record.sourced_id, homeroom=homeroom)
             self.new_students.append(student)
-            self.by.add(student, "sourced_id", "student_number")
+            self._index_student(student)
             self.counts["students"]["added"] += 1
         else:
             before = {"name": student.name, "guardians": guardian_labels(
@@ -200,6 +214,28 @@ class Reconciler:
         if not isinstance(student, Pending):
             self._note_changes(student, before, wanted)
         return student
+
+    def _index_student(self, student) -> None:
+        """By sourcedId and number; by the number's one spelling, and by its digits without
+        leading zeros (_lost_zeros)."""
+        number = spelling(student.student_number)
+        self.by.add(student, "sourced_id", "student_number", spelling=number,
+                    digits=number.lstrip("0") if number.isdigit() else None)
+
+    def _lost_zeros(self, record: StudentRecord) -> None:
+        """A number the school has with other leading zeros (0901006 and 901006), whose own
+        number the file does not list, is the same student's with its zeros lost or added
+        by a spreadsheet: refused, not added as a new student while the other leaves."""
+        number = spelling(record.student_number)
+        known = self.by.get(Student, "digits", number.lstrip("0")) if number.isdigit() else None
+        if known is None or isinstance(known, Pending) or \
+                known.student_number in self.listed_numbers:
+            return
+        self.roster.error(record.file, record.line, "student_number", _l(
+            "the school has this student number as %(known)s (%(name)s): they differ only in "
+            "leading zeros, which a spreadsheet drops from a column formatted as numbers; set "
+            "the column's format to Text (文本) and write the numbers as the school does",
+            known=known.student_number, name=known.name), record.student_number)
 
     def _links(self, student, record: StudentRecord) -> list:
         current = [] if isinstance(student, Pending) else student.guardian_links
@@ -235,7 +271,7 @@ class Reconciler:
         if record.sourced_id:
             return self.by.get(Guardian, "sourced_id", record.sourced_id)
         guardian = next((link.guardian for link in current_links
-                         if link.guardian.name == record.name), None) or self.by.get(
+                         if person(link.guardian.name or "") == record.name), None) or self.by.get(
             Guardian, ("name", "phone_e164"), (record.name, record.phone_e164))
         if guardian is None and record.phone_e164:
             guardian = self.by.get(Guardian, ("name", "roster_phone"),
@@ -259,7 +295,7 @@ class Reconciler:
             guardian = Pending(Guardian, school_id=self.school.id, sourced_id=record.sourced_id,
                                absence_texts=record.absence_texts, sms_consent=True,
                                roster_phone=roster_phone,
-                               **values)
+                               opted_out_at=self.stopped.get(record.phone_e164), **values)
             self.new_guardians.append(guardian)
             self.by.add(guardian, *GUARDIAN_KEYS)
             self.counts["guardians"]["added"] += 1
@@ -323,11 +359,35 @@ class Reconciler:
             homeroom.teachers.extend(added)
             self.counts["teachers"]["assigned"] += len(added)
             self.counts["teachers"]["unassigned"] += len(removed)
-            if added or removed:
-                self.teacher_changes.append({
-                    "homeroom": homeroom.name,
-                    "added": [teacher_label(user) for user in added],
-                    "removed": [teacher_label(user) for user in removed]})
+            self._note_teachers(homeroom, added, removed)
+        self._unlink_leaving(wanted)
+
+    def _unlink_leaving(self, wanted: dict[str, list[User]]) -> None:
+        """A delta's teacher enrollments marked tobedeleted: that teacher leaves that class
+        (unless the same file names them for it again); nobody else is touched."""
+        for username, class_id in self.roster.teachers_leaving:
+            user = self.users.get(username.lower())
+            homerooms = self.homerooms if class_id is None else [
+                self.by.get(Homeroom, "sourced_id", class_id)]
+            for homeroom in homerooms:
+                if homeroom is None or user is None or user not in homeroom.teachers \
+                        or user in wanted.get(homeroom.sourced_id or "", []):
+                    continue
+                homeroom.teachers.remove(user)
+                self.counts["teachers"]["unassigned"] += 1
+                self._note_teachers(homeroom, [], [user])
+
+    def _note_teachers(self, homeroom: Homeroom, added: list, removed: list) -> None:
+        """One line per class of the check's teacher changes."""
+        if not (added or removed):
+            return
+        noted = next((change for change in self.teacher_changes
+                      if change["homeroom"] == homeroom.name), None)
+        if noted is None:
+            noted = {"homeroom": homeroom.name, "added": [], "removed": []}
+            self.teacher_changes.append(noted)
+        noted["added"] += [teacher_label(user) for user in added]
+        noted["removed"] += [teacher_label(user) for user in removed]
 
 
 def guardian_labels(guardians) -> str:

@@ -61,6 +61,9 @@ class Roster:
     # True when the file names every teacher of its classes (a full OneRoster set): a class's
     # teachers then become exactly those; otherwise teachers are only added.
     teachers_complete: bool = False
+    # A delta's teacher enrollments marked tobedeleted: (username, class sourcedId) links to
+    # remove, and only those; (username, None) for a teacher marked tobedeleted: all theirs.
+    teachers_leaving: list[tuple[str, str | None]] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     school_name: str | None = None

@@ -77,8 +77,8 @@ def person_name(row: Row) -> str:
     """Chinese names read family name first, without a space; others given name first."""
     given, family = row.get("givenName"), row.get("familyName")
     if CJK.search(given + family):
-        return f"{family}{given}"
-    return " ".join(part for part in (given, family) if part)
+        return fields.person(f"{family}{given}")
+    return fields.person(" ".join(part for part in (given, family) if part))
 
 
 def school_names(source: RosterSource) -> list[str]:
@@ -162,7 +162,7 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
         if not number:
             roster.error(*where, "identifier", _l("required: it is the student number"))
         student = StudentRecord(
-            fields.text(roster, where, "identifier", number, 32, required=False),
+            fields.student_number(roster, where, "identifier", number, required=False),
             fields.text(roster, where, "givenName", person_name(row), 64),
             homeroom_key, "users.csv", row.line, sourced_id=user_id)
         for agent_id in guardian_of.get(user_id, []):
@@ -176,6 +176,7 @@ def parse_oneroster(source: RosterSource, region: str, default_language: str,
             progress(1)
     roster.teachers = [_teacher(roster, users[t], keys) for t, keys in teachers.items()]
     roster.teachers_complete = roster.full
+    roster.teachers_leaving = _teachers_leaving(roster, files, users, roles)
     _check_duplicate_numbers(roster)
     if roster.full and not roster.students and not roster.errors:
         roster.error("enrollments.csv", 0, "-", _l(
@@ -498,9 +499,42 @@ def _guardian(roster, cache, row, roles, region, default_language) -> GuardianRe
 
 def _teacher(roster, row, keys) -> TeacherRecord:
     where = ("users.csv", row.line)
-    username = fields.text(roster, where, "username",
-                           row.get("username") or row.get("sourcedId"), 64)
+    username = fields.text(roster, where, "username", teacher_username(row), 64)
     return TeacherRecord(username, person_name(row)[:64] or username, keys, *where)
+
+
+def teacher_username(row: Row) -> str:
+    """The Rollcall account a teacher's users.csv row is: its username, else its sourcedId."""
+    return row.get("username") or row.get("sourcedId")
+
+
+def _teachers_leaving(roster, files, users, roles) -> list[tuple[str, str]]:
+    """A delta's teacher enrollments marked tobedeleted, as (username, class sourcedId): the
+    teacher no longer takes the class; a teacher marked tobedeleted, as (username, None):
+    they take none. A teacher the delta's users.csv does not list cannot
+    be named as an account: that link stays, with a warning. (In a full set the teachers
+    named are all of them: teachers_complete.)"""
+    if roster.full:
+        return []
+    leaving = []
+    deleted_users = files.deleted.get("users.csv", {})
+    for row in files.deleted.get("enrollments.csv", {}).values():
+        if enrollment_role(row, roles) not in ("teacher", "aide"):
+            continue
+        user_id = row.get("userSourcedId")
+        user = users.get(user_id) or deleted_users.get(user_id)
+        if user is None:
+            roster.warn("enrollments.csv", row.line, "userSourcedId", _l(
+                "the teacher %(id)s leaves a class, but users.csv does not list them, so their "
+                "account is not known: they stay linked to the class until a full export",
+                id=user_id))
+            continue
+        leaving.append((teacher_username(user), row.get("classSourcedId")))
+    for row in deleted_users.values():  # a teacher who left: every class of theirs
+        if row.get("role").lower() in ("teacher", "aide") or \
+                roles.get(row.get("sourcedId")) in ("teacher", "aide"):
+            leaving.append((teacher_username(row), None))
+    return leaving
 
 
 def _check_duplicate_numbers(roster) -> None:

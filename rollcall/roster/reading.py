@@ -205,7 +205,7 @@ class Row:
         return (self.values.get(column) or "").strip()
 
 
-def csv_lines(name: str, text: str, *, one_line_rows: bool = False
+def csv_lines(name: str, text: str, *, one_line_rows: bool = False, delimiter: str = ","
               ) -> list[tuple[int, list[str]]]:
     """Every row with the line it starts on, parsed strictly: a stray quote is an error.
 
@@ -214,7 +214,7 @@ def csv_lines(name: str, text: str, *, one_line_rows: bool = False
     looks valid (a student named after two lines, linked to another family's parent)."""
     if not text.strip():
         _refuse(name, _l("the file is empty"), line=1)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     result, problems, line = [], [], 1
     try:
         for cells in reader:
@@ -233,6 +233,13 @@ def csv_lines(name: str, text: str, *, one_line_rows: bool = False
     if problems:
         raise RosterRejected(problems)
     return result
+
+
+def tab_separated(text: str) -> bool:
+    """True for rows copied out of a spreadsheet into a text file: tabs between the cells of
+    the first line, and no comma."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return "\t" in first and "," not in first
 
 
 def table_rows(name: str, lines: list[tuple[int, list[str]]], required: tuple[str, ...],
@@ -254,6 +261,7 @@ def table_rows(name: str, lines: list[tuple[int, list[str]]], required: tuple[st
                 line=line, column="header")
     while header and not header[-1]:
         header.pop()
+    _refuse_repeated_columns(name, lines[header_at][0], header, describe)
     rows, problems = [], []
     for line, cells in lines[header_at + 1:]:
         if not any(cell.strip() for cell in cells):
@@ -269,6 +277,34 @@ def table_rows(name: str, lines: list[tuple[int, list[str]]], required: tuple[st
     if problems:
         raise RosterRejected(problems)
     return header, rows
+
+
+def column_letter(index: int) -> str:
+    """A 0-based column index as a spreadsheet names it: A, B, …, Z, AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _refuse_repeated_columns(name: str, line: int, header: list[str], describe) -> None:
+    """A column named twice (姓名 over the student's and again over the guardian's name) would
+    read one cell for both: the rows would import with the wrong name, so the file is refused."""
+    first: dict[str, int] = {}
+    problems = []
+    for index, column in enumerate(header):
+        if column in first:
+            problems.append(Problem(name, line, "header", _l(
+                "two columns are read as %(column)s (columns %(first)s and %(second)s): give "
+                "each its own name, e.g. 姓名 for the student's name and 家长姓名 for the "
+                "guardian's", column=describe(column), first=column_letter(first[column]),
+                second=column_letter(index))))
+        elif column:
+            first[column] = index
+    if problems:
+        raise RosterRejected(problems)
 
 
 def read_csv(name: str, text: str, required: tuple[str, ...],

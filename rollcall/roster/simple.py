@@ -15,6 +15,7 @@ from rollcall.roster.reading import (
     RosterSource,
     csv_lines,
     decode,
+    tab_separated,
     table_rows,
 )
 
@@ -22,14 +23,16 @@ COLUMNS = ("homeroom", "grade", "student_number", "student_name", "seat", "guard
            "guardian_relationship", "guardian_phone", "guardian_language")
 REQUIRED = ("homeroom", "student_number", "student_name")
 CHINESE_NAMES = {
-    "homeroom": ("班级", "班号", "学生班级", "所在班级"),
+    "homeroom": ("班级", "班号", "学生班级", "所在班级", "班级名称", "班别"),
     "grade": ("年级",),
     "student_number": ("学号", "学籍号", "学籍辅号"),
     "student_name": ("姓名", "学生姓名"),
     "seat": ("座号", "班内学号"),
     "guardian_name": ("家长姓名", "监护人姓名", "家长", "监护人"),
     "guardian_relationship": ("关系", "与学生关系", "亲属关系"),
-    "guardian_phone": ("联系电话", "家长电话", "手机号", "家长手机号", "监护人手机号", "电话"),
+    "guardian_phone": ("联系电话", "家长电话", "手机号", "家长手机号", "监护人手机号", "电话",
+                       "家长联系电话", "家长手机", "家长手机号码", "监护人电话", "监护人联系电话",
+                       "联系方式"),
     "guardian_language": ("语言",),
 }
 PHONE_WORDS = ("电话", "手机", "phone")  # an ignored column named so would lose every number
@@ -114,7 +117,24 @@ def source_lines(source: RosterSource) -> tuple[str, list[tuple[int, list[str]]]
     if source.kind == "xlsx":
         from rollcall.roster.workbook import sheet_lines
         return name, sheet_lines(name, data, source.sheet)
-    return name, csv_lines(name, decode(name, data, allow_gb18030=True), one_line_rows=True)
+    text = decode(name, data, allow_gb18030=True)
+    lines = csv_lines(name, text, one_line_rows=True,
+                      delimiter="\t" if tab_separated(text) else ",")
+    return name, [(line, [formula_text(cell) for cell in cells]) for line, cells in lines]
+
+
+EXCEL_TEXT = re.compile(r'^\s*="((?:[^"]|"")*)"\s*$')
+
+
+def formula_text(cell: str) -> str:
+    """="0901001" is how a system's CSV keeps Excel from reading a number: the text inside."""
+    match = EXCEL_TEXT.match(cell) if "=" in cell else None
+    return match[1].replace('""', '"') if match else cell
+
+
+def describe(column: str) -> str:
+    """A column id as a message names it: with its Chinese name, when it has one."""
+    return f"{column} ({CHINESE_NAMES[column][0]})" if column in CHINESE_NAMES else column
 
 
 def parse_simple(source: RosterSource, region: str, default_language: str,
@@ -122,9 +142,11 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
     """Read and check every row; all problems are collected, none stops the reading."""
     name, lines = source_lines(source)
     header, rows = table_rows(name, lines, REQUIRED, header_name, title_rows=MAX_TITLE_ROWS,
-                              describe=lambda column: f"{column} ({CHINESE_NAMES[column][0]})")
+                              describe=describe)
     header_line = rows[0].line - 1 if rows else lines[-1][0]
     roster = Roster(source.name, "simple")
+    if source.kind == "xlsx" and source.sheet is None:
+        _refuse_other_roster_sheets(roster, name, source.files[name])
     groups = guardian_columns(header)
     used = set(COLUMNS) | {getattr(group, part) for group in groups for part in
                            ("name", "relationship", "phone", "language", "is_guardian")}
@@ -142,11 +164,14 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
     if not rows:
         roster.error(name, header_line + 1, "-", _l("the file lists no students"))
     students: dict[str, StudentRecord] = {}
+    above = ""  # the class the rows above name: blank rows under it were a merged cell
     for row in rows:
-        _read_row(roster, students, groups, name, row, region, default_language)
+        _read_row(roster, students, groups, name, row, region, default_language, above)
+        above = row.get("homeroom") or above
         if progress:
             progress(1)
     roster.students = list(students.values())
+    fields.lost_zeros(roster, roster.students)
     for student in roster.students:
         if not student.guardians:
             roster.warn(student.file, student.line, "guardian_name",
@@ -154,11 +179,27 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
     return roster
 
 
-def _read_row(roster, students, groups, name, row, region, default_language) -> None:
+def _refuse_other_roster_sheets(roster, name: str, data: bytes) -> None:
+    """A workbook with a sheet per class: only the first sheet would be read, and a full
+    import would leave the other classes out (or deactivate them)."""
+    from rollcall.roster.workbook import other_sheets
+
+    found = [title for title, head in other_sheets(data, MAX_TITLE_ROWS + 1).items()
+             if any(all(column in {header_name(cell) for cell in row} for column in REQUIRED)
+                    for row in head)]
+    if found:
+        roster.error(name, 0, "-", _l(
+            "only the workbook's first sheet is read, and these other sheets have a roster "
+            "too: %(sheets)s; put every class on the first sheet, one header row above them "
+            "all, then upload it again", sheets=", ".join(found)))
+
+
+def _read_row(roster, students, groups, name, row, region, default_language, above) -> None:
     where = (name, row.line)
-    number = fields.text(roster, where, "student_number", row.get("student_number"), 32)
-    student_name = fields.text(roster, where, "student_name", row.get("student_name"), 64)
-    homeroom = fields.text(roster, where, "homeroom", row.get("homeroom"), 64)
+    number = fields.student_number(roster, where, "student_number", row.get("student_number"))
+    student_name = fields.text(roster, where, "student_name",
+                               fields.person(row.get("student_name")), 64)
+    homeroom = _homeroom(roster, where, row, above)
     grade = fields.grade(roster, where, "grade", row.get("grade"))
     seat = fields.seat(roster, where, "seat", row.get("seat"))
     if homeroom:
@@ -187,6 +228,17 @@ def _read_row(roster, students, groups, name, row, region, default_language) -> 
             if any(g.name == guardian.name for g in student.guardians):
                 roster.error(*where, guardian.name_column, _l("this guardian is listed twice"))
             student.guardians.append(guardian)
+
+
+def _homeroom(roster, where, row, above: str) -> str:
+    """The row's class as one spelling (fields.key); blank under a class is a merged cell."""
+    if not row.get("homeroom") and above:
+        roster.error(*where, "homeroom", _l(
+            "blank under %(homeroom)s: a merged cell (合并单元格) saved as CSV keeps its text "
+            "on its first row only; unmerge the class column and fill every row (or upload "
+            "the .xlsx itself)", homeroom=above))
+        return ""
+    return fields.text(roster, where, "homeroom", fields.key(row.get("homeroom")), 64)
 
 
 def _note_homeroom(roster, where, name, grade) -> None:
@@ -226,8 +278,8 @@ def _read_guardian(roster, where, row, columns: GuardianColumns, region, default
             return None
         name = ""
     else:
-        name = fields.text(roster, where, columns.name, row.get(columns.name), 64,
-                           required=False)
+        name = fields.text(roster, where, columns.name, fields.person(row.get(columns.name)),
+                           64, required=False)
         if not name:
             if raw_phone:
                 roster.error(*where, columns.name, _l("required when a phone is given"))

@@ -22,6 +22,7 @@ ZERO_PADDED = re.compile(r"^0+$")
 # entities); no spreadsheet program writes one into a workbook.
 DOCTYPES = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 CHUNK = 64 * 1024
+EXACT_BELOW = 1e15  # Excel keeps 15 significant digits of a number: 16 or more are not exact
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ def cell_text(value, number_format: str | None) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
     if isinstance(value, date | time):
         return value.isoformat()
+    if isinstance(value, float) and abs(value) >= EXACT_BELOW:
+        # Past 15 digits a spreadsheet keeps zeros, not the digits typed: shown as it is.
+        return format(Decimal(repr(value)).normalize(), "E")
     if isinstance(value, int | float):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if number == number.to_integral_value():
@@ -124,11 +128,65 @@ def sheet_lines(name: str, data: bytes, sheet: str | None,
             lines.append((number, cells))
             cells_read += len(cells)
             _within(name, limits, number, len(lines), cells_read, started)
+        merged = merged_in_columns(data, getattr(worksheet, "_worksheet_path", None))
     finally:
         workbook.close()
+    fill_merged(lines, merged)
     if not any(any(cell.strip() for cell in cells) for _line, cells in lines):
         raise RosterRejected([Problem(name, 1, "-", _l("the file is empty"))])
     return lines
+
+
+def other_sheets(data: bytes, rows: int) -> dict[str, list[list[str]]]:
+    """The first `rows` rows of every sheet but the first, by sheet name: whether another
+    sheet holds more of the roster (a sheet per class) is read from them."""
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        return {worksheet.title: [[cell_text(cell.value, None) for cell in row]
+                                  for row in worksheet.iter_rows(max_row=rows)]
+                for worksheet in workbook.worksheets[1:]}
+    finally:
+        workbook.close()
+
+
+MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+
+
+def merged_in_columns(data: bytes, sheet_path: str | None) -> list[tuple[int, int, int]]:
+    """The sheet's merged cells that span rows of one column, as (column index, first row,
+    last row): an office merges a class's 班级 cell over its students' rows."""
+    if not sheet_path:
+        return []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read(sheet_path.lstrip("/"))
+    end = xml.rfind(b"</sheetData>")
+    return [(_column_index(first), int(top), int(bottom))
+            for first, top, last, bottom in MERGE.findall(xml[max(end, 0):])
+            if first == last and int(bottom) > int(top)]
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - ord("A") + 1
+    return index - 1
+
+
+def fill_merged(lines: list[tuple[int, list[str]]], merged) -> None:
+    """Each row under a merged cell reads the merged cell's text, as a person sees it."""
+    at = {number: cells for number, cells in lines}
+    for column, top, bottom in merged:
+        above = at.get(top)
+        if above is None or column >= len(above):
+            continue
+        for number in range(top + 1, bottom + 1):
+            cells = at.get(number)
+            if cells is not None and column < len(cells) and not cells[column].strip():
+                cells[column] = above[column]
 
 
 def _within(name: str, limits: WorkbookLimits, row: int, rows: int, cells: int,
