@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from rollcall import clock
 from rollcall.extensions import db
+from rollcall.phones import takes_texts
 
 utcnow = clock.now
 
@@ -167,8 +168,8 @@ class Guardian(db.Model):
     @property
     def can_receive_texts(self) -> bool:
         return bool(
-            self.phone_e164 and self.absence_texts and self.sms_consent
-            and self.opted_out_at is None
+            self.absence_texts and self.sms_consent and self.opted_out_at is None
+            and takes_texts(self.phone_e164)
         )
 
     def __repr__(self) -> str:

@@ -2,6 +2,7 @@
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
@@ -41,6 +42,23 @@ def parse_phone(raw: str, region: str = "CN") -> ParsedPhone:
     if kind not in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
         return ParsedPhone(e164, "not a mobile number")
     return ParsedPhone(e164)
+
+
+@lru_cache(maxsize=4096)
+def takes_texts(e164: str | None) -> bool:
+    """Whether a stored number can receive a text: a valid mobile number (or one its country
+    does not tell from a landline). A landline or a number no carrier has given out is kept
+    for calls, with the warning parse_phone gave when it was saved, but is never texted: a
+    parent's text to it would fail, and with "the first guardian only" the next guardian's
+    mobile would not be tried."""
+    if not e164:
+        return False
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
+        PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 # Country codes people write without + or 00 in a school of the region: a mainland school's

@@ -132,6 +132,7 @@ PARENT_TEXT_STATES = {
     ParentTextState.TEXTS_OFF: _l("Texts switched off"),
     ParentTextState.WINDOW_CLOSED: _l("No text: the sending window has closed"),
     ParentTextState.NO_PHONE: _l("No phone"),
+    ParentTextState.NO_MOBILE: _l("No mobile number: call the family"),
     ParentTextState.NONE: _l("Not needed"),
 }
 # A threshold alert: its words take the alert's count (alert_words).

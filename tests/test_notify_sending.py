@@ -167,6 +167,21 @@ def test_first_reachable_guardian_or_all(sms_app, school, sms_standin):
     assert [m["to"] for m in sms_standin.messages] == ["+8613900000002"]
 
 
+def test_a_landline_is_never_texted_and_the_next_guardians_mobile_is(sms_app, school,
+                                                                     sms_standin):
+    """The first guardian's number is a Beijing landline (kept for calls, saved with a
+    warning): the first guardian who can take a text is the father's mobile."""
+    with sms_app.app_context():
+        pupil = db.session.get(Student, school.student_ids["room1"][0])
+        pupil.guardian_links[0].guardian.phone_e164 = "+861062345678"
+        second = Guardian(school_id=school.school_id, name="父亲", phone_e164="+8613900000002")
+        pupil.guardian_links.append(StudentGuardian(guardian=second, contact_order=2))
+        db.session.commit()
+    absent(sms_app, school)
+    run_pass(sms_app, at(8, 20))
+    assert [m["to"] for m in sms_standin.messages] == ["+8613900000002"]
+
+
 def test_all_guardians_when_the_school_says_so(sms_app, school, sms_standin):
     with sms_app.app_context():
         db.session.get(School, school.school_id).settings = {"texts": {"fan_out": "all"}}

@@ -234,6 +234,7 @@ def test_the_absent_list_shows_what_the_notify_area_reports(app, school, login_a
     ({"absence_texts": False}, "Texts switched off"),
     ({"sms_consent": False}, "Texts switched off"),
     ({"phone_e164": None}, "No phone"),
+    ({"phone_e164": "+861062345678"}, "No mobile number: call the family"),  # a landline
     ({"sms_window": "07:00-08:15"}, "No text: the sending window has closed"),
     ({"sms_window": "07:00-08:16"}, "Due at 08:15"),
 ])

@@ -16,6 +16,7 @@ from rollcall.notify import services as notify
 from rollcall.notify.models import OutboxStudent, OutboxText, SmsReply, TextStatus
 from rollcall.notify.settings import absence_text_due, text_settings
 from rollcall.office.states import ParentTextState
+from rollcall.phones import takes_texts
 
 # The outbox's own states, as the office reads them.
 OFFICE_TEXT_STATE = {
@@ -75,10 +76,13 @@ def _not_yet_texted(school: School, day: date, entry: CheckEntry | None) -> dict
 
 
 def _why_no_texts(guardians) -> str:
-    """Opted out only when every guardian with a phone said STOP; else the office's switch."""
+    """Opted out only when every guardian with a phone said STOP; no mobile when no number
+    can take a text (a landline: call it); else the office's switch."""
     phoned = [guardian for guardian in guardians if guardian.phone_e164]
     if all(guardian.opted_out_at is not None for guardian in phoned):
         return ParentTextState.OPTED_OUT
+    if not any(takes_texts(guardian.phone_e164) for guardian in phoned):
+        return ParentTextState.NO_MOBILE
     return ParentTextState.TEXTS_OFF
 
 

@@ -19,6 +19,7 @@ class ParentTextState(enum.StrEnum):
     TEXTS_OFF = "texts_off"
     WINDOW_CLOSED = "window_closed"
     NO_PHONE = "no_phone"
+    NO_MOBILE = "no_mobile"  # only landlines or numbers that cannot take texts: call
     NONE = "none"  # not needed (excused, cancelled)
 
 
