@@ -84,7 +84,7 @@ def check_page(homeroom_id, day, kind):
     if refusal is not None and refusal.future:
         abort(404)
     if request.method == "GET":
-        return _render_check(homeroom, day, kind, CheckForm())
+        return _render_check(homeroom, day, kind, CheckForm(), refusal=refusal)
     if request.is_json:  # a save sent by checks.js: only the rows changed
         return _phone_save(homeroom, day, kind, refusal)
     return _form_save(homeroom, day, kind, refusal)
@@ -270,8 +270,13 @@ def _flash_conflict(current) -> None:
             time=summary.wall_time(current.homeroom.school, current.updated_at)), "warning")
 
 
+# _render_check's refusal when its caller has not looked it up.
+_LOOK_UP = object()
+
+
 def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=(),
-                  conflicts=(), contact_form=None):
+                  conflicts=(), contact_form=None, refusal=_LOOK_UP):
+    """The check page. refusal: edit_refusal of this user and day, when the caller has it."""
     checks = services.day_checks(homeroom.id, day)
     check, values = services.current_entries(homeroom, day, kind, checks)
     students = services.roster(homeroom, day, kind, checks)
@@ -292,7 +297,8 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
         form.version.data = str(check.version)
     if not form.loaded_at.data:  # a page shown again keeps when its taps' page was loaded
         form.loaded_at.data = str(int(clock.now().timestamp() * 1000))
-    refusal = edit_refusal(current_user, homeroom.school, day)
+    if refusal is _LOOK_UP:
+        refusal = edit_refusal(current_user, homeroom.school, day)
     # What each row was loaded with: as saved, else as shown; the shown values are the saved
     # ones unless rows were posted back.
     saved = values if check is None or not submitted else \
