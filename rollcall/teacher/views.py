@@ -277,11 +277,12 @@ _LOOK_UP = object()
 def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=(),
                   conflicts=(), contact_form=None, refusal=_LOOK_UP):
     """The check page. refusal: edit_refusal of this user and day, when the caller has it."""
-    checks = services.day_checks(homeroom.id, day)
+    checks = services.page_checks(homeroom.id, day)
     check, values = services.current_entries(homeroom, day, kind, checks)
     students = services.roster(homeroom, day, kind, checks)
     known = {s.id for s in students}
-    kept = [e.student for e in (check.entries if check else []) if e.student_id not in known]
+    entries = services.entries_of(checks, kind)
+    kept = services.students_in_order(e.student_id for e in entries if e.student_id not in known)
     students += kept
     # Each student's columns read once (an ORM attribute is a Python call: 45 rows, a dozen
     # lookups each, were a tenth of the page).
@@ -302,7 +303,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
     # What each row was loaded with: as saved, else as shown; the shown values are the saved
     # ones unless rows were posted back.
     saved = values if check is None or not submitted else \
-        {e.student_id: services.entry_values(e) for e in check.entries}
+        {e.student_id: services.entry_values(e) for e in entries}
     loaded = services.fingerprints({sid: saved.get(sid) for sid, *_rest in columns}) \
         | posted_bases
     errors = {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message for e in errors}
