@@ -282,7 +282,7 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
     students = services.roster(homeroom, day, kind, checks)
     known = {s.id for s in students}
     entries = services.entries_of(checks, kind)
-    kept = services.students_in_order(e.student_id for e in entries if e.student_id not in known)
+    kept = _kept_students(homeroom, [e.student_id for e in entries if e.student_id not in known])
     students += kept
     # Each student's columns read once (an ORM attribute is a Python call: 45 rows, a dozen
     # lookups each, were a tenth of the page).
@@ -340,6 +340,14 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                                                 posted=contact_form)
         context |= saved_state.left_alarm(homeroom.id, day, values)
     return render_template("checks/check.html", **context)
+
+
+def _kept_students(homeroom, ids: list[int]) -> list:
+    """The students of saved rows the check no longer covers, in the order of ids: those
+    still in the class from its roster, already read; the others (moved away) in one query."""
+    in_class = {s.id: s for s in homeroom.students}  # read by services.roster
+    away = {s.id: s for s in services.students_in_order(i for i in ids if i not in in_class)}
+    return [in_class.get(sid) or away[sid] for sid in ids if sid in in_class or sid in away]
 
 
 def _read_only_note(homeroom, student) -> str:
