@@ -16,6 +16,10 @@ from rollcall.models import CalendarDay
 MAX_SPAN_DAYS = 31
 # How far back previous_school_day looks (a summer holiday is shorter than this).
 LOOK_BACK_DAYS = 200
+# How far back it looks first: the school day before is nearly always within two weeks (a
+# weekend, a holiday week), and a school's calendar marks every day of its breaks, so reading
+# 200 days of it for every check page read dozens of rows it did not need.
+NEAR_DAYS = 16
 # Two admins marking the same days at the same moment: the second's plan is made again from
 # what the first saved (the last one's name stays), at most this many times.
 MARK_ATTEMPTS = 3
@@ -53,18 +57,32 @@ def school_day_by(entry: CalendarDay | None, day: date) -> bool:
     return entry.school_day if entry is not None else is_weekday(day)
 
 
-def previous_school_day(school, day: date, entries: dict | None = None) -> date:
-    """The school day before day (Monday's is the Friday before, unless a holiday); one query,
-    none when entries holds calendar(school, day - LOOK_BACK_DAYS days, day) already."""
+def previous_school_day(school, day: date, entries: dict | None = None,
+                        entries_from: date | None = None) -> date:
+    """The school day before day (Monday's is the Friday before, unless a holiday): one query,
+    two after a break longer than NEAR_DAYS. entries: calendar(school, entries_from, day)
+    when the caller has read it (entries_from: day - LOOK_BACK_DAYS unless said)."""
     first = day - timedelta(days=LOOK_BACK_DAYS)
     if entries is None:
-        entries = calendar(school, first, day)
+        entries_from = day - timedelta(days=NEAR_DAYS)
+        entries = calendar(school, entries_from, day)
+    entries_from = first if entries_from is None else entries_from
+    found = _school_day_after(school, entries_from, day, entries)
+    if found is None and entries_from > first:  # a long break: read back further
+        found = _school_day_after(school, first, day, calendar(school, first, day))
+    # Nothing marked a school day for months: the calendar is wrong anyway.
+    return found or first
+
+
+def _school_day_after(school, first: date, day: date, entries: dict) -> date | None:
+    """The last school day after first and before day, by entries (calendar(school, first,
+    day)); None when there is none."""
     candidate = day - timedelta(days=1)
     while candidate > first:
         if is_school_day(school, candidate, entries):
             return candidate
         candidate -= timedelta(days=1)
-    return candidate  # nothing marked a school day for months: the calendar is wrong anyway
+    return None
 
 
 @dataclass

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from rollcall import clock
+from rollcall.checks.models import CheckEntry
 from rollcall.extensions import db
 from rollcall.family.models import ContactLog
 from rollcall.models import Guardian, Homeroom, StudentGuardian
@@ -251,3 +252,41 @@ def test_the_sweeps_saves_stay_within_their_budget(app):
             assert answer.status_code == 200 and answer.json["saved"], answer.json
             counts[name] = len(tally)
     assert counts == SWEEP_BUDGET
+
+
+# A check page reads the entries of the day's saved checks as rows: loaded as objects (45 a
+# check, the attendance's and the bag check's on the sweep's page) they were most of the
+# page's time in the database, for values it only shows.
+def test_check_pages_read_the_days_entries_without_loading_them_as_objects(app):
+    with app.app_context():
+        school = factories.small_school(students_per_class=10)
+        room = db.session.get(Homeroom, school.homeroom_ids["room1"])
+        ids = [s.id for s in room.students]
+        with school_time(7, 40):
+            factories.attendance_check(room.id, DAY, dict.fromkeys(ids[:3], "absent"),
+                                       clock.now())
+            factories.record_check(room.id, DAY, "bag", dict.fromkeys(ids[:3], "not_checked"))
+    client = app.test_client()
+    with school_time(8):
+        assert client.post("/login", data={"username": school.usernames["teacher"],
+                                           "password": factories.PASSWORD}).status_code == 302
+    url = f"/homerooms/{school.homeroom_ids['room1']}/checks/{DAY.isoformat()}"
+    loaded = []
+
+    def count(target, context):
+        loaded.append(target)
+
+    event.listen(CheckEntry, "load", count)
+    try:
+        with school_time(8):
+            pages = {kind: client.get(f"{url}/{kind}") for kind in ("attendance", "bag",
+                                                                    "dismissal")}
+    finally:
+        event.remove(CheckEntry, "load", count)
+    assert {kind: page.status_code for kind, page in pages.items()} == dict.fromkeys(pages, 200)
+    assert loaded == []
+    # What the entries say is on the pages all the same: the three absent on attendance, not
+    # checked at the bag check, and left out of the sweep.
+    assert pages["attendance"].text.count('value="absent" checked') == 3
+    assert pages["bag"].text.count('value="not_checked" checked') == 3
+    assert not any(f'name="s{sid}"' in pages["dismissal"].text for sid in ids[:3])

@@ -7,8 +7,10 @@ import re
 
 import pytest
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.widgets import HiddenInput
 
-from rollcall.csrf_mask import MaskedForm, unmask
+from rollcall.csrf_mask import MaskedForm, hidden_input, unmask
 from tests import factories
 from tests.checks_support import school_time
 
@@ -186,3 +188,23 @@ def test_every_post_form_on_every_page_carries_a_token_that_posts(protected, sch
                 check = client.post("/language", data={"locale": "en", "csrf_token": found[0]})
                 assert check.status_code == 302, f"the token of {url} does not post"
     assert forms_seen > 10
+
+
+@pytest.mark.any_database
+@pytest.mark.parametrize("value", ["", "12", 'a"b<c>&d\'e', "中文", None])
+def test_a_hidden_field_is_drawn_directly_as_wtforms_draws_it(make_app, value):
+    """A page's hidden fields (its token among them) skip WTForms' widget, byte for byte."""
+
+    class Page(MaskedForm):
+        version = HiddenField(label="")
+        shown = HiddenField(label="", render_kw={"data-x": "1"})
+
+    with make_app(WTF_CSRF_ENABLED=True).test_request_context("/"):
+        form = Page(formdata=None, data={"version": value, "shown": value})
+        for field in (form.version, form.csrf_token):
+            assert hidden_input(field) is not None
+            assert str(field) == hidden_input(field) == HiddenInput()(field)
+        # Attributes given: WTForms draws it, as before.
+        assert hidden_input(form.shown) is None
+        assert str(form.shown) == HiddenInput()(form.shown, **{"data-x": "1"})
+        assert str(form.version(**{"data-y": "2"})) == HiddenInput()(form.version, data_y="2")

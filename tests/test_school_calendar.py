@@ -4,6 +4,7 @@ by Today, the office board, the teachers' reminders, corrections and the weekly 
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from rollcall import clock
 from rollcall.api import tokens
@@ -252,3 +253,39 @@ def test_the_api_says_whether_a_date_is_a_school_day(app, calendar):
     assert (holiday["school_day"], holiday["calendar_name"]) == (False, "国庆节")
     assert (make_up["school_day"], make_up["calendar_name"]) == (True, "国庆调休")
     assert (sunday["school_day"], sunday["calendar_name"]) == (False, None)
+
+
+def test_check_pages_and_today_read_two_weeks_of_the_calendar_not_its_winter_break(
+        app, school, login_as):
+    """The day before is found in the last two weeks of the calendar: the winter break's
+    weeks and the term's holidays further back are not read for every page."""
+    with app.app_context():
+        school_row = db.session.get(School, school.school_id)
+        admin = db.session.get(User, school.user_ids["admin"])
+        mark_days(school_row, date(2027, 1, 18), date(2027, 2, 17), False, "寒假", admin)
+        mark_days(school_row, date(2027, 2, 18), date(2027, 2, 19), False, "寒假", admin)
+        mark_days(school_row, date(2026, 10, 1), date(2026, 10, 7), False, "国庆节", admin)
+    client = login_as("teacher")
+    loaded = []
+
+    def count(target, context):
+        loaded.append(target.day)
+
+    url = f"/homerooms/{school.homeroom_ids['room1']}/checks/2027-03-02/attendance"
+    event.listen(CalendarDay, "load", count)
+    try:
+        with clock.frozen(at(7, 40)):
+            answer = client.get(url)
+            today = client.get(f"/homerooms/{school.homeroom_ids['room1']}/today")
+    finally:
+        event.remove(CalendarDay, "load", count)
+    assert answer.status_code == today.status_code == 200
+    loaded = sorted(set(loaded))
+    # The break's last week only (its weekdays are marked; weekends need no mark).
+    assert sorted(loaded) == [date(2027, 2, day) for day in (15, 16, 17, 18, 19)]
+    # Yesterday is still offered for correcting; and after the break, the day before it.
+    room = school.homeroom_ids["room1"]
+    assert f'href="/homerooms/{room}/checks/2027-03-01/attendance"' in page(answer)
+    with app.app_context():
+        school_row = db.session.get(School, school.school_id)
+        assert previous_school_day(school_row, date(2027, 2, 22)) == date(2027, 1, 15)

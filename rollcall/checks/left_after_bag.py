@@ -10,6 +10,7 @@ cannot be reached) opens a missing-student case (rollcall.cases).
 from flask_babel import lazy_gettext as _l
 
 from rollcall.checks.models import AttendanceStatus, BagStatus, CheckKind
+from rollcall.checks.reading import entries_of
 from rollcall.checks.validation import refuse_statuses
 
 LEFT = AttendanceStatus.LEFT_AFTER_BAG
@@ -19,20 +20,17 @@ SEEN_AT_BAG_CHECK = frozenset({BagStatus.CLEAR, BagStatus.FOUND})
 
 def seen_at_bag_check(checks: dict) -> set[int]:
     """The ids of the students the day's saved bag check saw (checks: the day's checks by
-    kind, entries loaded): the attendance rows that offer "left after morning reading"."""
-    bag = checks.get(CheckKind.BAG)
-    if bag is None:
-        return set()
-    return {entry.student_id for entry in bag.entries if entry.status in SEEN_AT_BAG_CHECK}
+    kind, reading.day_checks or page_checks): the attendance rows that offer "left after
+    morning reading"."""
+    return {entry.student_id for entry in entries_of(checks, CheckKind.BAG)
+            if entry.status in SEEN_AT_BAG_CHECK}
 
 
 def left_students(checks: dict) -> set[int]:
     """The ids of the students the day's saved attendance records as left after the bag
     check."""
-    attendance = checks.get(CheckKind.ATTENDANCE)
-    if attendance is None:
-        return set()
-    return {entry.student_id for entry in attendance.entries if entry.status == LEFT}
+    return {entry.student_id for entry in entries_of(checks, CheckKind.ATTENDANCE)
+            if entry.status == LEFT}
 
 
 def agree_with_bag_check(homeroom, kind: CheckKind, raw_entries, wanted: dict,

@@ -102,6 +102,49 @@ def _expire_held(check_ids) -> None:
             session.expire(held)
 
 
+# A page reads the day's checks without their entries, and the entries' values as rows (as a
+# save does: DAY_ENTRY_ROWS): 45 entries a check loaded as objects were most of a page's time
+# in the database. The checks themselves are ORM objects: the page shows who saved them.
+DAY_CHECKS_ALONE = db.select(Check).where(
+    Check.homeroom_id == bindparam("homeroom_id"), Check.school_date == bindparam("day"))
+
+
+class DayRows(dict):
+    """A homeroom's saved checks of a day by kind, as day_checks gives them, whose entries are
+    read as rows (`rows`: {kind: rows with student_id, status and each detail}), not loaded:
+    for a page, which only reads them. entries_of reads both alike."""
+
+    def __init__(self, checks: dict, rows: dict):
+        super().__init__(checks)
+        self.rows = rows
+
+
+def page_checks(homeroom_id: int, day: date) -> DayRows:
+    """day_checks for a page that only reads the entries: two queries at most, as there."""
+    params = {"homeroom_id": homeroom_id, "day": day}
+    checks = {CheckKind(check.kind): check
+              for check in db.session.scalars(DAY_CHECKS_ALONE, params)}
+    rows = {kind: [] for kind in checks}
+    if checks:
+        kinds = {check.id: kind for kind, check in checks.items()}
+        for row in db.session.execute(DAY_ENTRY_ROWS, params):
+            if row.check_id in kinds:  # not of a check saved since the first statement
+                rows[kinds[row.check_id]].append(row)
+    return DayRows(checks, rows)
+
+
+def entries_of(checks: dict | None, kind: CheckKind, homeroom_id: int | None = None,
+               day: date | None = None) -> list:
+    """The entries of the day's saved check of kind, [] when none (checks: day_checks,
+    saved_day or page_checks; when not given, the check is looked up by homeroom_id and
+    day). Each has student_id, status and the details, as a CheckEntry or as a row."""
+    rows = getattr(checks, "rows", None)
+    if rows is not None:
+        return rows.get(kind, [])
+    check = saved_check(checks, homeroom_id, day, kind)
+    return [] if check is None else check.entries
+
+
 def class_students(homeroom) -> list[Student]:
     """homeroom.students (in seat order, active or not), read by a statement built once when
     not loaded yet: the lazy load builds its statement again on every request."""
@@ -114,8 +157,7 @@ def class_students(homeroom) -> list[Student]:
 def saved_statuses(homeroom_id: int, day: date, kind: CheckKind,
                    checks=None) -> dict[int, str]:
     """{student_id: status} of the day's saved check of kind (checks: day_checks, if known)."""
-    check = saved_check(checks, homeroom_id, day, kind)
-    return {} if check is None else {e.student_id: e.status for e in check.entries}
+    return {e.student_id: e.status for e in entries_of(checks, kind, homeroom_id, day)}
 
 
 def roster(homeroom, day: date, kind: CheckKind, checks=None) -> list[Student]:
@@ -153,7 +195,8 @@ def default_entries(homeroom, day: date, kind: CheckKind, students,
 
 
 def entry_values(entry: CheckEntry) -> dict:
-    """A saved entry as the same dict that clean_entries produces."""
+    """A saved entry (or a page's row of one: entries_of) as the same dict that clean_entries
+    produces."""
     return {"status": entry.status} | {name: getattr(entry, name) for name in DETAILS}
 
 
@@ -171,7 +214,7 @@ def current_entries(homeroom, day: date, kind: CheckKind,
     if check is None:
         return check, default_entries(homeroom, day, kind, students, checks)
     values = {s.id: dict.fromkeys(DETAILS) | {"status": None} for s in students}
-    return check, values | {e.student_id: entry_values(e) for e in check.entries}
+    return check, values | {e.student_id: entry_values(e) for e in entries_of(checks, kind)}
 
 
 def saved_check(checks: dict | None, homeroom_id: int, day: date,

@@ -108,6 +108,7 @@ class RowDrawer:
         self.kind = CheckKind(kind)
         self.offered = offered
         self.fields = ROW_DETAILS[self.kind]
+        self._names = tuple(field for field, _how, _css in self.fields)
         # A detail its status needs is marked required (the form is novalidate: the server
         # says what is missing; the mark shows when the status is tapped).
         self.required = {field: " required" if STATUS_DETAILS[css[2:]][field] else ""
@@ -119,6 +120,10 @@ class RowDrawer:
         # checked and which of the statuses only some rows offer are there: drawn once a page
         # for each of those, the id put in per row.
         self._buttons: dict[tuple, str] = {}
+        # A row's markup around its base (its buttons; its details), by status and offered
+        # statuses, for the rows with no detail filled in and no error (most of them): the id
+        # put in per row.
+        self._plain: dict[tuple, tuple[str, str]] = {}
         # Each detail's markup before and after its value (a text or time field) or whole (a
         # list, by chosen code), the id put in per row.
         self._details = [self._detail_parts(field, how, css) for field, how, css in self.fields]
@@ -141,21 +146,38 @@ class RowDrawer:
         status, seat = values.get("status"), student.seat or ""
         seat_id = f' id="seat-{seat}"' if seat else ""
         offered = tuple(code for code, ids in self.offered.items()
-                        if sid in ids or status == code)
+                        if sid in ids or status == code) if self.offered else ()
+        base = ("" if loaded is None
+                else f'<input type="hidden" name="b{sid}" value="{escape(loaded)}">')
+        head = (f'\n<li class="row" data-s="{escape(status or "")}"{seat_id}><fieldset><legend>'
+                f'<span class="seat">{seat}</span> {escape(student.name)}</legend>\n')
+        if not self.errors and not any(map(values.get, self._names)):
+            # Most rows: no detail filled in, nothing to say. Their buttons and empty details
+            # differ only in the id: drawn once a page for each status, the id put in here.
+            plain = self._plain.get((status, offered))
+            if plain is None:
+                plain = self._plain[(status, offered)] = (
+                    f'<div class="seg">{self._status_buttons(status, offered)}</div>\n\n',
+                    "\n" + "\n".join(self._detail(None, _ID, parts, None)
+                                     for parts in self._details) + "\n</fieldset></li>\n")
+            sid_text = str(sid)
+            return (f"{head}{plain[0].replace(_ID, sid_text)}{base}"
+                    f"{plain[1].replace(_ID, sid_text)}")
+        details = "\n".join(self._detail(student, sid, parts, values.get(parts[0]))
+                            for parts in self._details)
+        buttons = self._status_buttons(status, offered).replace(_ID, str(sid))
+        return (f'{head}<div class="seg">{buttons}</div>\n'
+                f'{self._error(student, "status")}\n{base}\n{details}\n</fieldset></li>\n')
+
+    def _status_buttons(self, status: str | None, offered: tuple) -> str:
+        """A row's status buttons, status checked, with _ID where its student's id goes."""
         buttons = self._buttons.get((status, offered))
         if buttons is None:
             buttons = self._buttons[(status, offered)] = "".join(
                 f'<label><input type="radio" name="s{_ID}" value="{code}"'
                 f'{" checked" if status == code else ""}><span>{name}</span></label>'
                 for code, name in self.statuses if code not in self.offered or code in offered)
-        base = ("" if loaded is None
-                else f'<input type="hidden" name="b{sid}" value="{escape(loaded)}">')
-        details = "\n".join(self._detail(student, sid, parts, values.get(parts[0]))
-                            for parts in self._details)
-        return (f'\n<li class="row" data-s="{escape(status or "")}"{seat_id}><fieldset><legend>'
-                f'<span class="seat">{seat}</span> {escape(student.name)}'
-                f'</legend>\n<div class="seg">{buttons.replace(_ID, str(sid))}</div>\n'
-                f'{self._error(student, "status")}\n{base}\n{details}\n</fieldset></li>\n')
+        return buttons
 
     def _read_only(self, student, values: dict, note: str) -> str:
         """A saved row that can no longer be changed here (the student left, moved, or is

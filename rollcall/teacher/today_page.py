@@ -11,7 +11,7 @@ from rollcall.checks.window import edit_refusal
 from rollcall.family import services as family
 from rollcall.notify.health import scheduler_read_along
 from rollcall.notify.heartbeat import LAST_TICK
-from rollcall.school_days import LOOK_BACK_DAYS, calendar, previous_school_day, school_day_by
+from rollcall.school_days import NEAR_DAYS, calendar, previous_school_day, school_day_by
 from rollcall.screening import services as screening
 from rollcall.watch import services as watch
 
@@ -30,14 +30,16 @@ def today_context(user, homeroom) -> dict:
     """The Today page's context for this user and homeroom (the school loaded with it)."""
     school = homeroom.school
     day = clock.school_today(school)
-    # One calendar query answers both "is today a school day" and "which day was yesterday".
-    entries = calendar(school, day - timedelta(days=LOOK_BACK_DAYS), day)
+    # One calendar query answers both "is today a school day" and "which day was yesterday"
+    # (after a break longer than its two weeks, previous_school_day reads back further).
+    near = day - timedelta(days=NEAR_DAYS)
+    entries = calendar(school, near, day)
     entry = entries.get(day)
     school_day = school_day_by(entry, day)
     states = summary.day_overview(homeroom, day, school_day)
     return {"homeroom": homeroom, "day": day, "school_day": school_day, "calendar": entry,
             "yesterday": correctable_yesterday(
-                user, homeroom, day, previous_school_day(school, day, entries)),
+                user, homeroom, day, previous_school_day(school, day, entries, near)),
             "states": states,
             "open_cases": cases.open_cases(homeroom.school_id, [homeroom.id]),
             "reviews_due": watch.reviews_due(user, homeroom.id, day),

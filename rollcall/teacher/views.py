@@ -84,7 +84,7 @@ def check_page(homeroom_id, day, kind):
     if refusal is not None and refusal.future:
         abort(404)
     if request.method == "GET":
-        return _render_check(homeroom, day, kind, CheckForm())
+        return _render_check(homeroom, day, kind, CheckForm(), refusal=refusal)
     if request.is_json:  # a save sent by checks.js: only the rows changed
         return _phone_save(homeroom, day, kind, refusal)
     return _form_save(homeroom, day, kind, refusal)
@@ -270,13 +270,19 @@ def _flash_conflict(current) -> None:
             time=summary.wall_time(current.homeroom.school, current.updated_at)), "warning")
 
 
+# _render_check's refusal when its caller has not looked it up.
+_LOOK_UP = object()
+
+
 def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=(),
-                  conflicts=(), contact_form=None):
-    checks = services.day_checks(homeroom.id, day)
+                  conflicts=(), contact_form=None, refusal=_LOOK_UP):
+    """The check page. refusal: edit_refusal of this user and day, when the caller has it."""
+    checks = services.page_checks(homeroom.id, day)
     check, values = services.current_entries(homeroom, day, kind, checks)
     students = services.roster(homeroom, day, kind, checks)
     known = {s.id for s in students}
-    kept = [e.student for e in (check.entries if check else []) if e.student_id not in known]
+    entries = services.entries_of(checks, kind)
+    kept = _kept_students(homeroom, [e.student_id for e in entries if e.student_id not in known])
     students += kept
     # Each student's columns read once (an ORM attribute is a Python call: 45 rows, a dozen
     # lookups each, were a tenth of the page).
@@ -292,11 +298,12 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
         form.version.data = str(check.version)
     if not form.loaded_at.data:  # a page shown again keeps when its taps' page was loaded
         form.loaded_at.data = str(int(clock.now().timestamp() * 1000))
-    refusal = edit_refusal(current_user, homeroom.school, day)
+    if refusal is _LOOK_UP:
+        refusal = edit_refusal(current_user, homeroom.school, day)
     # What each row was loaded with: as saved, else as shown; the shown values are the saved
     # ones unless rows were posted back.
     saved = values if check is None or not submitted else \
-        {e.student_id: services.entry_values(e) for e in check.entries}
+        {e.student_id: services.entry_values(e) for e in entries}
     loaded = services.fingerprints({sid: saved.get(sid) for sid, *_rest in columns}) \
         | posted_bases
     errors = {(e.student_number, e.field.rsplit(".", 1)[-1]): e.message for e in errors}
@@ -333,6 +340,14 @@ def _render_check(homeroom, day, kind, form, submitted=None, errors=(), unsaved=
                                                 posted=contact_form)
         context |= saved_state.left_alarm(homeroom.id, day, values)
     return render_template("checks/check.html", **context)
+
+
+def _kept_students(homeroom, ids: list[int]) -> list:
+    """The students of saved rows the check no longer covers, in the order of ids: those
+    still in the class from its roster, already read; the others (moved away) in one query."""
+    in_class = {s.id: s for s in homeroom.students}  # read by services.roster
+    away = {s.id: s for s in services.students_in_order(i for i in ids if i not in in_class)}
+    return [in_class.get(sid) or away[sid] for sid in ids if sid in in_class or sid in away]
 
 
 def _read_only_note(homeroom, student) -> str:
