@@ -290,3 +290,34 @@ def test_check_pages_read_the_days_entries_without_loading_them_as_objects(app):
     assert pages["attendance"].text.count('value="absent" checked') == 3
     assert pages["bag"].text.count('value="not_checked" checked') == 3
     assert not any(f'name="s{sid}"' in pages["dismissal"].text for sid in ids[:3])
+
+
+def test_a_save_from_the_phone_takes_one_connection(app, login_as, school):
+    # What the answer shows (the absent students' families, the check's history) is read in
+    # the save's own transaction, before its COMMIT: read after, each save took a connection
+    # from the pool a second time (on PostgreSQL with a ping to the server).
+    client = login_as("teacher")
+    url = f"/homerooms/{school.homeroom_ids['room1']}/checks/{DAY.isoformat()}/attendance"
+    sids = school.student_ids["room1"]
+    with app.app_context():
+        engine = db.engine
+    checkouts = []
+
+    def checkout(*args):
+        checkouts[-1] += 1
+
+    with school_time(7, 40):
+        answers = []
+        # The first save creates the check, the second changes it (its history is read).
+        for changes in ({f"s{sids[0]}": "absent"}, {f"s{sids[1]}": "absent"}):
+            body = phone_save(client.get(url).text, changes)
+            checkouts.append(0)
+            event.listen(engine, "checkout", checkout)
+            try:
+                answers.append(client.post(url, json=body, headers=PHONE))
+            finally:
+                event.remove(engine, "checkout", checkout)
+    assert [answer.status_code for answer in answers] == [200, 200]
+    # The second save's answer lists both absent students' families.
+    assert answers[1].json["html"].count('class="call" href="tel:') == 2
+    assert checkouts == [1, 1]

@@ -1,6 +1,6 @@
 """Fields the areas share: a field drawn alike for everyone given the same value is drawn once
-per language and value and kept (form_fields.kept_drawn); what is typed, and a field with
-choices of a request's own, are drawn afresh."""
+per language and value and kept (form_fields.kept_drawn); what is typed is drawn afresh; a
+select with choices of a request's own is kept drawn without its options, drawn in each time."""
 
 from datetime import time
 from itertools import count
@@ -76,7 +76,7 @@ def test_a_kept_field_keeps_each_set_of_attributes_apart(app):
     ({"person": "母亲"}, "person"),
     ({"person": ""}, "person"),  # posted empty: its error is drawn next to it
     ({"contacted_at": "07:44"}, "contacted_at"),
-    (None, "student_id"),  # its choices are the class's, not the form's
+    ({"student_id": "1"}, "student_id"),
 ])
 def test_a_field_of_a_requests_own_is_drawn_each_time(app, formdata, name):
     draw = _Counted()
@@ -87,3 +87,27 @@ def test_a_field_of_a_requests_own_is_drawn_each_time(app, formdata, name):
             form.validate()
             kept_drawn(draw, form, name, form="check")
     assert draw.draws == 2
+
+
+@pytest.mark.parametrize("locale, label", [("en", "Student"), ("zh_Hans", "学生")])
+def test_a_select_of_a_requests_own_options_is_drawn_as_wtforms_draws_it(app, locale, label):
+    # The class's students are a request's own: the select around them is kept drawn, and
+    # each answer's options are drawn into it, escaped and chosen as WTForms draws them.
+    draw = _Counted()
+    classes = ([(1, "1 学生01"), (2, "2 学生02")], [(7, "7 <b>&李</b>")], [],
+               [(3, "3 王\"五'"), (4, "4 赵六")])
+    drawn = []
+    with app.test_request_context(), force_locale(locale):
+        for index, choices in enumerate(classes):
+            form = _form()
+            form.student_id.choices = choices
+            if index == 3:
+                form.student_id.data = 4  # a choice the page gives: drawn selected
+            fresh = form.student_id.label() + form.student_id(form="check")
+            drawn.append(kept_drawn(draw, form, "student_id", form="check"))
+            assert drawn[-1] == fresh
+    assert draw.draws == 1  # the select without its options, once
+    assert f">{label}</label>" in drawn[0] and ">2 学生02</option></select>" in drawn[0]
+    assert '<option value="7">7 &lt;b&gt;&amp;李&lt;/b&gt;</option>' in drawn[1]
+    assert '<select form="check" id="student_id" name="student_id" required></select>' in drawn[2]
+    assert '<option selected value="4">4 赵六</option>' in drawn[3]

@@ -95,6 +95,9 @@ class Written(NamedTuple):
     new: bool  # the check was created by this save
     # A new check's changes (its history), as written: none were there before. None: read them.
     history: tuple | None = None
+    # What the save's caller asked to read in the save's own transaction (save_check's
+    # `reading`), before its COMMIT; None: nothing was.
+    read: dict | None = None
 
 
 class CheckConflict(Exception):
@@ -107,7 +110,7 @@ class CheckConflict(Exception):
 
 def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *,
                campus_checked: bool = True, tapped_at: datetime | None = None,
-               loaded_at: datetime | None = None) -> Check:
+               loaded_at: datetime | None = None, reading=None) -> Check:
     """Validate and save one check; students left out keep their saved entry.
 
     Only a check being created gives the students left out their default entry: a saved
@@ -122,6 +125,11 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     tapped_at: when the phone says the save was tapped (a save resent after the signal came
     back); the check is recorded at that time when it is plausible (record_time), and keeps
     both the phone's time and the time the server received it.
+
+    reading: what the caller's answer must read of the database once the check is saved,
+    read in the save's own transaction just before its COMMIT: a function of the check and
+    what it wrote (Written) returning a dict, kept as check.written.read. Read after the
+    COMMIT, it would take a connection from the pool again (on PostgreSQL with its ping).
     """
     kind = CheckKind(kind)
     school = homeroom.school
@@ -158,10 +166,10 @@ def save_check(homeroom, day: date, kind, entries, version: int | None, actor, *
     created = check is None
     if created:
         check = _create(homeroom, day, kind, target, actor, campus_checked, checks, when,
-                        received)
+                        received, reading)
     else:
         check = _update(check, rows, saved, target, actor, campus_checked, checks, when,
-                        received)
+                        received, reading)
     # Other areas' reactions to the committed save (a sweep's missing students become cases).
     publish_after_save(CheckSaved(check, kind, actor, saved, target, new=created))
     return check
@@ -271,7 +279,7 @@ def _fill_arrival_times(target: dict, saved: dict, now) -> None:
 
 
 def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now=None,
-            received=(None, None)) -> Check:
+            received=(None, None), reading=None) -> Check:
     now = now or clock.now()
     actor_id = getattr(actor, "id", None)
     columns = dict(school_id=homeroom.school_id, homeroom_id=homeroom.id, school_date=day,
@@ -311,12 +319,12 @@ def _create(homeroom, day, kind, target, actor, campus_checked, checks=None, now
     audit.insert_rows(trail, at=now, received_at=check.received_at)
     check.written = Written(1, target, {}, frozenset(checks or ()) | {kind}, True,
                             _history(check, trail, now, actor))
-    _commit_keeping()
+    _commit_keeping(check, reading)
     return check
 
 
 def _update(check, rows, saved, target, actor, campus_checked, checks, now=None,
-            received=(None, None)) -> Check:
+            received=(None, None), reading=None) -> Check:
     """Write a saved check's changed rows (rows: the check as read, reading.SavedCheck), with
     Core statements: its entries are not loaded as ORM objects."""
     now = now or clock.now()
@@ -350,7 +358,7 @@ def _update(check, rows, saved, target, actor, campus_checked, checks, now=None,
     audit.insert_rows(trail, at=now, received_at=received_at)
     check.written = Written(rows.version + 1, target, saved,
                             frozenset(checks) | {CheckKind(rows.kind)}, False)
-    _commit_keeping()
+    _commit_keeping(check, reading)
     return check
 
 
@@ -392,10 +400,13 @@ def _history(check: Check, trail: list[dict], at, actor) -> tuple[AuditLog, ...]
                  if row["object_type"] == "Check" and row["object_id"] == str(check.id))
 
 
-def _commit_keeping() -> None:
+def _commit_keeping(check: Check, reading=None) -> None:
     """COMMIT, keeping what the session holds as this transaction wrote or read it: the check
     just saved, its rows, author, class and school are what the save's answer shows, and the
-    COMMIT would otherwise expire them, each read again with a statement of its own."""
+    COMMIT would otherwise expire them, each read again with a statement of its own. What the
+    caller asked to read (save_check's `reading`) is read first, in this transaction."""
+    if reading is not None:
+        check.written = check.written._replace(read=reading(check, check.written))
     session = db.session()
     session.expire_on_commit = False
     try:

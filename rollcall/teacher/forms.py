@@ -43,8 +43,9 @@ class ContactForm(MaskedForm):
 
     # Drawn alike for everyone given the same value in a language (form_fields.kept_drawn):
     # the values the page gives are few (blank, or the minute now). The students to choose
-    # from are the class's own.
+    # from are the class's own: their select is kept drawn without its options.
     DRAWN_ALIKE = frozenset({"person", "method", "outcome", "contacted_at", "note"})
+    OPTIONS_APART = frozenset({"student_id"})
 
     student_id = SelectField(_l("Student"), coerce=int, validators=[DataRequired()])
     person = StringField(_l("Who was reached (or tried)"),

@@ -47,33 +47,68 @@ def answer_context(homeroom_id: int, day: date, kind: CheckKind, check, before: 
     """(the partial's context, {"b<id>": base} of every saved row), from what the save wrote
     (check.written). The family contacts are drawn again only when they may have changed
     (who is not in class, or a contact logged with the save). Only students who have left the
-    class since their row was saved are read again."""
+    class since their row was saved are read again. What the save read for it in its own
+    transaction (reading, below) is not read again."""
     written = check.written
     values = written.values
-    order = list(before.students) + [sid for sid in values if sid not in before.students]
-    contacts_changed = kind == CheckKind.ATTENDANCE and (
-        written.new or contact_logged or _not_in_class(written.before) != _not_in_class(values))
-    absent = [sid for sid in order
-              if values.get(sid, {}).get("status") in NOT_IN_CLASS] if contacts_changed else []
+    read = written.read or {}
+    order, contacts_changed, absent = _shown(kind, written, before, contact_logged)
     others = [before.students[sid] for sid in absent if sid in before.students]
-    others += services.students_in_order(sid for sid in order if sid not in before.students)
+    others += read["others"] if "others" in read else _left_class(order, before)
     known = before.students | {s.id: s for s in others}
     names = {sid: student.name for sid, student in known.items()}
+    history = written.history if written.history is not None else \
+        read["history"] if "history" in read else summary.check_history(check)
     context = {"homeroom_id": homeroom_id, "day": day, "kind": kind, "check": check,
                "refusal": before.refusal, "school": before.school, "next_kind": next_kind,
-               "history": written.history if written.history is not None
-               else summary.check_history(check), "flagged": flagged(values),
+               "history": history, "flagged": flagged(values),
                "names": {s.student_number: s.name for s in known.values()},
                "names_by_id": names, "is_dangerous": summary.is_dangerous,
                "describe_audit_values": summary.describe_audit_values,
                "contacts_changed": contacts_changed}
     if contacts_changed:
         context |= contacts_context(before.school, day, values,
-                                    [s for s in others if s.id in absent])
+                                    [s for s in others if s.id in absent], read=read)
         context |= left_alarm(homeroom_id, day, values)
     context |= sweep_alarm(homeroom_id, day, values)
     bases = {f"b{sid}": base for sid, base in services.fingerprints(values).items()}
     return context, bases
+
+
+def reading(day: date, kind: CheckKind, before: BeforeSave, contact_logged: bool = False):
+    """What answer_context reads of the database, as a save's `reading`
+    (checks.services.save_check): read in the save's transaction before its COMMIT, so the
+    answer takes no second connection. It is what the COMMIT makes true: the save's own
+    history and the families' phones and contacts. A contact logged with the save is logged
+    after it: the day's contacts are then read once it is."""
+    def read(check, written) -> dict:
+        order, contacts_changed, absent = _shown(kind, written, before, contact_logged)
+        found = {"others": _left_class(order, before)}
+        if written.history is None:
+            found["history"] = summary.check_history(check)
+        if absent:
+            found["phones"] = contacts.family_phones(absent)
+            if not contact_logged:
+                found["contacts"] = contacts.contacts_for(absent, day)
+        return found
+    return read
+
+
+def _shown(kind: CheckKind, written, before: BeforeSave, contact_logged: bool):
+    """(the rows' ids in the page's order, whether the family contacts are drawn again, the
+    ids of the students not in class they then list)."""
+    values = written.values
+    order = list(before.students) + [sid for sid in values if sid not in before.students]
+    contacts_changed = kind == CheckKind.ATTENDANCE and (
+        written.new or contact_logged or _not_in_class(written.before) != _not_in_class(values))
+    absent = [sid for sid in order
+              if values.get(sid, {}).get("status") in NOT_IN_CLASS] if contacts_changed else []
+    return order, contacts_changed, absent
+
+
+def _left_class(order: list, before: BeforeSave) -> list:
+    """The students of saved rows who have left the class since (read, in order)."""
+    return services.students_in_order(sid for sid in order if sid not in before.students)
 
 
 def _not_in_class(values: dict) -> dict:
@@ -90,11 +125,12 @@ def flagged(values: dict) -> list[tuple[int, str]]:
 
 
 def contacts_context(school, day: date, values: dict, absent, *, taken: bool = True,
-                     posted=None) -> dict:
+                     posted=None, read=None) -> dict:
     """The family-contacts section: the absent students (in the page's order), their families'
     phones and the contacts logged today for them. values: {student_id: values} of every row; taken:
     the attendance is saved (before, the page does not say that nobody is absent); posted: the
-    contact form as typed, when the page comes back without saving it."""
+    contact form as typed, when the page comes back without saving it; read: the phones and
+    contacts a save read already (reading), those not read are read here."""
     if not absent:  # the page only says that nobody is absent, or that it is not taken yet
         return {"absent": absent, "taken": taken}
     # Its CSRF token is the check form's (the section's fields post with it): none of its own.
@@ -106,9 +142,12 @@ def contacts_context(school, day: date, values: dict, absent, *, taken: bool = T
     reported = {sid for sid, row in values.items() if contacts.family_reported(row.get("status"))}
     left = {sid for sid, row in values.items() if row.get("status") == left_after_bag.LEFT}
     ids = [s.id for s in absent]
+    read = read or {}
     return {"absent": absent, "contact_form": form, "taken": taken, "reported": reported,
-            "left": left, "phones": contacts.family_phones(ids),
-            "contacts": contacts.contacts_for(ids, day)}
+            "left": left,
+            "phones": read["phones"] if "phones" in read else contacts.family_phones(ids),
+            "contacts": read["contacts"] if "contacts" in read
+            else contacts.contacts_for(ids, day)}
 
 
 def sweep_alarm(homeroom_id: int, day: date, values: dict) -> dict:

@@ -163,7 +163,9 @@ def _phone_save(homeroom, day: date, kind: CheckKind, refusal):
     try:
         check = services.save_check(homeroom, day, kind, posted.entries, posted.version,
                                     current_user, tapped_at=posted.tapped_at,
-                                    loaded_at=posted.loaded_at)
+                                    loaded_at=posted.loaded_at,
+                                    reading=saved_state.reading(day, kind, before,
+                                                                contact is not None))
     except NotEditable:
         return {"saved": False, "error": "read_only"}, 403
     except (CheckInvalid, UnknownStudents) as error:
