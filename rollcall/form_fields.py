@@ -52,6 +52,7 @@ def kept_drawn(draw, form, name: str, /, **attributes) -> Markup:
     return draw(field, **attributes)
 
 
+KEPT_AT_MOST = 4096  # drawn fields kept per app: a contact time is one of 1,440 minutes
 _OPTIONS_APART = object()  # the kept key's value for a select kept without its options
 
 
@@ -63,6 +64,8 @@ def _kept(draw, form, name: str, attributes: dict, value, drawn_now):
            tuple(sorted(attributes.items())), value)
     drawn = kept.get(key)
     if drawn is None:
+        if len(kept) >= KEPT_AT_MOST:  # a value per minute of the day and language: bounded
+            kept.clear()
         drawn = kept[key] = drawn_now()
     return drawn
 

@@ -111,3 +111,19 @@ def test_a_select_of_a_requests_own_options_is_drawn_as_wtforms_draws_it(app, lo
     assert '<option value="7">7 &lt;b&gt;&amp;李&lt;/b&gt;</option>' in drawn[1]
     assert '<select form="check" id="student_id" name="student_id" required></select>' in drawn[2]
     assert '<option selected value="4">4 赵六</option>' in drawn[3]
+
+
+def test_the_fields_kept_are_bounded(app, monkeypatch):
+    """A day's every minute in every language is kept at most: past the bound the kept
+    fields start again, and each is still drawn as it should be."""
+    from rollcall import form_fields
+
+    monkeypatch.setattr(form_fields, "KEPT_AT_MOST", 3)
+    draw = _Counted()
+    with app.test_request_context(), force_locale("en"):
+        for minute in range(10):
+            form = _form()
+            form.contacted_at.data = time(7, minute)
+            html = kept_drawn(draw, form, "contacted_at", form="check")
+            assert f'value="07:{minute:02d}"' in html
+        assert len(app.extensions["kept_drawn"]) <= 3
