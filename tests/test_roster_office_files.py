@@ -154,6 +154,27 @@ def test_merged_class_cells_in_an_xlsx_are_read_as_the_sheet_shows_them(app, run
         assert set(db.session.scalars(db.select(Homeroom.grade))) == {9}
 
 
+def test_a_header_merged_over_two_rows_is_no_student(app, runner, tmp_path):
+    """An office's template merges each header cell down over two rows; a registry's export
+    repeats the header on every printed page. Neither makes a student 姓名 in a class 班级."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["班级", "学号", "姓名", "联系电话"])
+    sheet.append([None, None, None, None])
+    sheet.append(["九年级1班", "0901001", "甲", "13812345678"])
+    sheet.append(["班级", "学号", "姓名", "联系电话"])  # the header again, on page 2
+    sheet.append(["九年级1班", "0901002", "乙", "13812345679"])
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:D2"):
+        sheet.merge_cells(cells)
+    book.save(tmp_path / "模板.xlsx")
+    result = run(runner, tmp_path / "模板.xlsx")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert {number: row[:2] for number, row in stored().items()} == {
+            "0901001": ("甲", "九年级1班"), "0901002": ("乙", "九年级1班")}
+        assert set(db.session.scalars(db.select(Homeroom.name))) == {"九年级1班"}
+
+
 def test_merged_class_cells_saved_as_csv_are_named_in_both_languages(app, login_as, school):
     data = (CHINESE_HEADER + "九年级1班,9,0901001,甲,1,甲父,父亲,13812345678,\r\n"
             ",,0901002,乙,2,乙父,父亲,13812345679,\r\n").encode("gb18030")
@@ -365,3 +386,33 @@ def test_a_workbook_with_a_sheet_per_class_is_refused_not_read_in_part(app, runn
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert set(stored()) == {"0901001"}
+
+
+def test_a_whole_school_first_sheet_then_a_sheet_per_class_is_read(app, runner, tmp_path):
+    """全校 first with every class, then each class again on its own sheet: the first sheet
+    has everyone, so nothing is left out and the workbook is read; a class sheet listing a
+    student the first sheet lacks is still refused."""
+    book = Workbook()
+    whole = book.active
+    whole.title = "全校"
+    whole.append(CHINESE_HEADER.strip().split(","))
+    rows = {"九年级1班": ["九年级1班", 9, "0901001", "甲", 1, "甲父", "父亲", "13812345678"],
+            "九年级2班": ["九年级2班", 9, "0902001", "乙", 1, "乙父", "父亲", "13812345679"]}
+    for title, row in rows.items():
+        whole.append(row)
+        sheet = book.create_sheet(title)
+        sheet.append(CHINESE_HEADER.strip().split(","))
+        sheet.append(row)
+    book.save(tmp_path / "全校名单.xlsx")
+    result = run(runner, tmp_path / "全校名单.xlsx")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert set(stored()) == {"0901001", "0902001"}
+        before = snapshot()
+    book["九年级2班"].append(["九年级2班", 9, "0902002", "丙", 2, "丙父", "父亲", "13812345670"])
+    book.save(tmp_path / "全校名单.xlsx")
+    result = run(runner, tmp_path / "全校名单.xlsx")
+    assert result.exit_code == 1
+    assert "these other sheets have a roster too: 九年级2班;" in result.output
+    with app.app_context():
+        assert snapshot() == before

@@ -264,7 +264,7 @@ def table_rows(name: str, lines: list[tuple[int, list[str]]], required: tuple[st
     _refuse_repeated_columns(name, lines[header_at][0], header, describe)
     rows, problems = [], []
     for line, cells in lines[header_at + 1:]:
-        if not any(cell.strip() for cell in cells):
+        if not any(cell.strip() for cell in cells) or _header_again(cells, header, normalize):
             continue
         if len(cells) > len(header) and not any(cell.strip() for cell in cells[len(header):]):
             cells = cells[:len(header)]
@@ -277,6 +277,15 @@ def table_rows(name: str, lines: list[tuple[int, list[str]]], required: tuple[st
     if problems:
         raise RosterRejected(problems)
     return header, rows
+
+
+def _header_again(cells: list[str], header: list[str], normalize) -> bool:
+    """A row that only names the columns again: the second row of a header merged over two
+    rows (each cell read as the merged cell shows it), or a header a system repeats on
+    every printed page. It is never a student."""
+    named = [(normalize(cell.strip()), column)
+             for cell, column in zip(cells, header, strict=False) if cell.strip()]
+    return bool(named) and all(cell == column for cell, column in named)
 
 
 def column_letter(index: int) -> str:

@@ -145,8 +145,6 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
                               describe=describe)
     header_line = rows[0].line - 1 if rows else lines[-1][0]
     roster = Roster(source.name, "simple")
-    if source.kind == "xlsx" and source.sheet is None:
-        _refuse_other_roster_sheets(roster, name, source.files[name])
     groups = guardian_columns(header)
     used = set(COLUMNS) | {getattr(group, part) for group in groups for part in
                            ("name", "relationship", "phone", "language", "is_guardian")}
@@ -171,6 +169,8 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
         if progress:
             progress(1)
     roster.students = list(students.values())
+    if source.kind == "xlsx" and source.sheet is None:
+        _refuse_other_roster_sheets(roster, name, source.files[name], set(students))
     fields.lost_zeros(roster, roster.students)
     for student in roster.students:
         if not student.guardians:
@@ -179,19 +179,33 @@ def parse_simple(source: RosterSource, region: str, default_language: str,
     return roster
 
 
-def _refuse_other_roster_sheets(roster, name: str, data: bytes) -> None:
+def _refuse_other_roster_sheets(roster, name: str, data: bytes, numbers: set[str]) -> None:
     """A workbook with a sheet per class: only the first sheet would be read, and a full
-    import would leave the other classes out (or deactivate them)."""
+    import would leave the other classes out (or deactivate them). A sheet whose students
+    are all on the first sheet too (a whole-school first sheet, then a sheet per class) loses
+    nothing. numbers: the first sheet's student numbers."""
     from rollcall.roster.workbook import other_sheets
 
-    found = [title for title, head in other_sheets(data, MAX_TITLE_ROWS + 1).items()
-             if any(all(column in {header_name(cell) for cell in row} for column in REQUIRED)
-                    for row in head)]
+    found = [title for title, rows in other_sheets(data).items()
+             if _sheet_numbers(rows) - numbers]
     if found:
         roster.error(name, 0, "-", _l(
             "only the workbook's first sheet is read, and these other sheets have a roster "
             "too: %(sheets)s; put every class on the first sheet, one header row above them "
             "all, then upload it again", sheets=", ".join(found)))
+
+
+def _sheet_numbers(rows: list[list[str]]) -> set[str]:
+    """The student numbers a sheet lists under a roster's header (none without one), spelled
+    as the first sheet's are read."""
+    for at, row in enumerate(rows[:MAX_TITLE_ROWS + 1]):
+        columns = [header_name(cell.strip()) for cell in row]
+        if all(column in columns for column in REQUIRED):
+            index = columns.index("student_number")
+            cells = (fields.key(row[index]) for row in rows[at + 1:] if len(row) > index)
+            return {match[1] if (match := fields.FLOAT_ZERO.match(cell)) else cell
+                    for cell in cells if cell}
+    return set()
 
 
 def _read_row(roster, students, groups, name, row, region, default_language, above) -> None:

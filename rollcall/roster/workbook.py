@@ -137,9 +137,9 @@ def sheet_lines(name: str, data: bytes, sheet: str | None,
     return lines
 
 
-def other_sheets(data: bytes, rows: int) -> dict[str, list[list[str]]]:
-    """The first `rows` rows of every sheet but the first, by sheet name: whether another
-    sheet holds more of the roster (a sheet per class) is read from them."""
+def other_sheets(data: bytes) -> dict[str, list[list[str]]]:
+    """The rows of every sheet but the first, by sheet name: whether another sheet holds
+    more of the roster (a sheet per class) is read from them."""
     from openpyxl import load_workbook
 
     with warnings.catch_warnings():
@@ -147,7 +147,7 @@ def other_sheets(data: bytes, rows: int) -> dict[str, list[list[str]]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         return {worksheet.title: [[cell_text(cell.value, None) for cell in row]
-                                  for row in worksheet.iter_rows(max_row=rows)]
+                                  for row in worksheet.iter_rows()]
                 for worksheet in workbook.worksheets[1:]}
     finally:
         workbook.close()
