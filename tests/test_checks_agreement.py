@@ -192,3 +192,33 @@ def test_over_the_api_a_finding_for_an_absent_student_is_422(app, school, api):
     assert refused.status_code == 422
     assert [e["field"] for e in refused.get_json()["errors"]] == ["entries[1].status"]
     assert _snapshot(app) == before
+
+
+def test_a_finding_saved_while_attendance_was_saving_is_not_overwritten(app, school, login_as,
+                                                                        monkeypatch):
+    """Attendance read the bag check (nothing found), then a bag save recorded a finding for
+    the same student before attendance wrote: the rule that marks the absent 'not checked'
+    changes only rows still 'nothing found', so the finding and its trail stay."""
+    from rollcall.checks import reading, services
+    from rollcall.models import AuditRule
+
+    teacher = login_as("teacher")
+    (a, _), *_rest = _ids(app, school)
+    with school_time(7, 40):
+        assert teacher.post(check_url(school, "bag"), data={}).status_code == 302
+    with app.app_context():
+        before_the_finding = reading.saved_day(school.homeroom_ids["room1"], DAY)
+    with school_time(7, 45):
+        assert teacher.post(check_url(school, "bag"), data={
+            f"s{a}": "found", f"c{a}": "prohibited", f"d{a}": "扑克牌",
+            f"a{a}": "kept_by_teacher", "version": "1"}).status_code == 302
+    # Attendance's save works from what it read before the finding was committed.
+    monkeypatch.setattr(services, "saved_day", lambda *args: before_the_finding)
+    with school_time(8, 10):
+        assert teacher.post(check_url(school, "attendance"),
+                            data={f"s{a}": "absent"}).status_code == 302
+    assert _statuses(app, school, CheckKind.BAG)[a] == "found"
+    assert _statuses(app, school, CheckKind.ATTENDANCE)[a] == "absent"
+    with app.app_context():
+        assert not db.session.scalars(db.select(AuditLog).where(
+            AuditLog.rule == AuditRule.ABSENT_AT_ATTENDANCE)).all()

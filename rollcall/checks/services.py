@@ -78,6 +78,14 @@ UPDATE_CHECK = (update(_CHECKS).where(_CHECKS.c.id == bindparam("check_id"),
 BUMP_VERSION = (update(_CHECKS).where(_CHECKS.c.id == bindparam("check_id"))
                 .values(version=_CHECKS.c.version + 1))
 UPDATE_ENTRY = update(_ENTRIES).where(_ENTRIES.c.id == bindparam("entry_id"))
+# The rule's change is made only to rows still "nothing found" when it is written: a finding a
+# bag save committed after this save read the bag check stays (compare and set).
+MARK_NOT_CHECKED = (update(_ENTRIES)
+                    .where(_ENTRIES.c.id.in_(bindparam("entry_ids", expanding=True)),
+                           _ENTRIES.c.status == BagStatus.CLEAR.value)
+                    .values(status=BagStatus.NOT_CHECKED.value,
+                            status_since=bindparam("since"))
+                    .returning(_ENTRIES.c.id))
 
 # A phone's clock may run a little ahead of the server's: a tap up to this far "in the future"
 # counts as now.
@@ -226,12 +234,14 @@ def _mark_absent_students_not_checked(homeroom, bag, target: dict, actor) -> lis
                if entry.student_id in away and entry.status == BagStatus.CLEAR]
     if not changed:
         return []
-    now = clock.now()
-    # A page or client holding the old rows must read them again...
+    marked = set(db.session.scalars(MARK_NOT_CHECKED, {
+        "entry_ids": [entry.id for entry in changed], "since": clock.now()}))
+    changed = [entry for entry in changed if entry.id in marked]
+    if not changed:
+        return []
+    # A page or client holding the old rows must read them again, but nobody edited the bag
+    # check: its last editor, time and edit count stay.
     db.session.execute(BUMP_VERSION, {"check_id": bag.id})
-    # ...but nobody edited the bag check: its last editor, time and edit count stay.
-    db.session.execute(UPDATE_ENTRY, [{"entry_id": entry.id, "status": BagStatus.NOT_CHECKED.value,
-                                       "status_since": now} for entry in changed])
     numbers = _numbers(homeroom, {entry.student_id: None for entry in changed})
     trail = []
     for entry in changed:
