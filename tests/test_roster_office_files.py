@@ -113,6 +113,24 @@ def test_a_student_number_that_lost_its_leading_zero_is_refused_not_replaced(
         assert snapshot() == before
 
 
+def test_a_corrected_file_names_the_stored_number_that_lost_its_zeros(app, runner, tmp_path):
+    """The school's own number lost its zeros in an earlier import (901001); this term's file
+    has it right (0901001): the refusal says the stored one is the one to correct, and where."""
+    autumn = office_csv(tmp_path, ["九年级1班,9,901001,甲,1,甲父,父亲,13812345678,"])
+    assert run(runner, autumn).exit_code == 0
+    spring = office_csv(tmp_path, ["九年级1班,9,0901001,甲,1,甲父,父亲,13812345678,"],
+                        name="spring.csv")
+    with app.app_context():
+        before = snapshot()
+    result = run(runner, spring, "--allow-deactivate")
+    assert result.exit_code == 1
+    assert "spring.csv:3: student_number: '0901001': the school has this student number as " \
+        "901001 (甲), without the leading zeros this file gives it" in result.output
+    assert "correct the student's number on the admin's Students page" in result.output
+    with app.app_context():
+        assert snapshot() == before
+
+
 def test_a_new_number_that_only_looks_like_a_listed_one_is_a_new_student(
         app, runner, tmp_path):
     autumn = office_csv(tmp_path, ["九年级1班,9,0123,甲,1,甲父,父亲,13812345678,"])

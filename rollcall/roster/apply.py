@@ -231,6 +231,15 @@ class Reconciler:
         if known is None or isinstance(known, Pending) or \
                 known.student_number in self.listed_numbers:
             return
+        if len(number) > len(known.student_number):  # the school's own lost them
+            self.roster.error(record.file, record.line, "student_number", _l(
+                "the school has this student number as %(known)s (%(name)s), without the "
+                "leading zeros this file gives it: an earlier file's spreadsheet probably "
+                "dropped them; if %(number)s is right, correct the student's number on the "
+                "admin's Students page, then import again",
+                known=known.student_number, name=known.name, number=number),
+                record.student_number)
+            return
         self.roster.error(record.file, record.line, "student_number", _l(
             "the school has this student number as %(known)s (%(name)s): they differ only in "
             "leading zeros, which a spreadsheet drops from a column formatted as numbers; set "
