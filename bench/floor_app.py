@@ -2,9 +2,11 @@
 
 GET /floor/<homeroom_id>: one indexed SELECT (a homeroom's students) rendered as a table.
 POST /floor/<homeroom_id>: one single-row UPDATE and a COMMIT.
-The same two behind a sign-in (/signed/<homeroom_id>, after POST /signed/login/<user_id>):
-Flask's session cookie and Flask-Login loading the user by one primary-key SELECT, what any
-signed-in request of a Flask app on this stack pays before its own work.
+The signed-in floor (create_app(uri, signed=True), a separate app so that the bare floor pays
+nothing of it) serves the same two behind a sign-in (/signed/<homeroom_id>, after POST
+/signed/login/<user_id>): Flask's session cookie and Flask-Login loading the user by one
+primary-key SELECT, what any signed-in request of a Flask app on this stack pays before its
+own work.
 Served as `gunicorn ... 'bench.floor_app:from_environment()'` with
 ROLLCALL_SQLALCHEMY_DATABASE_URI set; the bench creates its counter table first (`prepare`).
 """
@@ -20,10 +22,10 @@ PAGE = """<!doctype html><title>floor</title><table>
 <td>{{ row.student_number }}</td></tr>{% endfor %}</table>"""
 
 
-def create_app(uri: str) -> Flask:
-    """The floor app on database uri (the same engine options Rollcall uses)."""
+def create_app(uri: str, signed: bool = False) -> Flask:
+    """The floor app on database uri (the same engine options Rollcall uses); signed: the
+    signed-in floor."""
     app = Flask(__name__)
-    app.secret_key = os.urandom(16)  # signs the signed-in floor's session cookie
     # As Rollcall's engine: a pre-ping per checkout; on SQLite, wait for the write lock.
     sqlite = uri.startswith("sqlite")
     engine = create_engine(uri, pool_pre_ping=True,
@@ -47,7 +49,8 @@ def create_app(uri: str) -> Flask:
                                {"room": homeroom_id})
         return "", 204
 
-    _signed_in(app, engine, page, save)
+    if signed:
+        _signed_in(app, engine, page, save)
     return app
 
 
@@ -59,6 +62,7 @@ class _User(UserMixin):
 def _signed_in(app: Flask, engine, page, save) -> None:
     """The page and the save behind Flask-Login, its user read by id from Rollcall's users
     table (the signed-in floor)."""
+    app.secret_key = os.urandom(16)  # signs its session cookie
     logins = LoginManager(app)
 
     @logins.user_loader
