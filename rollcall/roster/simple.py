@@ -197,14 +197,17 @@ def _refuse_other_roster_sheets(roster, name: str, data: bytes, numbers: set[str
 
 def _sheet_numbers(rows: list[list[str]]) -> set[str]:
     """The student numbers a sheet lists under a roster's header (none without one), spelled
-    as the first sheet's are read."""
+    as the first sheet's are read (fields.student_number; what it would say of them is not
+    this import's)."""
     for at, row in enumerate(rows[:MAX_TITLE_ROWS + 1]):
         columns = [header_name(cell.strip()) for cell in row]
         if all(column in columns for column in REQUIRED):
             index = columns.index("student_number")
-            cells = (fields.key(row[index]) for row in rows[at + 1:] if len(row) > index)
-            return {match[1] if (match := fields.FLOAT_ZERO.match(cell)) else cell
-                    for cell in cells if cell}
+            aside = Roster("", "simple")
+            numbers = (fields.student_number(aside, ("", line), "student_number", row[index],
+                                             required=False)
+                       for line, row in enumerate(rows[at + 1:]) if len(row) > index)
+            return {number for number in numbers if number}
     return set()
 
 

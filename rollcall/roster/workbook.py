@@ -121,8 +121,7 @@ def sheet_lines(name: str, data: bytes, sheet: str | None,
                 sheet=sheet, sheets=", ".join(workbook.sheetnames)))])
         lines, cells_read = [], 0
         for row in worksheet.iter_rows():
-            cells = [cell_text(cell.value, cell.number_format if isinstance(
-                cell.value, int | float) else None) for cell in row]
+            cells = _row_text(row)
             number = next((cell.row for cell in row if getattr(cell, "row", None)),
                           len(lines) + 1)
             lines.append((number, cells))
@@ -146,11 +145,16 @@ def other_sheets(data: bytes) -> dict[str, list[list[str]]]:
         warnings.simplefilter("ignore")
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        return {worksheet.title: [[cell_text(cell.value, None) for cell in row]
-                                  for row in worksheet.iter_rows()]
+        return {worksheet.title: [_row_text(row) for row in worksheet.iter_rows()]
                 for worksheet in workbook.worksheets[1:]}
     finally:
         workbook.close()
+
+
+def _row_text(row) -> list[str]:
+    """A sheet's row as the roster reads it: each cell as shown, a number in its format."""
+    return [cell_text(cell.value, cell.number_format if isinstance(cell.value, int | float)
+                      else None) for cell in row]
 
 
 MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
