@@ -53,12 +53,10 @@ def takes_texts(e164: str | None) -> bool:
     mobile would not be tried."""
     if not e164:
         return False
-    try:
-        number = phonenumbers.parse(e164, None)
-    except NumberParseException:
+    try:  # parse_phone's own rule: a number it saves with a warning cannot take texts
+        return parse_phone(e164).warning is None
+    except InvalidPhone:
         return False
-    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
-        PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 # Country codes people write without + or 00 in a school of the region: a mainland school's
