@@ -93,6 +93,12 @@ def test_todays_check_pages_open_offline_after_one_visit(live_server, phone, lan
     with school_clock(7, 35):
         sign_in(phone, base, "teacher1", DEMO_PASSWORD)
         ready_offline(phone, base)
+        # The note that says so appears under every link of Today: it moves none of them
+        # while the teacher is tapping one.
+        note = phone.locator(".offline-ready").bounding_box()
+        links = phone.locator("main a").evaluate_all(
+            "(links) => links.map((a) => a.getBoundingClientRect().bottom + window.scrollY)")
+        assert note is not None and max(links) <= note["y"]
         phone.context.set_offline(True)
         for kind in ("bag", "attendance", "dismissal"):
             answer = phone.goto(f"{base}/homerooms/{homeroom_id}/checks/2027-03-02/{kind}")
